@@ -1,0 +1,62 @@
+/**
+ * Small byte helpers used by the id types. Kept here so that cores do not need
+ * a Buffer (Node-only) or a larger utility dependency.
+ */
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+/** Lower-case hex of `bytes` */
+export function toHex (bytes: Uint8Array): string {
+  let out = ''
+  for (let i = 0; i < bytes.length; i++) {
+    out += HEX[bytes[i]]
+  }
+  return out
+}
+
+/** Parses lower- or upper-case hex; returns undefined if it is not an even-length hex string */
+export function fromHex (hex: string): Uint8Array | undefined {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    return undefined
+  }
+  const out = new Uint8Array(hex.length / 2)
+  for (let i = 0; i < out.length; i++) {
+    out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
+  }
+  return out
+}
+
+/** Constant-length comparison of two byte arrays (not constant-time: ids are public) */
+export function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) {
+    return false
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return false
+    }
+  }
+  return true
+}
+
+/** Concatenates byte arrays into a new array */
+export function concatBytes (...parts: Uint8Array[]): Uint8Array {
+  let length = 0
+  for (const p of parts) {
+    length += p.length
+  }
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const p of parts) {
+    out.set(p, offset)
+    offset += p.length
+  }
+  return out
+}
+
+/** 8-byte big-endian encoding of a non-negative integer below 2^64 */
+export function u64be (value: bigint): Uint8Array {
+  const out = new Uint8Array(8)
+  new DataView(out.buffer).setBigUint64(0, value, false)
+  return out
+}
