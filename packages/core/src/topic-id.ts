@@ -39,7 +39,8 @@ export class TopicId {
     if (!(bytes instanceof Uint8Array) || bytes.length !== TOPIC_ID_LENGTH) {
       throw new InvalidTopicIdError(`Topic id must be ${TOPIC_ID_LENGTH} bytes, got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`)
     }
-    return new TopicId(bytes.slice())
+    // new Uint8Array(x) copies even when x is a Buffer, whose slice() would alias
+    return new TopicId(new Uint8Array(bytes))
   }
 
   equals (other: TopicId): boolean {

@@ -23,6 +23,11 @@ describe('TopicId', () => {
     raw[0] = 0
     expect(topic.bytes[0]).to.equal(9)
     expect(topic.toString()).to.equal(toHex(new Uint8Array(32).fill(9)))
+    // a Node Buffer's slice() aliases its memory; the copy must not
+    const buffer = Buffer.alloc(32, 5)
+    const fromBuffer = TopicId.fromBytes(buffer)
+    buffer[0] = 0
+    expect(fromBuffer.bytes[0]).to.equal(5)
   })
 
   it('rejects ids of the wrong length or type with InvalidTopicIdError', () => {

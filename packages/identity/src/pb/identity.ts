@@ -1,0 +1,350 @@
+import { decodeMessage, encodeMessage, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface BindingRecord {
+  version: number
+  mlDsaPublicKey: Uint8Array<ArrayBuffer>
+  peerId: Uint8Array<ArrayBuffer>
+  libp2pPublicKey: Uint8Array<ArrayBuffer>
+  createdAtMs: bigint
+  mlDsaSignature: Uint8Array<ArrayBuffer>
+  libp2pSignature: Uint8Array<ArrayBuffer>
+}
+
+export namespace BindingRecord {
+  let _codec: Codec<BindingRecord>
+
+  export const codec = (): Codec<BindingRecord> => {
+    if (_codec == null) {
+      _codec = message<BindingRecord>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.mlDsaPublicKey != null && obj.mlDsaPublicKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.mlDsaPublicKey)
+        }
+
+        if ((obj.peerId != null && obj.peerId.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.peerId)
+        }
+
+        if ((obj.libp2pPublicKey != null && obj.libp2pPublicKey.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.libp2pPublicKey)
+        }
+
+        if ((obj.createdAtMs != null && obj.createdAtMs !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.createdAtMs)
+        }
+
+        if ((obj.mlDsaSignature != null && obj.mlDsaSignature.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.mlDsaSignature)
+        }
+
+        if ((obj.libp2pSignature != null && obj.libp2pSignature.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.libp2pSignature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          mlDsaPublicKey: uint8ArrayAlloc(0),
+          peerId: uint8ArrayAlloc(0),
+          libp2pPublicKey: uint8ArrayAlloc(0),
+          createdAtMs: 0n,
+          mlDsaSignature: uint8ArrayAlloc(0),
+          libp2pSignature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.mlDsaPublicKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.peerId = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.libp2pPublicKey = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.createdAtMs = reader.uint64()
+              break
+            }
+            case 6: {
+              obj.mlDsaSignature = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.libp2pSignature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.mlDsaPublicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.libp2pPublicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.createdAtMs`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.mlDsaSignature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.libp2pSignature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BindingRecordVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface BindingRecordMlDsaPublicKeyFieldEvent {
+    field: '$.mlDsaPublicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BindingRecordPeerIdFieldEvent {
+    field: '$.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BindingRecordLibp2pPublicKeyFieldEvent {
+    field: '$.libp2pPublicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BindingRecordCreatedAtMsFieldEvent {
+    field: '$.createdAtMs'
+    value: bigint
+  }
+
+  export interface BindingRecordMlDsaSignatureFieldEvent {
+    field: '$.mlDsaSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BindingRecordLibp2pSignatureFieldEvent {
+    field: '$.libp2pSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<BindingRecord>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BindingRecord.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BindingRecord>): BindingRecord {
+    return decodeMessage(buf, BindingRecord.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BindingRecord>): Generator<BindingRecordVersionFieldEvent | BindingRecordMlDsaPublicKeyFieldEvent | BindingRecordPeerIdFieldEvent | BindingRecordLibp2pPublicKeyFieldEvent | BindingRecordCreatedAtMsFieldEvent | BindingRecordMlDsaSignatureFieldEvent | BindingRecordLibp2pSignatureFieldEvent> {
+    return streamMessage(buf, BindingRecord.codec(), opts)
+  }
+}
+
+export interface IdentityExchange {
+  binding?: BindingRecord
+}
+
+export namespace IdentityExchange {
+  let _codec: Codec<IdentityExchange>
+
+  export const codec = (): Codec<IdentityExchange> => {
+    if (_codec == null) {
+      _codec = message<IdentityExchange>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.binding != null) {
+          w.uint32(10)
+          BindingRecord.codec().encode(obj.binding, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.binding = BindingRecord.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.binding
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * BindingRecord.codec().stream(reader, reader.uint32(), `${prefix}.binding`, {
+                limits: opts.limits?.binding
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface IdentityExchangeBindingVersionFieldEvent {
+    field: '$.binding.version'
+    value: number
+  }
+
+  export interface IdentityExchangeBindingMlDsaPublicKeyFieldEvent {
+    field: '$.binding.mlDsaPublicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface IdentityExchangeBindingPeerIdFieldEvent {
+    field: '$.binding.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface IdentityExchangeBindingLibp2pPublicKeyFieldEvent {
+    field: '$.binding.libp2pPublicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface IdentityExchangeBindingCreatedAtMsFieldEvent {
+    field: '$.binding.createdAtMs'
+    value: bigint
+  }
+
+  export interface IdentityExchangeBindingMlDsaSignatureFieldEvent {
+    field: '$.binding.mlDsaSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface IdentityExchangeBindingLibp2pSignatureFieldEvent {
+    field: '$.binding.libp2pSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<IdentityExchange>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, IdentityExchange.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IdentityExchange>): IdentityExchange {
+    return decodeMessage(buf, IdentityExchange.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IdentityExchange>): Generator<IdentityExchangeBindingVersionFieldEvent | IdentityExchangeBindingMlDsaPublicKeyFieldEvent | IdentityExchangeBindingPeerIdFieldEvent | IdentityExchangeBindingLibp2pPublicKeyFieldEvent | IdentityExchangeBindingCreatedAtMsFieldEvent | IdentityExchangeBindingMlDsaSignatureFieldEvent | IdentityExchangeBindingLibp2pSignatureFieldEvent> {
+    return streamMessage(buf, IdentityExchange.codec(), opts)
+  }
+}

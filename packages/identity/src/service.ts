@@ -1,0 +1,285 @@
+import { TypedEventEmitter, UnsupportedProtocolError } from '@libp2p/interface'
+import { pbStream } from '@libp2p/utils'
+import { LruTtlCache } from '@saorsa-gossip/core'
+import { createBinding, verifyBinding } from './binding.ts'
+import {
+  DEFAULT_BINDING_CACHE_TTL_MS, DEFAULT_EXCHANGE_TIMEOUT_MS, DEFAULT_MAX_CACHED_BINDINGS, DEFAULT_MAX_CLOCK_SKEW_MS,
+  DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS, MAX_BINDING_FRAME_BYTES, PROTOCOL
+} from './constants.ts'
+import { InvalidBindingError, InvalidIdentityConfigError, NotStartedError, UnknownPeerKeyError } from './errors.ts'
+import { PqIdentity } from './identity.ts'
+import { loadIdentity, saveIdentity } from './keystore.ts'
+import { selectBackend } from './ml-dsa/select.ts'
+import { IdentityExchange } from './pb/identity.ts'
+import { StatsCounter } from './stats.ts'
+import type { VerifiedBinding } from './binding.ts'
+import type { PqIdentityComponents, PqIdentityInit, PqIdentityService, PqIdentityServiceEvents } from './index.ts'
+import type { MlDsa65Backend } from './ml-dsa/backend.ts'
+import type { BindingRecord } from './pb/identity.ts'
+import type { IdentityStats } from './stats.ts'
+import type { AbortOptions, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+
+function positive (name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback
+  if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
+    throw new InvalidIdentityConfigError(`${name} must be a positive finite number, got ${String(value)}`)
+  }
+  return v
+}
+
+/** Errors that mean "the remote sent bytes we refuse", as opposed to transport trouble */
+function isMalformedFrame (err: any): boolean {
+  return ['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError', 'RangeError', 'MaxLengthError', 'MaxSizeError'].includes(err?.name) ||
+    /index out of range|invalid wire type|illegal/i.test(String(err?.message))
+}
+
+/** Errors that mean "the remote sent a well-formed frame whose record does not verify" */
+const INVALID_RECORD_ERRORS = new Set(['InvalidBindingError', 'BindingSignatureError', 'BindingPeerIdMismatchError', 'UnsupportedBindingVersionError', 'BindingFromTheFutureError'])
+
+/**
+ * Runs /saorsa-gossip/identity/1.0.0: on every outbound connection the dialer
+ * sends its binding record and reads the listener's, each side verifies the
+ * other's against the connection's remote PeerId, and verified bindings are
+ * cached for the other services.
+ */
+export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServiceEvents> implements PqIdentityService, Startable {
+  private readonly components: PqIdentityComponents
+  private readonly init: PqIdentityInit
+  private readonly log: Logger
+  private readonly backend: MlDsa65Backend
+  private readonly exchangeTimeout: number
+  private readonly maxClockSkew: number
+  private readonly cache: LruTtlCache<string, VerifiedBinding>
+  private readonly inflight = new Map<string, Promise<VerifiedBinding>>()
+  private readonly counter: StatsCounter
+  private localIdentity?: PqIdentity
+  private localBinding?: BindingRecord
+  private started = false
+
+  constructor (components: PqIdentityComponents, init: PqIdentityInit = {}) {
+    super()
+    this.components = components
+    this.init = init
+    this.log = components.logger.forComponent('saorsa-gossip:identity')
+    this.backend = selectBackend(init.backend)
+    this.exchangeTimeout = positive('exchangeTimeout', init.exchangeTimeout, DEFAULT_EXCHANGE_TIMEOUT_MS)
+    this.maxClockSkew = positive('maxClockSkew', init.maxClockSkew, DEFAULT_MAX_CLOCK_SKEW_MS)
+    this.cache = new LruTtlCache({
+      maxEntries: positive('maxCachedBindings', init.maxCachedBindings, DEFAULT_MAX_CACHED_BINDINGS),
+      ttl: positive('bindingCacheTtl', init.bindingCacheTtl, DEFAULT_BINDING_CACHE_TTL_MS)
+    })
+    if (init.identity != null && init.keystore != null) {
+      throw new InvalidIdentityConfigError('Give either identity or keystore, not both')
+    }
+    this.counter = new StatsCounter(components.metrics)
+    this.onConnectionOpen = this.onConnectionOpen.bind(this)
+  }
+
+  readonly [Symbol.toStringTag] = '@saorsa-gossip/identity'
+
+  isStarted (): boolean {
+    return this.started
+  }
+
+  async start (): Promise<void> {
+    if (this.started) {
+      return
+    }
+    this.localIdentity = await this.loadLocalIdentity()
+    this.localBinding = await createBinding(this.localIdentity, this.components.privateKey, Date.now())
+    await this.components.registrar.handle(PROTOCOL, (stream, connection) => this.handleInbound(stream, connection), {
+      maxInboundStreams: this.init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
+      maxOutboundStreams: this.init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,
+      runOnLimitedConnection: this.init.runOnLimitedConnection ?? false
+    })
+    if (this.init.exchangeOnConnect !== false) {
+      this.components.events.addEventListener('connection:open', this.onConnectionOpen)
+    }
+    this.started = true
+    this.log('started with %s ML-DSA-65 backend', this.backend.name)
+  }
+
+  async stop (): Promise<void> {
+    this.components.events.removeEventListener('connection:open', this.onConnectionOpen)
+    await this.components.registrar.unhandle(PROTOCOL)
+    this.inflight.clear()
+    this.started = false
+  }
+
+  get identity (): PqIdentity {
+    if (this.localIdentity == null) {
+      throw new NotStartedError('pqIdentity has not started')
+    }
+    return this.localIdentity
+  }
+
+  get binding (): BindingRecord {
+    if (this.localBinding == null) {
+      throw new NotStartedError('pqIdentity has not started')
+    }
+    return this.localBinding
+  }
+
+  get stats (): Readonly<IdentityStats> {
+    return this.counter.values
+  }
+
+  async sign (data: Uint8Array): Promise<Uint8Array> {
+    return this.identity.sign(data)
+  }
+
+  async verify (peer: PeerId, data: Uint8Array, signature: Uint8Array, options?: AbortOptions): Promise<boolean> {
+    const publicKey = await this.getPublicKey(peer, options)
+    this.counter.increment('verifications')
+    const ok = this.backend.verify(publicKey, data, signature)
+    if (!ok) {
+      this.counter.increment('verificationFailures')
+    }
+    return ok
+  }
+
+  getCachedBinding (peer: PeerId): VerifiedBinding | undefined {
+    return this.cache.get(peer.toString(), Date.now())
+  }
+
+  async getPublicKey (peer: PeerId, options?: AbortOptions): Promise<Uint8Array> {
+    if (peer.equals(this.components.peerId)) {
+      return this.identity.publicKey
+    }
+    const cached = this.getCachedBinding(peer)
+    if (cached != null) {
+      return cached.mlDsaPublicKey
+    }
+    return (await this.fetchBinding(peer, options)).mlDsaPublicKey
+  }
+
+  /**
+   * Runs an exchange with `peer` over an existing connection (or a new one
+   * through the connection manager) unless one is already under way.
+   */
+  async fetchBinding (peer: PeerId, options: AbortOptions = {}): Promise<VerifiedBinding> {
+    if (!this.started) {
+      throw new NotStartedError('pqIdentity has not started')
+    }
+    const key = peer.toString()
+    let pending = this.inflight.get(key)
+    if (pending == null) {
+      pending = (async () => {
+        const connection = this.components.connectionManager.getConnections(peer).find(c => c.status === 'open') ??
+          await this.components.connectionManager.openConnection(peer, options)
+        return this.exchange(connection, options)
+      })().finally(() => this.inflight.delete(key))
+      this.inflight.set(key, pending)
+    }
+    try {
+      return await pending
+    } catch (err: any) {
+      throw new UnknownPeerKeyError(`No verified ML-DSA-65 key for ${key}: ${err.message}`)
+    }
+  }
+
+  private onConnectionOpen (evt: CustomEvent<Connection>): void {
+    const connection = evt.detail
+    if (connection.direction !== 'outbound' || (connection.limits != null && this.init.runOnLimitedConnection !== true)) {
+      return
+    }
+    const key = connection.remotePeer.toString()
+    if (this.inflight.has(key)) {
+      return
+    }
+    const pending = this.exchange(connection).finally(() => this.inflight.delete(key))
+    this.inflight.set(key, pending)
+    pending.catch(err => {
+      this.log.trace('binding exchange with %p failed: %s', connection.remotePeer, err.message)
+    })
+  }
+
+  /** Dialer side: send ours, read theirs, verify, close */
+  private async exchange (connection: Connection, options: AbortOptions = {}): Promise<VerifiedBinding> {
+    const signal = AbortSignal.any([AbortSignal.timeout(this.exchangeTimeout), ...(options.signal != null ? [options.signal] : [])])
+    let stream: Stream
+    try {
+      stream = await connection.newStream(PROTOCOL, { signal, runOnLimitedConnection: this.init.runOnLimitedConnection })
+    } catch (err: any) {
+      this.countFailure(err)
+      throw err
+    }
+    try {
+      const pb = pbStream(stream, { maxDataLength: MAX_BINDING_FRAME_BYTES }).pb(IdentityExchange)
+      await pb.write({ binding: this.binding }, { signal })
+      const reply = await pb.read({ signal })
+      const verified = await this.accept(reply, connection.remotePeer)
+      await stream.close({ signal })
+      return verified
+    } catch (err: any) {
+      stream.abort(err)
+      this.countFailure(err)
+      throw err
+    }
+  }
+
+  /** Listener side: read theirs, verify, send ours, close. Any failure resets the stream. */
+  private async handleInbound (stream: Stream, connection: Connection): Promise<void> {
+    const signal = AbortSignal.timeout(this.exchangeTimeout)
+    try {
+      const pb = pbStream(stream, { maxDataLength: MAX_BINDING_FRAME_BYTES }).pb(IdentityExchange)
+      const request = await pb.read({ signal })
+      await this.accept(request, connection.remotePeer)
+      await pb.write({ binding: this.binding }, { signal })
+      await stream.close({ signal })
+    } catch (err: any) {
+      stream.abort(err)
+      this.countFailure(err)
+      this.log.trace('inbound binding exchange with %p failed: %s', connection.remotePeer, err.message)
+    }
+  }
+
+  private async accept (message: IdentityExchange, remotePeer: PeerId): Promise<VerifiedBinding> {
+    if (message.binding == null) {
+      throw new InvalidBindingError('Identity exchange carried no binding record')
+    }
+    const verified = await verifyBinding(message.binding, {
+      expectedPeerId: remotePeer,
+      now: Date.now(),
+      maxClockSkewMs: this.maxClockSkew,
+      backend: this.backend
+    })
+    this.cache.set(remotePeer.toString(), verified, Date.now())
+    this.counter.increment('exchangesOk')
+    this.dispatchEvent(new CustomEvent('binding', { detail: verified }))
+    return verified
+  }
+
+  private countFailure (err: any): void {
+    if (err instanceof UnsupportedProtocolError || err?.name === 'UnsupportedProtocolError') {
+      this.counter.increment('unsupportedPeers')
+    } else if (INVALID_RECORD_ERRORS.has(err?.name)) {
+      this.counter.increment('invalidRecords')
+    } else if (isMalformedFrame(err)) {
+      this.counter.increment('malformedFrames')
+    } else {
+      this.counter.increment('exchangesFailed')
+    }
+  }
+
+  private async loadLocalIdentity (): Promise<PqIdentity> {
+    if (this.init.identity != null) {
+      return this.init.identity
+    }
+    const keystore = this.init.keystore
+    if (keystore == null) {
+      return PqIdentity.generate({ backend: this.backend })
+    }
+    try {
+      return await loadIdentity(keystore.path, keystore.passphrase, { backend: this.backend })
+    } catch (err: any) {
+      if (err?.code !== 'ENOENT' || keystore.create === false) {
+        throw err
+      }
+      const identity = PqIdentity.generate({ backend: this.backend })
+      await saveIdentity(keystore.path, identity, keystore.passphrase, { scrypt: keystore.scrypt })
+      this.log('created a new ML-DSA-65 identity in %s', keystore.path)
+      return identity
+    }
+  }
+}
