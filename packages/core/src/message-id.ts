@@ -48,7 +48,7 @@ function toEpoch (epoch: bigint | number): bigint {
 /**
  * Derives a message id:
  *
- *   id = BLAKE3(topic[32] ‖ epoch u64 big-endian[8] ‖ signer[n] ‖ BLAKE3(payload)[32])
+ * `id = BLAKE3(topic[32] ‖ epoch u64 big-endian[8] ‖ signer[n] ‖ BLAKE3(payload)[32])`
  *
  * The encoding is injective without length prefixes because every part except
  * `signer` has a fixed length (SPEC.md §2.2). Any receiver recomputes the id

@@ -50,9 +50,8 @@ function u32be (n: number): Uint8Array {
 /**
  * The canonical bytes both keys sign:
  *
- *   "saorsa-gossip/binding/v1\0" ‖ u32be(version)
- *   ‖ u32be(|mlDsaPk|) ‖ mlDsaPk ‖ u32be(|peerId|) ‖ peerId
- *   ‖ u32be(|libp2pPk|) ‖ libp2pPk ‖ u64be(createdAtMs)
+ * `"saorsa-gossip/binding/v1\0" ‖ u32be(version) ‖ u32be(|mlDsaPk|) ‖ mlDsaPk
+ * ‖ u32be(|peerId|) ‖ peerId ‖ u32be(|libp2pPk|) ‖ libp2pPk ‖ u64be(createdAtMs)`
  *
  * Explicit lengths, not protobuf, so the signed bytes do not depend on any
  * encoder's field ordering or varint choices.

@@ -1,5 +1,5 @@
 /**
- * Named errors of @saorsa-gossip/identity. Match on `.name`, never on message text.
+ * Named errors of `@saorsa-gossip/identity`. Match on `.name`, never on message text.
  */
 
 function named (name: string): new (message?: string) => Error {

@@ -4,16 +4,16 @@
  * ML-DSA-65 (FIPS 204) identities for Saorsa Gossip, bound to libp2p PeerIds.
  *
  * - {@link PqIdentity}: a key pair from a 32-byte seed, with two backends that
- *   read and write the same bytes: node:crypto (Node ≥ 24.7 with OpenSSL 3.5,
- *   about 1 ms per signature) and @noble/post-quantum (portable, about ten times
- *   slower). `'auto'` picks native when present.
+ * read and write the same bytes: node:crypto (Node ≥ 24.7 with OpenSSL 3.5,
+ * about 1 ms per signature) and `@noble/post-quantum` (portable, about ten times
+ * slower). `'auto'` picks native when present.
  * - Binding records: the ML-DSA public key, the PeerId, its libp2p public key
- *   and a creation time, signed by *both* keys, verifiable from the record alone.
+ * and a creation time, signed by *both* keys, verifiable from the record alone.
  * - A keystore that saves the seed encrypted at rest (scrypt → ChaCha20-Poly1305),
- *   written atomically.
+ * written atomically.
  * - {@link pqIdentity}: a libp2p service that exchanges binding records on every
- *   connection over `/saorsa-gossip/identity/1.0.0`, caches verified ones, and
- *   signs and verifies for the other Saorsa Gossip services.
+ * connection over `/saorsa-gossip/identity/1.0.0`, caches verified ones, and
+ * signs and verifies for the other Saorsa Gossip services.
  *
  * @example Adding the service to a libp2p node
  *

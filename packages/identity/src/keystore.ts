@@ -8,22 +8,20 @@ import { CorruptKeystoreError, InvalidIdentityConfigError, UnsupportedKeystoreVe
 import { PqIdentity } from './identity.ts'
 import type { PqIdentityOptions } from './identity.ts'
 
-/**
- * Keystore file format v1 (SPEC.md §3.4), 117 bytes:
- *
- *   0   4  magic "SGKS"
- *   4   1  version = 1
- *   5   1  kdf = 1 (scrypt)
- *   6   1  log2(N)      7  1  r      8  1  p
- *   9  16  salt
- *  25  12  nonce
- *  37  48  ChaCha20-Poly1305(key, nonce, seed[32], aad = bytes 0..37) ‖ tag[16]
- *  85  32  BLAKE3(bytes 0..85)
- *
- * The checksum tells a damaged file (CorruptKeystoreError) from a wrong
- * passphrase (WrongPassphraseError); confidentiality and integrity against an
- * attacker rest on the AEAD, not on the checksum.
- */
+// Keystore file format v1 (SPEC.md §3.4), 117 bytes:
+//
+//   0   4  magic "SGKS"
+//   4   1  version = 1
+//   5   1  kdf = 1 (scrypt)
+//   6   1  log2(N)      7  1  r      8  1  p
+//   9  16  salt
+//  25  12  nonce
+//  37  48  ChaCha20-Poly1305(key, nonce, seed[32], aad = bytes 0..37) ‖ tag[16]
+//  85  32  BLAKE3(bytes 0..85)
+//
+// The checksum tells a damaged file (CorruptKeystoreError) from a wrong
+// passphrase (WrongPassphraseError); confidentiality and integrity against an
+// attacker rest on the AEAD, not on the checksum.
 const MAGIC = new TextEncoder().encode('SGKS')
 export const KEYSTORE_VERSION = 1
 const KDF_SCRYPT = 1

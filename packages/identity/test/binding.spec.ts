@@ -58,8 +58,8 @@ describe('binding records', () => {
     await expectRejected({ ...record, version: 2 }, 'UnsupportedBindingVersionError')
     await expectRejected({ ...record, mlDsaPublicKey: flip(record.mlDsaPublicKey) }, 'BindingSignatureError')
     await expectRejected({ ...record, mlDsaPublicKey: PqIdentity.generate().publicKey as Uint8Array<ArrayBuffer> }, 'BindingSignatureError')
-    await expectRejected({ ...record, peerId: peerIdFromPrivateKey(otherKey).toMultihash().bytes }, 'BindingPeerIdMismatchError')
-    await expectRejected({ ...record, libp2pPublicKey: publicKeyToProtobuf(otherKey.publicKey) }, 'BindingPeerIdMismatchError')
+    await expectRejected({ ...record, peerId: new Uint8Array(peerIdFromPrivateKey(otherKey).toMultihash().bytes) }, 'BindingPeerIdMismatchError')
+    await expectRejected({ ...record, libp2pPublicKey: new Uint8Array(publicKeyToProtobuf(otherKey.publicKey)) }, 'BindingPeerIdMismatchError')
     await expectRejected({ ...record, createdAtMs: record.createdAtMs + 1n }, 'BindingSignatureError')
     await expectRejected({ ...record, mlDsaSignature: flip(record.mlDsaSignature) }, 'BindingSignatureError')
     await expectRejected({ ...record, libp2pSignature: flip(record.libp2pSignature) }, 'BindingSignatureError')
@@ -69,8 +69,8 @@ describe('binding records', () => {
     const otherKey = await generateKeyPair('Ed25519')
     await expectRejected({
       ...record,
-      peerId: peerIdFromPrivateKey(otherKey).toMultihash().bytes,
-      libp2pPublicKey: publicKeyToProtobuf(otherKey.publicKey)
+      peerId: new Uint8Array(peerIdFromPrivateKey(otherKey).toMultihash().bytes),
+      libp2pPublicKey: new Uint8Array(publicKeyToProtobuf(otherKey.publicKey))
     }, 'BindingSignatureError')
   })
 

@@ -9,7 +9,7 @@ interface NobleKey extends MlDsa65SigningKey {
 }
 
 /**
- * Portable backend: @noble/post-quantum (pure JavaScript, audited). About
+ * Portable backend: `@noble/post-quantum` (pure JavaScript, audited). About
  * ten times slower than OpenSSL but runs anywhere.
  */
 export const nobleBackend: MlDsa65Backend = {
