@@ -14,10 +14,10 @@ export const ML_DSA_65_SEED_LENGTH = 32
 export const BINDING_VERSION = 1
 
 /**
- * Largest identity frame accepted, in bytes. A record holds 1952 + 3309 bytes
- * of ML-DSA material plus a libp2p key and signature; RSA-4096 (the largest
- * libp2p key) adds about 550 + 512 + 40. 8 KiB leaves room without letting a
- * peer make us buffer much. (measured: Ed25519 record = 5,357 bytes)
+ * Largest identity frame accepted, in bytes. Measured frame sizes
+ * (IdentityExchange, this code): Ed25519 5,423; secp256k1 5,431; RSA-4096
+ * 6,388 (RSA-4096 is the largest libp2p key). 8 KiB leaves headroom without
+ * letting a peer make us buffer much.
  */
 export const MAX_BINDING_FRAME_BYTES = 8192
 
