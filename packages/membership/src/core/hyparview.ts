@@ -1,0 +1,366 @@
+import { cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
+import { resolveHyParViewConfig } from './hyparview-config.ts'
+import { IndexedSet } from './indexed-set.ts'
+import type { HyParViewConfig } from './hyparview-config.ts'
+import type { HyParViewMessage } from './messages.ts'
+import type { DropCounters, MembershipEffect, MembershipTimer, NeighborDownReason } from './types.ts'
+import type { Rng } from '@saorsa-gossip/core'
+
+/** Largest peer list accepted in a SHUFFLE / SHUFFLE_REPLY: more is dropped as invalid */
+export const MAX_SHUFFLE_PEERS = 64
+
+type Out<P> = Array<MembershipEffect<P>>
+
+/**
+ * HyParView partial-view membership as a pure state machine.
+ *
+ * The active view is the set of peers this node keeps connections to; it is
+ * kept symmetric by an explicit NEIGHBOR / NEIGHBOR_REPLY handshake. The
+ * passive view is a larger set of known peers used to repair the active view.
+ * All time comes in as `now`, all randomness from the injected `rng`.
+ */
+export class HyParView<P> {
+  readonly self: P
+  readonly config: HyParViewConfig
+  readonly drops: DropCounters = { unexpected: 0, invalid: 0 }
+  private readonly rng: Rng
+  private readonly active = new IndexedSet<P>()
+  private readonly passive = new IndexedSet<P>()
+  /** NEIGHBOR requests in flight, and their priority */
+  private readonly pending = new Map<P, 'high' | 'low'>()
+  private contacts: P[] = []
+  private started = false
+
+  constructor (self: P, rng: Rng, config: Partial<HyParViewConfig> = {}) {
+    this.self = self
+    this.rng = rng
+    this.config = resolveHyParViewConfig(config)
+  }
+
+  activeView (): readonly P[] {
+    return this.active.values()
+  }
+
+  passiveView (): readonly P[] {
+    return this.passive.values()
+  }
+
+  isActive (peer: P): boolean {
+    return this.active.has(peer)
+  }
+
+  /** Starts the periodic timers and joins through the first reachable contact */
+  start (now: number, contacts: P[] = []): Out<P> {
+    const out: Out<P> = []
+    if (!this.started) {
+      this.started = true
+      out.push(scheduleTimer('hpv:shuffle', now + this.jitter(this.config.shuffleInterval), { kind: 'hpv-shuffle' }))
+      out.push(scheduleTimer('hpv:repair', now + this.jitter(this.config.repairInterval), { kind: 'hpv-repair' }))
+    }
+    this.contacts = contacts.filter(c => c !== this.self)
+    this.sendJoin(now, out)
+    return out
+  }
+
+  handleMessage (from: P, message: HyParViewMessage<P>, now: number): Out<P> {
+    const out: Out<P> = []
+    if (from === this.self) {
+      this.drops.invalid++
+      return out
+    }
+    switch (message.type) {
+      case 'join': this.onJoin(from, out); break
+      case 'forward-join': this.onForwardJoin(from, message.joiner, message.ttl, now, out); break
+      case 'neighbor': this.onNeighbor(from, message.priority, out); break
+      case 'neighbor-reply': this.onNeighborReply(from, message.accepted, now, out); break
+      case 'disconnect': this.onDisconnect(from, message.alive, now, out); break
+      case 'shuffle': this.onShuffle(from, message.origin, message.ttl, message.peers, out); break
+      case 'shuffle-reply': this.onShuffleReply(message.peers); break
+      default: this.drops.invalid++
+    }
+    return out
+  }
+
+  handleTimer (timer: MembershipTimer<P>, now: number): Out<P> {
+    const out: Out<P> = []
+    switch (timer.kind) {
+      case 'hpv-shuffle': this.onShuffleTimer(now, out); break
+      case 'hpv-repair': this.onRepairTimer(now, out); break
+      case 'hpv-join-retry': this.onJoinRetry(now, out); break
+      case 'hpv-neighbor-timeout': this.onNeighborTimeout(timer.peer, now, out); break
+      default: break
+    }
+    return out
+  }
+
+  /**
+   * A peer is gone: its connection closed, or SWIM declared it dead. It leaves
+   * both views (a dead peer is useless as a repair candidate) and the active
+   * view is refilled.
+   */
+  peerDown (peer: P, reason: NeighborDownReason, now: number): Out<P> {
+    const out: Out<P> = []
+    this.passive.delete(peer)
+    if (this.pending.delete(peer)) {
+      out.push(cancelTimer(`hpv:nt:${String(peer)}`))
+    }
+    if (this.active.delete(peer)) {
+      out.push(emit({ type: 'neighbor-down', peer, reason }))
+      this.fill(now, out)
+    }
+    return out
+  }
+
+  // --- JOIN ---------------------------------------------------------------
+
+  private sendJoin (now: number, out: Out<P>): void {
+    const contact = this.rng.pick(this.contacts)
+    if (contact == null) {
+      return
+    }
+    this.pending.set(contact, 'high')
+    out.push(send(contact, { proto: 'hpv', type: 'join' }))
+    out.push(scheduleTimer('hpv:join', now + this.config.joinRetryInterval, { kind: 'hpv-join-retry' }))
+  }
+
+  private onJoinRetry (now: number, out: Out<P>): void {
+    if (this.active.size === 0 && this.pending.size === 0) {
+      this.sendJoin(now, out)
+    } else if (this.active.size === 0) {
+      out.push(scheduleTimer('hpv:join', now + this.config.joinRetryInterval, { kind: 'hpv-join-retry' }))
+    }
+  }
+
+  /** The contact takes the joiner unconditionally and starts random walks through its other neighbours (paper Alg. 1) */
+  private onJoin (joiner: P, out: Out<P>): void {
+    const others = this.active.values().filter(p => p !== joiner)
+    this.addActive(joiner, out)
+    out.push(send(joiner, { proto: 'hpv', type: 'neighbor-reply', accepted: true }))
+    for (const peer of others) {
+      out.push(send(peer, { proto: 'hpv', type: 'forward-join', joiner, ttl: this.config.activeRandomWalkLength }))
+    }
+  }
+
+  private onForwardJoin (from: P, joiner: P, ttl: number, now: number, out: Out<P>): void {
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > this.config.activeRandomWalkLength) {
+      this.drops.invalid++
+      return
+    }
+    if (joiner === this.self) {
+      return
+    }
+    if (ttl === 0 || this.active.size <= 1) {
+      // end of the walk: become the joiner's neighbour (high priority: it must not be refused)
+      if (!this.active.has(joiner)) {
+        this.requestNeighbor(joiner, 'high', now, out)
+      }
+      return
+    }
+    if (ttl === this.config.passiveRandomWalkLength) {
+      this.addPassive(joiner)
+    }
+    const next = this.active.pick(this.rng, p => p === from || p === joiner)
+    if (next == null) {
+      if (!this.active.has(joiner)) {
+        this.requestNeighbor(joiner, 'high', now, out)
+      }
+      return
+    }
+    out.push(send(next, { proto: 'hpv', type: 'forward-join', joiner, ttl: ttl - 1 }))
+  }
+
+  // --- NEIGHBOR handshake ---------------------------------------------------
+
+  private requestNeighbor (peer: P, priority: 'high' | 'low', now: number, out: Out<P>): void {
+    if (this.pending.has(peer) || this.active.has(peer) || peer === this.self) {
+      return
+    }
+    this.pending.set(peer, priority)
+    out.push(send(peer, { proto: 'hpv', type: 'neighbor', priority }))
+    out.push(scheduleTimer(`hpv:nt:${String(peer)}`, now + this.config.neighborRequestTimeout, { kind: 'hpv-neighbor-timeout', peer }))
+  }
+
+  /** High priority is always accepted (evicting if full); low only with room (paper §4.3) */
+  private onNeighbor (from: P, priority: 'high' | 'low', out: Out<P>): void {
+    if (priority !== 'high' && priority !== 'low') {
+      this.drops.invalid++
+      return
+    }
+    const accept = this.active.has(from) || priority === 'high' || this.active.size < this.config.activeViewCapacity
+    if (accept) {
+      this.addActive(from, out)
+    } else {
+      this.addPassive(from)
+    }
+    out.push(send(from, { proto: 'hpv', type: 'neighbor-reply', accepted: accept }))
+  }
+
+  private onNeighborReply (from: P, accepted: boolean, now: number, out: Out<P>): void {
+    const wasPending = this.pending.delete(from)
+    if (wasPending) {
+      out.push(cancelTimer(`hpv:nt:${String(from)}`))
+    }
+    if (accepted) {
+      if (!wasPending && !this.active.has(from)) {
+        // a reply after our request timed out: the other side has added us, so keep the link symmetric
+        this.drops.unexpected++
+      }
+      this.addActive(from, out)
+      if (this.active.size > 0) {
+        out.push(cancelTimer('hpv:join'))
+      }
+    } else {
+      this.addPassive(from)
+      this.fill(now, out)
+    }
+  }
+
+  private onNeighborTimeout (peer: P, now: number, out: Out<P>): void {
+    if (!this.pending.delete(peer)) {
+      return
+    }
+    // no answer: likely dead or unreachable, so it is no good as a repair candidate either
+    this.passive.delete(peer)
+    this.fill(now, out)
+  }
+
+  private onDisconnect (from: P, alive: boolean, now: number, out: Out<P>): void {
+    if (!this.active.has(from)) {
+      this.drops.unexpected++
+      return
+    }
+    this.active.delete(from)
+    out.push(emit({ type: 'neighbor-down', peer: from, reason: 'disconnected' }))
+    if (alive) {
+      this.addPassive(from)
+    }
+    this.fill(now, out)
+  }
+
+  // --- view maintenance -------------------------------------------------------
+
+  private addActive (peer: P, out: Out<P>): void {
+    if (peer === this.self || this.active.has(peer)) {
+      return
+    }
+    if (this.active.size >= this.config.activeViewCapacity) {
+      const victim = this.active.pick(this.rng, p => p === peer)
+      if (victim != null) {
+        this.active.delete(victim)
+        this.addPassive(victim)
+        out.push(send(victim, { proto: 'hpv', type: 'disconnect', alive: true }))
+        out.push(emit({ type: 'neighbor-down', peer: victim, reason: 'evicted' }))
+      }
+    }
+    this.passive.delete(peer)
+    this.active.add(peer)
+    out.push(emit({ type: 'neighbor-up', peer }))
+  }
+
+  private addPassive (peer: P): void {
+    if (peer === this.self || this.active.has(peer) || this.passive.has(peer)) {
+      return
+    }
+    if (this.passive.size >= this.config.passiveViewCapacity) {
+      const victim = this.passive.pick(this.rng)
+      if (victim != null) {
+        this.passive.delete(victim)
+      }
+    }
+    this.passive.add(peer)
+  }
+
+  /**
+   * Refills the active view up to the target from the passive view, with as
+   * many requests in flight as there are missing neighbours, so that repair
+   * after mass failure is not one timeout per dead candidate. An empty active
+   * view asks with high priority (paper §4.3).
+   */
+  private fill (now: number, out: Out<P>): void {
+    let missing = this.config.activeViewTarget - this.active.size - this.pending.size
+    while (missing > 0) {
+      const candidate = this.passive.pick(this.rng, p => this.pending.has(p))
+      if (candidate == null) {
+        break
+      }
+      this.requestNeighbor(candidate, this.active.size === 0 ? 'high' : 'low', now, out)
+      missing--
+    }
+    if (this.active.size === 0 && this.pending.size === 0 && this.contacts.length > 0) {
+      // nothing left to promote: go back to the contacts
+      this.sendJoin(now, out)
+    }
+  }
+
+  private onRepairTimer (now: number, out: Out<P>): void {
+    out.push(scheduleTimer('hpv:repair', now + this.jitter(this.config.repairInterval), { kind: 'hpv-repair' }))
+    this.fill(now, out)
+  }
+
+  // --- SHUFFLE --------------------------------------------------------------
+
+  private onShuffleTimer (now: number, out: Out<P>): void {
+    out.push(scheduleTimer('hpv:shuffle', now + this.jitter(this.config.shuffleInterval), { kind: 'hpv-shuffle' }))
+    const target = this.active.pick(this.rng)
+    if (target == null) {
+      return
+    }
+    const peers = [
+      this.self,
+      ...this.active.sample(this.rng, this.config.shuffleActiveCount, p => p === target),
+      ...this.passive.sample(this.rng, this.config.shufflePassiveCount)
+    ]
+    out.push(send(target, { proto: 'hpv', type: 'shuffle', origin: this.self, ttl: this.config.shuffleTtl, peers }))
+  }
+
+  private onShuffle (from: P, origin: P, ttl: number, peers: P[], out: Out<P>): void {
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > this.config.shuffleTtl || !Array.isArray(peers) || peers.length > MAX_SHUFFLE_PEERS) {
+      this.drops.invalid++
+      return
+    }
+    if (origin === this.self) {
+      return
+    }
+    if (ttl > 1 && this.active.size > 1) {
+      const next = this.active.pick(this.rng, p => p === from || p === origin)
+      if (next != null) {
+        out.push(send(next, { proto: 'hpv', type: 'shuffle', origin, ttl: ttl - 1, peers }))
+        return
+      }
+    }
+    // accept: answer with as many passive peers as were sent, then integrate theirs
+    const reply = this.passive.sample(this.rng, peers.length, p => p === origin)
+    out.push(send(origin, { proto: 'hpv', type: 'shuffle-reply', peers: reply }))
+    this.integrate(peers, reply)
+  }
+
+  private onShuffleReply (peers: P[]): void {
+    if (!Array.isArray(peers) || peers.length > MAX_SHUFFLE_PEERS) {
+      this.drops.invalid++
+      return
+    }
+    this.integrate(peers, [])
+  }
+
+  /** Adds received peers to the passive view, evicting first the peers we sent away (paper §4.4) */
+  private integrate (received: P[], sentAway: P[]): void {
+    const evictable = sentAway.filter(p => this.passive.has(p))
+    for (const peer of received) {
+      if (peer === this.self || this.active.has(peer) || this.passive.has(peer)) {
+        continue
+      }
+      if (this.passive.size >= this.config.passiveViewCapacity) {
+        const victim = evictable.pop() ?? this.passive.pick(this.rng)
+        if (victim != null) {
+          this.passive.delete(victim)
+        }
+      }
+      this.passive.add(peer)
+    }
+  }
+
+  /** ±10% so that periodic timers of many nodes do not fire in lockstep */
+  private jitter (interval: number): number {
+    return Math.max(1, Math.round(interval * (0.9 + 0.2 * this.rng.float())))
+  }
+}

@@ -1,0 +1,89 @@
+import { HyParView } from './hyparview.ts'
+import { Swim } from './swim.ts'
+import type { HyParViewConfig } from './hyparview-config.ts'
+import type { MembershipMessage } from './messages.ts'
+import type { SwimConfig } from './swim-config.ts'
+import type { MembershipEffect, MembershipEvent, MembershipTimer, NeighborDownReason } from './types.ts'
+import type { Rng, TimerExpiredEvent } from '@saorsa-gossip/core'
+
+export interface MembershipConfig {
+  hyparview?: Partial<HyParViewConfig>
+  swim?: Partial<SwimConfig>
+}
+
+/** Inputs a driver (libp2p service or simulator) feeds the membership core */
+export type MembershipInput<P> =
+  | { type: 'message', from: P, message: MembershipMessage<P> }
+  | TimerExpiredEvent<MembershipTimer<P>>
+  | { type: 'connection-lost', peer: P }
+
+type Out<P> = Array<MembershipEffect<P>>
+
+/**
+ * HyParView and SWIM composed (iroh-gossip's topic.rs pattern): active-view
+ * changes decide whom SWIM probes, and SWIM's dead verdicts evict from both
+ * HyParView views. A refuted suspicion evicts nothing.
+ */
+export class Membership<P> {
+  readonly self: P
+  readonly hyparview: HyParView<P>
+  readonly swim: Swim<P>
+
+  constructor (self: P, rng: Rng, config: MembershipConfig = {}) {
+    this.self = self
+    this.hyparview = new HyParView(self, rng.fork('hyparview'), config.hyparview)
+    this.swim = new Swim(self, rng.fork('swim'), config.swim)
+  }
+
+  start (now: number, contacts: P[] = []): Out<P> {
+    return this.react([...this.swim.start(now), ...this.hyparview.start(now, contacts)], now)
+  }
+
+  handle (input: MembershipInput<P>, now: number): Out<P> {
+    switch (input.type) {
+      case 'message':
+        if (input.message?.proto === 'hpv') {
+          return this.react(this.hyparview.handleMessage(input.from, input.message, now), now)
+        }
+        if (input.message?.proto === 'swim') {
+          return this.react(this.swim.handleMessage(input.from, input.message, now), now)
+        }
+        this.hyparview.drops.invalid++
+        return []
+      case 'timer-expired':
+        return this.react(input.timer.kind.startsWith('hpv-') ? this.hyparview.handleTimer(input.timer, now) : this.swim.handleTimer(input.timer, now), now)
+      case 'connection-lost':
+        return this.react(this.hyparview.peerDown(input.peer, 'connection-lost', now), now)
+      default:
+        return []
+    }
+  }
+
+  /** Feeds events between the two protocols until no new cross-effects arise */
+  private react (effects: Out<P>, now: number): Out<P> {
+    const out: Out<P> = []
+    const queue = effects
+    for (let i = 0; i < queue.length; i++) {
+      const effect = queue[i]
+      out.push(effect)
+      if (effect.type !== 'emit') {
+        continue
+      }
+      const event: MembershipEvent<P> = effect.event
+      switch (event.type) {
+        case 'neighbor-up':
+          this.swim.monitor(event.peer)
+          break
+        case 'neighbor-down':
+          this.swim.unmonitor(event.peer)
+          break
+        case 'peer-dead':
+          queue.push(...this.hyparview.peerDown(event.peer, 'dead' satisfies NeighborDownReason, now))
+          break
+        default:
+          break
+      }
+    }
+    return out
+  }
+}

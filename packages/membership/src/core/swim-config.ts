@@ -1,0 +1,82 @@
+import { InvalidConfigError } from '@saorsa-gossip/core'
+
+/**
+ * SWIM parameters. Sources: the seed specification (probe interval 1 s,
+ * suspect timeout 3 s), Das, Gupta & Motivala, "SWIM", DSN 2002, and Dadgar,
+ * Phillips & Currey, "Lifeguard: Local Health Awareness for More Accurate
+ * Failure Detection", 2018.
+ */
+export interface SwimConfig {
+  /** Protocol period: one probe per period (seed: 1 s) */
+  probeInterval: number
+  /** Direct-ack wait before indirect probing, ms (guess: 3× a 100 ms RTT; Lifeguard stretches it on a slow node) */
+  ackTimeout: number
+  /**
+   * Wait for indirect acks after `ackTimeout` before suspecting, ms. An
+   * indirect probe is four one-way hops (guess: 4× 100 ms). ackTimeout +
+   * indirectTimeout must not exceed the probe interval (SWIM §3.1: the
+   * probe completes within the protocol period).
+   */
+  indirectTimeout: number
+  /** Members asked to probe indirectly (SWIM §3.1: k; memberlist uses 3) */
+  indirectProbes: number
+  /** Suspicion timeout with Lifeguard off (seed: 3 s) */
+  suspicionTimeout: number
+  /**
+   * Lifeguard on: suspicion timeout with no confirmations, ms. Equal to the
+   * seed's 3 s, so Lifeguard only ever shortens it with evidence.
+   */
+  suspicionMaxTimeout: number
+  /** Lifeguard on: suspicion timeout once `expectedConfirmations` are in, ms (guess: half a probe period) */
+  suspicionMinTimeout: number
+  /** Lifeguard §IV-B: independent suspicions after which the minimum applies (memberlist: SuspicionMult − 2; guess 3) */
+  expectedConfirmations: number
+  /** Lifeguard §IV-A: maximum local health multiplier (memberlist AwarenessMaxMultiplier = 8) */
+  maxLocalHealth: number
+  /** Lifeguard on/off: local health awareness, dynamic suspicion, nacks, confirmation probes */
+  lifeguard: boolean
+  /** New updates are pushed to neighbours in batches this often, ms (guess: a fraction of an RTT budget) */
+  gossipFlushInterval: number
+  /** Most updates in one message; the rest wait for the next flush (bounds frame size) */
+  maxUpdatesPerMessage: number
+  /** Most member records kept (alive, suspect and recently dead), oldest-updated dropped first */
+  memberTableCapacity: number
+}
+
+export const DEFAULT_SWIM_CONFIG: Readonly<SwimConfig> = {
+  probeInterval: 1_000,
+  ackTimeout: 300,
+  indirectTimeout: 400,
+  indirectProbes: 3,
+  suspicionTimeout: 3_000,
+  suspicionMaxTimeout: 3_000,
+  suspicionMinTimeout: 500,
+  expectedConfirmations: 3,
+  maxLocalHealth: 8,
+  lifeguard: true,
+  gossipFlushInterval: 10,
+  maxUpdatesPerMessage: 256,
+  memberTableCapacity: 16_384
+}
+
+export function resolveSwimConfig (init: Partial<SwimConfig> = {}): SwimConfig {
+  const config = { ...DEFAULT_SWIM_CONFIG, ...init }
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'lifeguard') {
+      if (typeof value !== 'boolean') {
+        throw new InvalidConfigError('swim.lifeguard must be a boolean')
+      }
+      continue
+    }
+    if (!Number.isInteger(value) || (value as number) < 1) {
+      throw new InvalidConfigError(`swim.${key} must be a positive integer, got ${String(value)}`)
+    }
+  }
+  if (config.ackTimeout + config.indirectTimeout > config.probeInterval) {
+    throw new InvalidConfigError('swim.ackTimeout + swim.indirectTimeout must not exceed swim.probeInterval')
+  }
+  if (config.suspicionMinTimeout > config.suspicionMaxTimeout) {
+    throw new InvalidConfigError('swim.suspicionMinTimeout must not exceed swim.suspicionMaxTimeout')
+  }
+  return config
+}

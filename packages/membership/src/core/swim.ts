@@ -1,0 +1,456 @@
+import { cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
+import { IndexedSet } from './indexed-set.ts'
+import { adjustLocalHealth, scaledTimeout, suspicionTimeout } from './suspicion.ts'
+import { resolveSwimConfig } from './swim-config.ts'
+import type { MemberStatus, MemberUpdate, SwimMessage } from './messages.ts'
+import type { SwimConfig } from './swim-config.ts'
+import type { DropCounters, MembershipEffect, MembershipTimer } from './types.ts'
+import type { Rng } from '@saorsa-gossip/core'
+
+type Out<P> = Array<MembershipEffect<P>>
+
+interface Member<P> {
+  incarnation: number
+  status: MemberStatus
+  /** Lifeguard: distinct peers that raised this suspicion */
+  suspecters?: Set<P>
+  suspectedAt?: number
+}
+
+interface Probe<P> {
+  target: P
+  /** a confirmation probe (Lifeguard): direct only, failure adds our own suspicion */
+  confirm: boolean
+  indirect: boolean
+  expectedNacks: number
+  nacks: number
+}
+
+interface Relay<P> {
+  requester: P
+  requesterSeq: number
+}
+
+/** Counters for metrics and the simulator */
+export interface SwimStats {
+  probes: number
+  failedProbes: number
+  suspicionsRaised: number
+  refutations: number
+  deathsDeclared: number
+}
+
+/**
+ * SWIM failure detection over the overlay's active view, as a pure state
+ * machine, with Lifeguard's extensions behind `config.lifeguard`.
+ *
+ * Which peers are probed: the members of the HyParView active view (the
+ * composition calls `monitor` / `unmonitor`). Those are the connections the
+ * overlay relies on, and with symmetric views every node is watched by its
+ * 8–12 neighbours. News (suspect / alive / dead) is flooded once per change
+ * to the active view in batches, so it reaches every node (and every passive
+ * view) within a few hops; receivers forward only updates that change their
+ * state, which ends the flood. See SPEC.md §6.
+ */
+export class Swim<P> {
+  readonly self: P
+  readonly config: SwimConfig
+  readonly drops: DropCounters = { unexpected: 0, invalid: 0 }
+  readonly stats: SwimStats = { probes: 0, failedProbes: 0, suspicionsRaised: 0, refutations: 0, deathsDeclared: 0 }
+  private readonly rng: Rng
+  private readonly monitored = new IndexedSet<P>()
+  private readonly members = new Map<P, Member<P>>()
+  private readonly probes = new Map<number, Probe<P>>()
+  private readonly relays = new Map<number, Relay<P>>()
+  private readonly fresh: Array<MemberUpdate<P>> = []
+  private probeOrder: P[] = []
+  private probeIndex = 0
+  private seq = 0
+  private incarnation = 0
+  private localHealth = 0
+  private flushScheduled = false
+  private started = false
+
+  constructor (self: P, rng: Rng, config: Partial<SwimConfig> = {}) {
+    this.self = self
+    this.rng = rng
+    this.config = resolveSwimConfig(config)
+  }
+
+  get localHealthMultiplier (): number {
+    return this.localHealth
+  }
+
+  get ownIncarnation (): number {
+    return this.incarnation
+  }
+
+  statusOf (peer: P): MemberStatus | undefined {
+    return this.members.get(peer)?.status
+  }
+
+  start (now: number): Out<P> {
+    if (this.started) {
+      return []
+    }
+    this.started = true
+    return [scheduleTimer('swim:probe', now + Math.floor(this.rng.float() * this.config.probeInterval), { kind: 'swim-probe' })]
+  }
+
+  /** Starts probing `peer` (it became an active neighbour) */
+  monitor (peer: P): void {
+    if (peer === this.self) {
+      return
+    }
+    this.monitored.add(peer)
+    if (!this.members.has(peer)) {
+      this.setMember(peer, { incarnation: 0, status: 'alive' })
+    }
+  }
+
+  /** Stops probing `peer` */
+  unmonitor (peer: P): void {
+    this.monitored.delete(peer)
+  }
+
+  handleMessage (from: P, message: SwimMessage<P>, now: number): Out<P> {
+    const out: Out<P> = []
+    if (from === this.self) {
+      this.drops.invalid++
+      return out
+    }
+    if ('updates' in message) {
+      if (!Array.isArray(message.updates) || message.updates.length > this.config.maxUpdatesPerMessage) {
+        this.drops.invalid++
+        return out
+      }
+      for (const update of message.updates) {
+        this.applyUpdate(update, now, out)
+      }
+    }
+    switch (message.type) {
+      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, updates: this.buddyUpdates(from) })); break
+      case 'ack': this.onAck(message.seq, now, out); break
+      case 'ping-req': this.onPingReq(from, message.seq, message.target, now, out); break
+      case 'nack': this.onNack(message.seq); break
+      case 'gossip': break
+      default: this.drops.invalid++
+    }
+    return out
+  }
+
+  handleTimer (timer: MembershipTimer<P>, now: number): Out<P> {
+    const out: Out<P> = []
+    switch (timer.kind) {
+      case 'swim-probe': this.onProbeTimer(now, out); break
+      case 'swim-ack-timeout': this.onAckTimeout(timer.seq, now, out); break
+      case 'swim-probe-end': this.onProbeEnd(timer.seq, now, out); break
+      case 'swim-relay-timeout': this.onRelayTimeout(timer.seq, out); break
+      case 'swim-suspicion': this.onSuspicionTimeout(timer.member, now, out); break
+      case 'swim-flush': this.onFlush(now, out); break
+      default: break
+    }
+    return out
+  }
+
+  // --- probing ------------------------------------------------------------------
+
+  private nextTarget (): P | undefined {
+    for (let tries = 0; tries <= this.probeOrder.length; tries++) {
+      if (this.probeIndex >= this.probeOrder.length) {
+        // SWIM §4.3: round-robin over a freshly shuffled list bounds the time to first probe of any member
+        this.probeOrder = this.rng.shuffle(this.monitored.values().slice())
+        this.probeIndex = 0
+        if (this.probeOrder.length === 0) {
+          return undefined
+        }
+      }
+      const candidate = this.probeOrder[this.probeIndex++]
+      if (this.monitored.has(candidate) && this.members.get(candidate)?.status !== 'dead') {
+        return candidate
+      }
+    }
+    return undefined
+  }
+
+  private onProbeTimer (now: number, out: Out<P>): void {
+    const period = this.config.lifeguard ? scaledTimeout(this.config.probeInterval, this.localHealth) : this.config.probeInterval
+    out.push(scheduleTimer('swim:probe', now + period, { kind: 'swim-probe' }))
+    const target = this.nextTarget()
+    if (target != null) {
+      this.sendProbe(target, false, now, out)
+    }
+  }
+
+  private sendProbe (target: P, confirm: boolean, now: number, out: Out<P>): void {
+    const seq = ++this.seq
+    this.probes.set(seq, { target, confirm, indirect: false, expectedNacks: 0, nacks: 0 })
+    this.stats.probes++
+    out.push(send(target, { proto: 'swim', type: 'ping', seq, updates: this.buddyUpdates(target) }))
+    const lhm = this.config.lifeguard ? this.localHealth : 0
+    out.push(scheduleTimer(`swim:ack:${seq}`, now + scaledTimeout(this.config.ackTimeout, lhm), { kind: 'swim-ack-timeout', seq }))
+    if (!confirm) {
+      out.push(scheduleTimer(`swim:end:${seq}`, now + scaledTimeout(this.config.ackTimeout + this.config.indirectTimeout, lhm), { kind: 'swim-probe-end', seq }))
+    }
+  }
+
+  private onAck (seq: number, now: number, out: Out<P>): void {
+    const relay = this.relays.get(seq)
+    if (relay != null) {
+      this.relays.delete(seq)
+      out.push(cancelTimer(`swim:relay:${seq}`))
+      out.push(send(relay.requester, { proto: 'swim', type: 'ack', seq: relay.requesterSeq, updates: [] }))
+      return
+    }
+    const probe = this.probes.get(seq)
+    if (probe == null) {
+      // late or unknown: harmless, but counted
+      this.drops.unexpected++
+      return
+    }
+    this.probes.delete(seq)
+    out.push(cancelTimer(`swim:ack:${seq}`), cancelTimer(`swim:end:${seq}`))
+    if (this.config.lifeguard && !probe.confirm) {
+      this.localHealth = adjustLocalHealth(this.localHealth, -1, this.config.maxLocalHealth)
+    }
+  }
+
+  private onAckTimeout (seq: number, now: number, out: Out<P>): void {
+    const probe = this.probes.get(seq)
+    if (probe == null) {
+      return
+    }
+    if (probe.confirm) {
+      // Lifeguard confirmation probe failed: add our own, independent suspicion
+      this.probes.delete(seq)
+      this.suspect(probe.target, now, out)
+      return
+    }
+    const helpers = this.monitored.sample(this.rng, this.config.indirectProbes, p => p === probe.target || this.members.get(p)?.status !== 'alive')
+    probe.indirect = true
+    probe.expectedNacks = this.config.lifeguard ? helpers.length : 0
+    for (const helper of helpers) {
+      out.push(send(helper, { proto: 'swim', type: 'ping-req', seq, target: probe.target, updates: [] }))
+    }
+  }
+
+  private onProbeEnd (seq: number, now: number, out: Out<P>): void {
+    const probe = this.probes.get(seq)
+    if (probe == null) {
+      return
+    }
+    this.probes.delete(seq)
+    this.stats.failedProbes++
+    if (this.config.lifeguard) {
+      // Lifeguard §IV-A (as memberlist's probeNode): helpers that answered with a nack show our own
+      // links work, so only missing nacks count against us; with no helpers, the failed probe does
+      const delta = probe.expectedNacks > 0 ? probe.expectedNacks - probe.nacks : 1
+      this.localHealth = adjustLocalHealth(this.localHealth, delta, this.config.maxLocalHealth)
+    }
+    this.suspect(probe.target, now, out)
+  }
+
+  private onPingReq (from: P, seq: number, target: P, now: number, out: Out<P>): void {
+    if (target === this.self || target === from) {
+      this.drops.invalid++
+      return
+    }
+    const local = ++this.seq
+    this.relays.set(local, { requester: from, requesterSeq: seq })
+    out.push(send(target, { proto: 'swim', type: 'ping', seq: local, updates: [] }))
+    // Lifeguard nack: answer before the requester's own deadline so that silence means *its* link is bad
+    out.push(scheduleTimer(`swim:relay:${local}`, now + Math.floor(this.config.indirectTimeout * 0.8), { kind: 'swim-relay-timeout', seq: local }))
+  }
+
+  private onRelayTimeout (seq: number, out: Out<P>): void {
+    const relay = this.relays.get(seq)
+    if (relay == null) {
+      return
+    }
+    this.relays.delete(seq)
+    if (this.config.lifeguard) {
+      out.push(send(relay.requester, { proto: 'swim', type: 'nack', seq: relay.requesterSeq }))
+    }
+  }
+
+  private onNack (seq: number): void {
+    const probe = this.probes.get(seq)
+    if (probe == null) {
+      this.drops.unexpected++
+      return
+    }
+    probe.nacks++
+  }
+
+  // --- suspicion and dissemination ------------------------------------------------------
+
+  private suspect (target: P, now: number, out: Out<P>): void {
+    const member = this.members.get(target) ?? { incarnation: 0, status: 'alive' as MemberStatus }
+    if (member.status === 'dead') {
+      return
+    }
+    this.stats.suspicionsRaised++
+    this.applyUpdate({ member: target, incarnation: member.incarnation, status: 'suspect', from: this.self }, now, out)
+  }
+
+  /**
+   * Applies one update; anything that changes our view is queued for the next
+   * flush to every neighbour. Precedence (SWIM §4.2): higher incarnation wins;
+   * at equal incarnation dead > suspect > alive.
+   */
+  private applyUpdate (update: MemberUpdate<P>, now: number, out: Out<P>): void {
+    if (update == null || !Number.isInteger(update.incarnation) || update.incarnation < 0 || !['alive', 'suspect', 'dead'].includes(update.status)) {
+      this.drops.invalid++
+      return
+    }
+    const { member: peer, incarnation, status } = update
+    if (peer === this.self) {
+      this.onNewsAboutSelf(update, now, out)
+      return
+    }
+    const known = this.members.get(peer)
+    if (status === 'alive') {
+      if (known != null && incarnation <= known.incarnation) {
+        return
+      }
+      const wasSuspect = known?.status === 'suspect'
+      if (known?.status === 'dead' && incarnation <= known.incarnation) {
+        return
+      }
+      this.setMember(peer, { incarnation, status: 'alive' })
+      out.push(cancelTimer(`swim:sus:${String(peer)}`))
+      if (wasSuspect || known?.status === 'dead') {
+        out.push(emit({ type: 'peer-alive', peer, incarnation }))
+      }
+      this.queue(update, now, out)
+      return
+    }
+    if (status === 'suspect') {
+      if (known?.status === 'dead' && known.incarnation >= incarnation) {
+        return
+      }
+      if (known != null && incarnation < known.incarnation) {
+        return
+      }
+      if (known?.status === 'suspect' && known.incarnation === incarnation) {
+        // another independent suspicion of the same incarnation: a Lifeguard confirmation
+        if (known.suspecters?.has(update.from) === true) {
+          return
+        }
+        known.suspecters?.add(update.from)
+        this.rescheduleSuspicion(peer, known, now, out)
+        this.queue(update, now, out)
+        return
+      }
+      const entry: Member<P> = { incarnation, status: 'suspect', suspecters: new Set([update.from]), suspectedAt: now }
+      this.setMember(peer, entry)
+      out.push(emit({ type: 'peer-suspect', peer, incarnation }))
+      this.rescheduleSuspicion(peer, entry, now, out)
+      this.queue(update, now, out)
+      if (this.config.lifeguard && update.from !== this.self && this.monitored.has(peer)) {
+        // see for ourselves: a failed direct probe becomes our own confirmation
+        this.sendProbe(peer, true, now, out)
+      }
+      return
+    }
+    // dead
+    if (known?.status === 'dead' && known.incarnation >= incarnation) {
+      return
+    }
+    if (known != null && incarnation < known.incarnation) {
+      return
+    }
+    this.setMember(peer, { incarnation, status: 'dead' })
+    out.push(cancelTimer(`swim:sus:${String(peer)}`))
+    this.monitored.delete(peer)
+    out.push(emit({ type: 'peer-dead', peer, incarnation }))
+    this.queue(update, now, out)
+  }
+
+  /** Refute suspicion or death of ourselves with a higher incarnation (SWIM §4.2) */
+  private onNewsAboutSelf (update: MemberUpdate<P>, now: number, out: Out<P>): void {
+    if (update.status === 'alive' || update.incarnation < this.incarnation) {
+      return
+    }
+    this.incarnation = update.incarnation + 1
+    this.stats.refutations++
+    if (this.config.lifeguard) {
+      // Lifeguard §IV-A: being suspected suggests we are the slow one
+      this.localHealth = adjustLocalHealth(this.localHealth, 1, this.config.maxLocalHealth)
+    }
+    this.queue({ member: this.self, incarnation: this.incarnation, status: 'alive', from: this.self }, now, out)
+  }
+
+  private rescheduleSuspicion (peer: P, member: Member<P>, now: number, out: Out<P>): void {
+    const started = member.suspectedAt ?? now
+    let timeout: number
+    if (this.config.lifeguard) {
+      const confirmations = (member.suspecters?.size ?? 1) - 1
+      timeout = suspicionTimeout(confirmations, this.config.expectedConfirmations, this.config.suspicionMinTimeout, this.config.suspicionMaxTimeout)
+    } else {
+      timeout = this.config.suspicionTimeout
+    }
+    out.push(scheduleTimer(`swim:sus:${String(peer)}`, Math.max(now, started + timeout), { kind: 'swim-suspicion', member: peer }))
+  }
+
+  private onSuspicionTimeout (peer: P, now: number, out: Out<P>): void {
+    const member = this.members.get(peer)
+    if (member?.status !== 'suspect') {
+      return
+    }
+    this.stats.deathsDeclared++
+    this.applyUpdate({ member: peer, incarnation: member.incarnation, status: 'dead', from: this.self }, now, out)
+  }
+
+  /** What a ping or ack to `peer` carries: news about the peer itself first (Lifeguard buddy system) */
+  private buddyUpdates (peer: P): Array<MemberUpdate<P>> {
+    const member = this.members.get(peer)
+    if (member?.status === 'suspect' || member?.status === 'dead') {
+      return [{ member: peer, incarnation: member.incarnation, status: member.status, from: this.self }]
+    }
+    return []
+  }
+
+  private queue (update: MemberUpdate<P>, now: number, out: Out<P>): void {
+    this.fresh.push(update)
+    if (!this.flushScheduled) {
+      this.flushScheduled = true
+      out.push(scheduleTimer('swim:flush', now + this.config.gossipFlushInterval, { kind: 'swim-flush' }))
+    }
+  }
+
+  /** Sends queued news to every monitored neighbour, at most maxUpdatesPerMessage per message */
+  private onFlush (now: number, out: Out<P>): void {
+    this.flushScheduled = false
+    if (this.fresh.length === 0) {
+      return
+    }
+    const batch = this.fresh.splice(0, this.config.maxUpdatesPerMessage)
+    for (const peer of this.monitored.values()) {
+      out.push(send(peer, { proto: 'swim', type: 'gossip', updates: batch }))
+    }
+    // our own verdict about a member no longer in our view still goes to it, so a live one can refute
+    for (const update of batch) {
+      if (update.status !== 'alive' && update.from === this.self && update.member !== this.self && !this.monitored.has(update.member)) {
+        out.push(send(update.member, { proto: 'swim', type: 'gossip', updates: [update] }))
+      }
+    }
+    if (this.fresh.length > 0) {
+      this.flushScheduled = true
+      out.push(scheduleTimer('swim:flush', now + this.config.gossipFlushInterval, { kind: 'swim-flush' }))
+    }
+  }
+
+  private setMember (peer: P, member: Member<P>): void {
+    this.members.delete(peer)
+    this.members.set(peer, member)
+    if (this.members.size > this.config.memberTableCapacity) {
+      for (const key of this.members.keys()) {
+        if (!this.monitored.has(key)) {
+          this.members.delete(key)
+          break
+        }
+      }
+    }
+  }
+}

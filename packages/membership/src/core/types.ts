@@ -1,0 +1,35 @@
+import type { MembershipMessage } from './messages.ts'
+import type { Effect } from '@saorsa-gossip/core'
+
+/** Timers of the membership cores; the key of each is given where it is scheduled */
+export type MembershipTimer<P> =
+  | { kind: 'hpv-shuffle' }
+  | { kind: 'hpv-repair' }
+  | { kind: 'hpv-join-retry' }
+  | { kind: 'hpv-neighbor-timeout', peer: P }
+  | { kind: 'swim-probe' }
+  | { kind: 'swim-ack-timeout', seq: number }
+  | { kind: 'swim-probe-end', seq: number }
+  | { kind: 'swim-relay-timeout', seq: number }
+  | { kind: 'swim-suspicion', member: P }
+  | { kind: 'swim-flush' }
+
+export type NeighborDownReason = 'disconnected' | 'evicted' | 'dead' | 'connection-lost' | 'request-timeout'
+
+/** Events for the application (and for the composed protocols) */
+export type MembershipEvent<P> =
+  | { type: 'neighbor-up', peer: P }
+  | { type: 'neighbor-down', peer: P, reason: NeighborDownReason }
+  | { type: 'peer-suspect', peer: P, incarnation: number }
+  | { type: 'peer-alive', peer: P, incarnation: number }
+  | { type: 'peer-dead', peer: P, incarnation: number }
+
+export type MembershipEffect<P> = Effect<P, MembershipMessage<P>, MembershipTimer<P>, MembershipEvent<P>>
+
+/** Counters every core keeps for metrics; bad input is counted here, never thrown */
+export interface DropCounters {
+  /** Messages that made no sense in the current state (e.g. a reply nobody asked for) */
+  unexpected: number
+  /** Messages with invalid fields (negative TTL, oversize peer lists, self as peer) */
+  invalid: number
+}

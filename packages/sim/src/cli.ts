@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * npm run sim -- <scenario.json> [--out result.json]
+ *
+ * Runs one scenario, prints a short human summary and then the JSON result as
+ * the last line; also writes it to --out (default: results/<name>.json next
+ * to the scenario's directory). SIM_SEED in the environment overrides the seed.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { runMembershipScenario } from './run-membership.ts'
+import { validateScenario } from './scenario.ts'
+
+function main (): void {
+  const file = process.argv[2]
+  if (file == null) {
+    process.stderr.write('usage: npm run sim -- <scenario.json> [--out result.json]\n')
+    process.exit(2)
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'))
+  } catch (err: any) {
+    process.stderr.write(`cannot read scenario ${file}: ${err.message}\n`)
+    process.exit(2)
+  }
+  const scenario = validateScenario(raw)
+  if (process.env.SIM_SEED != null) {
+    scenario.seed = Number.parseInt(process.env.SIM_SEED, 10)
+  }
+  const started = performance.now()
+  const result = runMembershipScenario(scenario)
+  const wallMs = Math.round(performance.now() - started)
+  const outIndex = process.argv.indexOf('--out')
+  const out = outIndex > 0 ? process.argv[outIndex + 1] : path.join(path.dirname(path.resolve(file)), '..', 'results', `${scenario.name}-seed${scenario.seed}.json`)
+  fs.mkdirSync(path.dirname(out), { recursive: true })
+  const json = JSON.stringify({ ...result, timing: { wallMs } })
+  fs.writeFileSync(out, json + '\n')
+  const f = result.final
+  process.stdout.write(`${scenario.name} (seed ${scenario.seed}): ${scenario.nodes} nodes, ${scenario.duration / 1000} s virtual in ${(wallMs / 1000).toFixed(1)} s wall, ${result.eventsProcessed} events\n`)
+  process.stdout.write(`final: ${f.live} live, ${f.components} component(s), ${f.isolated} isolated, symmetry ${f.symmetry.toFixed(4)}, active view p50 ${f.activeViewSize.p50} [${f.activeViewSize.min}..${f.activeViewSize.max}], within bounds ${(f.withinBounds * 100).toFixed(2)}%\n`)
+  for (const heal of result.heals) {
+    process.stdout.write(`${heal.label}: ${heal.survivors} survivors, healed after ${heal.healedAfterMs ?? 'never'} ms, largest component at +10 s ${heal.largestAfter10s}, at +30 s ${heal.largestAfter30s}\n`)
+  }
+  process.stdout.write(`detection: monitor p50 ${result.detection.monitorLatency.p50} ms, p99 ${result.detection.monitorLatency.p99} ms, missed ${result.detection.missed}; false positives healthy ${result.falsePositives.healthy}, stalled ${result.falsePositives.stalled}\n`)
+  process.stdout.write(`wrote ${out}\n`)
+  process.stdout.write(json + '\n')
+}
+
+main()

@@ -1,0 +1,29 @@
+import type { MembershipMessage } from '@saorsa-gossip/membership'
+
+/**
+ * Estimated encoded sizes, for bytes-by-type metrics. A peer is counted as a
+ * 38-byte Ed25519 PeerId multihash (plus 2 bytes of protobuf framing) and each
+ * message has a 4-byte frame header; SWIM updates carry member, incarnation,
+ * status and the suspecter. Codec round-trips replace these estimates once the
+ * wire format exists (issue 4).
+ */
+const PEER = 40
+const HEADER = 4
+const UPDATE = PEER * 2 + 6
+
+export function membershipMessageType (message: MembershipMessage<number>): string {
+  return `${message.proto}:${message.type}`
+}
+
+export function membershipMessageBytes (message: MembershipMessage<number>): number {
+  switch (message.type) {
+    case 'forward-join': return HEADER + PEER + 2
+    case 'shuffle': return HEADER + PEER + 2 + PEER * message.peers.length
+    case 'shuffle-reply': return HEADER + PEER * message.peers.length
+    case 'ping':
+    case 'ack':
+    case 'gossip': return HEADER + 5 + UPDATE * message.updates.length
+    case 'ping-req': return HEADER + 5 + PEER + UPDATE * message.updates.length
+    default: return HEADER + 2
+  }
+}

@@ -1,0 +1,269 @@
+import { createRng } from '@saorsa-gossip/core'
+import { Membership, resolveHyParViewConfig } from '@saorsa-gossip/membership'
+import { measureConnectivity } from './connectivity.ts'
+import { membershipMessageBytes, membershipMessageType } from './membership-bytes.ts'
+import { Network } from './network.ts'
+import { distribution } from './stats.ts'
+import type { Connectivity } from './connectivity.ts'
+import type { NodeId } from './network.ts'
+import type { MembershipScenario, TimelineEvent } from './scenario.ts'
+import type { Distribution } from './stats.ts'
+import type { MembershipEvent, MembershipMessage, MembershipTimer } from '@saorsa-gossip/membership'
+
+/** A dead verdict about a node that was not crashed counts as "stalled" if it stalled this recently, ms */
+const STALL_GRACE = 10_000
+
+export interface HealResult {
+  label: string
+  at: number
+  fraction: number
+  crashed: number
+  survivors: number
+  /** ms from the crash until all survivors formed one component with no isolated node (null: never) */
+  healedAfterMs: number | null
+  /** largest component (fraction of survivors) 10 s and 30 s after the crash */
+  largestAfter10s: number | null
+  largestAfter30s: number | null
+  isolatedAfter10s: number | null
+}
+
+export interface MembershipResult {
+  scenario: string
+  seed: number
+  nodes: number
+  virtualMs: number
+  eventsProcessed: number
+  final: Connectivity
+  snapshots: Array<{ label: string, at: number, connectivity: Connectivity }>
+  heals: HealResult[]
+  detection: {
+    /** per (crashed node, monitor): crash → that monitor's dead verdict, ms */
+    monitorLatency: Distribution
+    /** per crashed node: crash → first dead verdict anywhere, ms */
+    firstLatency: Distribution
+    /** live monitors that still hold a crashed neighbour in their active view at the end, undeclared */
+    missed: number
+    /** monitors that dropped the crashed neighbour from their view for another reason before declaring it dead */
+    droppedUndeclared: number
+  }
+  falsePositives: {
+    /** distinct (node, incarnation) dead verdicts about nodes that were up and had not stalled recently */
+    healthy: number
+    /** distinct dead verdicts about live nodes that stalled within the last 10 s */
+    stalled: number
+    /** suspicions raised (all nodes) */
+    suspicions: number
+    refutations: number
+  }
+  traffic: {
+    messages: Record<string, number>
+    bytes: Record<string, number>
+    droppedLoss: number
+    droppedPartition: number
+    droppedDown: number
+  }
+}
+
+interface CrashRecord {
+  at: number
+  monitors: Set<NodeId>
+  declared: Set<NodeId>
+  first: number | null
+}
+
+type Core = Membership<NodeId>
+
+/** Runs one membership scenario to completion and returns its metrics */
+export function runMembershipScenario (scenario: MembershipScenario): MembershipResult {
+  const seed = scenario.seed
+  const crashes = new Map<NodeId, CrashRecord>()
+  const monitorLatencies: number[] = []
+  const firstLatencies: number[] = []
+  const fpHealthy = new Set<string>()
+  const fpStalled = new Set<string>()
+  const cores = new Map<NodeId, Core>()
+
+  const net: Network<MembershipMessage<NodeId>, MembershipTimer<NodeId>, MembershipEvent<NodeId>> = new Network({
+    seed,
+    latency: scenario.latency,
+    loss: scenario.loss ?? 0,
+    createCore: (id, rng) => {
+      const core = new Membership<NodeId>(id, rng, scenario.membership)
+      cores.set(id, core)
+      return core
+    },
+    messageType: membershipMessageType,
+    messageBytes: membershipMessageBytes,
+    onEmit: (node, event, now) => {
+      if (event.type !== 'peer-dead') {
+        return
+      }
+      const target = event.peer
+      if (!net.isUp(target)) {
+        const record = crashes.get(target)
+        if (record != null) {
+          if (record.first == null) {
+            record.first = now - record.at
+            firstLatencies.push(record.first)
+          }
+          if (record.monitors.has(node) && !record.declared.has(node)) {
+            record.declared.add(node)
+            monitorLatencies.push(now - record.at)
+          }
+        }
+        return
+      }
+      const key = `${target}/${event.incarnation}`
+      if (net.isStalled(target) || net.lastStallEnd(target) >= now - STALL_GRACE) {
+        fpStalled.add(key)
+      } else {
+        fpHealthy.add(key)
+      }
+    }
+  })
+
+  const views = {
+    activeView: (id: NodeId) => cores.get(id)?.hyparview.activeView() ?? [],
+    passiveView: (id: NodeId) => cores.get(id)?.hyparview.passiveView() ?? [],
+    isUp: (id: NodeId) => net.isUp(id)
+  }
+  const hyparview = resolveHyParViewConfig(scenario.membership?.hyparview)
+  const bounds = { lower: hyparview.activeViewTarget, upper: hyparview.activeViewCapacity }
+  const measure = (): Connectivity => measureConnectivity(net.nodeIds, views, bounds)
+
+  const ids = Array.from({ length: scenario.nodes }, (_, i) => i)
+  net.at(0, () => { net.spawn(0, []) })
+  for (let i = 1; i < scenario.nodes; i++) {
+    net.at(i * scenario.join.interval, () => { net.spawn(i, [0]) })
+  }
+
+  // a separate stream from the network's, so timeline choices do not shift message latencies
+  const timelineRng = createRng(seed).fork('timeline')
+  const snapshots: MembershipResult['snapshots'] = []
+  const heals: HealResult[] = []
+  const crashed: NodeId[] = []
+
+  const crashFraction = (event: Extract<TimelineEvent, { action: 'crash' }>): void => {
+    const live = ids.filter(id => net.isUp(id))
+    const victims = timelineRng.sample(live, Math.round(live.length * event.fraction))
+    for (const victim of victims) {
+      const monitors = new Set<NodeId>()
+      for (const id of live) {
+        if (id !== victim && cores.get(id)?.hyparview.isActive(victim) === true) {
+          monitors.add(id)
+        }
+      }
+      crashes.set(victim, { at: net.now, monitors, declared: new Set(), first: null })
+    }
+    for (const victim of victims) {
+      net.crash(victim)
+      crashed.push(victim)
+    }
+    trackHeal(event.label ?? `crash ${Math.round(event.fraction * 100)}% @${event.at}`, event.fraction, victims.length)
+  }
+
+  const trackHeal = (label: string, fraction: number, count: number): void => {
+    const start = net.now
+    const result: HealResult = { label, at: start, fraction, crashed: count, survivors: ids.filter(id => net.isUp(id)).length, healedAfterMs: null, largestAfter10s: null, isolatedAfter10s: null, largestAfter30s: null }
+    heals.push(result)
+    const interval = scenario.healSampleInterval ?? 250
+    const sample = (): void => {
+      const c = measure()
+      if (c.components === 1 && c.isolated === 0) {
+        result.healedAfterMs = net.now - start
+        return
+      }
+      if (net.now - start < scenario.duration) {
+        net.at(net.now + interval, sample)
+      }
+    }
+    net.at(start + interval, sample)
+    net.at(start + 10_000, () => {
+      const c = measure()
+      result.largestAfter10s = c.largestComponentFraction
+      result.isolatedAfter10s = c.isolated
+    })
+    net.at(start + 30_000, () => { result.largestAfter30s = measure().largestComponentFraction })
+  }
+
+  for (const event of scenario.timeline ?? []) {
+    net.at(event.at, () => {
+      switch (event.action) {
+        case 'crash': crashFraction(event); break
+        case 'restart-crashed':
+          for (const id of crashed.splice(0)) {
+            net.spawn(id, [0, ...timelineRng.sample(ids.filter(x => net.isUp(x)), 3)])
+          }
+          break
+        case 'partition': {
+          const shuffled = timelineRng.shuffle(ids.slice())
+          const size = Math.ceil(shuffled.length / event.groups)
+          net.partition(Array.from({ length: event.groups }, (_, g) => shuffled.slice(g * size, (g + 1) * size)))
+          break
+        }
+        case 'heal': net.heal(); break
+        case 'stalls': {
+          const chosen = timelineRng.sample(ids.filter(id => net.isUp(id)), Math.round(ids.length * event.fraction))
+          for (const id of chosen) {
+            const when = event.at + timelineRng.int(Math.max(1, event.until - event.at))
+            net.at(when, () => { net.stall(id, event.duration) })
+          }
+          break
+        }
+        case 'churn': {
+          const period = 1000 / event.perSecond
+          for (let t = event.at; t < event.until; t += period) {
+            net.at(t, () => {
+              const victim = timelineRng.pick(ids.filter(id => net.isUp(id) && id !== 0))
+              if (victim == null) {
+                return
+              }
+              net.crash(victim)
+              net.at(net.now + event.downtime, () => { net.spawn(victim, [0]) })
+            })
+          }
+          break
+        }
+        case 'snapshot': snapshots.push({ label: event.label, at: net.now, connectivity: measure() }); break
+        default: break
+      }
+    })
+  }
+
+  net.runUntil(scenario.duration)
+
+  let suspicions = 0
+  let refutations = 0
+  for (const core of cores.values()) {
+    suspicions += core.swim.stats.suspicionsRaised
+    refutations += core.swim.stats.refutations
+  }
+  let missed = 0
+  let droppedUndeclared = 0
+  for (const [victim, record] of crashes) {
+    for (const monitor of record.monitors) {
+      if (record.declared.has(monitor) || !net.isUp(monitor)) {
+        continue
+      }
+      if (cores.get(monitor)?.hyparview.isActive(victim) === true) {
+        missed++
+      } else {
+        droppedUndeclared++
+      }
+    }
+  }
+
+  return {
+    scenario: scenario.name,
+    seed,
+    nodes: scenario.nodes,
+    virtualMs: scenario.duration,
+    eventsProcessed: net.eventsProcessed,
+    final: measure(),
+    snapshots,
+    heals,
+    detection: { monitorLatency: distribution(monitorLatencies), firstLatency: distribution(firstLatencies), missed, droppedUndeclared },
+    falsePositives: { healthy: fpHealthy.size, stalled: fpStalled.size, suspicions, refutations },
+    traffic: net.traffic
+  }
+}
