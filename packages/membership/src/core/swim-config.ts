@@ -9,7 +9,7 @@ import { InvalidConfigError } from '@saorsa-gossip/core'
 export interface SwimConfig {
   /** Protocol period: one probe per period (seed: 1 s) */
   probeInterval: number
-  /** Direct-ack wait before indirect probing, ms (guess: 3× a 100 ms RTT; Lifeguard stretches it on a slow node) */
+  /** Direct-ack wait before indirect probing, ms (guess: 2.5× a 100 ms RTT; Lifeguard stretches it on a slow node) */
   ackTimeout: number
   /**
    * Wait for indirect acks after `ackTimeout` before suspecting, ms. An
@@ -35,18 +35,24 @@ export interface SwimConfig {
   maxLocalHealth: number
   /** Lifeguard on/off: local health awareness, dynamic suspicion, nacks, confirmation probes */
   lifeguard: boolean
-  /** New updates are pushed to neighbours in batches this often, ms (guess: a fraction of an RTT budget) */
+  /** Our own news (suspicions, confirmations, verdicts, refutations) is sent in batches this often, ms (guess: a fraction of an RTT) */
   gossipFlushInterval: number
   /** Most updates in one message; the rest wait for the next flush (bounds frame size) */
   maxUpdatesPerMessage: number
+  /** Updates piggybacked on each ping / ack / ping-req (memberlist-style; guess) */
+  maxPiggyback: number
+  /** Times each update is piggybacked before it is dropped (SWIM §4.1 uses λ·log n; guess λ·log10(10,000) with λ = 2) */
+  retransmitLimit: number
+  /** Most updates waiting to be piggybacked; the oldest is dropped beyond it */
+  piggybackQueueCapacity: number
   /** Most member records kept (alive, suspect and recently dead), oldest-updated dropped first */
   memberTableCapacity: number
 }
 
 export const DEFAULT_SWIM_CONFIG: Readonly<SwimConfig> = {
   probeInterval: 1_000,
-  ackTimeout: 300,
-  indirectTimeout: 400,
+  ackTimeout: 250,
+  indirectTimeout: 300,
   indirectProbes: 3,
   suspicionTimeout: 3_000,
   suspicionMaxTimeout: 3_000,
@@ -56,6 +62,9 @@ export const DEFAULT_SWIM_CONFIG: Readonly<SwimConfig> = {
   lifeguard: true,
   gossipFlushInterval: 10,
   maxUpdatesPerMessage: 256,
+  maxPiggyback: 8,
+  retransmitLimit: 8,
+  piggybackQueueCapacity: 1024,
   memberTableCapacity: 16_384
 }
 

@@ -9,6 +9,9 @@ import type { Rng } from '@saorsa-gossip/core'
 
 type Out<P> = Array<MembershipEffect<P>>
 
+/** Largest neighbour list accepted in an ack (an active view is at most 12 by default) */
+export const MAX_NEIGHBORS = 64
+
 interface Member<P> {
   incarnation: number
   status: MemberStatus
@@ -34,6 +37,8 @@ interface Relay<P> {
 /** Counters for metrics and the simulator */
 export interface SwimStats {
   probes: number
+  /** probes whose deadline fired late because this node was stalled: not counted as failures (Lifeguard on) */
+  inconclusiveProbes: number
   failedProbes: number
   suspicionsRaised: number
   refutations: number
@@ -56,13 +61,18 @@ export class Swim<P> {
   readonly self: P
   readonly config: SwimConfig
   readonly drops: DropCounters = { unexpected: 0, invalid: 0 }
-  readonly stats: SwimStats = { probes: 0, failedProbes: 0, suspicionsRaised: 0, refutations: 0, deathsDeclared: 0 }
+  readonly stats: SwimStats = { probes: 0, inconclusiveProbes: 0, failedProbes: 0, suspicionsRaised: 0, refutations: 0, deathsDeclared: 0 }
   private readonly rng: Rng
   private readonly monitored = new IndexedSet<P>()
   private readonly members = new Map<P, Member<P>>()
   private readonly probes = new Map<number, Probe<P>>()
   private readonly relays = new Map<number, Relay<P>>()
-  private readonly fresh: Array<MemberUpdate<P>> = []
+  /** our own news waiting for the next flush, per recipient */
+  private readonly outbox = new Map<P, Array<MemberUpdate<P>>>()
+  /** news being spread epidemically on pings and acks: latest update per member, with sends left */
+  private readonly piggyback = new Map<P, { update: MemberUpdate<P>, remaining: number }>()
+  /** each monitored member's own active view, from its last ack: the other peers that watch it */
+  private readonly neighborsOf = new Map<P, P[]>()
   private probeOrder: P[] = []
   private probeIndex = 0
   private seq = 0
@@ -111,6 +121,7 @@ export class Swim<P> {
   /** Stops probing `peer` */
   unmonitor (peer: P): void {
     this.monitored.delete(peer)
+    this.neighborsOf.delete(peer)
   }
 
   handleMessage (from: P, message: SwimMessage<P>, now: number): Out<P> {
@@ -129,8 +140,8 @@ export class Swim<P> {
       }
     }
     switch (message.type) {
-      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, updates: this.buddyUpdates(from) })); break
-      case 'ack': this.onAck(message.seq, now, out); break
+      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, updates: this.outgoingUpdates(from), neighbors: this.monitored.values().slice() })); break
+      case 'ack': this.onAck(from, message.seq, message.neighbors, out); break
       case 'ping-req': this.onPingReq(from, message.seq, message.target, now, out); break
       case 'nack': this.onNack(message.seq); break
       case 'gossip': break
@@ -144,7 +155,7 @@ export class Swim<P> {
     switch (timer.kind) {
       case 'swim-probe': this.onProbeTimer(now, out); break
       case 'swim-ack-timeout': this.onAckTimeout(timer.seq, now, out); break
-      case 'swim-probe-end': this.onProbeEnd(timer.seq, now, out); break
+      case 'swim-probe-end': this.onProbeEnd(timer.seq, timer.due, now, out); break
       case 'swim-relay-timeout': this.onRelayTimeout(timer.seq, out); break
       case 'swim-suspicion': this.onSuspicionTimeout(timer.member, now, out); break
       case 'swim-flush': this.onFlush(now, out); break
@@ -186,29 +197,33 @@ export class Swim<P> {
     const seq = ++this.seq
     this.probes.set(seq, { target, confirm, indirect: false, expectedNacks: 0, nacks: 0 })
     this.stats.probes++
-    out.push(send(target, { proto: 'swim', type: 'ping', seq, updates: this.buddyUpdates(target) }))
+    out.push(send(target, { proto: 'swim', type: 'ping', seq, updates: this.outgoingUpdates(target) }))
     const lhm = this.config.lifeguard ? this.localHealth : 0
     out.push(scheduleTimer(`swim:ack:${seq}`, now + scaledTimeout(this.config.ackTimeout, lhm), { kind: 'swim-ack-timeout', seq }))
     if (!confirm) {
-      out.push(scheduleTimer(`swim:end:${seq}`, now + scaledTimeout(this.config.ackTimeout + this.config.indirectTimeout, lhm), { kind: 'swim-probe-end', seq }))
+      const due = now + scaledTimeout(this.config.ackTimeout + this.config.indirectTimeout, lhm)
+      out.push(scheduleTimer(`swim:end:${seq}`, due, { kind: 'swim-probe-end', seq, due }))
     }
   }
 
-  private onAck (seq: number, now: number, out: Out<P>): void {
+  private onAck (from: P, seq: number, neighbors: P[] | undefined, out: Out<P>): void {
     const relay = this.relays.get(seq)
     if (relay != null) {
       this.relays.delete(seq)
       out.push(cancelTimer(`swim:relay:${seq}`))
-      out.push(send(relay.requester, { proto: 'swim', type: 'ack', seq: relay.requesterSeq, updates: [] }))
+      out.push(send(relay.requester, { proto: 'swim', type: 'ack', seq: relay.requesterSeq, updates: [], neighbors: [] }))
       return
     }
     const probe = this.probes.get(seq)
-    if (probe == null) {
-      // late or unknown: harmless, but counted
+    if (probe == null || probe.target !== from) {
+      // late, unknown or from the wrong peer: harmless, but counted
       this.drops.unexpected++
       return
     }
     this.probes.delete(seq)
+    if (Array.isArray(neighbors) && neighbors.length <= MAX_NEIGHBORS && this.monitored.has(from)) {
+      this.neighborsOf.set(from, neighbors.filter(p => p !== this.self && p !== from))
+    }
     out.push(cancelTimer(`swim:ack:${seq}`), cancelTimer(`swim:end:${seq}`))
     if (this.config.lifeguard && !probe.confirm) {
       this.localHealth = adjustLocalHealth(this.localHealth, -1, this.config.maxLocalHealth)
@@ -230,16 +245,24 @@ export class Swim<P> {
     probe.indirect = true
     probe.expectedNacks = this.config.lifeguard ? helpers.length : 0
     for (const helper of helpers) {
-      out.push(send(helper, { proto: 'swim', type: 'ping-req', seq, target: probe.target, updates: [] }))
+      out.push(send(helper, { proto: 'swim', type: 'ping-req', seq, target: probe.target, updates: this.outgoingUpdates(helper) }))
     }
   }
 
-  private onProbeEnd (seq: number, now: number, out: Out<P>): void {
+  private onProbeEnd (seq: number, due: number, now: number, out: Out<P>): void {
     const probe = this.probes.get(seq)
     if (probe == null) {
       return
     }
     this.probes.delete(seq)
+    if (this.config.lifeguard && now - due > this.config.indirectTimeout) {
+      // Our own deadline fired this late: we were stalled (GC pause, CPU starvation), and the ack
+      // may be waiting unread behind this timer. The probe proves nothing about the target; it is
+      // evidence about us. (An extension of Lifeguard §IV-A's local health signals.)
+      this.stats.inconclusiveProbes++
+      this.localHealth = adjustLocalHealth(this.localHealth, 1, this.config.maxLocalHealth)
+      return
+    }
     this.stats.failedProbes++
     if (this.config.lifeguard) {
       // Lifeguard §IV-A (as memberlist's probeNode): helpers that answered with a nack show our own
@@ -402,40 +425,86 @@ export class Swim<P> {
     this.applyUpdate({ member: peer, incarnation: member.incarnation, status: 'dead', from: this.self }, now, out)
   }
 
-  /** What a ping or ack to `peer` carries: news about the peer itself first (Lifeguard buddy system) */
-  private buddyUpdates (peer: P): Array<MemberUpdate<P>> {
+  /**
+   * What a ping, ack or ping-req to `peer` carries: news about the peer itself
+   * first (Lifeguard's buddy system, so a suspected member learns it at once),
+   * then up to maxPiggyback queued updates, oldest first (SWIM §4.1).
+   */
+  private outgoingUpdates (peer: P): Array<MemberUpdate<P>> {
+    const updates: Array<MemberUpdate<P>> = []
     const member = this.members.get(peer)
-    if (member?.status === 'suspect' || member?.status === 'dead') {
-      return [{ member: peer, incarnation: member.incarnation, status: member.status, from: this.self }]
+    if (this.config.lifeguard && (member?.status === 'suspect' || member?.status === 'dead')) {
+      updates.push({ member: peer, incarnation: member.incarnation, status: member.status, from: this.self })
     }
-    return []
+    for (const [key, entry] of this.piggyback) {
+      if (updates.length >= this.config.maxPiggyback) {
+        break
+      }
+      if (entry.update.member === peer && updates.length > 0 && updates[0].member === peer) {
+        continue
+      }
+      updates.push(entry.update)
+      this.piggyback.delete(key)
+      if (--entry.remaining > 0) {
+        this.piggyback.set(key, entry)
+      }
+    }
+    return updates
   }
 
+  /**
+   * Every change to our view is spread epidemically by piggybacking. News we
+   * originate also goes straight to those who act on it: a verdict about X to
+   * X's other monitors (its active view, learnt from its acks) and, with
+   * Lifeguard, to X itself; a refutation to everyone who monitors us.
+   */
   private queue (update: MemberUpdate<P>, now: number, out: Out<P>): void {
-    this.fresh.push(update)
-    if (!this.flushScheduled) {
+    this.piggyback.delete(update.member)
+    this.piggyback.set(update.member, { update, remaining: this.config.retransmitLimit })
+    if (this.piggyback.size > this.config.piggybackQueueCapacity) {
+      this.piggyback.delete(this.piggyback.keys().next().value as P)
+    }
+    if (update.member === this.self) {
+      for (const peer of this.monitored.values()) {
+        this.post(peer, update)
+      }
+    } else if (update.from === this.self) {
+      for (const peer of this.neighborsOf.get(update.member) ?? []) {
+        this.post(peer, update)
+      }
+      if (this.config.lifeguard) {
+        this.post(update.member, update)
+      }
+    }
+    if (this.outbox.size > 0 && !this.flushScheduled) {
       this.flushScheduled = true
       out.push(scheduleTimer('swim:flush', now + this.config.gossipFlushInterval, { kind: 'swim-flush' }))
     }
   }
 
-  /** Sends queued news to every monitored neighbour, at most maxUpdatesPerMessage per message */
-  private onFlush (now: number, out: Out<P>): void {
-    this.flushScheduled = false
-    if (this.fresh.length === 0) {
+  private post (peer: P, update: MemberUpdate<P>): void {
+    if (peer === this.self) {
       return
     }
-    const batch = this.fresh.splice(0, this.config.maxUpdatesPerMessage)
-    for (const peer of this.monitored.values()) {
-      out.push(send(peer, { proto: 'swim', type: 'gossip', updates: batch }))
+    const pending = this.outbox.get(peer)
+    if (pending == null) {
+      this.outbox.set(peer, [update])
+    } else {
+      pending.push(update)
     }
-    // our own verdict about a member no longer in our view still goes to it, so a live one can refute
-    for (const update of batch) {
-      if (update.status !== 'alive' && update.from === this.self && update.member !== this.self && !this.monitored.has(update.member)) {
-        out.push(send(update.member, { proto: 'swim', type: 'gossip', updates: [update] }))
+  }
+
+  /** Sends batched news, at most maxUpdatesPerMessage per message and recipient */
+  private onFlush (now: number, out: Out<P>): void {
+    this.flushScheduled = false
+    for (const [peer, updates] of this.outbox) {
+      const batch = updates.splice(0, this.config.maxUpdatesPerMessage)
+      out.push(send(peer, { proto: 'swim', type: 'gossip', updates: batch }))
+      if (updates.length === 0) {
+        this.outbox.delete(peer)
       }
     }
-    if (this.fresh.length > 0) {
+    if (this.outbox.size > 0) {
       this.flushScheduled = true
       out.push(scheduleTimer('swim:flush', now + this.config.gossipFlushInterval, { kind: 'swim-flush' }))
     }

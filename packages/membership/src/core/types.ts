@@ -9,7 +9,7 @@ export type MembershipTimer<P> =
   | { kind: 'hpv-neighbor-timeout', peer: P }
   | { kind: 'swim-probe' }
   | { kind: 'swim-ack-timeout', seq: number }
-  | { kind: 'swim-probe-end', seq: number }
+  | { kind: 'swim-probe-end', seq: number, due: number }
   | { kind: 'swim-relay-timeout', seq: number }
   | { kind: 'swim-suspicion', member: P }
   | { kind: 'swim-flush' }
