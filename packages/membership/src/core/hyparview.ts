@@ -111,6 +111,22 @@ export class HyParView<P> {
     return out
   }
 
+  /**
+   * The link to `peer` is one-sided (we list it, it does not list us): drop it
+   * and ask again, so that the views become symmetric or the peer falls back
+   * to the passive view if it refuses.
+   */
+  relink (peer: P, now: number): Out<P> {
+    const out: Out<P> = []
+    if (!this.active.delete(peer)) {
+      return out
+    }
+    out.push(emit({ type: 'neighbor-down', peer, reason: 'asymmetric' }))
+    this.requestNeighbor(peer, this.active.size === 0 ? 'high' : 'low', now, out)
+    this.fill(now, out)
+    return out
+  }
+
   // --- JOIN ---------------------------------------------------------------
 
   private sendJoin (now: number, out: Out<P>): void {
@@ -124,9 +140,16 @@ export class HyParView<P> {
   }
 
   private onJoinRetry (now: number, out: Out<P>): void {
-    if (this.active.size === 0 && this.pending.size === 0) {
+    if (this.active.size > 0) {
+      return
+    }
+    // the JOIN (or its answer) was lost, or the contact is down: forget it and try again
+    for (const contact of this.contacts) {
+      this.pending.delete(contact)
+    }
+    if (this.pending.size === 0) {
       this.sendJoin(now, out)
-    } else if (this.active.size === 0) {
+    } else {
       out.push(scheduleTimer('hpv:join', now + this.config.joinRetryInterval, { kind: 'hpv-join-retry' }))
     }
   }

@@ -72,13 +72,16 @@ export class Membership<P> {
       const event: MembershipEvent<P> = effect.event
       switch (event.type) {
         case 'neighbor-up':
-          this.swim.monitor(event.peer)
+          this.swim.monitor(event.peer, now)
           break
         case 'neighbor-down':
           this.swim.unmonitor(event.peer)
           break
         case 'peer-dead':
           queue.push(...this.hyparview.peerDown(event.peer, 'dead' satisfies NeighborDownReason, now))
+          break
+        case 'link-asymmetric':
+          queue.push(...this.hyparview.relink(event.peer, now))
           break
         default:
           break

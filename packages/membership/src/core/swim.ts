@@ -22,6 +22,10 @@ interface Member<P> {
 
 interface Probe<P> {
   target: P
+  /** peers asked to probe indirectly: their acks count too */
+  helpers: P[]
+  /** the member's incarnation when the probe was sent (what a confirmation confirms) */
+  incarnation: number
   /** a confirmation probe (Lifeguard): direct only, failure adds our own suspicion */
   confirm: boolean
   indirect: boolean
@@ -73,6 +77,10 @@ export class Swim<P> {
   private readonly piggyback = new Map<P, { update: MemberUpdate<P>, remaining: number }>()
   /** each monitored member's own active view, from its last ack: the other peers that watch it */
   private readonly neighborsOf = new Map<P, P[]>()
+  /** when each monitored member became a neighbour (a new link gets time to become symmetric) */
+  private readonly monitoredSince = new Map<P, number>()
+  /** accusers outside our view already answered at the current incarnation (bounded: cleared on each refutation) */
+  private readonly refutedTo = new Set<P>()
   private probeOrder: P[] = []
   private probeIndex = 0
   private seq = 0
@@ -108,11 +116,13 @@ export class Swim<P> {
   }
 
   /** Starts probing `peer` (it became an active neighbour) */
-  monitor (peer: P): void {
+  monitor (peer: P, now: number): void {
     if (peer === this.self) {
       return
     }
-    this.monitored.add(peer)
+    if (this.monitored.add(peer)) {
+      this.monitoredSince.set(peer, now)
+    }
     if (!this.members.has(peer)) {
       this.setMember(peer, { incarnation: 0, status: 'alive' })
     }
@@ -122,6 +132,7 @@ export class Swim<P> {
   unmonitor (peer: P): void {
     this.monitored.delete(peer)
     this.neighborsOf.delete(peer)
+    this.monitoredSince.delete(peer)
   }
 
   handleMessage (from: P, message: SwimMessage<P>, now: number): Out<P> {
@@ -140,8 +151,8 @@ export class Swim<P> {
       }
     }
     switch (message.type) {
-      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, updates: this.outgoingUpdates(from), neighbors: this.monitored.values().slice() })); break
-      case 'ack': this.onAck(from, message.seq, message.neighbors, out); break
+      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, incarnation: this.incarnation, updates: this.outgoingUpdates(from), neighbors: this.monitored.values().slice() })); break
+      case 'ack': this.onAck(from, message.seq, message.incarnation, message.neighbors, now, out); break
       case 'ping-req': this.onPingReq(from, message.seq, message.target, now, out); break
       case 'nack': this.onNack(message.seq); break
       case 'gossip': break
@@ -195,7 +206,7 @@ export class Swim<P> {
 
   private sendProbe (target: P, confirm: boolean, now: number, out: Out<P>): void {
     const seq = ++this.seq
-    this.probes.set(seq, { target, confirm, indirect: false, expectedNacks: 0, nacks: 0 })
+    this.probes.set(seq, { target, helpers: [], incarnation: this.members.get(target)?.incarnation ?? 0, confirm, indirect: false, expectedNacks: 0, nacks: 0 })
     this.stats.probes++
     out.push(send(target, { proto: 'swim', type: 'ping', seq, updates: this.outgoingUpdates(target) }))
     const lhm = this.config.lifeguard ? this.localHealth : 0
@@ -206,23 +217,32 @@ export class Swim<P> {
     }
   }
 
-  private onAck (from: P, seq: number, neighbors: P[] | undefined, out: Out<P>): void {
+  private onAck (from: P, seq: number, incarnation: number, neighbors: P[] | undefined, now: number, out: Out<P>): void {
     const relay = this.relays.get(seq)
     if (relay != null) {
       this.relays.delete(seq)
       out.push(cancelTimer(`swim:relay:${seq}`))
-      out.push(send(relay.requester, { proto: 'swim', type: 'ack', seq: relay.requesterSeq, updates: [], neighbors: [] }))
+      out.push(send(relay.requester, { proto: 'swim', type: 'ack', seq: relay.requesterSeq, incarnation: 0, updates: [], neighbors: [] }))
       return
     }
     const probe = this.probes.get(seq)
-    if (probe == null || probe.target !== from) {
+    if (probe == null || (probe.target !== from && !probe.helpers.includes(from))) {
       // late, unknown or from the wrong peer: harmless, but counted
       this.drops.unexpected++
       return
     }
     this.probes.delete(seq)
-    if (Array.isArray(neighbors) && neighbors.length <= MAX_NEIGHBORS && this.monitored.has(from)) {
+    if (from === probe.target && Number.isInteger(incarnation) && incarnation > 0) {
+      // first-hand evidence: the member answered at this incarnation (clears a suspicion it has refuted)
+      this.applyUpdate({ member: from, incarnation, status: 'alive', from }, now, out)
+    }
+    if (from === probe.target && Array.isArray(neighbors) && neighbors.length <= MAX_NEIGHBORS && this.monitored.has(from)) {
       this.neighborsOf.set(from, neighbors.filter(p => p !== this.self && p !== from))
+      // we watch it but it does not list us: a lost DISCONNECT or NEIGHBOR_REPLY, or a verdict
+      // that evicted us. Tell the overlay so it can redo the handshake (SPEC.md §6.4).
+      if (!neighbors.includes(this.self) && now - (this.monitoredSince.get(from) ?? now) >= 2 * this.config.probeInterval) {
+        out.push(emit({ type: 'link-asymmetric', peer: from }))
+      }
     }
     out.push(cancelTimer(`swim:ack:${seq}`), cancelTimer(`swim:end:${seq}`))
     if (this.config.lifeguard && !probe.confirm) {
@@ -236,13 +256,20 @@ export class Swim<P> {
       return
     }
     if (probe.confirm) {
-      // Lifeguard confirmation probe failed: add our own, independent suspicion
+      // Lifeguard confirmation probe failed: confirm the suspicion it was sent for, if that still
+      // stands. It never starts a new one: after a refutation, a lost ack must not re-accuse
+      // (that would turn message loss into a chain of suspicions, one per incarnation).
       this.probes.delete(seq)
-      this.suspect(probe.target, now, out)
+      const member = this.members.get(probe.target)
+      if (member?.status === 'suspect' && member.incarnation === probe.incarnation) {
+        this.stats.suspicionsRaised++
+        this.applyUpdate({ member: probe.target, incarnation: member.incarnation, status: 'suspect', from: this.self }, now, out)
+      }
       return
     }
     const helpers = this.monitored.sample(this.rng, this.config.indirectProbes, p => p === probe.target || this.members.get(p)?.status !== 'alive')
     probe.indirect = true
+    probe.helpers = helpers
     probe.expectedNacks = this.config.lifeguard ? helpers.length : 0
     for (const helper of helpers) {
       out.push(send(helper, { proto: 'swim', type: 'ping-req', seq, target: probe.target, updates: this.outgoingUpdates(helper) }))
@@ -361,14 +388,20 @@ export class Swim<P> {
           return
         }
         known.suspecters?.add(update.from)
-        this.rescheduleSuspicion(peer, known, now, out)
+        if (this.monitored.has(peer)) {
+          this.rescheduleSuspicion(peer, known, now, out)
+        }
         this.queue(update, now, out)
         return
       }
       const entry: Member<P> = { incarnation, status: 'suspect', suspecters: new Set([update.from]), suspectedAt: now }
       this.setMember(peer, entry)
       out.push(emit({ type: 'peer-suspect', peer, incarnation }))
-      this.rescheduleSuspicion(peer, entry, now, out)
+      // only a monitor, which can probe the member itself, may turn a suspicion into a verdict;
+      // everyone else waits for a verdict or a refutation (SPEC.md §6.3)
+      if (this.monitored.has(peer)) {
+        this.rescheduleSuspicion(peer, entry, now, out)
+      }
       this.queue(update, now, out)
       if (this.config.lifeguard && update.from !== this.self && this.monitored.has(peer)) {
         // see for ourselves: a failed direct probe becomes our own confirmation
@@ -392,16 +425,26 @@ export class Swim<P> {
 
   /** Refute suspicion or death of ourselves with a higher incarnation (SWIM §4.2) */
   private onNewsAboutSelf (update: MemberUpdate<P>, now: number, out: Out<P>): void {
-    if (update.status === 'alive' || update.incarnation < this.incarnation) {
+    if (update.status === 'alive') {
       return
     }
-    this.incarnation = update.incarnation + 1
-    this.stats.refutations++
-    if (this.config.lifeguard) {
-      // Lifeguard §IV-A: being suspected suggests we are the slow one
-      this.localHealth = adjustLocalHealth(this.localHealth, 1, this.config.maxLocalHealth)
+    if (update.incarnation >= this.incarnation) {
+      this.incarnation = update.incarnation + 1
+      this.refutedTo.clear()
+      this.stats.refutations++
+      if (this.config.lifeguard) {
+        // Lifeguard §IV-A: being suspected suggests we are the slow one
+        this.localHealth = adjustLocalHealth(this.localHealth, 1, this.config.maxLocalHealth)
+      }
+      this.queue({ member: this.self, incarnation: this.incarnation, status: 'alive', from: this.self }, now, out)
     }
-    this.queue({ member: this.self, incarnation: this.incarnation, status: 'alive', from: this.self }, now, out)
+    // whoever raised or confirmed the accusation may not be among our neighbours (a one-sided
+    // link): answer it directly, once per incarnation
+    if (update.from !== this.self && !this.refutedTo.has(update.from) && !this.monitored.has(update.from)) {
+      this.refutedTo.add(update.from)
+      this.post(update.from, { member: this.self, incarnation: this.incarnation, status: 'alive', from: this.self })
+      this.scheduleFlush(now, out)
+    }
   }
 
   private rescheduleSuspicion (peer: P, member: Member<P>, now: number, out: Out<P>): void {
@@ -436,13 +479,19 @@ export class Swim<P> {
     if (this.config.lifeguard && (member?.status === 'suspect' || member?.status === 'dead')) {
       updates.push({ member: peer, incarnation: member.incarnation, status: member.status, from: this.self })
     }
-    for (const [key, entry] of this.piggyback) {
-      if (updates.length >= this.config.maxPiggyback) {
+    // take the oldest entries first; collect before re-inserting, so one message never carries an update twice
+    const taken: P[] = []
+    for (const key of this.piggyback.keys()) {
+      if (updates.length + taken.length >= this.config.maxPiggyback) {
         break
       }
-      if (entry.update.member === peer && updates.length > 0 && updates[0].member === peer) {
+      if (updates.length > 0 && key === peer) {
         continue
       }
+      taken.push(key)
+    }
+    for (const key of taken) {
+      const entry = this.piggyback.get(key) as { update: MemberUpdate<P>, remaining: number }
       updates.push(entry.update)
       this.piggyback.delete(key)
       if (--entry.remaining > 0) {
@@ -476,6 +525,10 @@ export class Swim<P> {
         this.post(update.member, update)
       }
     }
+    this.scheduleFlush(now, out)
+  }
+
+  private scheduleFlush (now: number, out: Out<P>): void {
     if (this.outbox.size > 0 && !this.flushScheduled) {
       this.flushScheduled = true
       out.push(scheduleTimer('swim:flush', now + this.config.gossipFlushInterval, { kind: 'swim-flush' }))

@@ -14,7 +14,7 @@ export type MembershipTimer<P> =
   | { kind: 'swim-suspicion', member: P }
   | { kind: 'swim-flush' }
 
-export type NeighborDownReason = 'disconnected' | 'evicted' | 'dead' | 'connection-lost' | 'request-timeout'
+export type NeighborDownReason = 'disconnected' | 'evicted' | 'dead' | 'connection-lost' | 'asymmetric'
 
 /** Events for the application (and for the composed protocols) */
 export type MembershipEvent<P> =
@@ -23,6 +23,8 @@ export type MembershipEvent<P> =
   | { type: 'peer-suspect', peer: P, incarnation: number }
   | { type: 'peer-alive', peer: P, incarnation: number }
   | { type: 'peer-dead', peer: P, incarnation: number }
+  /** SWIM saw from an ack that `peer` does not have us in its active view although we have it in ours */
+  | { type: 'link-asymmetric', peer: P }
 
 export type MembershipEffect<P> = Effect<P, MembershipMessage<P>, MembershipTimer<P>, MembershipEvent<P>>
 
