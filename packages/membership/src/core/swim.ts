@@ -198,10 +198,31 @@ export class Swim<P> {
   private onProbeTimer (now: number, out: Out<P>): void {
     const period = this.config.lifeguard ? scaledTimeout(this.config.probeInterval, this.localHealth) : this.config.probeInterval
     out.push(scheduleTimer('swim:probe', now + period, { kind: 'swim-probe' }))
-    const target = this.nextTarget()
+    // a neighbour we suspect goes first: its ack (carrying a refuted incarnation) clears the
+    // suspicion even when every refutation message was lost. Suspicions end within the
+    // suspicion timeout, so this delays the round-robin only briefly.
+    const target = this.nextSuspect() ?? this.nextTarget()
     if (target != null) {
       this.sendProbe(target, false, now, out)
     }
+  }
+
+  private nextSuspect (): P | undefined {
+    for (const peer of this.monitored.values()) {
+      if (this.members.get(peer)?.status === 'suspect' && !this.probing(peer)) {
+        return peer
+      }
+    }
+    return undefined
+  }
+
+  private probing (peer: P): boolean {
+    for (const probe of this.probes.values()) {
+      if (probe.target === peer) {
+        return true
+      }
+    }
+    return false
   }
 
   private sendProbe (target: P, confirm: boolean, now: number, out: Out<P>): void {
@@ -438,9 +459,9 @@ export class Swim<P> {
       }
       this.queue({ member: this.self, incarnation: this.incarnation, status: 'alive', from: this.self }, now, out)
     }
-    // whoever raised or confirmed the accusation may not be among our neighbours (a one-sided
-    // link): answer it directly, once per incarnation
-    if (update.from !== this.self && !this.refutedTo.has(update.from) && !this.monitored.has(update.from)) {
+    // answer whoever raised or confirmed the accusation directly, once per incarnation: it may
+    // not be among our neighbours (a one-sided link), or our refutation to it may have been lost
+    if (update.from !== this.self && !this.refutedTo.has(update.from)) {
       this.refutedTo.add(update.from)
       this.post(update.from, { member: this.self, incarnation: this.incarnation, status: 'alive', from: this.self })
       this.scheduleFlush(now, out)
@@ -542,7 +563,7 @@ export class Swim<P> {
     const pending = this.outbox.get(peer)
     if (pending == null) {
       this.outbox.set(peer, [update])
-    } else {
+    } else if (!pending.some(u => u.member === update.member && u.incarnation === update.incarnation && u.status === update.status && u.from === update.from)) {
       pending.push(update)
     }
   }
