@@ -9,7 +9,7 @@ import { InvalidConfigError } from '@saorsa-gossip/core'
 export interface SwimConfig {
   /** Protocol period: one probe per period (seed: 1 s) */
   probeInterval: number
-  /** Direct-ack wait before indirect probing, ms (guess: 2.5× a 100 ms RTT; Lifeguard stretches it on a slow node) */
+  /** Direct-ack wait before indirect probing, ms (2× the simulator's worst 100 ms RTT; Lifeguard stretches it on a slow node; raise it for WAN links) */
   ackTimeout: number
   /**
    * Wait for indirect acks after `ackTimeout` before suspecting, ms. An
@@ -27,7 +27,7 @@ export interface SwimConfig {
    * seed's 3 s, so Lifeguard only ever shortens it with evidence.
    */
   suspicionMaxTimeout: number
-  /** Lifeguard on: suspicion timeout once `expectedConfirmations` are in, ms (guess: half a probe period) */
+  /** Lifeguard on: suspicion timeout once `expectedConfirmations` are in, ms (measured: long enough for a refutation round trip, short enough for P50 detection under 2 s) */
   suspicionMinTimeout: number
   /**
    * Lifeguard §IV-B: independent suspicions after which the minimum applies.
@@ -57,12 +57,12 @@ export interface SwimConfig {
 
 export const DEFAULT_SWIM_CONFIG: Readonly<SwimConfig> = {
   probeInterval: 1_000,
-  ackTimeout: 250,
-  indirectTimeout: 300,
+  ackTimeout: 200,
+  indirectTimeout: 250,
   indirectProbes: 3,
   suspicionTimeout: 3_000,
   suspicionMaxTimeout: 3_000,
-  suspicionMinTimeout: 500,
+  suspicionMinTimeout: 300,
   expectedConfirmations: 5,
   maxLocalHealth: 8,
   lifeguard: true,

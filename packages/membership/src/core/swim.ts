@@ -81,8 +81,8 @@ export class Swim<P> {
   private readonly monitoredSince = new Map<P, number>()
   /** accusers outside our view already answered at the current incarnation (bounded: cleared on each refutation) */
   private readonly refutedTo = new Set<P>()
-  private probeOrder: P[] = []
-  private probeIndex = 0
+  /** when each monitored member is next due for a probe */
+  private readonly nextDue = new Map<P, number>()
   private seq = 0
   private incarnation = 0
   private localHealth = 0
@@ -133,6 +133,7 @@ export class Swim<P> {
     this.monitored.delete(peer)
     this.neighborsOf.delete(peer)
     this.monitoredSince.delete(peer)
+    this.nextDue.delete(peer)
   }
 
   handleMessage (from: P, message: SwimMessage<P>, now: number): Out<P> {
@@ -177,22 +178,62 @@ export class Swim<P> {
 
   // --- probing ------------------------------------------------------------------
 
-  private nextTarget (): P | undefined {
-    for (let tries = 0; tries <= this.probeOrder.length; tries++) {
-      if (this.probeIndex >= this.probeOrder.length) {
-        // SWIM §4.3: round-robin over a freshly shuffled list bounds the time to first probe of any member
-        this.probeOrder = this.rng.shuffle(this.monitored.values().slice())
-        this.probeIndex = 0
-        if (this.probeOrder.length === 0) {
-          return undefined
-        }
+  /**
+   * The monitored member whose probe is due first. Every member is probed
+   * about once per cycle (one probe per period, as SWIM's round-robin), but
+   * the *time* within the cycle is staggered across a member's monitors (see
+   * `schedule`), so a crashed member is probed by someone about once per
+   * period instead of whenever independent round-robins happen to reach it.
+   */
+  private nextTarget (now: number): P | undefined {
+    let best: P | undefined
+    let bestDue = Infinity
+    for (const peer of this.monitored.values()) {
+      if (this.members.get(peer)?.status === 'dead') {
+        continue
       }
-      const candidate = this.probeOrder[this.probeIndex++]
-      if (this.monitored.has(candidate) && this.members.get(candidate)?.status !== 'dead') {
-        return candidate
+      let due = this.nextDue.get(peer)
+      if (due == null) {
+        // new neighbour, rank unknown yet: a random point in one cycle
+        due = now + Math.floor(this.rng.float() * this.monitored.size * this.config.probeInterval)
+        this.nextDue.set(peer, due)
+      }
+      if (due < bestDue) {
+        bestDue = due
+        best = peer
       }
     }
-    return undefined
+    if (best != null) {
+      this.schedule(best, now + this.config.probeInterval)
+    }
+    return best
+  }
+
+  /**
+   * Next due time of `peer` after `after`. With the member's own neighbour
+   * list (from its acks) we know all m monitors; sorted, we are number r, so
+   * we take the slots t ≡ r·T (mod m·T), T the probe interval: the m monitors
+   * interleave, about one probe of the member per period between them. Times
+   * are absolute, so monitors' clocks need to agree only to a fraction of T;
+   * with worse skew the schedules are merely independent, as in plain
+   * round-robin (SPEC.md §6.2).
+   */
+  private schedule (peer: P, after: number): void {
+    const others = this.neighborsOf.get(peer)
+    const interval = this.config.probeInterval
+    if (others == null || others.length === 0) {
+      this.nextDue.set(peer, after + Math.max(1, this.monitored.size - 1) * interval)
+      return
+    }
+    const keys = [...others.map(p => String(p)), String(this.self)].sort()
+    const rank = keys.indexOf(String(this.self))
+    const cycle = keys.length * interval
+    const phase = rank * interval
+    let due = Math.floor(after / cycle) * cycle + phase
+    while (due < after) {
+      due += cycle
+    }
+    this.nextDue.set(peer, due)
   }
 
   private onProbeTimer (now: number, out: Out<P>): void {
@@ -201,7 +242,7 @@ export class Swim<P> {
     // a neighbour we suspect goes first: its ack (carrying a refuted incarnation) clears the
     // suspicion even when every refutation message was lost. Suspicions end within the
     // suspicion timeout, so this delays the round-robin only briefly.
-    const target = this.nextSuspect() ?? this.nextTarget()
+    const target = this.nextSuspect() ?? this.nextTarget(now)
     if (target != null) {
       this.sendProbe(target, false, now, out)
     }
@@ -259,6 +300,7 @@ export class Swim<P> {
     }
     if (from === probe.target && Array.isArray(neighbors) && neighbors.length <= MAX_NEIGHBORS && this.monitored.has(from)) {
       this.neighborsOf.set(from, neighbors.filter(p => p !== this.self && p !== from))
+      this.schedule(from, now + this.config.probeInterval)
       // we watch it but it does not list us: a lost DISCONNECT or NEIGHBOR_REPLY, or a verdict
       // that evicted us. Tell the overlay so it can redo the handshake (SPEC.md §6.4).
       if (!neighbors.includes(this.self) && now - (this.monitoredSince.get(from) ?? now) >= 2 * this.config.probeInterval) {
@@ -412,7 +454,8 @@ export class Swim<P> {
         if (this.monitored.has(peer)) {
           this.rescheduleSuspicion(peer, known, now, out)
         }
-        this.queue(update, now, out)
+        // confirmations spread by piggyback only: relaying each to every co-monitor costs O(d²)
+        this.queue(update, now, out, false)
         return
       }
       const entry: Member<P> = { incarnation, status: 'suspect', suspecters: new Set([update.from]), suspectedAt: now }
@@ -528,7 +571,7 @@ export class Swim<P> {
    * X's other monitors (its active view, learnt from its acks) and, with
    * Lifeguard, to X itself; a refutation to everyone who monitors us.
    */
-  private queue (update: MemberUpdate<P>, now: number, out: Out<P>): void {
+  private queue (update: MemberUpdate<P>, now: number, out: Out<P>, relay = true): void {
     this.piggyback.delete(update.member)
     this.piggyback.set(update.member, { update, remaining: this.config.retransmitLimit })
     if (this.piggyback.size > this.config.piggybackQueueCapacity) {
@@ -544,6 +587,14 @@ export class Swim<P> {
       }
       if (this.config.lifeguard) {
         this.post(update.member, update)
+      }
+    } else if (relay && update.status !== 'alive' && this.monitored.has(update.member)) {
+      // news about a member we watch, first heard from someone else: pass it on to the monitors
+      // we know of, so that one sender's out-of-date list does not leave a monitor uninformed
+      for (const peer of this.neighborsOf.get(update.member) ?? []) {
+        if (peer !== update.from) {
+          this.post(peer, update)
+        }
       }
     }
     this.scheduleFlush(now, out)

@@ -1,0 +1,158 @@
+import { createRng } from '@saorsa-gossip/core'
+import { expect } from 'aegir/chai'
+import { HyParView, MAX_SHUFFLE_PEERS } from '../src/core/hyparview.ts'
+import { emitted, sent, sentTo, timers } from './helpers.ts'
+
+function node (self: string, config = {}): HyParView<string> {
+  return new HyParView(self, createRng(self), config)
+}
+
+/** Makes `a` and `b` neighbours through the NEIGHBOR handshake */
+function link (a: HyParView<string>, b: HyParView<string>, now = 0): void {
+  b.handleMessage(a.self, { proto: 'hpv', type: 'neighbor', priority: 'high' }, now)
+  a.handleMessage(b.self, { proto: 'hpv', type: 'neighbor-reply', accepted: true }, now)
+}
+
+describe('HyParView core', () => {
+  it('start schedules shuffle and repair timers and sends JOIN to a contact', () => {
+    const n = node('n')
+    const effects = n.start(0, ['c'])
+    expect(sentTo(effects, 'c', 'join')).to.have.length(1)
+    expect(timers(effects).map(t => t.key).sort()).to.deep.equal(['hpv:join', 'hpv:repair', 'hpv:shuffle'])
+    const shuffle = timers(effects).find(t => t.key === 'hpv:shuffle')
+    expect(shuffle?.at).to.be.within(27_000, 33_000) // 30 s ± 10% jitter
+  })
+
+  it('JOIN: the contact adds the joiner, replies, and starts ARWL random walks through its other neighbours', () => {
+    const c = node('c')
+    for (const p of ['p1', 'p2', 'p3']) {
+      link(c, node(p))
+    }
+    const effects = c.handleMessage('j', { proto: 'hpv', type: 'join' }, 0)
+    expect(c.isActive('j')).to.be.true()
+    expect(sentTo(effects, 'j', 'neighbor-reply')).to.deep.equal([{ proto: 'hpv', type: 'neighbor-reply', accepted: true }])
+    const walks = effects.flatMap(e => e.type === 'send' && e.message.type === 'forward-join' ? [e] : [])
+    expect(walks.map(w => w.to).sort()).to.deep.equal(['p1', 'p2', 'p3'])
+    expect(walks.every(w => (w as any).message.ttl === 6 && (w as any).message.joiner === 'j')).to.be.true()
+    expect(emitted(effects, 'neighbor-up')).to.deep.equal([{ type: 'neighbor-up', peer: 'j' }])
+  })
+
+  it('the joiner adds its contact when the reply arrives', () => {
+    const j = node('j')
+    j.start(0, ['c'])
+    const effects = j.handleMessage('c', { proto: 'hpv', type: 'neighbor-reply', accepted: true }, 10)
+    expect(j.activeView()).to.deep.equal(['c'])
+    expect(effects.some(e => e.type === 'cancel-timer' && e.key === 'hpv:join')).to.be.true()
+  })
+
+  it('FORWARD_JOIN: forwards with ttl-1, adds to passive at PRWL, and ends the walk with a high-priority NEIGHBOR', () => {
+    const n = node('n')
+    link(n, node('a'))
+    link(n, node('b'))
+    const forward = n.handleMessage('a', { proto: 'hpv', type: 'forward-join', joiner: 'j', ttl: 3 }, 0)
+    expect(sent(forward)).to.deep.equal([['b', 'forward-join']])
+    expect(n.passiveView()).to.include('j') // ttl == PRWL (3)
+    const end = n.handleMessage('a', { proto: 'hpv', type: 'forward-join', joiner: 'k', ttl: 0 }, 0)
+    expect(sentTo(end, 'k', 'neighbor')).to.deep.equal([{ proto: 'hpv', type: 'neighbor', priority: 'high' }])
+  })
+
+  it('NEIGHBOR: high priority is accepted even when full (evicting with DISCONNECT), low is refused when full', () => {
+    const n = node('n', { activeViewTarget: 2, activeViewCapacity: 2 })
+    link(n, node('a'))
+    link(n, node('b'))
+    const low = n.handleMessage('x', { proto: 'hpv', type: 'neighbor', priority: 'low' }, 0)
+    expect(sentTo(low, 'x', 'neighbor-reply')).to.deep.equal([{ proto: 'hpv', type: 'neighbor-reply', accepted: false }])
+    expect(n.isActive('x')).to.be.false()
+    expect(n.passiveView()).to.include('x')
+    const high = n.handleMessage('y', { proto: 'hpv', type: 'neighbor', priority: 'high' }, 0)
+    expect(n.isActive('y')).to.be.true()
+    expect(n.activeView()).to.have.length(2)
+    const evicted = high.flatMap(e => e.type === 'send' && e.message.type === 'disconnect' ? [e.to] : [])
+    expect(evicted).to.have.length(1)
+    expect(['a', 'b']).to.include(evicted[0])
+    expect(n.passiveView()).to.include(evicted[0])
+    expect(emitted(high, 'neighbor-down')[0]).to.deep.include({ reason: 'evicted' })
+  })
+
+  it('DISCONNECT(alive) moves the peer to the passive view and refills from it', () => {
+    const n = node('n')
+    link(n, node('a'))
+    n.handleMessage('p', { proto: 'hpv', type: 'neighbor', priority: 'low' }, 0)
+    n.handleMessage('p', { proto: 'hpv', type: 'disconnect', alive: true }, 0)
+    expect(n.isActive('p')).to.be.false()
+    expect(n.passiveView()).to.include('p')
+  })
+
+  it('a failed peer leaves both views; an empty active view promotes with high priority', () => {
+    const n = node('n')
+    link(n, node('a'))
+    n.handleMessage('x', { proto: 'hpv', type: 'shuffle-reply', peers: ['p1', 'p2'] }, 0)
+    const effects = n.peerDown('a', 'dead', 5)
+    expect(n.activeView()).to.deep.equal([])
+    expect(emitted(effects, 'neighbor-down')).to.deep.equal([{ type: 'neighbor-down', peer: 'a', reason: 'dead' }])
+    const requests = effects.flatMap(e => e.type === 'send' && e.message.type === 'neighbor' ? [e] : [])
+    expect(requests.length).to.equal(2) // both passive peers asked at once (fill up to the target)
+    expect(requests.every(r => (r as any).message.priority === 'high')).to.be.true()
+  })
+
+  it('an unanswered NEIGHBOR request drops the candidate from the passive view', () => {
+    const n = node('n')
+    n.handleMessage('x', { proto: 'hpv', type: 'shuffle-reply', peers: ['p1'] }, 0)
+    const effects = n.handleTimer({ kind: 'hpv-repair' }, 1000)
+    expect(sentTo(effects, 'p1', 'neighbor')).to.have.length(1)
+    n.handleTimer({ kind: 'hpv-neighbor-timeout', peer: 'p1' }, 3000)
+    expect(n.passiveView()).to.not.include('p1')
+  })
+
+  it('SHUFFLE: forwards while ttl > 1, else replies with passive peers and integrates the sample', () => {
+    const n = node('n')
+    link(n, node('a'))
+    link(n, node('b'))
+    n.handleMessage('x', { proto: 'hpv', type: 'shuffle-reply', peers: ['q1', 'q2', 'q3'] }, 0)
+    const forwarded = n.handleMessage('a', { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 3, peers: ['o', 's1'] }, 0)
+    expect(sent(forwarded)).to.deep.equal([['b', 'shuffle']])
+    const accepted = n.handleMessage('a', { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 1, peers: ['o', 's1'] }, 0)
+    const [reply] = sentTo(accepted, 'o', 'shuffle-reply')
+    expect(reply.peers).to.have.length(2)
+    expect(n.passiveView()).to.include.members(['o', 's1'])
+  })
+
+  it('the passive view never exceeds its capacity', () => {
+    const n = node('n', { passiveViewCapacity: 5 })
+    n.handleMessage('x', { proto: 'hpv', type: 'shuffle-reply', peers: Array.from({ length: 20 }, (_, i) => `p${i}`) }, 0)
+    expect(n.passiveView()).to.have.length(5)
+  })
+
+  it('relink: a one-sided link is dropped and asked for again', () => {
+    const n = node('n')
+    link(n, node('a'))
+    const effects = n.relink('a', 10)
+    expect(n.isActive('a')).to.be.false()
+    expect(emitted(effects, 'neighbor-down')).to.deep.equal([{ type: 'neighbor-down', peer: 'a', reason: 'asymmetric' }])
+    expect(sentTo(effects, 'a', 'neighbor')).to.have.length(1)
+  })
+
+  it('bad input is dropped and counted, never thrown', () => {
+    const n = node('n')
+    link(n, node('a'))
+    const before = n.activeView().slice()
+    const unexpectedBefore = n.drops.unexpected
+    n.handleMessage('a', { proto: 'hpv', type: 'forward-join', joiner: 'j', ttl: 99 }, 0)
+    n.handleMessage('a', { proto: 'hpv', type: 'forward-join', joiner: 'j', ttl: -1 }, 0)
+    n.handleMessage('a', { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 1, peers: new Array(MAX_SHUFFLE_PEERS + 1).fill('z') }, 0)
+    n.handleMessage('a', { proto: 'hpv', type: 'shuffle-reply', peers: 'nope' as any }, 0)
+    n.handleMessage('a', { proto: 'hpv', type: 'neighbor', priority: 'urgent' as any }, 0)
+    n.handleMessage('a', { proto: 'hpv', type: 'bogus' } as any, 0)
+    n.handleMessage('n', { proto: 'hpv', type: 'join' }, 0)
+    expect(n.drops.invalid).to.equal(7)
+    n.handleMessage('zz', { proto: 'hpv', type: 'disconnect', alive: true }, 0)
+    expect(n.drops.unexpected).to.equal(unexpectedBefore + 1)
+    expect(n.activeView()).to.deep.equal(before)
+  })
+
+  it('rejects invalid configuration with InvalidConfigError', () => {
+    for (const config of [{ activeViewTarget: 0 }, { activeViewTarget: 13, activeViewCapacity: 12 }, { passiveViewCapacity: 0 }, { shuffleInterval: 0 }, { passiveRandomWalkLength: 7 }, { repairInterval: 1.5 }]) {
+      expect(() => node('n', config)).to.throw().with.property('name', 'InvalidConfigError')
+    }
+  })
+})
