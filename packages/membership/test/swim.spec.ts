@@ -1,0 +1,247 @@
+import { createRng } from '@saorsa-gossip/core'
+import { expect } from 'aegir/chai'
+import { Swim } from '../src/core/swim.ts'
+import { emitted, sentTo, timers } from './helpers.ts'
+import type { Effects } from './helpers.ts'
+import type { SwimConfig } from '../src/core/swim-config.ts'
+
+function swim (self: string, neighbours: string[], config: Partial<SwimConfig> = {}): Swim<string> {
+  const s = new Swim(self, createRng(self), config)
+  for (const n of neighbours) {
+    s.monitor(n, 0)
+  }
+  return s
+}
+
+/** Runs probe ticks until a ping goes to `target`; returns its seq and the effects */
+function probeUntil (s: Swim<string>, target: string, start = 1000): { seq: number, effects: Effects, now: number } {
+  for (let now = start; now < start + 60_000; now += 1000) {
+    const effects = s.handleTimer({ kind: 'swim-probe' }, now)
+    const [ping] = sentTo(effects, target, 'ping')
+    if (ping != null) {
+      return { seq: ping.seq, effects, now }
+    }
+  }
+  throw new Error(`never probed ${target}`)
+}
+
+function flush (s: Swim<string>, now: number): Effects {
+  return s.handleTimer({ kind: 'swim-flush' }, now)
+}
+
+describe('SWIM core', () => {
+  it('a probe answered in time raises nothing', () => {
+    const s = swim('a', ['b', 'c', 'd'])
+    const { seq, effects, now } = probeUntil(s, 'b')
+    expect(timers(effects).map(t => t.key)).to.include.members([`swim:ack:${seq}`, `swim:end:${seq}`])
+    const after = s.handleMessage('b', { proto: 'swim', type: 'ack', seq, incarnation: 0, updates: [], neighbors: ['a'] }, now + 30)
+    expect(after.filter(e => e.type === 'cancel-timer').map(e => (e as any).key)).to.include.members([`swim:ack:${seq}`, `swim:end:${seq}`])
+    expect(s.handleTimer({ kind: 'swim-probe-end', seq, due: now + 450 }, now + 450)).to.deep.equal([])
+    expect(s.statusOf('b')).to.equal('alive')
+  })
+
+  it('no ack: indirect probes through k others, then suspicion at the end of the probe', () => {
+    const s = swim('a', ['b', 'c', 'd', 'e'], { indirectProbes: 2 })
+    const { seq, now } = probeUntil(s, 'b')
+    const indirect = s.handleTimer({ kind: 'swim-ack-timeout', seq }, now + 200)
+    const helpers = indirect.flatMap(e => e.type === 'send' && e.message.type === 'ping-req' ? [e.to] : [])
+    expect(helpers).to.have.length(2)
+    expect(helpers).to.not.include('b')
+    const end = s.handleTimer({ kind: 'swim-probe-end', seq, due: now + 450 }, now + 450)
+    expect(emitted(end, 'peer-suspect')).to.deep.equal([{ type: 'peer-suspect', peer: 'b', incarnation: 0 }])
+    expect(s.statusOf('b')).to.equal('suspect')
+    expect(timers(end).some(t => t.key === 'swim:sus:b')).to.be.true()
+  })
+
+  it('an indirect ack through a helper counts as an answer', () => {
+    const s = swim('a', ['b', 'c', 'd'], { indirectProbes: 1 })
+    const { seq, now } = probeUntil(s, 'b')
+    const indirect = s.handleTimer({ kind: 'swim-ack-timeout', seq }, now + 200)
+    const [helper] = indirect.flatMap(e => e.type === 'send' && e.message.type === 'ping-req' ? [e.to] : [])
+    s.handleMessage(helper, { proto: 'swim', type: 'ack', seq, incarnation: 0, updates: [], neighbors: [] }, now + 300)
+    expect(s.handleTimer({ kind: 'swim-probe-end', seq, due: now + 450 }, now + 450)).to.deep.equal([])
+    expect(s.statusOf('b')).to.equal('alive')
+  })
+
+  it('an unanswered suspicion becomes a dead verdict after the timeout (Lifeguard off: fixed 3 s)', () => {
+    const s = swim('a', ['b', 'c'], { lifeguard: false })
+    const { seq, now } = probeUntil(s, 'b')
+    s.handleTimer({ kind: 'swim-ack-timeout', seq }, now + 200)
+    const end = s.handleTimer({ kind: 'swim-probe-end', seq, due: now + 450 }, now + 450)
+    const suspicion = timers(end).find(t => t.key === 'swim:sus:b')
+    expect(suspicion?.at).to.equal(now + 450 + 3000)
+    const verdict = s.handleTimer({ kind: 'swim-suspicion', member: 'b' }, now + 3450)
+    expect(emitted(verdict, 'peer-dead')).to.deep.equal([{ type: 'peer-dead', peer: 'b', incarnation: 0 }])
+    expect(s.statusOf('b')).to.equal('dead')
+  })
+
+  it('Lifeguard: independent confirmations shrink the suspicion timeout towards the minimum', () => {
+    const s = swim('a', ['b', 'c'], { suspicionMinTimeout: 300, suspicionMaxTimeout: 3000, expectedConfirmations: 5 })
+    const first = s.handleMessage('c', { proto: 'swim', type: 'gossip', updates: [{ member: 'b', incarnation: 0, status: 'suspect', from: 'c' }] }, 0)
+    expect(timers(first).find(t => t.key === 'swim:sus:b')?.at).to.equal(3000)
+    let at = 3000
+    for (const [i, from] of ['x1', 'x2', 'x3', 'x4', 'x5'].entries()) {
+      const effects = s.handleMessage(from, { proto: 'swim', type: 'gossip', updates: [{ member: 'b', incarnation: 0, status: 'suspect', from }] }, 10 + i)
+      const next = timers(effects).find(t => t.key === 'swim:sus:b')?.at as number
+      expect(next).to.be.below(at)
+      at = next
+    }
+    expect(at).to.equal(300)
+    // a repeated confirmation from the same peer changes nothing
+    expect(timers(s.handleMessage('x1', { proto: 'swim', type: 'gossip', updates: [{ member: 'b', incarnation: 0, status: 'suspect', from: 'x1' }] }, 20))).to.deep.equal([])
+  })
+
+  it('refutes a suspicion about itself with a higher incarnation, sent to its monitors and to the accuser', () => {
+    const s = swim('a', ['b', 'c'])
+    const effects = s.handleMessage('x', { proto: 'swim', type: 'gossip', updates: [{ member: 'a', incarnation: 0, status: 'suspect', from: 'x' }] }, 100)
+    expect(s.ownIncarnation).to.equal(1)
+    expect(s.stats.refutations).to.equal(1)
+    expect(timers(effects).some(t => t.key === 'swim:flush')).to.be.true()
+    const out = flush(s, 110)
+    const alive = { member: 'a', incarnation: 1, status: 'alive', from: 'a' }
+    for (const peer of ['b', 'c', 'x']) {
+      expect(sentTo(out, peer, 'gossip').flatMap(m => m.updates)).to.deep.include(alive)
+    }
+    // the next ack carries the new incarnation
+    const ack = s.handleMessage('b', { proto: 'swim', type: 'ping', seq: 9, updates: [] }, 120)
+    expect(sentTo(ack, 'b', 'ack')[0].incarnation).to.equal(1)
+  })
+
+  it('applies updates by SWIM precedence: higher incarnation wins; at equal, dead > suspect > alive', () => {
+    const s = swim('a', [])
+    const apply = (status: 'alive' | 'suspect' | 'dead', incarnation: number): void => {
+      s.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [{ member: 'm', incarnation, status, from: 'z' }] }, 0)
+    }
+    apply('alive', 1)
+    apply('suspect', 0)
+    expect(s.statusOf('m')).to.equal('alive')
+    apply('suspect', 1)
+    expect(s.statusOf('m')).to.equal('suspect')
+    apply('alive', 1)
+    expect(s.statusOf('m')).to.equal('suspect')
+    apply('alive', 2)
+    expect(s.statusOf('m')).to.equal('alive')
+    apply('dead', 2)
+    expect(s.statusOf('m')).to.equal('dead')
+    apply('suspect', 2)
+    apply('alive', 2)
+    expect(s.statusOf('m')).to.equal('dead')
+    apply('alive', 3)
+    expect(s.statusOf('m')).to.equal('alive')
+  })
+
+  it('a non-monitor records a suspicion but never turns it into a verdict itself', () => {
+    const s = swim('a', ['c'])
+    const effects = s.handleMessage('c', { proto: 'swim', type: 'gossip', updates: [{ member: 'far', incarnation: 0, status: 'suspect', from: 'c' }] }, 0)
+    expect(s.statusOf('far')).to.equal('suspect')
+    expect(timers(effects).some(t => t.key === 'swim:sus:far')).to.be.false()
+  })
+
+  it('Lifeguard: a monitor that hears a suspicion probes the member itself, and a failed check confirms', () => {
+    const s = swim('a', ['b', 'c'])
+    const effects = s.handleMessage('c', { proto: 'swim', type: 'gossip', updates: [{ member: 'b', incarnation: 0, status: 'suspect', from: 'c' }] }, 0)
+    const [ping] = sentTo(effects, 'b', 'ping')
+    expect(ping).to.not.equal(undefined)
+    s.handleTimer({ kind: 'swim-ack-timeout', seq: ping.seq }, 200)
+    const out = flush(s, 210)
+    const confirmation = out.flatMap(e => e.type === 'send' ? (e.message as any).updates ?? [] : []).find((u: any) => u.member === 'b' && u.from === 'a')
+    expect(confirmation).to.deep.include({ status: 'suspect', incarnation: 0 })
+  })
+
+  it('Lifeguard: after a refutation, a failed confirmation probe does not accuse again', () => {
+    const s = swim('a', ['b', 'c'])
+    const effects = s.handleMessage('c', { proto: 'swim', type: 'gossip', updates: [{ member: 'b', incarnation: 0, status: 'suspect', from: 'c' }] }, 0)
+    const [ping] = sentTo(effects, 'b', 'ping')
+    s.handleMessage('b', { proto: 'swim', type: 'gossip', updates: [{ member: 'b', incarnation: 1, status: 'alive', from: 'b' }] }, 50)
+    const before = s.stats.suspicionsRaised
+    s.handleTimer({ kind: 'swim-ack-timeout', seq: ping.seq }, 200)
+    expect(s.statusOf('b')).to.equal('alive')
+    expect(s.stats.suspicionsRaised).to.equal(before)
+  })
+
+  it('Lifeguard: missing nacks raise the local health multiplier, which stretches the probe period; acks lower it', () => {
+    const s = swim('a', ['b', 'c', 'd', 'e'], { indirectProbes: 3 })
+    const { seq, now } = probeUntil(s, 'b')
+    s.handleTimer({ kind: 'swim-ack-timeout', seq }, now + 200)
+    s.handleTimer({ kind: 'swim-probe-end', seq, due: now + 450 }, now + 450)
+    expect(s.localHealthMultiplier).to.equal(3) // three helpers, no nack from any
+    const tick = s.handleTimer({ kind: 'swim-probe' }, now + 1000)
+    expect(timers(tick).find(t => t.key === 'swim:probe')?.at).to.equal(now + 1000 + 4000)
+    // a helper that nacks shows our own links work: no increase
+    const s2 = swim('a', ['b', 'c'], { indirectProbes: 1 })
+    const p2 = probeUntil(s2, 'b')
+    const req = s2.handleTimer({ kind: 'swim-ack-timeout', seq: p2.seq }, p2.now + 200)
+    const [helper] = req.flatMap(e => e.type === 'send' && e.message.type === 'ping-req' ? [e.to] : [])
+    s2.handleMessage(helper, { proto: 'swim', type: 'nack', seq: p2.seq }, p2.now + 300)
+    s2.handleTimer({ kind: 'swim-probe-end', seq: p2.seq, due: p2.now + 450 }, p2.now + 450)
+    expect(s2.localHealthMultiplier).to.equal(0)
+  })
+
+  it('Lifeguard: a probe deadline that fires late (we were stalled) is inconclusive, not a suspicion', () => {
+    const s = swim('a', ['b', 'c'])
+    const { seq, now } = probeUntil(s, 'b')
+    const late = s.handleTimer({ kind: 'swim-probe-end', seq, due: now + 450 }, now + 2450)
+    expect(emitted(late, 'peer-suspect')).to.deep.equal([])
+    expect(s.stats.inconclusiveProbes).to.equal(1)
+    expect(s.localHealthMultiplier).to.equal(1)
+    // with Lifeguard off the same late deadline does suspect
+    const off = swim('a', ['b', 'c'], { lifeguard: false })
+    const p = probeUntil(off, 'b')
+    expect(emitted(off.handleTimer({ kind: 'swim-probe-end', seq: p.seq, due: p.now + 450 }, p.now + 2450), 'peer-suspect')).to.have.length(1)
+  })
+
+  it('relays ping-req: pings the target, forwards its ack, and nacks on silence', () => {
+    const s = swim('h', ['r', 't'])
+    const req = s.handleMessage('r', { proto: 'swim', type: 'ping-req', seq: 77, target: 't', updates: [] }, 0)
+    const [ping] = sentTo(req, 't', 'ping')
+    const fwd = s.handleMessage('t', { proto: 'swim', type: 'ack', seq: ping.seq, incarnation: 0, updates: [], neighbors: [] }, 40)
+    expect(sentTo(fwd, 'r', 'ack')[0].seq).to.equal(77)
+    const req2 = s.handleMessage('r', { proto: 'swim', type: 'ping-req', seq: 78, target: 't', updates: [] }, 100)
+    const [ping2] = sentTo(req2, 't', 'ping')
+    const nack = s.handleTimer({ kind: 'swim-relay-timeout', seq: ping2.seq }, 300)
+    expect(sentTo(nack, 'r', 'nack')).to.deep.equal([{ proto: 'swim', type: 'nack', seq: 78 }])
+  })
+
+  it('piggybacks each update a bounded number of times, never twice in one message', () => {
+    const s = swim('a', ['b'], { retransmitLimit: 3, maxPiggyback: 8 })
+    s.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [{ member: 'm', incarnation: 0, status: 'dead', from: 'z' }] }, 0)
+    let carried = 0
+    for (let i = 0; i < 6; i++) {
+      const ack = sentTo(s.handleMessage('b', { proto: 'swim', type: 'ping', seq: i, updates: [] }, i), 'b', 'ack')[0]
+      const copies = ack.updates.filter((u: any) => u.member === 'm').length
+      expect(copies).to.be.at.most(1)
+      carried += copies
+    }
+    expect(carried).to.equal(3)
+  })
+
+  it('acks advertise our active view; an ack that leaves us out reports a one-sided link', () => {
+    const s = swim('a', ['b'])
+    const ack = sentTo(s.handleMessage('b', { proto: 'swim', type: 'ping', seq: 1, updates: [] }, 0), 'b', 'ack')[0]
+    expect(ack.neighbors).to.deep.equal(['b'])
+    const { seq, now } = probeUntil(s, 'b', 5000)
+    const effects = s.handleMessage('b', { proto: 'swim', type: 'ack', seq, incarnation: 0, updates: [], neighbors: ['x', 'y'] }, now + 20)
+    expect(emitted(effects, 'link-asymmetric')).to.deep.equal([{ type: 'link-asymmetric', peer: 'b' }])
+  })
+
+  it('bad input is dropped and counted, never thrown', () => {
+    const s = swim('a', ['b'], { maxUpdatesPerMessage: 4 })
+    s.handleMessage('b', { proto: 'swim', type: 'gossip', updates: new Array(5).fill({ member: 'x', incarnation: 0, status: 'dead', from: 'b' }) }, 0)
+    s.handleMessage('b', { proto: 'swim', type: 'gossip', updates: [{ member: 'x', incarnation: -1, status: 'dead', from: 'b' }] }, 0)
+    s.handleMessage('b', { proto: 'swim', type: 'gossip', updates: [{ member: 'x', incarnation: 0, status: 'zombie' as any, from: 'b' }] }, 0)
+    s.handleMessage('b', { proto: 'swim', type: 'gossip', updates: 'x' as any }, 0)
+    s.handleMessage('b', { proto: 'swim', type: 'ping-req', seq: 1, target: 'a', updates: [] }, 0)
+    s.handleMessage('b', { proto: 'swim', type: 'what' } as any, 0)
+    expect(s.drops.invalid).to.equal(6)
+    expect(s.statusOf('x')).to.equal(undefined)
+    s.handleMessage('b', { proto: 'swim', type: 'ack', seq: 999, incarnation: 0, updates: [], neighbors: [] }, 0)
+    s.handleMessage('b', { proto: 'swim', type: 'nack', seq: 999 }, 0)
+    expect(s.drops.unexpected).to.equal(2)
+  })
+
+  it('rejects invalid configuration with InvalidConfigError', () => {
+    for (const config of [{ probeInterval: 0 }, { ackTimeout: 900, indirectTimeout: 200 }, { suspicionMinTimeout: 5000 }, { lifeguard: 'yes' as any }, { maxPiggyback: 1.5 }]) {
+      expect(() => swim('a', [], config)).to.throw().with.property('name', 'InvalidConfigError')
+    }
+  })
+})
