@@ -83,6 +83,8 @@ export class Swim<P> {
   private readonly refutedTo = new Set<P>()
   /** when each monitored member is next due for a probe */
   private readonly nextDue = new Map<P, number>()
+  /** our rank among each monitored member's monitors, recomputed only when its list changes */
+  private readonly ranks = new Map<P, { list: P[], rank: number, size: number }>()
   private seq = 0
   private incarnation = 0
   private localHealth = 0
@@ -134,6 +136,7 @@ export class Swim<P> {
     this.neighborsOf.delete(peer)
     this.monitoredSince.delete(peer)
     this.nextDue.delete(peer)
+    this.ranks.delete(peer)
   }
 
   handleMessage (from: P, message: SwimMessage<P>, now: number): Out<P> {
@@ -225,9 +228,8 @@ export class Swim<P> {
       this.nextDue.set(peer, after + Math.max(1, this.monitored.size - 1) * interval)
       return
     }
-    const keys = [...others.map(p => String(p)), String(this.self)].sort()
-    const rank = keys.indexOf(String(this.self))
-    const cycle = keys.length * interval
+    const { rank, size } = this.rankAmong(peer, others)
+    const cycle = size * interval
     const phase = rank * interval
     let due = Math.floor(after / cycle) * cycle + phase
     while (due < after) {
@@ -266,6 +268,17 @@ export class Swim<P> {
     return false
   }
 
+  private rankAmong (peer: P, others: P[]): { rank: number, size: number } {
+    const cached = this.ranks.get(peer)
+    if (cached?.list === others) {
+      return cached
+    }
+    const keys = [...others.map(p => String(p)), String(this.self)].sort()
+    const entry = { list: others, rank: keys.indexOf(String(this.self)), size: keys.length }
+    this.ranks.set(peer, entry)
+    return entry
+  }
+
   private sendProbe (target: P, confirm: boolean, now: number, out: Out<P>): void {
     const seq = ++this.seq
     this.probes.set(seq, { target, helpers: [], incarnation: this.members.get(target)?.incarnation ?? 0, confirm, indirect: false, expectedNacks: 0, nacks: 0 })
@@ -273,10 +286,6 @@ export class Swim<P> {
     out.push(send(target, { proto: 'swim', type: 'ping', seq, updates: this.outgoingUpdates(target) }))
     const lhm = this.config.lifeguard ? this.localHealth : 0
     out.push(scheduleTimer(`swim:ack:${seq}`, now + scaledTimeout(this.config.ackTimeout, lhm), { kind: 'swim-ack-timeout', seq }))
-    if (!confirm) {
-      const due = now + scaledTimeout(this.config.ackTimeout + this.config.indirectTimeout, lhm)
-      out.push(scheduleTimer(`swim:end:${seq}`, due, { kind: 'swim-probe-end', seq, due }))
-    }
   }
 
   private onAck (from: P, seq: number, incarnation: number, neighbors: P[] | undefined, now: number, out: Out<P>): void {
@@ -299,7 +308,12 @@ export class Swim<P> {
       this.applyUpdate({ member: from, incarnation, status: 'alive', from }, now, out)
     }
     if (from === probe.target && Array.isArray(neighbors) && neighbors.length <= MAX_NEIGHBORS && this.monitored.has(from)) {
-      this.neighborsOf.set(from, neighbors.filter(p => p !== this.self && p !== from))
+      const others = neighbors.filter(p => p !== this.self && p !== from)
+      const previous = this.neighborsOf.get(from)
+      // keep the old array when nothing changed, so the cached rank stays valid
+      if (previous == null || previous.length !== others.length || previous.some((p, i) => p !== others[i])) {
+        this.neighborsOf.set(from, others)
+      }
       this.schedule(from, now + this.config.probeInterval)
       // we watch it but it does not list us: a lost DISCONNECT or NEIGHBOR_REPLY, or a verdict
       // that evicted us. Tell the overlay so it can redo the handshake (SPEC.md §6.4).
@@ -330,6 +344,11 @@ export class Swim<P> {
       }
       return
     }
+    // the end-of-probe deadline is scheduled only now: most probes are answered before this point,
+    // and a timer nobody needs still costs a slot in the driver's timer queue
+    const lhm = this.config.lifeguard ? this.localHealth : 0
+    const due = now + scaledTimeout(this.config.indirectTimeout, lhm)
+    out.push(scheduleTimer(`swim:end:${seq}`, due, { kind: 'swim-probe-end', seq, due }))
     const helpers = this.monitored.sample(this.rng, this.config.indirectProbes, p => p === probe.target || this.members.get(p)?.status !== 'alive')
     probe.indirect = true
     probe.helpers = helpers
