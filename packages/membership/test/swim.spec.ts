@@ -33,7 +33,9 @@ describe('SWIM core', () => {
   it('a probe answered in time raises nothing', () => {
     const s = swim('a', ['b', 'c', 'd'])
     const { seq, effects, now } = probeUntil(s, 'b')
-    expect(timers(effects).map(t => t.key)).to.include.members([`swim:ack:${seq}`, `swim:end:${seq}`])
+    // only the ack deadline is set up front; the end-of-probe deadline comes with indirect probing
+    expect(timers(effects).map(t => t.key)).to.include(`swim:ack:${seq}`)
+    expect(timers(effects).map(t => t.key)).to.not.include(`swim:end:${seq}`)
     const after = s.handleMessage('b', { proto: 'swim', type: 'ack', seq, incarnation: 0, updates: [], neighbors: ['a'] }, now + 30)
     expect(after.filter(e => e.type === 'cancel-timer').map(e => (e as any).key)).to.include.members([`swim:ack:${seq}`, `swim:end:${seq}`])
     expect(s.handleTimer({ kind: 'swim-probe-end', seq, due: now + 450 }, now + 450)).to.deep.equal([])
@@ -46,6 +48,7 @@ describe('SWIM core', () => {
     const indirect = s.handleTimer({ kind: 'swim-ack-timeout', seq }, now + 200)
     const helpers = indirect.flatMap(e => e.type === 'send' && e.message.type === 'ping-req' ? [e.to] : [])
     expect(helpers).to.have.length(2)
+    expect(timers(indirect).find(t => t.key === `swim:end:${seq}`)?.at).to.equal(now + 200 + 250)
     expect(helpers).to.not.include('b')
     const end = s.handleTimer({ kind: 'swim-probe-end', seq, due: now + 450 }, now + 450)
     expect(emitted(end, 'peer-suspect')).to.deep.equal([{ type: 'peer-suspect', peer: 'b', incarnation: 0 }])
