@@ -535,7 +535,9 @@ export class Swim<P> {
     let timeout: number
     if (this.config.lifeguard) {
       const confirmations = (member.suspecters?.size ?? 1) - 1
-      timeout = suspicionTimeout(confirmations, this.config.expectedConfirmations, this.config.suspicionMinTimeout, this.config.suspicionMaxTimeout)
+      // a node that believes itself unhealthy (LHM > 0: lost nacks, refuted accusations) also
+      // waits longer before turning a suspicion into a verdict; its own evidence is weaker
+      timeout = scaledTimeout(suspicionTimeout(confirmations, this.config.expectedConfirmations, this.config.suspicionMinTimeout, this.config.suspicionMaxTimeout), this.localHealth)
     } else {
       timeout = this.config.suspicionTimeout
     }
