@@ -51,6 +51,8 @@ export interface MembershipResult {
     healthy: number
     /** distinct dead verdicts about live nodes that stalled within the last 10 s */
     stalled: number
+    /** verdicts heard late about a run that did crash (the node has restarted since): true news, not false positives */
+    restarted: number
     /** suspicions raised (all nodes) */
     suspicions: number
     refutations: number
@@ -82,13 +84,24 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
   const fpHealthy = new Set<string>()
   const fpStalled = new Set<string>()
   const cores = new Map<NodeId, Core>()
+  /** each node's highest incarnation in a run that crashed */
+  const crashedIncarnation = new Map<NodeId, number>()
+  const crash = (id: NodeId): void => {
+    const incarnation = cores.get(id)?.swim.ownIncarnation
+    if (incarnation != null && net.isUp(id)) {
+      crashedIncarnation.set(id, incarnation)
+    }
+    net.crash(id)
+  }
+  const staleVerdicts = new Set<string>()
 
   const net: Network<MembershipMessage<NodeId>, MembershipTimer<NodeId>, MembershipEvent<NodeId>> = new Network({
     seed,
     latency: scenario.latency,
     loss: scenario.loss ?? 0,
     createCore: (id, rng) => {
-      const core = new Membership<NodeId>(id, rng, scenario.membership)
+      // as a real node would: incarnations start at the process start time in seconds
+      const core = new Membership<NodeId>(id, rng, { ...scenario.membership, startIncarnation: Math.floor(net.now / 1000) })
       cores.set(id, core)
       return core
     },
@@ -114,7 +127,10 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
         return
       }
       const key = `${target}/${event.incarnation}`
-      if (net.isStalled(target) || net.lastStallEnd(target) >= now - STALL_GRACE) {
+      if (event.incarnation <= (crashedIncarnation.get(target) ?? -1)) {
+        // a late verdict about a run that did crash (the node has restarted since): true news
+        staleVerdicts.add(key)
+      } else if (net.isStalled(target) || net.lastStallEnd(target) >= now - STALL_GRACE) {
         fpStalled.add(key)
       } else {
         fpHealthy.add(key)
@@ -156,7 +172,7 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
       crashes.set(victim, { at: net.now, monitors, declared: new Set(), first: null })
     }
     for (const victim of victims) {
-      net.crash(victim)
+      crash(victim)
       crashed.push(victim)
     }
     trackHeal(event.label ?? `crash ${Math.round(event.fraction * 100)}% @${event.at}`, event.fraction, victims.length)
@@ -218,7 +234,7 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
               if (victim == null) {
                 return
               }
-              net.crash(victim)
+              crash(victim)
               net.at(net.now + event.downtime, () => { net.spawn(victim, [0]) })
             })
           }
@@ -263,7 +279,7 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
     snapshots,
     heals,
     detection: { monitorLatency: distribution(monitorLatencies), firstLatency: distribution(firstLatencies), missed, droppedUndeclared },
-    falsePositives: { healthy: fpHealthy.size, stalled: fpStalled.size, suspicions, refutations },
+    falsePositives: { healthy: fpHealthy.size, stalled: fpStalled.size, restarted: staleVerdicts.size, suspicions, refutations },
     traffic: net.traffic
   }
 }

@@ -89,6 +89,28 @@ describe('membership at 1,000 nodes (simulator)', function () {
     expect(on.falsePositives.stalled).to.be.greaterThan(off.falsePositives.stalled)
   })
 
+  it('continuous churn (2 crash-and-restart per second for 60 s): the overlay stays whole, no false positives', () => {
+    const result = runMembershipScenario({
+      ...base,
+      name: 'churn',
+      duration: 150_000,
+      timeline: [
+        { at: 70_000, action: 'churn', perSecond: 2, until: 130_000, downtime: 5_000 },
+        { at: 129_000, action: 'snapshot', label: 'during churn' }
+      ]
+    })
+    const [during] = result.snapshots
+    expect(during.connectivity.components).to.equal(1)
+    expect(during.connectivity.isolated).to.equal(0)
+    expect(result.final.live).to.equal(1000)
+    expect(result.final.components).to.equal(1)
+    expect(result.final.symmetry).to.be.at.least(0.999)
+    // restarted nodes start from a newer incarnation, so late verdicts about their
+    // previous run are recognised as such and are not false positives
+    expect(result.falsePositives.restarted).to.be.greaterThan(0)
+    expect(result.falsePositives.healthy).to.equal(0)
+  })
+
   it('is deterministic: same seed, same result; another seed, another result', () => {
     const scenario: MembershipScenario = { ...base, nodes: 200, name: 'det', duration: 30_000, loss: 0.01, timeline: [{ at: 20_000, action: 'crash', fraction: 0.1 }] }
     const a = JSON.stringify(runMembershipScenario(scenario))

@@ -9,6 +9,8 @@ import type { Rng, TimerExpiredEvent } from '@saorsa-gossip/core'
 export interface MembershipConfig {
   hyparview?: Partial<HyParViewConfig>
   swim?: Partial<SwimConfig>
+  /** SWIM incarnation to start from: the process start time in seconds (SPEC.md §6.3) */
+  startIncarnation?: number
 }
 
 /** Inputs a driver (libp2p service or simulator) feeds the membership core */
@@ -32,7 +34,7 @@ export class Membership<P> {
   constructor (self: P, rng: Rng, config: MembershipConfig = {}) {
     this.self = self
     this.hyparview = new HyParView(self, rng.fork('hyparview'), config.hyparview)
-    this.swim = new Swim(self, rng.fork('swim'), config.swim)
+    this.swim = new Swim(self, rng.fork('swim'), config.swim, config.startIncarnation)
   }
 
   start (now: number, contacts: P[] = []): Out<P> {

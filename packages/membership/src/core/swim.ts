@@ -1,4 +1,4 @@
-import { cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
+import { InvalidConfigError, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { IndexedSet } from './indexed-set.ts'
 import { adjustLocalHealth, scaledTimeout, suspicionTimeout } from './suspicion.ts'
 import { resolveSwimConfig } from './swim-config.ts'
@@ -91,10 +91,19 @@ export class Swim<P> {
   private flushScheduled = false
   private started = false
 
-  constructor (self: P, rng: Rng, config: Partial<SwimConfig> = {}) {
+  /**
+   * @param startIncarnation - the incarnation to start from. Drivers pass the process start
+   * time in seconds, so that a restarted node outranks any verdict about its previous run
+   * (SPEC.md §6.3); a node that always starts at 0 would be "dead" until it refuted.
+   */
+  constructor (self: P, rng: Rng, config: Partial<SwimConfig> = {}, startIncarnation = 0) {
     this.self = self
     this.rng = rng
     this.config = resolveSwimConfig(config)
+    if (!Number.isSafeInteger(startIncarnation) || startIncarnation < 0) {
+      throw new InvalidConfigError('startIncarnation must be a non-negative safe integer')
+    }
+    this.incarnation = startIncarnation
   }
 
   get localHealthMultiplier (): number {
@@ -192,9 +201,8 @@ export class Swim<P> {
     let best: P | undefined
     let bestDue = Infinity
     for (const peer of this.monitored.values()) {
-      if (this.members.get(peer)?.status === 'dead') {
-        continue
-      }
+      // a member recorded dead that is our neighbour again (it restarted) is probed too: its
+      // ack carries a newer incarnation and brings it back
       let due = this.nextDue.get(peer)
       if (due == null) {
         // new neighbour, rank unknown yet: a random point in one cycle
