@@ -74,7 +74,7 @@ describe('SWIM core', () => {
     const suspicion = timers(end).find(t => t.key === 'swim:sus:b')
     expect(suspicion?.at).to.equal(now + 450 + 3000)
     const verdict = s.handleTimer({ kind: 'swim-suspicion', member: 'b' }, now + 3450)
-    expect(emitted(verdict, 'peer-dead')).to.deep.equal([{ type: 'peer-dead', peer: 'b', incarnation: 0 }])
+    expect(emitted(verdict, 'peer-dead')).to.deep.equal([{ type: 'peer-dead', peer: 'b', incarnation: 0, by: 'a' }])
     expect(s.statusOf('b')).to.equal('dead')
   })
 

@@ -47,7 +47,7 @@ export interface MembershipResult {
     droppedUndeclared: number
   }
   falsePositives: {
-    /** distinct (node, incarnation) dead verdicts about nodes that were up and had not stalled recently */
+    /** distinct (node, incarnation) dead verdicts, classified where they were made (by the monitor whose timer expired), about nodes that were up and had not stalled in the last 10 s */
     healthy: number
     /** distinct dead verdicts about live nodes that stalled within the last 10 s */
     stalled: number
@@ -124,6 +124,10 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
             monitorLatencies.push(now - record.at)
           }
         }
+        return
+      }
+      if (event.by !== node) {
+        // an echo of someone else's verdict: classified where it was made
         return
       }
       const key = `${target}/${event.incarnation}`

@@ -81,12 +81,14 @@ describe('membership at 1,000 nodes (simulator)', function () {
     const off = runMembershipScenario(scenario(false))
     // healthy nodes wrongly declared dead: Lifeguard on at most a tenth of off
     expect(on.falsePositives.healthy).to.be.at.most(off.falsePositives.healthy / 10)
+    expect(on.falsePositives.healthy).to.equal(0)
     // both overlays stay whole
     expect(on.final.components).to.equal(1)
     expect(off.final.components).to.equal(1)
-    // documented trade-off (SPEC.md §6.5): Lifeguard's fast confirmations declare a node
-    // that is frozen for 2 s dead, where a fixed 3 s timeout waits it out
-    expect(on.falsePositives.stalled).to.be.greaterThan(off.falsePositives.stalled)
+    // a node frozen for 2 s is unresponsive for as long as a crashed one is detected in; in both
+    // modes most frozen nodes are declared dead and come back with a refutation (SPEC.md §6.5)
+    expect(on.falsePositives.stalled).to.be.greaterThan(0)
+    expect(off.falsePositives.stalled).to.be.greaterThan(0)
   })
 
   it('continuous churn (2 crash-and-restart per second for 60 s): the overlay stays whole, no false positives', () => {
@@ -105,10 +107,10 @@ describe('membership at 1,000 nodes (simulator)', function () {
     expect(result.final.live).to.equal(1000)
     expect(result.final.components).to.equal(1)
     expect(result.final.symmetry).to.be.at.least(0.999)
-    // restarted nodes start from a newer incarnation, so late verdicts about their
-    // previous run are recognised as such and are not false positives
-    expect(result.falsePositives.restarted).to.be.greaterThan(0)
+    // restarted nodes start from a newer incarnation (their start time), so verdicts about their
+    // previous run do not stick to the new one
     expect(result.falsePositives.healthy).to.equal(0)
+    expect(result.falsePositives.stalled).to.equal(0)
   })
 
   it('is deterministic: same seed, same result; another seed, another result', () => {

@@ -17,6 +17,7 @@ interface Member<P> {
   status: MemberStatus
   /** Lifeguard: distinct peers that raised this suspicion */
   suspecters?: Set<P>
+  /** when our own suspicion clock started: the first time we timed this suspicion as a monitor */
   suspectedAt?: number
 }
 
@@ -81,6 +82,8 @@ export class Swim<P> {
   private readonly monitoredSince = new Map<P, number>()
   /** accusers outside our view already answered at the current incarnation (bounded: cleared on each refutation) */
   private readonly refutedTo = new Set<P>()
+  /** the incarnation we last announced as alive (-1: none yet) */
+  private announced = -1
   /** when each monitored member is next due for a probe */
   private readonly nextDue = new Map<P, number>()
   /** our rank among each monitored member's monitors, recomputed only when its list changes */
@@ -485,7 +488,7 @@ export class Swim<P> {
         this.queue(update, now, out, false)
         return
       }
-      const entry: Member<P> = { incarnation, status: 'suspect', suspecters: new Set([update.from]), suspectedAt: now }
+      const entry: Member<P> = { incarnation, status: 'suspect', suspecters: new Set([update.from]) }
       this.setMember(peer, entry)
       out.push(emit({ type: 'peer-suspect', peer, incarnation }))
       // only a monitor, which can probe the member itself, may turn a suspicion into a verdict;
@@ -510,7 +513,7 @@ export class Swim<P> {
     this.setMember(peer, { incarnation, status: 'dead' })
     out.push(cancelTimer(`swim:sus:${String(peer)}`))
     this.monitored.delete(peer)
-    out.push(emit({ type: 'peer-dead', peer, incarnation }))
+    out.push(emit({ type: 'peer-dead', peer, incarnation, by: update.from }))
     this.queue(update, now, out)
   }
 
@@ -527,6 +530,11 @@ export class Swim<P> {
         // Lifeguard §IV-A: being suspected suggests we are the slow one
         this.localHealth = adjustLocalHealth(this.localHealth, 1, this.config.maxLocalHealth)
       }
+    }
+    // spread our current incarnation once per incarnation, even when the accusation was about an
+    // older one: whoever believes it has not heard the newer one yet
+    if (this.announced !== this.incarnation) {
+      this.announced = this.incarnation
       this.queue({ member: this.self, incarnation: this.incarnation, status: 'alive', from: this.self }, now, out)
     }
     // answer whoever raised or confirmed the accusation directly, once per incarnation: it may
@@ -539,7 +547,10 @@ export class Swim<P> {
   }
 
   private rescheduleSuspicion (peer: P, member: Member<P>, now: number, out: Out<P>): void {
-    const started = member.suspectedAt ?? now
+    // the clock starts when *we* start timing, not when we first heard: a suspicion recorded
+    // long ago as a bystander must not turn into an instant verdict once we become a monitor
+    member.suspectedAt ??= now
+    const started = member.suspectedAt
     let timeout: number
     if (this.config.lifeguard) {
       const confirmations = (member.suspecters?.size ?? 1) - 1

@@ -22,7 +22,8 @@ export type MembershipEvent<P> =
   | { type: 'neighbor-down', peer: P, reason: NeighborDownReason }
   | { type: 'peer-suspect', peer: P, incarnation: number }
   | { type: 'peer-alive', peer: P, incarnation: number }
-  | { type: 'peer-dead', peer: P, incarnation: number }
+  /** `by` is the monitor whose suspicion timed out (the verdict's author) */
+  | { type: 'peer-dead', peer: P, incarnation: number, by: P }
   /** SWIM saw from an ack that `peer` does not have us in its active view although we have it in ours */
   | { type: 'link-asymmetric', peer: P }
 
