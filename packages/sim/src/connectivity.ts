@@ -1,6 +1,6 @@
 import { distribution } from './stats.ts'
-import type { Distribution } from './stats.ts'
 import type { NodeId } from './network.ts'
+import type { Distribution } from './stats.ts'
 
 export interface Connectivity {
   /** live nodes considered */

@@ -32,24 +32,44 @@ export interface MembershipScenario {
 
 const ACTIONS = new Set(['crash', 'restart-crashed', 'partition', 'heal', 'stalls', 'churn', 'snapshot'])
 
+type Check = [ok: (raw: any) => boolean, why: string]
+
+const SCENARIO_CHECKS: Check[] = [
+  [raw => typeof raw.name === 'string' && raw.name.length > 0, 'name must be a non-empty string'],
+  [raw => Number.isSafeInteger(raw.seed), 'seed must be an integer'],
+  [raw => Number.isInteger(raw.nodes) && raw.nodes >= 2 && raw.nodes <= 100_000, 'nodes must be an integer in [2, 100000]'],
+  [raw => raw.latency != null && raw.latency.min >= 0 && raw.latency.max >= raw.latency.min, 'latency needs 0 <= min <= max'],
+  [raw => raw.loss == null || (raw.loss >= 0 && raw.loss < 1), 'loss must be in [0, 1)'],
+  [raw => raw.duration > 0, 'duration must be > 0'],
+  [raw => raw.join != null && raw.join.interval >= 0, 'join.interval must be >= 0'],
+  [raw => raw.timeline == null || Array.isArray(raw.timeline), 'timeline must be an array']
+]
+
+const EVENT_CHECKS: Check[] = [
+  [e => e != null && ACTIONS.has(e.action), `action must be one of ${[...ACTIONS].join(', ')}`],
+  [e => e.at >= 0, 'at must be >= 0'],
+  [e => !(e.action === 'crash' || e.action === 'stalls') || (e.fraction > 0 && e.fraction < 1), 'fraction must be in (0, 1)'],
+  [e => e.action !== 'partition' || (Number.isInteger(e.groups) && e.groups >= 2), 'groups must be an integer >= 2'],
+  [e => e.action !== 'stalls' || (e.duration > 0 && e.until >= e.at), 'stalls need duration > 0 and until >= at'],
+  [e => e.action !== 'churn' || (e.perSecond > 0 && e.until >= e.at && e.downtime >= 0), 'churn needs perSecond > 0, until >= at, downtime >= 0']
+]
+
 /** Checks a parsed scenario; throws InvalidConfigError naming the bad field */
 export function validateScenario (raw: any): MembershipScenario {
-  const fail = (why: string): never => { throw new InvalidConfigError(`scenario: ${why}`) }
   if (raw == null || typeof raw !== 'object') {
-    fail('must be a JSON object')
+    throw new InvalidConfigError('scenario: must be a JSON object')
   }
-  if (typeof raw.name !== 'string' || raw.name.length === 0) fail('name must be a non-empty string')
-  if (!Number.isSafeInteger(raw.seed)) fail('seed must be an integer')
-  if (!Number.isInteger(raw.nodes) || raw.nodes < 2 || raw.nodes > 100_000) fail('nodes must be an integer in [2, 100000]')
-  if (raw.latency == null || !(raw.latency.min >= 0) || !(raw.latency.max >= raw.latency.min)) fail('latency needs 0 <= min <= max')
-  if (raw.loss != null && !(raw.loss >= 0 && raw.loss < 1)) fail('loss must be in [0, 1)')
-  if (!(raw.duration > 0)) fail('duration must be > 0')
-  if (raw.join == null || !(raw.join.interval >= 0)) fail('join.interval must be >= 0')
+  for (const [ok, why] of SCENARIO_CHECKS) {
+    if (!ok(raw)) {
+      throw new InvalidConfigError(`scenario: ${why}`)
+    }
+  }
   for (const [i, event] of (raw.timeline ?? []).entries()) {
-    if (event == null || !ACTIONS.has(event.action)) fail(`timeline[${i}].action must be one of ${[...ACTIONS].join(', ')}`)
-    if (!(event.at >= 0)) fail(`timeline[${i}].at must be >= 0`)
-    if ((event.action === 'crash' || event.action === 'stalls') && !(event.fraction > 0 && event.fraction < 1)) fail(`timeline[${i}].fraction must be in (0, 1)`)
-    if (event.action === 'partition' && !(Number.isInteger(event.groups) && event.groups >= 2)) fail(`timeline[${i}].groups must be an integer >= 2`)
+    for (const [ok, why] of EVENT_CHECKS) {
+      if (!ok(event)) {
+        throw new InvalidConfigError(`scenario: timeline[${i}].${why}`)
+      }
+    }
   }
   return raw as MembershipScenario
 }

@@ -95,9 +95,9 @@ export class Swim<P> {
   private started = false
 
   /**
-   * @param startIncarnation - the incarnation to start from. Drivers pass the process start
-   * time in seconds, so that a restarted node outranks any verdict about its previous run
-   * (SPEC.md §6.3); a node that always starts at 0 would be "dead" until it refuted.
+   * `startIncarnation` is the incarnation to start from. Drivers pass the process start time
+   * in seconds, so that a restarted node outranks any verdict about its previous run
+   * (SPEC.md §6.3); a node that always started at 0 would be "dead" until it refuted.
    */
   constructor (self: P, rng: Rng, config: Partial<SwimConfig> = {}, startIncarnation = 0) {
     this.self = self
@@ -446,68 +446,73 @@ export class Swim<P> {
       this.drops.invalid++
       return
     }
-    const { member: peer, incarnation, status } = update
-    if (peer === this.self) {
+    if (update.member === this.self) {
       this.onNewsAboutSelf(update, now, out)
-      return
+    } else if (update.status === 'alive') {
+      this.applyAlive(update, now, out)
+    } else if (update.status === 'suspect') {
+      this.applySuspect(update, now, out)
+    } else {
+      this.applyDead(update, now, out)
     }
+  }
+
+  private applyAlive (update: MemberUpdate<P>, now: number, out: Out<P>): void {
+    const { member: peer, incarnation } = update
     const known = this.members.get(peer)
-    if (status === 'alive') {
-      if (known != null && incarnation <= known.incarnation) {
-        return
-      }
-      const wasSuspect = known?.status === 'suspect'
-      if (known?.status === 'dead' && incarnation <= known.incarnation) {
-        return
-      }
-      this.setMember(peer, { incarnation, status: 'alive' })
-      out.push(cancelTimer(`swim:sus:${String(peer)}`))
-      if (wasSuspect || known?.status === 'dead') {
-        out.push(emit({ type: 'peer-alive', peer, incarnation }))
-      }
-      this.queue(update, now, out)
+    if (known != null && incarnation <= known.incarnation) {
       return
     }
-    if (status === 'suspect') {
-      if (known?.status === 'dead' && known.incarnation >= incarnation) {
-        return
-      }
-      if (known != null && incarnation < known.incarnation) {
-        return
-      }
-      if (known?.status === 'suspect' && known.incarnation === incarnation) {
-        // another independent suspicion of the same incarnation: a Lifeguard confirmation
-        if (known.suspecters?.has(update.from) === true) {
-          return
-        }
-        known.suspecters?.add(update.from)
-        if (this.monitored.has(peer)) {
-          this.rescheduleSuspicion(peer, known, now, out)
-        }
-        // confirmations spread by piggyback only: relaying each to every co-monitor costs O(d²)
-        this.queue(update, now, out, false)
-        return
-      }
-      const entry: Member<P> = { incarnation, status: 'suspect', suspecters: new Set([update.from]) }
-      this.setMember(peer, entry)
-      out.push(emit({ type: 'peer-suspect', peer, incarnation }))
-      // only a monitor, which can probe the member itself, may turn a suspicion into a verdict;
-      // everyone else waits for a verdict or a refutation (SPEC.md §6.3)
-      if (this.monitored.has(peer)) {
-        this.rescheduleSuspicion(peer, entry, now, out)
-      }
-      this.queue(update, now, out)
-      if (this.config.lifeguard && update.from !== this.self && this.monitored.has(peer)) {
-        // see for ourselves: a failed direct probe becomes our own confirmation
-        this.sendProbe(peer, true, now, out)
-      }
+    this.setMember(peer, { incarnation, status: 'alive' })
+    out.push(cancelTimer(`swim:sus:${String(peer)}`))
+    if (known?.status === 'suspect' || known?.status === 'dead') {
+      out.push(emit({ type: 'peer-alive', peer, incarnation }))
+    }
+    this.queue(update, now, out)
+  }
+
+  private applySuspect (update: MemberUpdate<P>, now: number, out: Out<P>): void {
+    const { member: peer, incarnation } = update
+    const known = this.members.get(peer)
+    if (known != null && (incarnation < known.incarnation || (known.status === 'dead' && incarnation === known.incarnation))) {
       return
     }
-    // dead
-    if (known?.status === 'dead' && known.incarnation >= incarnation) {
+    if (known?.status === 'suspect' && known.incarnation === incarnation) {
+      this.applyConfirmation(peer, known, update, now, out)
       return
     }
-    if (known != null && incarnation < known.incarnation) {
+    const entry: Member<P> = { incarnation, status: 'suspect', suspecters: new Set([update.from]) }
+    this.setMember(peer, entry)
+    out.push(emit({ type: 'peer-suspect', peer, incarnation }))
+    // only a monitor, which can probe the member itself, may turn a suspicion into a verdict;
+    // everyone else waits for a verdict or a refutation (SPEC.md §6.3)
+    if (this.monitored.has(peer)) {
+      this.rescheduleSuspicion(peer, entry, now, out)
+    }
+    this.queue(update, now, out)
+    if (this.config.lifeguard && update.from !== this.self && this.monitored.has(peer)) {
+      // see for ourselves: a failed direct probe becomes our own confirmation
+      this.sendProbe(peer, true, now, out)
+    }
+  }
+
+  /** Another independent suspicion of the same incarnation: a Lifeguard confirmation */
+  private applyConfirmation (peer: P, known: Member<P>, update: MemberUpdate<P>, now: number, out: Out<P>): void {
+    if (known.suspecters?.has(update.from) === true) {
+      return
+    }
+    known.suspecters?.add(update.from)
+    if (this.monitored.has(peer)) {
+      this.rescheduleSuspicion(peer, known, now, out)
+    }
+    // confirmations spread by piggyback only: relaying each to every co-monitor costs O(d²)
+    this.queue(update, now, out, false)
+  }
+
+  private applyDead (update: MemberUpdate<P>, now: number, out: Out<P>): void {
+    const { member: peer, incarnation } = update
+    const known = this.members.get(peer)
+    if (known != null && (incarnation < known.incarnation || (known.status === 'dead' && incarnation === known.incarnation))) {
       return
     }
     this.setMember(peer, { incarnation, status: 'dead' })
