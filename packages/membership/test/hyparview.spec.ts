@@ -7,10 +7,15 @@ function node (self: string, config = {}): HyParView<string> {
   return new HyParView(self, createRng(self), config)
 }
 
-/** Makes `a` and `b` neighbours through the NEIGHBOR handshake */
+/** Makes `a` and `b` neighbours: each accepts a high-priority NEIGHBOR from the other */
 function link (a: HyParView<string>, b: HyParView<string>, now = 0): void {
   b.handleMessage(a.self, { proto: 'hpv', type: 'neighbor', priority: 'high' }, now)
-  a.handleMessage(b.self, { proto: 'hpv', type: 'neighbor-reply', accepted: true }, now)
+  a.handleMessage(b.self, { proto: 'hpv', type: 'neighbor', priority: 'high' }, now)
+}
+
+/** Fills the passive view through an accepted SHUFFLE (ttl 0 ends the walk here) */
+function seedPassive (n: HyParView<string>, peers: string[]): void {
+  n.handleMessage('seeder', { proto: 'hpv', type: 'shuffle', origin: 'origin', ttl: 0, peers }, 0)
 }
 
 describe('HyParView core', () => {
@@ -86,7 +91,7 @@ describe('HyParView core', () => {
   it('a failed peer leaves both views; an empty active view promotes with high priority', () => {
     const n = node('n')
     link(n, node('a'))
-    n.handleMessage('x', { proto: 'hpv', type: 'shuffle-reply', peers: ['p1', 'p2'] }, 0)
+    seedPassive(n, ['p1', 'p2'])
     const effects = n.peerDown('a', 'dead', 5)
     expect(n.activeView()).to.deep.equal([])
     expect(emitted(effects, 'neighbor-down')).to.deep.equal([{ type: 'neighbor-down', peer: 'a', reason: 'dead' }])
@@ -97,7 +102,7 @@ describe('HyParView core', () => {
 
   it('an unanswered NEIGHBOR request drops the candidate from the passive view', () => {
     const n = node('n')
-    n.handleMessage('x', { proto: 'hpv', type: 'shuffle-reply', peers: ['p1'] }, 0)
+    seedPassive(n, ['p1'])
     const effects = n.handleTimer({ kind: 'hpv-repair' }, 1000)
     expect(sentTo(effects, 'p1', 'neighbor')).to.have.length(1)
     n.handleTimer({ kind: 'hpv-neighbor-timeout', peer: 'p1' }, 3000)
@@ -108,7 +113,7 @@ describe('HyParView core', () => {
     const n = node('n')
     link(n, node('a'))
     link(n, node('b'))
-    n.handleMessage('x', { proto: 'hpv', type: 'shuffle-reply', peers: ['q1', 'q2', 'q3'] }, 0)
+    seedPassive(n, ['q1', 'q2', 'q3'])
     const forwarded = n.handleMessage('a', { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 3, peers: ['o', 's1'] }, 0)
     expect(sent(forwarded)).to.deep.equal([['b', 'shuffle']])
     const accepted = n.handleMessage('a', { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 1, peers: ['o', 's1'] }, 0)
@@ -119,7 +124,7 @@ describe('HyParView core', () => {
 
   it('the passive view never exceeds its capacity', () => {
     const n = node('n', { passiveViewCapacity: 5 })
-    n.handleMessage('x', { proto: 'hpv', type: 'shuffle-reply', peers: Array.from({ length: 20 }, (_, i) => `p${i}`) }, 0)
+    seedPassive(n, Array.from({ length: 20 }, (_, i) => `p${i}`))
     expect(n.passiveView()).to.have.length(5)
   })
 
@@ -130,6 +135,43 @@ describe('HyParView core', () => {
     expect(n.isActive('a')).to.be.false()
     expect(emitted(effects, 'neighbor-down')).to.deep.equal([{ type: 'neighbor-down', peer: 'a', reason: 'asymmetric' }])
     expect(sentTo(effects, 'a', 'neighbor')).to.have.length(1)
+  })
+
+  it('SHUFFLE_REPLY: integrates only an answer to our own shuffle, evicting what we sent first', () => {
+    const n = node('n', { passiveViewCapacity: 4, shufflePassiveCount: 2, shuffleActiveCount: 0 })
+    link(n, node('a'))
+    seedPassive(n, ['p1', 'p2', 'p3', 'p4'])
+    expect(n.handleMessage('z', { proto: 'hpv', type: 'shuffle-reply', peers: ['x1'] }, 0)).to.deep.equal([])
+    expect(n.passiveView()).to.not.include('x1')
+    const tick = n.handleTimer({ kind: 'hpv-shuffle' }, 30_000)
+    const [shuffle] = sentTo(tick, 'a', 'shuffle')
+    const sentPassive = shuffle.peers.slice(1) as string[]
+    n.handleMessage('r', { proto: 'hpv', type: 'shuffle-reply', peers: ['r1', 'r2'] }, 30_100)
+    expect(n.passiveView()).to.include.members(['r1', 'r2'])
+    for (const evicted of sentPassive) {
+      expect(n.passiveView()).to.not.include(evicted)
+    }
+  })
+
+  it('an acceptance nobody asked for is refused; one after our own timeout is honoured', () => {
+    const n = node('n')
+    n.handleMessage('intruder', { proto: 'hpv', type: 'neighbor-reply', accepted: true }, 0)
+    expect(n.isActive('intruder')).to.be.false()
+    seedPassive(n, ['late'])
+    n.handleTimer({ kind: 'hpv-repair' }, 1000)
+    n.handleTimer({ kind: 'hpv-neighbor-timeout', peer: 'late' }, 3000)
+    n.handleMessage('late', { proto: 'hpv', type: 'neighbor-reply', accepted: true }, 3100)
+    expect(n.isActive('late')).to.be.true()
+  })
+
+  it('a lost JOIN answer does not leave the contact blocked once another neighbour arrives', () => {
+    const n = node('n')
+    n.start(0, ['c'])
+    n.handleMessage('x', { proto: 'hpv', type: 'neighbor', priority: 'high' }, 100)
+    n.handleTimer({ kind: 'hpv-join-retry' }, 5000)
+    // with nothing to promote, the node goes back to its contact
+    const effects = n.handleMessage('x', { proto: 'hpv', type: 'disconnect', alive: false }, 6000)
+    expect(sentTo(effects, 'c', 'join')).to.have.length(1)
   })
 
   it('bad input is dropped and counted, never thrown', () => {
@@ -144,7 +186,11 @@ describe('HyParView core', () => {
     n.handleMessage('a', { proto: 'hpv', type: 'neighbor', priority: 'urgent' as any }, 0)
     n.handleMessage('a', { proto: 'hpv', type: 'bogus' } as any, 0)
     n.handleMessage('n', { proto: 'hpv', type: 'join' }, 0)
-    expect(n.drops.invalid).to.equal(7)
+    n.handleMessage('a', { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 0, peers: [null, 'x'] as any }, 0)
+    n.handleMessage('a', { proto: 'hpv', type: 'forward-join', joiner: { toString: null } as any, ttl: 2 }, 0)
+    n.handleMessage('a', { proto: 'hpv', type: 'neighbor-reply', accepted: 'yes' as any }, 0)
+    n.handleMessage('a', { proto: 'hpv', type: 'disconnect', alive: 1 as any }, 0)
+    expect(n.drops.invalid).to.equal(11)
     n.handleMessage('zz', { proto: 'hpv', type: 'disconnect', alive: true }, 0)
     expect(n.drops.unexpected).to.equal(unexpectedBefore + 1)
     expect(n.activeView()).to.deep.equal(before)

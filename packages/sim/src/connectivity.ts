@@ -5,11 +5,11 @@ import type { Distribution } from './stats.ts'
 export interface Connectivity {
   /** live nodes considered */
   live: number
-  /** connected components of the graph of live active-view links (treated as undirected) */
+  /** connected components of the graph of live, two-way active-view links (one-sided links do not connect) */
   components: number
   /** size of the largest component as a fraction of live nodes */
   largestComponentFraction: number
-  /** live nodes without a single live active neighbour */
+  /** live nodes without a single live two-way neighbour */
   isolated: number
   /** fraction of live→live active-view links whose reverse link exists */
   symmetry: number
@@ -69,11 +69,12 @@ export function measureConnectivity (ids: NodeId[], views: ViewSource, bounds: {
       if (!parent.has(peer)) {
         continue
       }
-      liveNeighbours++
       links++
-      if (activeSets.get(peer)?.has(id) === true) {
-        symmetric++
+      if (activeSets.get(peer)?.has(id) !== true) {
+        continue
       }
+      symmetric++
+      liveNeighbours++
       const a = find(id)
       const b = find(peer)
       if (a !== b) {

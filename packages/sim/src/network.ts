@@ -38,7 +38,7 @@ interface Host<M, T, E> {
   generation: number
   stalledUntil: number
   timers: Map<string, number>
-  deferredTimers: Array<TimerExpiredEvent<T>>
+  deferredTimers: Array<{ input: TimerExpiredEvent<T>, token: number }>
   deferredMessages: Array<{ from: NodeId, message: M }>
   /** virtual time of the node's last stall (for classifying false positives) */
   lastStallEnd: number
@@ -207,12 +207,13 @@ export class Network<M, T, E> {
     if (host == null || !host.up || host.generation !== event.generation || host.timers.get(event.key) !== event.token) {
       return
     }
-    host.timers.delete(event.key)
     const input: TimerExpiredEvent<T> = { type: 'timer-expired', key: event.key, timer: event.timer }
     if (host.stalledUntil > this.now) {
-      host.deferredTimers.push(input)
+      // keep the key registered: an earlier deferred input may still cancel or reschedule it
+      host.deferredTimers.push({ input, token: event.token })
       return
     }
+    host.timers.delete(event.key)
     this.input(event.node, host, input)
   }
 
@@ -230,9 +231,10 @@ export class Network<M, T, E> {
     host.lastStallEnd = this.now
     const timers = host.deferredTimers.splice(0)
     const messages = host.deferredMessages.splice(0)
-    for (const timer of timers) {
-      if (host.up && host.generation === generation) {
-        this.input(id, host, timer)
+    for (const { input, token } of timers) {
+      if (host.up && host.generation === generation && host.timers.get(input.key) === token) {
+        host.timers.delete(input.key)
+        this.input(id, host, input)
       }
     }
     for (const { from, message } of messages) {

@@ -84,13 +84,25 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
   const fpHealthy = new Set<string>()
   const fpStalled = new Set<string>()
   const cores = new Map<NodeId, Core>()
+  const ids = Array.from({ length: scenario.nodes }, (_, i) => i)
   /** each node's highest incarnation in a run that crashed */
   const crashedIncarnation = new Map<NodeId, number>()
+  /** crashes a node, recording who monitored it, for detection latency */
   const crash = (id: NodeId): void => {
+    if (!net.isUp(id)) {
+      return
+    }
     const incarnation = cores.get(id)?.swim.ownIncarnation
-    if (incarnation != null && net.isUp(id)) {
+    if (incarnation != null) {
       crashedIncarnation.set(id, incarnation)
     }
+    const monitors = new Set<NodeId>()
+    for (const other of ids) {
+      if (other !== id && net.isUp(other) && cores.get(other)?.hyparview.isActive(id) === true) {
+        monitors.add(other)
+      }
+    }
+    crashes.set(id, { at: net.now, monitors, declared: new Set(), first: null })
     net.crash(id)
   }
   const staleVerdicts = new Set<string>()
@@ -100,8 +112,8 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
     latency: scenario.latency,
     loss: scenario.loss ?? 0,
     createCore: (id, rng) => {
-      // as a real node would: incarnations start at the process start time in seconds
-      const core = new Membership<NodeId>(id, rng, { ...scenario.membership, startIncarnation: Math.floor(net.now / 1000) })
+      // as a real node would: incarnations start at the process start time (ms)
+      const core = new Membership<NodeId>(id, rng, { ...scenario.membership, startIncarnation: net.now })
       cores.set(id, core)
       return core
     },
@@ -151,7 +163,6 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
   const bounds = { lower: hyparview.activeViewTarget, upper: hyparview.activeViewCapacity }
   const measure = (): Connectivity => measureConnectivity(net.nodeIds, views, bounds)
 
-  const ids = Array.from({ length: scenario.nodes }, (_, i) => i)
   net.at(0, () => { net.spawn(0, []) })
   for (let i = 1; i < scenario.nodes; i++) {
     net.at(i * scenario.join.interval, () => { net.spawn(i, [0]) })
@@ -166,15 +177,6 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
   const crashFraction = (event: Extract<TimelineEvent, { action: 'crash' }>): void => {
     const live = ids.filter(id => net.isUp(id))
     const victims = timelineRng.sample(live, Math.round(live.length * event.fraction))
-    for (const victim of victims) {
-      const monitors = new Set<NodeId>()
-      for (const id of live) {
-        if (id !== victim && cores.get(id)?.hyparview.isActive(victim) === true) {
-          monitors.add(id)
-        }
-      }
-      crashes.set(victim, { at: net.now, monitors, declared: new Set(), first: null })
-    }
     for (const victim of victims) {
       crash(victim)
       crashed.push(victim)
@@ -261,6 +263,10 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
   let missed = 0
   let droppedUndeclared = 0
   for (const [victim, record] of crashes) {
+    if (net.isUp(victim)) {
+      // it has restarted: being in views again is right
+      continue
+    }
     for (const monitor of record.monitors) {
       if (record.declared.has(monitor) || !net.isUp(monitor)) {
         continue

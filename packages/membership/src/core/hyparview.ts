@@ -9,6 +9,17 @@ import type { Rng } from '@saorsa-gossip/core'
 /** Largest peer list accepted in a SHUFFLE / SHUFFLE_REPLY: more is dropped as invalid */
 export const MAX_SHUFFLE_PEERS = 64
 
+/** NEIGHBOR requests in flight at most (a flood of FORWARD_JOIN walks must not grow this without bound) */
+export const MAX_PENDING_REQUESTS = 32
+
+/** Timed-out NEIGHBOR requests remembered, so that a late acceptance still makes a symmetric link */
+const MAX_TIMED_OUT = 64
+
+/** The default check for peer keys arriving in messages: strings and finite numbers */
+export function isPeerKey (value: unknown): boolean {
+  return (typeof value === 'string' && value.length > 0 && value.length <= 256) || (typeof value === 'number' && Number.isFinite(value))
+}
+
 type Out<P> = Array<MembershipEffect<P>>
 
 /**
@@ -28,13 +39,23 @@ export class HyParView<P> {
   private readonly passive = new IndexedSet<P>()
   /** NEIGHBOR requests in flight, and their priority */
   private readonly pending = new Map<P, 'high' | 'low'>()
+  /** requests that timed out recently: a late acceptance from them is honoured, any other is not */
+  private readonly timedOut = new Set<P>()
+  /** the sample our last SHUFFLE carried (evicted first when the reply comes); undefined: none outstanding */
+  private shuffleSent?: P[]
   private contacts: P[] = []
   private started = false
+  private readonly validPeer: (value: unknown) => boolean
 
-  constructor (self: P, rng: Rng, config: Partial<HyParViewConfig> = {}) {
+  /**
+   * `validPeer` checks every peer key that arrives in a message (default: non-empty strings
+   * and finite numbers); anything else is dropped and counted.
+   */
+  constructor (self: P, rng: Rng, config: Partial<HyParViewConfig> = {}, validPeer: (value: unknown) => boolean = isPeerKey) {
     this.self = self
     this.rng = rng
     this.config = resolveHyParViewConfig(config)
+    this.validPeer = validPeer
   }
 
   activeView (): readonly P[] {
@@ -68,6 +89,10 @@ export class HyParView<P> {
       this.drops.invalid++
       return out
     }
+    if (!this.valid(message)) {
+      this.drops.invalid++
+      return out
+    }
     switch (message.type) {
       case 'join': this.onJoin(from, out); break
       case 'forward-join': this.onForwardJoin(from, message.joiner, message.ttl, now, out); break
@@ -79,6 +104,21 @@ export class HyParView<P> {
       default: this.drops.invalid++
     }
     return out
+  }
+
+  /** Field types and sizes of a remote message; peers must pass `validPeer` */
+  private valid (message: HyParViewMessage<P>): boolean {
+    const peers = (list: unknown): boolean => Array.isArray(list) && list.length <= MAX_SHUFFLE_PEERS && list.every(p => this.validPeer(p))
+    switch (message?.type) {
+      case 'join': return true
+      case 'forward-join': return this.validPeer(message.joiner) && Number.isInteger(message.ttl) && message.ttl >= 0 && message.ttl <= this.config.activeRandomWalkLength
+      case 'neighbor': return message.priority === 'high' || message.priority === 'low'
+      case 'neighbor-reply': return typeof message.accepted === 'boolean'
+      case 'disconnect': return typeof message.alive === 'boolean'
+      case 'shuffle': return this.validPeer(message.origin) && Number.isInteger(message.ttl) && message.ttl >= 0 && message.ttl <= this.config.shuffleTtl && peers(message.peers)
+      case 'shuffle-reply': return peers(message.peers)
+      default: return false
+    }
   }
 
   handleTimer (timer: MembershipTimer<P>, now: number): Out<P> {
@@ -140,12 +180,15 @@ export class HyParView<P> {
   }
 
   private onJoinRetry (now: number, out: Out<P>): void {
+    // the JOIN (or its answer) was lost, or the contact is down: forget the request either way,
+    // or it would block requests to the contact and shrink every refill by one for ever
+    for (const contact of this.contacts) {
+      if (!this.active.has(contact)) {
+        this.pending.delete(contact)
+      }
+    }
     if (this.active.size > 0) {
       return
-    }
-    // the JOIN (or its answer) was lost, or the contact is down: forget it and try again
-    for (const contact of this.contacts) {
-      this.pending.delete(contact)
     }
     if (this.pending.size === 0) {
       this.sendJoin(now, out)
@@ -165,10 +208,6 @@ export class HyParView<P> {
   }
 
   private onForwardJoin (from: P, joiner: P, ttl: number, now: number, out: Out<P>): void {
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > this.config.activeRandomWalkLength) {
-      this.drops.invalid++
-      return
-    }
     if (joiner === this.self) {
       return
     }
@@ -195,7 +234,7 @@ export class HyParView<P> {
   // --- NEIGHBOR handshake ---------------------------------------------------
 
   private requestNeighbor (peer: P, priority: 'high' | 'low', now: number, out: Out<P>): void {
-    if (this.pending.has(peer) || this.active.has(peer) || peer === this.self) {
+    if (this.pending.has(peer) || this.active.has(peer) || peer === this.self || this.pending.size >= MAX_PENDING_REQUESTS) {
       return
     }
     this.pending.set(peer, priority)
@@ -205,10 +244,6 @@ export class HyParView<P> {
 
   /** High priority is always accepted (evicting if full); low only with room (paper §4.3) */
   private onNeighbor (from: P, priority: 'high' | 'low', out: Out<P>): void {
-    if (priority !== 'high' && priority !== 'low') {
-      this.drops.invalid++
-      return
-    }
     const accept = this.active.has(from) || priority === 'high' || this.active.size < this.config.activeViewCapacity
     if (accept) {
       this.addActive(from, out)
@@ -225,8 +260,12 @@ export class HyParView<P> {
     }
     if (accepted) {
       if (!wasPending && !this.active.has(from)) {
+        if (!this.timedOut.delete(from)) {
+          // nobody asked: a forged or confused acceptance must not force its way into our view
+          this.drops.unexpected++
+          return
+        }
         // a reply after our request timed out: the other side has added us, so keep the link symmetric
-        this.drops.unexpected++
       }
       this.addActive(from, out)
       if (this.active.size > 0) {
@@ -241,6 +280,10 @@ export class HyParView<P> {
   private onNeighborTimeout (peer: P, now: number, out: Out<P>): void {
     if (!this.pending.delete(peer)) {
       return
+    }
+    this.timedOut.add(peer)
+    if (this.timedOut.size > MAX_TIMED_OUT) {
+      this.timedOut.delete(this.timedOut.values().next().value as P)
     }
     // no answer: likely dead or unreachable, so it is no good as a repair candidate either
     this.passive.delete(peer)
@@ -333,14 +376,11 @@ export class HyParView<P> {
       ...this.active.sample(this.rng, this.config.shuffleActiveCount, p => p === target),
       ...this.passive.sample(this.rng, this.config.shufflePassiveCount)
     ]
+    this.shuffleSent = peers.slice(1)
     out.push(send(target, { proto: 'hpv', type: 'shuffle', origin: this.self, ttl: this.config.shuffleTtl, peers }))
   }
 
   private onShuffle (from: P, origin: P, ttl: number, peers: P[], out: Out<P>): void {
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > this.config.shuffleTtl || !Array.isArray(peers) || peers.length > MAX_SHUFFLE_PEERS) {
-      this.drops.invalid++
-      return
-    }
     if (origin === this.self) {
       return
     }
@@ -357,12 +397,15 @@ export class HyParView<P> {
     this.integrate(peers, reply)
   }
 
+  /** Integrates the reply to our last SHUFFLE, evicting first what we sent (paper §4.4); unasked replies are dropped */
   private onShuffleReply (peers: P[]): void {
-    if (!Array.isArray(peers) || peers.length > MAX_SHUFFLE_PEERS) {
-      this.drops.invalid++
+    const sent = this.shuffleSent
+    if (sent == null) {
+      this.drops.unexpected++
       return
     }
-    this.integrate(peers, [])
+    this.shuffleSent = undefined
+    this.integrate(peers, sent)
   }
 
   /** Adds received peers to the passive view, evicting first the peers we sent away (paper §4.4) */

@@ -1,4 +1,5 @@
 import { InvalidConfigError, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
+import { isPeerKey } from './hyparview.ts'
 import { IndexedSet } from './indexed-set.ts'
 import { adjustLocalHealth, scaledTimeout, suspicionTimeout } from './suspicion.ts'
 import { resolveSwimConfig } from './swim-config.ts'
@@ -11,6 +12,14 @@ type Out<P> = Array<MembershipEffect<P>>
 
 /** Largest neighbour list accepted in an ack (an active view is at most 12 by default) */
 export const MAX_NEIGHBORS = 64
+/** Relayed PING-REQs outstanding at most; more are dropped (bounds memory under a PING-REQ flood) */
+export const MAX_RELAYS = 256
+/** Probes outstanding at most, confirmation probes included */
+export const MAX_PROBES = 64
+/** Accusers answered directly per incarnation at most */
+const MAX_REFUTED_TO = 64
+/** Largest incarnation accepted: incarnation + 1 must still be exact */
+const MAX_INCARNATION = Number.MAX_SAFE_INTEGER - 1
 
 interface Member<P> {
   incarnation: number
@@ -31,7 +40,7 @@ interface Probe<P> {
   confirm: boolean
   indirect: boolean
   expectedNacks: number
-  nacks: number
+  nacked: Set<P>
 }
 
 interface Relay<P> {
@@ -84,6 +93,7 @@ export class Swim<P> {
   private readonly refutedTo = new Set<P>()
   /** the incarnation we last announced as alive (-1: none yet) */
   private announced = -1
+  private readonly validPeer: (value: unknown) => boolean
   /** when each monitored member is next due for a probe */
   private readonly nextDue = new Map<P, number>()
   /** our rank among each monitored member's monitors, recomputed only when its list changes */
@@ -96,14 +106,16 @@ export class Swim<P> {
 
   /**
    * `startIncarnation` is the incarnation to start from. Drivers pass the process start time
-   * in seconds, so that a restarted node outranks any verdict about its previous run
+   * in milliseconds, so that a restarted node outranks any verdict about its previous run
    * (SPEC.md §6.3); a node that always started at 0 would be "dead" until it refuted.
+   * `validPeer` checks every peer key that arrives in a message.
    */
-  constructor (self: P, rng: Rng, config: Partial<SwimConfig> = {}, startIncarnation = 0) {
+  constructor (self: P, rng: Rng, config: Partial<SwimConfig> = {}, startIncarnation = 0, validPeer: (value: unknown) => boolean = isPeerKey) {
     this.self = self
     this.rng = rng
     this.config = resolveSwimConfig(config)
-    if (!Number.isSafeInteger(startIncarnation) || startIncarnation < 0) {
+    this.validPeer = validPeer
+    if (!Number.isSafeInteger(startIncarnation) || startIncarnation < 0 || startIncarnation > MAX_INCARNATION) {
       throw new InvalidConfigError('startIncarnation must be a non-negative safe integer')
     }
     this.incarnation = startIncarnation
@@ -137,8 +149,13 @@ export class Swim<P> {
     if (this.monitored.add(peer)) {
       this.monitoredSince.set(peer, now)
     }
-    if (!this.members.has(peer)) {
+    const member = this.members.get(peer)
+    if (member == null) {
       this.setMember(peer, { incarnation: 0, status: 'alive' })
+    } else if (member.status === 'dead') {
+      // it completed a handshake with us, so it runs: watch it again from its last incarnation
+      // (its acks bring the newer one), or it could never be declared again
+      this.setMember(peer, { incarnation: member.incarnation, status: 'alive' })
     }
   }
 
@@ -157,11 +174,11 @@ export class Swim<P> {
       this.drops.invalid++
       return out
     }
+    if (!this.valid(message)) {
+      this.drops.invalid++
+      return out
+    }
     if ('updates' in message) {
-      if (!Array.isArray(message.updates) || message.updates.length > this.config.maxUpdatesPerMessage) {
-        this.drops.invalid++
-        return out
-      }
       for (const update of message.updates) {
         this.applyUpdate(update, now, out)
       }
@@ -170,11 +187,28 @@ export class Swim<P> {
       case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, incarnation: this.incarnation, updates: this.outgoingUpdates(from), neighbors: this.monitored.values().slice() })); break
       case 'ack': this.onAck(from, message.seq, message.incarnation, message.neighbors, now, out); break
       case 'ping-req': this.onPingReq(from, message.seq, message.target, now, out); break
-      case 'nack': this.onNack(message.seq); break
+      case 'nack': this.onNack(from, message.seq); break
       case 'gossip': break
       default: this.drops.invalid++
     }
     return out
+  }
+
+  /** Field types and sizes of a remote message; updates are checked one by one in applyUpdate */
+  private valid (message: SwimMessage<P>): boolean {
+    const seq = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0
+    if ('updates' in message && (!Array.isArray(message.updates) || message.updates.length > this.config.maxUpdatesPerMessage)) {
+      return false
+    }
+    switch (message?.type) {
+      case 'ping': return seq(message.seq)
+      case 'ack': return seq(message.seq) && seq(message.incarnation) && message.incarnation <= MAX_INCARNATION &&
+        Array.isArray(message.neighbors) && message.neighbors.length <= MAX_NEIGHBORS && message.neighbors.every(p => this.validPeer(p))
+      case 'ping-req': return seq(message.seq) && this.validPeer(message.target)
+      case 'nack': return seq(message.seq)
+      case 'gossip': return true
+      default: return false
+    }
   }
 
   handleTimer (timer: MembershipTimer<P>, now: number): Out<P> {
@@ -291,8 +325,11 @@ export class Swim<P> {
   }
 
   private sendProbe (target: P, confirm: boolean, now: number, out: Out<P>): void {
+    if (this.probes.size >= MAX_PROBES) {
+      return
+    }
     const seq = ++this.seq
-    this.probes.set(seq, { target, helpers: [], incarnation: this.members.get(target)?.incarnation ?? 0, confirm, indirect: false, expectedNacks: 0, nacks: 0 })
+    this.probes.set(seq, { target, helpers: [], incarnation: this.members.get(target)?.incarnation ?? 0, confirm, indirect: false, expectedNacks: 0, nacked: new Set() })
     this.stats.probes++
     out.push(send(target, { proto: 'swim', type: 'ping', seq, updates: this.outgoingUpdates(target) }))
     const lhm = this.config.lifeguard ? this.localHealth : 0
@@ -314,11 +351,11 @@ export class Swim<P> {
       return
     }
     this.probes.delete(seq)
-    if (from === probe.target && Number.isInteger(incarnation) && incarnation > 0) {
+    if (from === probe.target && incarnation > 0) {
       // first-hand evidence: the member answered at this incarnation (clears a suspicion it has refuted)
       this.applyUpdate({ member: from, incarnation, status: 'alive', from }, now, out)
     }
-    if (from === probe.target && Array.isArray(neighbors) && neighbors.length <= MAX_NEIGHBORS && this.monitored.has(from)) {
+    if (from === probe.target && neighbors != null && this.monitored.has(from)) {
       const others = neighbors.filter(p => p !== this.self && p !== from)
       const previous = this.neighborsOf.get(from)
       // keep the old array when nothing changed, so the cached rank stays valid
@@ -387,7 +424,7 @@ export class Swim<P> {
     if (this.config.lifeguard) {
       // Lifeguard §IV-A (as memberlist's probeNode): helpers that answered with a nack show our own
       // links work, so only missing nacks count against us; with no helpers, the failed probe does
-      const delta = probe.expectedNacks > 0 ? probe.expectedNacks - probe.nacks : 1
+      const delta = probe.expectedNacks > 0 ? probe.expectedNacks - probe.nacked.size : 1
       this.localHealth = adjustLocalHealth(this.localHealth, delta, this.config.maxLocalHealth)
     }
     this.suspect(probe.target, now, out)
@@ -398,11 +435,17 @@ export class Swim<P> {
       this.drops.invalid++
       return
     }
+    if (this.relays.size >= MAX_RELAYS) {
+      this.drops.unexpected++
+      return
+    }
     const local = ++this.seq
     this.relays.set(local, { requester: from, requesterSeq: seq })
     out.push(send(target, { proto: 'swim', type: 'ping', seq: local, updates: [] }))
-    // Lifeguard nack: answer before the requester's own deadline so that silence means *its* link is bad
-    out.push(scheduleTimer(`swim:relay:${local}`, now + Math.floor(this.config.indirectTimeout * 0.8), { kind: 'swim-relay-timeout', seq: local }))
+    // Lifeguard nack: answer well before the requester's own deadline (it waits indirectTimeout
+    // from sending, and the request took up to a one-way delay to get here), so that a missing
+    // nack really means *its* links are bad; 0.8× arrived too late most of the time (review)
+    out.push(scheduleTimer(`swim:relay:${local}`, now + Math.floor(this.config.indirectTimeout * 0.5), { kind: 'swim-relay-timeout', seq: local }))
   }
 
   private onRelayTimeout (seq: number, out: Out<P>): void {
@@ -416,13 +459,14 @@ export class Swim<P> {
     }
   }
 
-  private onNack (seq: number): void {
+  private onNack (from: P, seq: number): void {
     const probe = this.probes.get(seq)
-    if (probe == null) {
+    if (probe == null || !probe.helpers.includes(from) || probe.nacked.has(from)) {
+      // only a helper we asked may nack, once: forged or repeated nacks must not lower our local health
       this.drops.unexpected++
       return
     }
-    probe.nacks++
+    probe.nacked.add(from)
   }
 
   // --- suspicion and dissemination ------------------------------------------------------
@@ -442,7 +486,8 @@ export class Swim<P> {
    * at equal incarnation dead > suspect > alive.
    */
   private applyUpdate (update: MemberUpdate<P>, now: number, out: Out<P>): void {
-    if (update == null || !Number.isInteger(update.incarnation) || update.incarnation < 0 || !['alive', 'suspect', 'dead'].includes(update.status)) {
+    if (update == null || !Number.isSafeInteger(update.incarnation) || update.incarnation < 0 || update.incarnation > MAX_INCARNATION ||
+      !['alive', 'suspect', 'dead'].includes(update.status) || !this.validPeer(update.member) || !this.validPeer(update.from)) {
       this.drops.invalid++
       return
     }
@@ -498,10 +543,12 @@ export class Swim<P> {
 
   /** Another independent suspicion of the same incarnation: a Lifeguard confirmation */
   private applyConfirmation (peer: P, known: Member<P>, update: MemberUpdate<P>, now: number, out: Out<P>): void {
-    if (known.suspecters?.has(update.from) === true) {
+    if (known.suspecters == null || known.suspecters.has(update.from) || known.suspecters.size > this.config.expectedConfirmations) {
+      // duplicates change nothing, and beyond K more confirmations cannot shorten the timeout
+      // (the cap also bounds memory against forged confirmations)
       return
     }
-    known.suspecters?.add(update.from)
+    known.suspecters.add(update.from)
     if (this.monitored.has(peer)) {
       this.rescheduleSuspicion(peer, known, now, out)
     }
@@ -517,9 +564,10 @@ export class Swim<P> {
     }
     this.setMember(peer, { incarnation, status: 'dead' })
     out.push(cancelTimer(`swim:sus:${String(peer)}`))
-    this.monitored.delete(peer)
     out.push(emit({ type: 'peer-dead', peer, incarnation, by: update.from }))
+    // relay to the co-monitors first (that needs it still monitored), then stop watching it
     this.queue(update, now, out)
+    this.monitored.delete(peer)
   }
 
   /** Refute suspicion or death of ourselves with a higher incarnation (SWIM §4.2) */
@@ -544,7 +592,7 @@ export class Swim<P> {
     }
     // answer whoever raised or confirmed the accusation directly, once per incarnation: it may
     // not be among our neighbours (a one-sided link), or our refutation to it may have been lost
-    if (update.from !== this.self && !this.refutedTo.has(update.from)) {
+    if (update.from !== this.self && !this.refutedTo.has(update.from) && this.refutedTo.size < MAX_REFUTED_TO) {
       this.refutedTo.add(update.from)
       this.post(update.from, { member: this.self, incarnation: this.incarnation, status: 'alive', from: this.self })
       this.scheduleFlush(now, out)
@@ -571,6 +619,12 @@ export class Swim<P> {
   private onSuspicionTimeout (peer: P, now: number, out: Out<P>): void {
     const member = this.members.get(peer)
     if (member?.status !== 'suspect') {
+      return
+    }
+    if (!this.monitored.has(peer)) {
+      // no longer our neighbour: no longer ours to decide (SPEC.md §6.3); restart the clock if we
+      // ever monitor it again
+      member.suspectedAt = undefined
       return
     }
     this.stats.deathsDeclared++
