@@ -79,9 +79,10 @@ describe('membership at 1,000 nodes (simulator)', function () {
     })
     const on = runMembershipScenario(scenario(true))
     const off = runMembershipScenario(scenario(false))
-    // healthy nodes wrongly declared dead: Lifeguard on at most a tenth of off
+    // healthy nodes wrongly declared dead: without Lifeguard a stalled prober's late timers and
+    // slow refutations do cause some; with it, at most a tenth as many
+    expect(off.falsePositives.healthy).to.be.greaterThan(0)
     expect(on.falsePositives.healthy).to.be.at.most(off.falsePositives.healthy / 10)
-    expect(on.falsePositives.healthy).to.equal(0)
     // both overlays stay whole
     expect(on.final.components).to.equal(1)
     expect(off.final.components).to.equal(1)
