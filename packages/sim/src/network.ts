@@ -30,6 +30,11 @@ export interface NetworkInit<M, T, E> {
   onEmit?(node: NodeId, event: E, now: number): void
   /** Called after a node processed an input (for metrics that watch state) */
   onProcessed?(node: NodeId, now: number): void
+  /**
+   * When set, every message is encoded at send and decoded at delivery with the
+   * real wire codec (catching encoding bugs), and byte counts are the encoded sizes.
+   */
+  wire?: { encode(message: M): Uint8Array, decode(bytes: Uint8Array): M }
 }
 
 interface Host<M, T, E> {
@@ -273,10 +278,19 @@ export class Network<M, T, E> {
     }
   }
 
-  private send (from: NodeId, to: NodeId, message: M): void {
-    const type = this.init.messageType(message)
+  private send (from: NodeId, to: NodeId, original: M): void {
+    const type = this.init.messageType(original)
+    let message = original
+    let bytes: number
+    if (this.init.wire != null) {
+      const encoded = this.init.wire.encode(original)
+      bytes = encoded.length
+      message = this.init.wire.decode(encoded)
+    } else {
+      bytes = this.init.messageBytes(original)
+    }
     this.traffic.messages[type] = (this.traffic.messages[type] ?? 0) + 1
-    this.traffic.bytes[type] = (this.traffic.bytes[type] ?? 0) + this.init.messageBytes(message)
+    this.traffic.bytes[type] = (this.traffic.bytes[type] ?? 0) + bytes
     if (!this.canReach(from, to)) {
       this.traffic.droppedPartition++
       return

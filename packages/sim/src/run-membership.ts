@@ -1,5 +1,5 @@
 import { createRng } from '@saorsa-gossip/core'
-import { Membership, resolveHyParViewConfig } from '@saorsa-gossip/membership'
+import { Membership, decodeFrame, encodeFrame, resolveHyParViewConfig } from '@saorsa-gossip/membership'
 import { measureConnectivity } from './connectivity.ts'
 import { membershipMessageBytes, membershipMessageType } from './membership-bytes.ts'
 import { Network } from './network.ts'
@@ -8,7 +8,22 @@ import type { Connectivity } from './connectivity.ts'
 import type { NodeId } from './network.ts'
 import type { MembershipScenario, TimelineEvent } from './scenario.ts'
 import type { Distribution } from './stats.ts'
-import type { MembershipEvent, MembershipMessage, MembershipTimer } from '@saorsa-gossip/membership'
+import type { MembershipEvent, MembershipMessage, MembershipTimer, PeerCodec } from '@saorsa-gossip/membership'
+
+/** Simulator node ids on the wire: 4 bytes big-endian */
+const nodeIdCodec: PeerCodec<NodeId> = {
+  toBytes: (id) => {
+    const out = new Uint8Array(4)
+    new DataView(out.buffer).setUint32(0, id)
+    return out
+  },
+  fromBytes: (bytes) => {
+    if (bytes.length !== 4) {
+      throw new Error('node id must be 4 bytes')
+    }
+    return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0)
+  }
+}
 
 /** A dead verdict about a node that was not crashed counts as "stalled" if it stalled this recently, ms */
 const STALL_GRACE = 10_000
@@ -119,6 +134,9 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
     },
     messageType: membershipMessageType,
     messageBytes: membershipMessageBytes,
+    wire: scenario.codec === true
+      ? { encode: (m) => encodeFrame(m, nodeIdCodec), decode: (b) => decodeFrame(b, nodeIdCodec).message }
+      : undefined,
     onEmit: (node, event, now) => {
       if (event.type !== 'peer-dead') {
         return

@@ -28,6 +28,8 @@ export interface MembershipScenario {
   timeline?: TimelineEvent[]
   /** how often connectivity is sampled after a crash to find the healing time, ms (default 250) */
   healSampleInterval?: number
+  /** round-trip every message through the real protobuf codec (slower; bytes become exact) */
+  codec?: boolean
 }
 
 const ACTIONS = new Set(['crash', 'restart-crashed', 'partition', 'heal', 'stalls', 'churn', 'snapshot'])

@@ -114,6 +114,15 @@ describe('membership at 1,000 nodes (simulator)', function () {
     expect(result.falsePositives.stalled).to.equal(0)
   })
 
+  it('every message survives the real protobuf codec: same run, same result, exact byte counts', () => {
+    const scenario: MembershipScenario = { ...base, nodes: 300, name: 'codec', duration: 60_000, loss: 0.01, timeline: [{ at: 30_000, action: 'crash', fraction: 0.1 }] }
+    const plain = runMembershipScenario(scenario)
+    const coded = runMembershipScenario({ ...scenario, codec: true })
+    expect(JSON.stringify({ ...coded, traffic: { ...coded.traffic, bytes: {} } })).to.equal(JSON.stringify({ ...plain, traffic: { ...plain.traffic, bytes: {} } }))
+    // real sizes: a SWIM ping frame is a few bytes, not the estimate
+    expect(coded.traffic.bytes['swim:ping'] / coded.traffic.messages['swim:ping']).to.be.below(plain.traffic.bytes['swim:ping'] / plain.traffic.messages['swim:ping'])
+  })
+
   it('is deterministic: same seed, same result; another seed, another result', () => {
     const scenario: MembershipScenario = { ...base, nodes: 200, name: 'det', duration: 30_000, loss: 0.01, timeline: [{ at: 20_000, action: 'crash', fraction: 0.1 }] }
     const a = JSON.stringify(runMembershipScenario(scenario))
