@@ -43,19 +43,23 @@ function updatesToWire<P> (updates: Array<MemberUpdate<P>>, codec: PeerCodec<P>)
   }))
 }
 
-/** Encodes a core message as one protobuf Frame */
-export function encodeFrame<P> (message: MembershipMessage<P>, codec: PeerCodec<P>): Uint8Array {
+/**
+ * Encodes a core message as one protobuf Frame. With `sender`, JOIN and
+ * NEIGHBOR carry the sender's own record (id and addresses) in `peer`, so the
+ * receiver learns where the sender listens without a separate exchange.
+ */
+export function encodeFrame<P> (message: MembershipMessage<P>, codec: PeerCodec<P>, sender?: P): Uint8Array {
   const frame: Partial<Frame> = {}
   switch (message.type) {
-    case 'join': frame.type = FrameType.JOIN; break
+    case 'join': Object.assign(frame, { type: FrameType.JOIN, peer: sender == null ? undefined : record(sender, codec) }); break
     case 'forward-join': Object.assign(frame, { type: FrameType.FORWARD_JOIN, peer: record(message.joiner, codec), ttl: message.ttl }); break
-    case 'neighbor': Object.assign(frame, { type: FrameType.NEIGHBOR, flag: message.priority === 'high' }); break
+    case 'neighbor': Object.assign(frame, { type: FrameType.NEIGHBOR, flag: message.priority === 'high', peer: sender == null ? undefined : record(sender, codec) }); break
     case 'neighbor-reply': Object.assign(frame, { type: FrameType.NEIGHBOR_REPLY, flag: message.accepted }); break
     case 'disconnect': Object.assign(frame, { type: FrameType.DISCONNECT, flag: message.alive }); break
     case 'shuffle': Object.assign(frame, { type: FrameType.SHUFFLE, peer: record(message.origin, codec), ttl: message.ttl, peers: message.peers.map(p => record(p, codec)) }); break
     case 'shuffle-reply': Object.assign(frame, { type: FrameType.SHUFFLE_REPLY, peers: message.peers.map(p => record(p, codec)) }); break
     case 'ping': Object.assign(frame, { type: FrameType.PING, seq: BigInt(message.seq), updates: updatesToWire(message.updates, codec) }); break
-    case 'ack': Object.assign(frame, { type: FrameType.ACK, seq: BigInt(message.seq), incarnation: BigInt(message.incarnation), updates: updatesToWire(message.updates, codec), peers: message.neighbors.map(p => ({ id: codec.toBytes(p), addrs: [] })) }); break
+    case 'ack': Object.assign(frame, { type: FrameType.ACK, seq: BigInt(message.seq), incarnation: BigInt(message.incarnation), updates: updatesToWire(message.updates, codec), peers: message.neighbors.map(p => record(p, codec)) }); break
     case 'ping-req': Object.assign(frame, { type: FrameType.PING_REQ, seq: BigInt(message.seq), peer: record(message.target, codec), updates: updatesToWire(message.updates, codec) }); break
     case 'nack': Object.assign(frame, { type: FrameType.NACK, seq: BigInt(message.seq) }); break
     case 'gossip': Object.assign(frame, { type: FrameType.GOSSIP, updates: updatesToWire(message.updates, codec) }); break
@@ -114,6 +118,10 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PeerCodec<P>): Decoded
   })
   const seq = (): number => toSafe(frame.seq, 'seq')
   let message: MembershipMessage<P>
+  // JOIN and NEIGHBOR may carry the sender's own record: only its addresses are used
+  if ((frame.type === FrameType.JOIN || frame.type === FrameType.NEIGHBOR) && frame.peer != null && frame.peer.id.length > 0) {
+    peer(frame.peer)
+  }
   switch (frame.type) {
     case FrameType.JOIN: message = { proto: 'hpv', type: 'join' }; break
     case FrameType.FORWARD_JOIN: message = { proto: 'hpv', type: 'forward-join', joiner: peer(frame.peer), ttl: frame.ttl }; break

@@ -2,10 +2,27 @@
  * @packageDocumentation
  *
  * Membership for Saorsa Gossip: HyParView partial views with SWIM failure
- * detection (and Lifeguard), as pure state machines. The libp2p services that
- * drive them over real streams come in a later release; today the cores run
- * in `@saorsa-gossip/sim`.
+ * detection (and Lifeguard), as pure state machines, and `membership()`, the
+ * libp2p service that runs them over `/saorsa-gossip/membership/1.0.0`.
  *
+ * @example Adding the service to a libp2p node
+ *
+ * ```TypeScript
+ * import { identify } from '@libp2p/identify'
+ * import { membership } from '@saorsa-gossip/membership'
+ *
+ * const node = await createLibp2p({
+ *   // transports, connectionEncrypters, streamMuxers as usual
+ *   services: {
+ *     identify: identify(),
+ *     membership: membership({ bootstrap: ['/ip4/192.0.2.1/tcp/4001/p2p/12D3KooW...'] })
+ *   }
+ * })
+ * node.services.membership.addEventListener('neighbor-up', (evt) => { console.log('neighbour', evt.detail.peer) })
+ * node.services.membership.activeView()
+ * ```
+ *
+ * @example The pure core
  * @example
  *
  * ```TypeScript
@@ -37,3 +54,80 @@ export type { PeerCodec, DecodedFrame } from './codec.ts'
 export { InvalidFrameError } from './errors.ts'
 export { Frame, FrameType, MemberStatus as WireMemberStatus } from './pb/membership.ts'
 export { isPeerKey } from './core/hyparview.ts'
+
+export { PROTOCOL as MEMBERSHIP_PROTOCOL, TAG_ACTIVE } from './constants.ts'
+export { MembershipStats } from './stats.ts'
+export { libp2pPeerCodec } from './peer-codec.ts'
+
+import { peerDiscoverySymbol } from '@libp2p/interface'
+import { DefaultMembershipService } from './service.ts'
+import type { HyParViewConfig as HvConfig } from './core/hyparview-config.ts'
+import type { SwimConfig as SwConfig } from './core/swim-config.ts'
+import type { NeighborDownReason as DownReason } from './core/types.ts'
+import type { MembershipStats as Stats } from './stats.ts'
+import type { ComponentLogger, Libp2pEvents, Metrics, PeerDiscovery, PeerDiscoveryEvents, PeerId, PeerStore, TypedEventTarget } from '@libp2p/interface'
+import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { Datastore } from 'interface-datastore'
+
+export interface MembershipInit {
+  /** Multiaddrs (with /p2p/) to join through; without any, the views saved by the last run are used */
+  bootstrap?: string[]
+  /** HyParView parameters (SPEC.md §5.2) */
+  hyparview?: Partial<HvConfig>
+  /** SWIM parameters (SPEC.md §6.6) */
+  swim?: Partial<SwConfig>
+  /** Seed of the core's RNG (default: peer id and start time) */
+  seed?: string
+  /**
+   * Largest frame accepted, bytes
+   *
+   * @default 65536
+   */
+  maxFrameBytes?: number
+  /**
+   * How often the views are saved to the datastore, ms
+   *
+   * @default 30000
+   */
+  persistInterval?: number
+  /** @default 10000 */
+  dialTimeout?: number
+  /** @default 10000 */
+  writeTimeout?: number
+}
+
+export interface MembershipComponents {
+  peerId: PeerId
+  registrar: Registrar
+  connectionManager: ConnectionManager
+  addressManager: AddressManager
+  peerStore: PeerStore
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+  datastore?: Datastore
+  metrics?: Metrics
+}
+
+export interface MembershipServiceEvents {
+  'neighbor-up': CustomEvent<{ peer: PeerId }>
+  'neighbor-down': CustomEvent<{ peer: PeerId, reason: DownReason }>
+  'peer-suspect': CustomEvent<{ peer: PeerId, incarnation: number }>
+  'peer-alive': CustomEvent<{ peer: PeerId, incarnation: number }>
+  'peer-dead': CustomEvent<{ peer: PeerId, incarnation: number }>
+}
+
+export interface MembershipService extends TypedEventTarget<MembershipServiceEvents & PeerDiscoveryEvents> {
+  /** libp2p peer discovery: peers learnt from the overlay are emitted as `peer` events */
+  readonly [peerDiscoverySymbol]: PeerDiscovery
+  /** Peers in the HyParView active view (connected, monitored by SWIM) */
+  activeView(): PeerId[]
+  /** Peers in the passive view (known, used for repair) */
+  passiveView(): PeerId[]
+  /** Message, byte, drop and event counters */
+  readonly stats: Stats
+}
+
+/** HyParView + SWIM as one libp2p service (SPEC.md §5.3: one protocol for the composed core) */
+export function membership (init: MembershipInit = {}): (components: MembershipComponents) => MembershipService {
+  return (components) => new DefaultMembershipService(components, init)
+}

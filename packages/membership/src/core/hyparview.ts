@@ -41,6 +41,12 @@ export class HyParView<P> {
   private readonly pending = new Map<P, 'high' | 'low'>()
   /** requests that timed out recently: a late acceptance from them is honoured, any other is not */
   private readonly timedOut = new Set<P>()
+  /**
+   * peers that just dropped us (DISCONNECT) or refused us: not asked again until the next repair
+   * tick. Otherwise, when everyone knows few peers (a burst of joins), an evicted node asks its
+   * evictor straight back with high priority, which evicts another, and so on without end.
+   */
+  private readonly coolingOff = new Set<P>()
   /** the sample our last SHUFFLE carried (evicted first when the reply comes); undefined: none outstanding */
   private shuffleSent?: P[]
   private contacts: P[] = []
@@ -152,6 +158,22 @@ export class HyParView<P> {
   }
 
   /**
+   * Peers known to be alive (a neighbour's own active view, from its SWIM ack) become passive
+   * candidates: after a burst of joins passive views are nearly empty and repair has nothing to
+   * promote until the next shuffle.
+   */
+  learn (peers: readonly P[], now: number): Out<P> {
+    const out: Out<P> = []
+    for (const peer of peers.slice(0, MAX_SHUFFLE_PEERS)) {
+      this.addPassive(peer)
+    }
+    if (this.active.size < this.config.activeViewTarget) {
+      this.fill(now, out)
+    }
+    return out
+  }
+
+  /**
    * The link to `peer` is one-sided (we list it, it does not list us): drop it
    * and ask again, so that the views become symmetric or the peer falls back
    * to the passive view if it refuses.
@@ -170,7 +192,7 @@ export class HyParView<P> {
   // --- JOIN ---------------------------------------------------------------
 
   private sendJoin (now: number, out: Out<P>): void {
-    const contact = this.rng.pick(this.contacts)
+    const contact = this.rng.pick(this.contacts.filter(c => !this.coolingOff.has(c)))
     if (contact == null) {
       return
     }
@@ -272,8 +294,11 @@ export class HyParView<P> {
         out.push(cancelTimer('hpv:join'))
       }
     } else {
+      // refused: keep it as a candidate, but do not ask again at once (an immediate refill could
+      // pick it again and ping-pong with a full peer as fast as the link allows); the repair
+      // timer retries within repairInterval
       this.addPassive(from)
-      this.fill(now, out)
+      this.coolingOff.add(from)
     }
   }
 
@@ -300,6 +325,7 @@ export class HyParView<P> {
     if (alive) {
       this.addPassive(from)
     }
+    this.coolingOff.add(from)
     this.fill(now, out)
   }
 
@@ -345,14 +371,14 @@ export class HyParView<P> {
   private fill (now: number, out: Out<P>): void {
     let missing = this.config.activeViewTarget - this.active.size - this.pending.size
     while (missing > 0) {
-      const candidate = this.passive.pick(this.rng, p => this.pending.has(p))
+      const candidate = this.passive.pick(this.rng, p => this.pending.has(p) || this.coolingOff.has(p))
       if (candidate == null) {
         break
       }
       this.requestNeighbor(candidate, this.active.size === 0 ? 'high' : 'low', now, out)
       missing--
     }
-    if (this.active.size === 0 && this.pending.size === 0 && this.contacts.length > 0) {
+    if (this.active.size === 0 && this.pending.size === 0 && this.contacts.some(c => !this.coolingOff.has(c))) {
       // nothing left to promote: go back to the contacts
       this.sendJoin(now, out)
     }
@@ -360,6 +386,7 @@ export class HyParView<P> {
 
   private onRepairTimer (now: number, out: Out<P>): void {
     out.push(scheduleTimer('hpv:repair', now + this.jitter(this.config.repairInterval), { kind: 'hpv-repair' }))
+    this.coolingOff.clear()
     this.fill(now, out)
   }
 

@@ -85,6 +85,9 @@ export class Membership<P> {
         case 'link-asymmetric':
           queue.push(...this.hyparview.relink(event.peer, now))
           break
+        case 'neighbors-of':
+          queue.push(...this.hyparview.learn(event.neighbors, now))
+          break
         default:
           break
       }

@@ -361,6 +361,7 @@ export class Swim<P> {
       // keep the old array when nothing changed, so the cached rank stays valid
       if (previous == null || previous.length !== others.length || previous.some((p, i) => p !== others[i])) {
         this.neighborsOf.set(from, others)
+        out.push(emit({ type: 'neighbors-of', peer: from, neighbors: others }))
       }
       this.schedule(from, now + this.config.probeInterval)
       // we watch it but it does not list us: a lost DISCONNECT or NEIGHBOR_REPLY, or a verdict

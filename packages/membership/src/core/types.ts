@@ -26,6 +26,8 @@ export type MembershipEvent<P> =
   | { type: 'peer-dead', peer: P, incarnation: number, by: P }
   /** SWIM saw from an ack that `peer` does not have us in its active view although we have it in ours */
   | { type: 'link-asymmetric', peer: P }
+  /** SWIM learnt `peer`'s active view from its ack (live peers: repair candidates for HyParView) */
+  | { type: 'neighbors-of', peer: P, neighbors: P[] }
 
 export type MembershipEffect<P> = Effect<P, MembershipMessage<P>, MembershipTimer<P>, MembershipEvent<P>>
 

@@ -1,0 +1,330 @@
+import { TypedEventEmitter, peerDiscoverySymbol } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { lpStream } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createRng } from '@saorsa-gossip/core'
+import { MAX_FRAME_BYTES, decodeFrame, encodeFrame } from './codec.ts'
+import { MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PASSIVE_VIEW_KEY, PROTOCOL, TAG_ACTIVE } from './constants.ts'
+import { Membership } from './core/membership.ts'
+import { libp2pPeerCodec } from './peer-codec.ts'
+import { MembershipStats } from './stats.ts'
+import type { PeerCodec } from './codec.ts'
+import type { MembershipInput } from './core/membership.ts'
+import type { MembershipMessage } from './core/messages.ts'
+import type { MembershipEffect, MembershipEvent } from './core/types.ts'
+import type { MembershipComponents, MembershipInit, MembershipService, MembershipServiceEvents } from './index.ts'
+import type { Connection, Logger, PeerDiscovery, PeerDiscoveryEvents, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { LengthPrefixedStream } from '@libp2p/utils'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** One outbound stream per neighbour, with its writes serialised */
+interface Outbound {
+  lp: Promise<LengthPrefixedStream<Stream>>
+  tail: Promise<void>
+}
+
+/**
+ * The libp2p adapter for the membership core: turns effects into stream writes
+ * and setTimeout calls, and feeds frames, timers and connection closes back in.
+ * All protocol decisions are the core's (SPEC.md §5, §6).
+ */
+export class DefaultMembershipService extends TypedEventEmitter<MembershipServiceEvents & PeerDiscoveryEvents> implements MembershipService, PeerDiscovery, Startable {
+  readonly [Symbol.toStringTag] = '@saorsa-gossip/membership'
+  readonly [peerDiscoverySymbol] = this
+  readonly stats: MembershipStats
+  private readonly components: MembershipComponents
+  private readonly init: MembershipInit
+  private readonly log: Logger
+  private readonly codec: PeerCodec<string>
+  private readonly self: string
+  private readonly addrs = new Map<string, Uint8Array[]>()
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly outbound = new Map<string, Outbound>()
+  private core?: Membership<string>
+  private persistTimer?: ReturnType<typeof setInterval>
+
+  constructor (components: MembershipComponents, init: MembershipInit = {}) {
+    super()
+    this.components = components
+    this.init = init
+    this.log = components.logger.forComponent('saorsa-gossip:membership')
+    this.self = components.peerId.toString()
+    this.stats = new MembershipStats(components.metrics)
+    this.codec = libp2pPeerCodec(peer => peer === this.self ? this.ownAddrs() : (this.addrs.get(peer) ?? []))
+    this.onConnectionClose = this.onConnectionClose.bind(this)
+    this.onIdentify = this.onIdentify.bind(this)
+  }
+
+  isStarted (): boolean {
+    return this.core != null
+  }
+
+  async start (): Promise<void> {
+    await this.components.registrar.handle(PROTOCOL, (stream, connection) => { void this.readInbound(stream, connection) }, {
+      maxInboundStreams: MAX_INBOUND_STREAMS,
+      maxOutboundStreams: MAX_OUTBOUND_STREAMS
+    })
+    this.components.events.addEventListener('connection:close', this.onConnectionClose)
+    this.components.events.addEventListener('peer:identify', this.onIdentify)
+    this.core = new Membership(this.self, createRng(this.init.seed ?? `${this.self}/${Date.now()}`), {
+      hyparview: this.init.hyparview,
+      swim: this.init.swim,
+      // a restart outranks any verdict about the previous run (SPEC.md §6.3)
+      startIncarnation: Date.now()
+    })
+    const contacts = await this.contacts()
+    this.apply(this.core.start(Date.now(), contacts))
+    const interval = this.init.persistInterval ?? 30_000
+    this.persistTimer = setInterval(() => { void this.persistPassiveView() }, interval)
+    this.log('started with %d contact(s)', contacts.length)
+  }
+
+  async stop (): Promise<void> {
+    await this.persistPassiveView()
+    clearInterval(this.persistTimer)
+    for (const timer of this.timers.values()) {
+      clearTimeout(timer)
+    }
+    this.timers.clear()
+    this.core = undefined
+    this.components.events.removeEventListener('connection:close', this.onConnectionClose)
+    this.components.events.removeEventListener('peer:identify', this.onIdentify)
+    await this.components.registrar.unhandle(PROTOCOL)
+    const streams = [...this.outbound.values()]
+    this.outbound.clear()
+    await Promise.all(streams.map(async o => {
+      try {
+        (await o.lp).unwrap().abort(new Error('membership stopped'))
+      } catch {
+        // the stream never opened: nothing to close
+      }
+    }))
+  }
+
+  activeView (): PeerId[] {
+    return (this.core?.hyparview.activeView() ?? []).map(p => peerIdFromString(p))
+  }
+
+  passiveView (): PeerId[] {
+    return (this.core?.hyparview.passiveView() ?? []).map(p => peerIdFromString(p))
+  }
+
+  // --- contacts and persistence ------------------------------------------------
+
+  /** Explicit bootstrap multiaddrs first; without them, the passive view saved by the last run */
+  private async contacts (): Promise<string[]> {
+    const out: string[] = []
+    for (const addr of this.init.bootstrap ?? []) {
+      const ma = multiaddr(addr)
+      const id = ma.getComponents().findLast(c => c.name === 'p2p')?.value
+      if (id == null) {
+        this.log.error('bootstrap address %s has no /p2p/ peer id; ignored', addr)
+        continue
+      }
+      await this.components.peerStore.merge(peerIdFromString(id), { multiaddrs: [ma] })
+      out.push(id)
+    }
+    if (out.length === 0) {
+      out.push(...await this.loadPassiveView())
+    }
+    return out.filter(p => p !== this.self)
+  }
+
+  private async loadPassiveView (): Promise<string[]> {
+    const datastore = this.components.datastore
+    if (datastore == null) {
+      return []
+    }
+    try {
+      const saved = JSON.parse(new TextDecoder().decode(await datastore.get(PASSIVE_VIEW_KEY)))
+      return Array.isArray(saved) ? saved.filter((p: unknown): p is string => typeof p === 'string').slice(0, 256) : []
+    } catch {
+      return []
+    }
+  }
+
+  private async persistPassiveView (): Promise<void> {
+    const datastore = this.components.datastore
+    const core = this.core
+    if (datastore == null || core == null) {
+      return
+    }
+    const peers = [...core.hyparview.activeView(), ...core.hyparview.passiveView()]
+    try {
+      await datastore.put(PASSIVE_VIEW_KEY, new TextEncoder().encode(JSON.stringify(peers)))
+    } catch (err: any) {
+      this.log.error('could not persist the passive view: %s', err.message)
+    }
+  }
+
+  // --- input --------------------------------------------------------------------
+
+  private input (input: MembershipInput<string>): void {
+    if (this.core == null) {
+      return
+    }
+    this.apply(this.core.handle(input, Date.now()))
+  }
+
+  /** Reads frames from one inbound stream until it ends; a bad frame resets the stream */
+  private async readInbound (stream: Stream, connection: Connection): Promise<void> {
+    const from = connection.remotePeer.toString()
+    const lp = lpStream(stream, { maxDataLength: this.init.maxFrameBytes ?? MAX_FRAME_BYTES })
+    try {
+      for (;;) {
+        const bytes = await lp.read()
+        let decoded
+        try {
+          decoded = decodeFrame(bytes.subarray(), this.codec)
+        } catch (err: any) {
+          this.stats.drop('malformed')
+          stream.abort(err)
+          return
+        }
+        await this.learnAddresses(decoded.addrs)
+        this.stats.received(decoded.message, bytes.byteLength)
+        this.input({ type: 'message', from, message: decoded.message })
+      }
+    } catch (err: any) {
+      if (err?.name === 'InvalidDataLengthError' || err?.name === 'InvalidDataLengthLengthError') {
+        this.stats.drop('oversize')
+        stream.abort(err)
+      }
+      // otherwise the stream ended or the connection closed: nothing to do
+    }
+  }
+
+  private async learnAddresses (addrs: Map<string, Uint8Array[]>): Promise<void> {
+    for (const [peer, list] of addrs) {
+      if (peer === this.self) {
+        continue
+      }
+      try {
+        const multiaddrs = list.map(bytes => multiaddr(bytes))
+        this.addrs.set(peer, list)
+        const peerId = peerIdFromString(peer)
+        await this.components.peerStore.merge(peerId, { multiaddrs })
+        this.safeDispatchEvent('peer', { detail: { id: peerId, multiaddrs } })
+      } catch {
+        this.stats.drop('bad-address')
+      }
+    }
+  }
+
+  private onIdentify (evt: CustomEvent<{ peerId: PeerId, listenAddrs: Multiaddr[] }>): void {
+    this.addrs.set(evt.detail.peerId.toString(), evt.detail.listenAddrs.slice(0, 8).map(ma => ma.bytes))
+  }
+
+  private onConnectionClose (evt: CustomEvent<Connection>): void {
+    const peer = evt.detail.remotePeer
+    const key = peer.toString()
+    this.outbound.delete(key)
+    if (this.components.connectionManager.getConnections(peer).length === 0 && this.core?.hyparview.isActive(key) === true) {
+      this.input({ type: 'connection-lost', peer: key })
+    }
+  }
+
+  // --- effects ------------------------------------------------------------------
+
+  private apply (effects: Array<MembershipEffect<string>>): void {
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'send': this.send(effect.to, effect.message); break
+        case 'schedule-timer': {
+          clearTimeout(this.timers.get(effect.key))
+          const key = effect.key
+          const timer = effect.timer
+          this.timers.set(key, setTimeout(() => {
+            this.timers.delete(key)
+            this.input({ type: 'timer-expired', key, timer })
+          }, Math.max(0, effect.at - Date.now())))
+          break
+        }
+        case 'cancel-timer':
+          clearTimeout(this.timers.get(effect.key))
+          this.timers.delete(effect.key)
+          break
+        case 'emit': this.emitEvent(effect.event); break
+        default: break
+      }
+    }
+  }
+
+  private emitEvent (event: MembershipEvent<string>): void {
+    const peer = peerIdFromString(event.peer)
+    switch (event.type) {
+      case 'neighbor-up':
+        void this.tag(peer, true)
+        this.safeDispatchEvent('neighbor-up', { detail: { peer } })
+        break
+      case 'neighbor-down':
+        void this.tag(peer, false)
+        this.safeDispatchEvent('neighbor-down', { detail: { peer, reason: event.reason } })
+        break
+      case 'peer-suspect':
+        this.stats.count('suspicions')
+        this.safeDispatchEvent('peer-suspect', { detail: { peer, incarnation: event.incarnation } })
+        break
+      case 'peer-alive':
+        this.stats.count('refutations')
+        this.safeDispatchEvent('peer-alive', { detail: { peer, incarnation: event.incarnation } })
+        break
+      case 'peer-dead':
+        this.stats.count('deaths')
+        this.safeDispatchEvent('peer-dead', { detail: { peer, incarnation: event.incarnation } })
+        break
+      default:
+        break
+    }
+    this.stats.views(this.core?.hyparview.activeView().length ?? 0, this.core?.hyparview.passiveView().length ?? 0)
+  }
+
+  /** Active-view connections are tagged so the connection manager keeps them */
+  private async tag (peer: PeerId, on: boolean): Promise<void> {
+    try {
+      await this.components.peerStore.merge(peer, { tags: { [TAG_ACTIVE]: on ? { value: 100 } : undefined } })
+    } catch (err: any) {
+      this.log.trace('could not tag %p: %s', peer, err.message)
+    }
+  }
+
+  private send (to: string, message: MembershipMessage<string>): void {
+    let bytes: Uint8Array
+    try {
+      bytes = encodeFrame(message, this.codec, this.self)
+    } catch (err: any) {
+      this.log.error('cannot encode %s for %s: %s', message.type, to, err.message)
+      return
+    }
+    this.stats.sent(message, bytes.byteLength)
+    let out = this.outbound.get(to)
+    if (out == null) {
+      out = { lp: this.openStream(to), tail: Promise.resolve() }
+      this.outbound.set(to, out)
+    }
+    const entry = out
+    entry.tail = entry.tail.then(async () => {
+      const lp = await entry.lp
+      await lp.write(bytes, { signal: AbortSignal.timeout(this.init.writeTimeout ?? 10_000) })
+    }).catch((err: any) => {
+      // a failed dial or write: forget the stream; the core's own timeouts decide what it means
+      if (this.outbound.get(to) === entry) {
+        this.outbound.delete(to)
+      }
+      this.stats.drop('send-failed')
+      this.log.trace('send %s to %s failed: %s', message.type, to, err.message)
+    })
+  }
+
+  private async openStream (to: string): Promise<LengthPrefixedStream<Stream>> {
+    const peer = peerIdFromString(to)
+    const connection = await this.components.connectionManager.openConnection(peer, { signal: AbortSignal.timeout(this.init.dialTimeout ?? 10_000) })
+    const stream = await connection.newStream(PROTOCOL, { signal: AbortSignal.timeout(this.init.dialTimeout ?? 10_000) })
+    return lpStream(stream, { maxDataLength: this.init.maxFrameBytes ?? MAX_FRAME_BYTES })
+  }
+
+  private ownAddrs (): Uint8Array[] {
+    // our own id travels as the record's id; strip the /p2p/ part (code 421) from the addresses
+    return this.components.addressManager.getAddresses().slice(0, 8).map(ma => ma.decapsulateCode(421).bytes)
+  }
+}

@@ -1,0 +1,69 @@
+import type { MembershipMessage } from './core/messages.ts'
+import type { CounterGroup, Metric, Metrics } from '@libp2p/interface'
+
+export type DropReason = 'malformed' | 'oversize' | 'bad-address' | 'send-failed'
+export type EventCount = 'suspicions' | 'refutations' | 'deaths'
+
+/** Counters of the membership service, mirrored into libp2p metrics when a metrics implementation is configured */
+export class MembershipStats {
+  readonly messagesIn: Record<string, number> = {}
+  readonly messagesOut: Record<string, number> = {}
+  readonly bytesIn: Record<string, number> = {}
+  readonly bytesOut: Record<string, number> = {}
+  readonly drops: Record<DropReason, number> = { malformed: 0, oversize: 0, 'bad-address': 0, 'send-failed': 0 }
+  readonly events: Record<EventCount, number> = { suspicions: 0, refutations: 0, deaths: 0 }
+  private readonly metrics?: {
+    messagesIn: CounterGroup
+    messagesOut: CounterGroup
+    bytesIn: CounterGroup
+    bytesOut: CounterGroup
+    drops: CounterGroup
+    events: CounterGroup
+    activeView: Metric
+    passiveView: Metric
+  }
+
+  constructor (metrics?: Metrics) {
+    if (metrics != null) {
+      this.metrics = {
+        messagesIn: metrics.registerCounterGroup('saorsa_gossip_membership_messages_in_total', { label: 'type' }),
+        messagesOut: metrics.registerCounterGroup('saorsa_gossip_membership_messages_out_total', { label: 'type' }),
+        bytesIn: metrics.registerCounterGroup('saorsa_gossip_membership_bytes_in_total', { label: 'type' }),
+        bytesOut: metrics.registerCounterGroup('saorsa_gossip_membership_bytes_out_total', { label: 'type' }),
+        drops: metrics.registerCounterGroup('saorsa_gossip_membership_drops_total', { label: 'reason' }),
+        events: metrics.registerCounterGroup('saorsa_gossip_membership_events_total', { label: 'event' }),
+        activeView: metrics.registerMetric('saorsa_gossip_membership_active_view_size'),
+        passiveView: metrics.registerMetric('saorsa_gossip_membership_passive_view_size')
+      }
+    }
+  }
+
+  received (message: MembershipMessage<unknown>, bytes: number): void {
+    this.messagesIn[message.type] = (this.messagesIn[message.type] ?? 0) + 1
+    this.bytesIn[message.type] = (this.bytesIn[message.type] ?? 0) + bytes
+    this.metrics?.messagesIn.increment({ [message.type]: 1 })
+    this.metrics?.bytesIn.increment({ [message.type]: bytes })
+  }
+
+  sent (message: MembershipMessage<unknown>, bytes: number): void {
+    this.messagesOut[message.type] = (this.messagesOut[message.type] ?? 0) + 1
+    this.bytesOut[message.type] = (this.bytesOut[message.type] ?? 0) + bytes
+    this.metrics?.messagesOut.increment({ [message.type]: 1 })
+    this.metrics?.bytesOut.increment({ [message.type]: bytes })
+  }
+
+  drop (reason: DropReason): void {
+    this.drops[reason]++
+    this.metrics?.drops.increment({ [reason]: 1 })
+  }
+
+  count (event: EventCount): void {
+    this.events[event]++
+    this.metrics?.events.increment({ [event]: 1 })
+  }
+
+  views (active: number, passive: number): void {
+    this.metrics?.activeView.update(active)
+    this.metrics?.passiveView.update(passive)
+  }
+}

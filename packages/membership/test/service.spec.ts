@@ -1,0 +1,45 @@
+import { expect } from 'aegir/chai'
+import { createMembershipNode, overlay, waitFor } from './fixtures/nodes.ts'
+import type { MembershipNode, TransportKind } from './fixtures/nodes.ts'
+
+for (const kind of ['tcp', 'quic', 'memory'] as TransportKind[]) {
+  describe(`membership() over ${kind}: 20 libp2p nodes`, function () {
+    this.timeout(120_000)
+    const nodes: MembershipNode[] = []
+
+    after(async () => {
+      await Promise.all(nodes.map(async n => n.stop()))
+    })
+
+    it('form one overlay through one contact, and heal after 5 are stopped', async () => {
+      const first = await createMembershipNode(kind)
+      nodes.push(first)
+      const contact = first.getMultiaddrs()[0].toString()
+      for (let i = 1; i < 20; i++) {
+        nodes.push(await createMembershipNode(kind, { bootstrap: [contact] }))
+      }
+      const formed = (): boolean => {
+        const o = overlay(nodes)
+        return o.components === 1 && o.isolated === 0 && nodes.every(n => n.services.membership.activeView().length >= 3)
+      }
+      try {
+        await waitFor(formed, 30_000, 'one overlay')
+      } catch (err: any) {
+        const sizes = nodes.map(n => `${n.services.membership.activeView().length}/${n.services.membership.passiveView().length}`)
+        throw new Error(`${err.message}: ${JSON.stringify(overlay(nodes))}, active/passive sizes ${sizes.join(',')}`)
+      }
+      const sizes = nodes.map(n => n.services.membership.activeView().length)
+      expect(Math.max(...sizes)).to.be.at.most(12)
+
+      const stopped = nodes.splice(1, 5)
+      await Promise.all(stopped.map(async n => n.stop()))
+      const gone = new Set(stopped.map(n => n.peerId.toString()))
+      await waitFor(() => {
+        const o = overlay(nodes)
+        const stale = nodes.some(n => n.services.membership.activeView().some(p => gone.has(p.toString())))
+        return o.components === 1 && o.isolated === 0 && !stale
+      }, 30_000, 'the survivors to heal')
+      expect(overlay(nodes).components).to.equal(1)
+    })
+  })
+}
