@@ -70,7 +70,10 @@ import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/inter
 import type { Datastore } from 'interface-datastore'
 
 export interface MembershipInit {
-  /** Multiaddrs (with /p2p/) to join through; without any, the views saved by the last run are used */
+  /**
+   * Multiaddrs (with /p2p/) to join through. Without any: the views saved by the last run,
+   * then peers that libp2p's bootstrap discovery tagged `bootstrap` in the peer store.
+   */
   bootstrap?: string[]
   /** HyParView parameters (SPEC.md §5.2) */
   hyparview?: Partial<HvConfig>
@@ -94,6 +97,13 @@ export interface MembershipInit {
   dialTimeout?: number
   /** @default 10000 */
   writeTimeout?: number
+  /**
+   * After a peer leaves the active view, its stream (and the connection, if only this
+   * protocol uses it) is closed after this delay, ms
+   *
+   * @default 1000
+   */
+  releaseDelay?: number
 }
 
 export interface MembershipComponents {

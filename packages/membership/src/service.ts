@@ -127,6 +127,14 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     if (out.length === 0) {
       out.push(...await this.loadPassiveView())
     }
+    if (out.length === 0) {
+      // libp2p's bootstrap list (@libp2p/bootstrap tags the peers it adds with 'bootstrap')
+      for (const peer of await this.components.peerStore.all()) {
+        if (peer.tags.has('bootstrap')) {
+          out.push(peer.id.toString())
+        }
+      }
+    }
     return out.filter(p => p !== this.self)
   }
 
@@ -259,6 +267,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
         break
       case 'neighbor-down':
         void this.tag(peer, false)
+        this.release(peer)
         this.safeDispatchEvent('neighbor-down', { detail: { peer, reason: event.reason } })
         break
       case 'peer-suspect':
@@ -277,6 +286,29 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
         break
     }
     this.stats.views(this.core?.hyparview.activeView().length ?? 0, this.core?.hyparview.passiveView().length ?? 0)
+  }
+
+  /**
+   * A peer left the active view: close our stream to it, and close the connection too if
+   * nothing but this protocol uses it (other services' streams keep it open). Closing is
+   * best-effort and happens a moment later, so a DISCONNECT still queued on the stream
+   * gets out first.
+   */
+  private release (peer: PeerId): void {
+    const key = peer.toString()
+    setTimeout(() => {
+      if (this.core?.hyparview.isActive(key) === true) {
+        return
+      }
+      const out = this.outbound.get(key)
+      this.outbound.delete(key)
+      void out?.tail.then(async () => (await out.lp).unwrap().close()).catch(() => {})
+      for (const connection of this.components.connectionManager.getConnections(peer)) {
+        if (connection.streams.every(s => s.protocol === PROTOCOL || s.status !== 'open')) {
+          void connection.close().catch(() => {})
+        }
+      }
+    }, this.init.releaseDelay ?? 1_000)
   }
 
   /** Active-view connections are tagged so the connection manager keeps them */
