@@ -151,7 +151,8 @@ export class Swim<P> {
     }
     const member = this.members.get(peer)
     if (member == null) {
-      this.setMember(peer, { incarnation: 0, status: 'alive' })
+      // incarnation unknown (-1) until its first ack
+      this.setMember(peer, { incarnation: -1, status: 'alive' })
     } else if (member.status === 'dead') {
       // it completed a handshake with us, so it runs: watch it again from its last incarnation
       // (its acks bring the newer one), or it could never be declared again
@@ -329,7 +330,7 @@ export class Swim<P> {
       return
     }
     const seq = ++this.seq
-    this.probes.set(seq, { target, helpers: [], incarnation: this.members.get(target)?.incarnation ?? 0, confirm, indirect: false, expectedNacks: 0, nacked: new Set() })
+    this.probes.set(seq, { target, helpers: [], incarnation: Math.max(0, this.members.get(target)?.incarnation ?? 0), confirm, indirect: false, expectedNacks: 0, nacked: new Set() })
     this.stats.probes++
     out.push(send(target, { proto: 'swim', type: 'ping', seq, updates: this.outgoingUpdates(target) }))
     const lhm = this.config.lifeguard ? this.localHealth : 0
@@ -478,7 +479,7 @@ export class Swim<P> {
       return
     }
     this.stats.suspicionsRaised++
-    this.applyUpdate({ member: target, incarnation: member.incarnation, status: 'suspect', from: this.self }, now, out)
+    this.applyUpdate({ member: target, incarnation: Math.max(0, member.incarnation), status: 'suspect', from: this.self }, now, out)
   }
 
   /**
@@ -514,7 +515,13 @@ export class Swim<P> {
     if (known?.status === 'suspect' || known?.status === 'dead') {
       out.push(emit({ type: 'peer-alive', peer, incarnation }))
     }
-    this.queue(update, now, out)
+    // a first sighting (no record, or a neighbour whose incarnation we had not learnt yet) is
+    // recorded, not spread: there is no full membership list to keep, and spreading every node's
+    // incarnation to every node costs O(n²) records (measured: ~9 GB in the simulator at 10,000
+    // nodes). A newer incarnation of a known member is a refutation passing through: spread it.
+    if (known != null && known.incarnation >= 0) {
+      this.queue(update, now, out)
+    }
   }
 
   private applySuspect (update: MemberUpdate<P>, now: number, out: Out<P>): void {
