@@ -2,7 +2,7 @@ import { TypedEventEmitter, peerDiscoverySymbol } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createRng } from '@saorsa-gossip/core'
+import { bytesEqual, createRng } from '@saorsa-gossip/core'
 import { MAX_FRAME_BYTES, decodeFrame, encodeFrame } from './codec.ts'
 import { MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PASSIVE_VIEW_KEY, PROTOCOL, TAG_ACTIVE } from './constants.ts'
 import { Membership } from './core/membership.ts'
@@ -205,6 +205,11 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   private async learnAddresses (addrs: Map<string, Uint8Array[]>): Promise<void> {
     for (const [peer, list] of addrs) {
       if (peer === this.self) {
+        continue
+      }
+      const known = this.addrs.get(peer)
+      if (known != null && known.length === list.length && known.every((a, i) => bytesEqual(a, list[i]))) {
+        // acks repeat the same records every second: only news reaches the peer store and discovery
         continue
       }
       try {
