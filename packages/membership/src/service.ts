@@ -264,6 +264,10 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   }
 
   private emitEvent (event: MembershipEvent<string>): void {
+    if (event.type === 'neighbors-of' || event.type === 'link-asymmetric') {
+      // core-internal news, already acted on inside the core; arrives with acks, so skip it cheaply
+      return
+    }
     const peer = peerIdFromString(event.peer)
     switch (event.type) {
       case 'neighbor-up':
