@@ -28,7 +28,7 @@
  * ```
  */
 
-export { toHex, fromHex, bytesEqual, concatBytes, u64be } from './bytes.ts'
+export { toHex, bytesKey, fromHex, bytesEqual, concatBytes, u64be } from './bytes.ts'
 export { InvalidConfigError, InvalidTopicIdError, InvalidMessageIdError, InvalidSeedError } from './errors.ts'
 export { TopicId, TOPIC_ID_LENGTH } from './topic-id.ts'
 export { deriveMessageId, payloadHash, assertMessageId, MESSAGE_ID_LENGTH, MAX_SIGNER_LENGTH } from './message-id.ts'
@@ -41,3 +41,4 @@ export { LruTtlCache } from './lru-ttl-cache.ts'
 export type { LruTtlCacheInit, LruTtlCacheStats } from './lru-ttl-cache.ts'
 export { SeenIds } from './seen-ids.ts'
 export type { SeenIdsInit } from './seen-ids.ts'
+export { IndexedSet } from './indexed-set.ts'

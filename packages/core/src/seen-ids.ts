@@ -1,4 +1,4 @@
-import { toHex } from './bytes.ts'
+import { bytesKey } from './bytes.ts'
 import { LruTtlCache } from './lru-ttl-cache.ts'
 
 export interface SeenIdsInit {
@@ -23,7 +23,7 @@ export class SeenIds {
 
   /** Records `id`; returns true when it was not already present (i.e. first sight) */
   add (id: Uint8Array, now: number): boolean {
-    const key = toHex(id)
+    const key = bytesKey(id)
     if (this.cache.has(key, now)) {
       return false
     }
@@ -32,7 +32,7 @@ export class SeenIds {
   }
 
   has (id: Uint8Array, now: number): boolean {
-    return this.cache.has(toHex(id), now)
+    return this.cache.has(bytesKey(id), now)
   }
 
   get size (): number {

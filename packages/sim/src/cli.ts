@@ -8,8 +8,36 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { runBroadcastScenario } from './broadcast/run-broadcast.ts'
+import { validateBroadcastScenario } from './broadcast/scenario.ts'
 import { runMembershipScenario } from './run-membership.ts'
 import { validateScenario } from './scenario.ts'
+
+/** A scenario with `traffic` is a broadcast scenario: runs each of its protocols over the same overlay */
+function runBroadcast (raw: unknown, file: string): void {
+  const scenario = validateBroadcastScenario(raw)
+  if (process.env.SIM_SEED != null) {
+    scenario.seed = Number.parseInt(process.env.SIM_SEED, 10)
+  }
+  const results = []
+  for (const protocol of scenario.protocols ?? ['plumtree']) {
+    const started = performance.now()
+    const result = runBroadcastScenario(scenario, protocol)
+    const wallMs = Math.round(performance.now() - started)
+    results.push({ ...result, timing: { wallMs } })
+    process.stdout.write(`${scenario.name} / ${protocol} (seed ${scenario.seed}): ${scenario.nodes} nodes, ${scenario.duration / 1000} s virtual in ${(wallMs / 1000).toFixed(1)} s wall\n`)
+    for (const t of result.traffic) {
+      process.stdout.write(`  ${t.label}: ${t.messages} messages, missed ${t.missed}, RMR ${t.rmr.toFixed(3)}, LDH ${t.ldh}, latency p50 ${t.latency.p50} / p95 ${t.latency.p95} / p99 ${t.latency.p99} ms, via repair ${t.viaRepair}\n`)
+    }
+    process.stdout.write(`  bytes per delivery ${result.totals.bytesPerDelivery}; anti-entropy ${result.antiEntropy.bytes} B in ${result.antiEntropy.sessions} sessions; complete after heal ${result.completeAfterHeal ?? '-'} ms\n`)
+  }
+  const out = path.join(path.dirname(path.resolve(file)), '..', 'results', `${scenario.name}-seed${scenario.seed}.json`)
+  fs.mkdirSync(path.dirname(out), { recursive: true })
+  const json = JSON.stringify(results)
+  fs.writeFileSync(out, json + '\n')
+  process.stdout.write(`wrote ${out}\n`)
+  process.stdout.write(json + '\n')
+}
 
 function main (): void {
   const file = process.argv[2]
@@ -23,6 +51,10 @@ function main (): void {
   } catch (err: any) {
     process.stderr.write(`cannot read scenario ${file}: ${err.message}\n`)
     process.exit(2)
+  }
+  if (raw != null && typeof raw === 'object' && 'traffic' in raw) {
+    runBroadcast(raw, file)
+    return
   }
   const scenario = validateScenario(raw)
   if (process.env.SIM_SEED != null) {

@@ -28,6 +28,10 @@ export interface NetworkInit<M, T, E> {
   messageBytes(message: M): number
   /** Every `emit` effect, with the emitting node and the virtual time */
   onEmit?(node: NodeId, event: E, now: number): void
+  /** Every message sent (before loss and partitions apply), with the sender and the virtual time */
+  onSend?(from: NodeId, to: NodeId, message: M, bytes: number, now: number): void
+  /** Every message that reaches a live node, before the node processes it */
+  onReceive?(to: NodeId, from: NodeId, message: M, now: number): void
   /** Called after a node processed an input (for metrics that watch state) */
   onProcessed?(node: NodeId, now: number): void
   /**
@@ -108,6 +112,20 @@ export class Network<M, T, E> {
 
   core (id: NodeId): SimCore<M, T, E> | undefined {
     return this.hosts.get(id)?.core
+  }
+
+  /**
+   * Runs an application call (publish, subscribe) on a live, unstalled node
+   * now and carries out the effects it returns; false when the node is down or stalled.
+   */
+  inject (id: NodeId, run: (core: SimCore<M, T, E>, now: number) => Array<Effect<NodeId, M, T, E>>): boolean {
+    const host = this.hosts.get(id)
+    if (host == null || !host.up || host.stalledUntil > this.now) {
+      return false
+    }
+    this.apply(id, host, run(host.core, this.now))
+    this.init.onProcessed?.(id, this.now)
+    return true
   }
 
   /** Runs `fn` at virtual time `at` */
@@ -205,6 +223,7 @@ export class Network<M, T, E> {
         host.deferredMessages.push({ from: event.from, message: event.message })
         return
       }
+      this.init.onReceive?.(event.to, event.from, event.message, this.now)
       this.input(event.to, host, { type: 'message', from: event.from, message: event.message })
       return
     }
@@ -244,6 +263,7 @@ export class Network<M, T, E> {
     }
     for (const { from, message } of messages) {
       if (host.up && host.generation === generation) {
+        this.init.onReceive?.(id, from, message, this.now)
         this.input(id, host, { type: 'message', from, message })
       }
     }
@@ -289,6 +309,7 @@ export class Network<M, T, E> {
     } else {
       bytes = this.init.messageBytes(original)
     }
+    this.init.onSend?.(from, to, message, bytes, this.now)
     this.traffic.messages[type] = (this.traffic.messages[type] ?? 0) + 1
     this.traffic.bytes[type] = (this.traffic.bytes[type] ?? 0) + bytes
     if (!this.canReach(from, to)) {

@@ -13,6 +13,7 @@ export interface Distribution {
   min: number | null
   p50: number | null
   p90: number | null
+  p95: number | null
   p99: number | null
   max: number | null
   mean: number | null
@@ -26,6 +27,7 @@ export function distribution (values: number[]): Distribution {
     min: sorted[0] ?? null,
     p50: percentile(sorted, 50),
     p90: percentile(sorted, 90),
+    p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1] ?? null,
     mean: sorted.length === 0 ? null : Math.round(sum / sorted.length * 100) / 100

@@ -1,6 +1,6 @@
 import { cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { resolveHyParViewConfig } from './hyparview-config.ts'
-import { IndexedSet } from './indexed-set.ts'
+import { IndexedSet } from '@saorsa-gossip/core'
 import type { HyParViewConfig } from './hyparview-config.ts'
 import type { HyParViewMessage } from './messages.ts'
 import type { DropCounters, MembershipEffect, MembershipTimer, NeighborDownReason } from './types.ts'

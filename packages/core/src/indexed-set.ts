@@ -1,4 +1,4 @@
-import type { Rng } from '@saorsa-gossip/core'
+import type { Rng } from './rng.ts'
 
 /**
  * A set with O(1) add, delete, has and uniform random pick: an array of

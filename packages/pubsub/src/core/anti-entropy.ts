@@ -1,0 +1,228 @@
+import { MESSAGE_ID_LENGTH, emit } from '@saorsa-gossip/core'
+import { shortId } from './message-store.ts'
+import { RibltDecoder, RibltEncoder } from './riblt.ts'
+import { out, topicState } from './state.ts'
+import type { StoredMessage } from './message-store.ts'
+import type { AeDigestMessage, AeMoreMessage, AeSymbolsMessage, AeWantMessage } from './messages.ts'
+import type { AeAnswering, Ctx, TopicState } from './state.ts'
+
+/**
+ * Anti-entropy (SPEC.md §7.5): every `aePeriod` a subscriber reconciles the
+ * ids of one topic published in an aligned window with one peer. A 44-byte
+ * digest settles the common case (nothing missing); otherwise the peer
+ * streams rateless IBLT coded symbols until the difference decodes, so the
+ * cost follows the number of differences, not the set size. The missing
+ * messages are then pulled (and the peer's missing ones pushed) and spread
+ * through the tree like new ones.
+ */
+
+/** Share of sessions started with a passive-view peer: how a topic overlay split by a partition finds itself again */
+const PASSIVE_SESSION_SHARE = 0.25
+
+function windowFor<P> (ctx: Ctx<P>, now: number): { from: number, to: number } {
+  const { aeGuard, aeWindow, aeAlign } = ctx.config
+  const to = Math.floor((now - aeGuard) / aeAlign) * aeAlign
+  return { from: to - aeWindow, to }
+}
+
+function keysOf (entries: StoredMessage[]): Uint8Array[] {
+  return entries.map(e => e.id.subarray(0, 8))
+}
+
+function digestOf (entries: StoredMessage[]): Uint8Array {
+  const digest = new Uint8Array(MESSAGE_ID_LENGTH)
+  for (const entry of entries) {
+    for (let i = 0; i < MESSAGE_ID_LENGTH; i++) {
+      digest[i] ^= entry.id[i]
+    }
+  }
+  return digest
+}
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) {
+    return false
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return false
+    }
+  }
+  return true
+}
+
+/** The anti-entropy timer: one session per subscribed topic with a random topic neighbour (sometimes a passive one) */
+export function onAntiEntropyTimer<P> (ctx: Ctx<P>, now: number): void {
+  expireSessions(ctx, now)
+  for (const state of ctx.topics.values()) {
+    if (!state.subscribed) {
+      continue
+    }
+    const usePassive = state.passive.size > 0 && (state.active.size === 0 || ctx.rng.float() < PASSIVE_SESSION_SHARE)
+    const peer = usePassive ? state.passive.pick(ctx.rng) : state.active.pick(ctx.rng)
+    if (peer === undefined) {
+      continue
+    }
+    startSession(ctx, state, peer, usePassive, now)
+  }
+}
+
+function startSession<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, passive: boolean, now: number): void {
+  const { from, to } = windowFor(ctx, now)
+  const entries = ctx.store.window(state.name, from, to, now)
+  const session = ++ctx.aeCounter
+  // the decoder works on this snapshot: the responder's symbols describe its set as of our digest
+  ctx.aeInitiated.set(session, { peer, topic: state.name, from, to, startedAt: now, passive, keys: keysOf(entries) })
+  ctx.stats.aeSessions++
+  out(ctx, peer, { type: 'ae-digest', topic: state.name, session, from, to, count: entries.length, digest: digestOf(entries) })
+}
+
+function expireSessions<P> (ctx: Ctx<P>, now: number): void {
+  for (const [session, s] of ctx.aeInitiated) {
+    if (now - s.startedAt > ctx.config.aeSessionTimeout) {
+      ctx.aeInitiated.delete(session)
+    }
+  }
+  for (const [peer, sessions] of ctx.aeAnswering) {
+    for (const [session, s] of sessions) {
+      if (now - s.startedAt > ctx.config.aeSessionTimeout) {
+        sessions.delete(session)
+      }
+    }
+    if (sessions.size === 0) {
+      ctx.aeAnswering.delete(peer)
+    }
+  }
+}
+
+/** A window the responder accepts: no wider than ours, not in the future */
+function acceptableWindow<P> (ctx: Ctx<P>, from: number, to: number, now: number): boolean {
+  return Number.isFinite(from) && Number.isFinite(to) && from < to &&
+    to - from <= ctx.config.aeWindow + ctx.config.aeAlign && to <= now + ctx.config.aeAlign
+}
+
+/** Digest from the initiator: equal → done (no reply); different → the first batch of coded symbols */
+export function onAeDigest<P> (ctx: Ctx<P>, from: P, message: AeDigestMessage, now: number): void {
+  const state = ctx.topics.get(message.topic)
+  if (state?.subscribed !== true) {
+    ctx.stats.dropped.notSubscribed++
+    return
+  }
+  if (!acceptableWindow(ctx, message.from, message.to, now) || !(message.digest instanceof Uint8Array) || !Number.isInteger(message.count) || !Number.isInteger(message.session)) {
+    ctx.stats.dropped.invalid++
+    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'protocol-violation' }))
+    return
+  }
+  const entries = ctx.store.window(message.topic, message.from, message.to, now)
+  if (entries.length === message.count && sameBytes(digestOf(entries), message.digest)) {
+    return
+  }
+  let sessions = ctx.aeAnswering.get(from)
+  if (sessions == null) {
+    sessions = new Map()
+    ctx.aeAnswering.set(from, sessions)
+  }
+  if (sessions.size >= 4) {
+    // a peer runs one session per topic per period; more in flight is a flood
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  const encoder = new RibltEncoder(keysOf(entries))
+  // at least |Δcount| ids differ; decoding needs ≈1.35–1.7 symbols per difference (Yang et al. 2024)
+  const first = Math.max(ctx.config.aeInitialSymbols, Math.ceil(1.5 * Math.abs(entries.length - message.count)))
+  const answering = { encoder, sent: 0, startedAt: now, topic: message.topic, from: message.from, to: message.to }
+  sessions.set(message.session, answering)
+  sendSymbols(ctx, from, message.session, answering, first)
+}
+
+function sendSymbols<P> (ctx: Ctx<P>, peer: P, session: number, answering: AeAnswering, count: number): void {
+  const n = Math.min(count, ctx.config.aeMaxSymbols - answering.sent)
+  if (n <= 0) {
+    return
+  }
+  const symbols = answering.encoder.produce(n)
+  out(ctx, peer, { type: 'ae-symbols', topic: answering.topic, session, from: answering.from, to: answering.to, offset: answering.sent, symbols })
+  answering.sent += n
+}
+
+/** Symbols from the responder: decode; on success pull what we lack and push what it lacks */
+export function onAeSymbols<P> (ctx: Ctx<P>, from: P, message: AeSymbolsMessage, now: number): void {
+  const session = ctx.aeInitiated.get(message.session)
+  if (session == null || session.peer !== from || session.topic !== message.topic || !Array.isArray(message.symbols)) {
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  if (session.decoder == null) {
+    session.decoder = new RibltDecoder(session.keys)
+  }
+  if (message.offset !== session.decoder.symbolsUsed || message.symbols.length === 0 || message.symbols.length > ctx.config.aeMaxSymbols) {
+    ctx.stats.dropped.invalid++
+    ctx.aeInitiated.delete(message.session)
+    return
+  }
+  session.decoder.add(message.symbols)
+  if (!session.decoder.decoded) {
+    const used = session.decoder.symbolsUsed
+    if (used >= ctx.config.aeMaxSymbols) {
+      ctx.stats.aeFallbacks++
+      ctx.aeInitiated.delete(message.session)
+      return
+    }
+    // grow by half of what was sent: total overshoot stays within 1.5× of what decoding needs
+    out(ctx, from, { type: 'ae-more', topic: session.topic, session: message.session, offset: used, count: Math.max(ctx.config.aeInitialSymbols, Math.ceil(used / 2)) })
+    return
+  }
+  ctx.aeInitiated.delete(message.session)
+  // ids that arrived by other routes since the digest are no longer wanted
+  const theirs = session.decoder.remoteOnly.filter(key => { const { hi, lo } = shortId(key); return ctx.store.getByShort(hi, lo) == null }).slice(0, ctx.config.aeMaxIds)
+  const ours = session.decoder.localOnly.slice(0, ctx.config.aeMaxIds)
+  if (theirs.length > 0) {
+    out(ctx, from, { type: 'ae-want', topic: session.topic, session: message.session, shortIds: theirs })
+  }
+  for (const key of ours) {
+    const { hi, lo } = shortId(key)
+    const stored = ctx.store.getByShort(hi, lo)
+    if (stored?.message != null) {
+      ctx.stats.aeRepaired++
+      out(ctx, from, { ...stored.message, round: stored.message.round + 1, repair: true })
+    }
+  }
+  ctx.out.push(emit({ type: 'anti-entropy', topic: session.topic, peer: from, session: message.session, missingHere: session.decoder.remoteOnly.length, missingThere: ours.length, pulled: theirs.length, symbols: session.decoder.symbolsUsed }))
+  const state = topicState(ctx, session.topic)
+  if (session.passive && theirs.length + ours.length > 0 && state.subscribed && !state.active.has(from) && !state.pendingJoins.has(from)) {
+    // differences with a peer outside our topic view: the overlay may have been split; link to it
+    state.pendingJoins.set(from, now)
+    out(ctx, from, { type: 'topic-join', topic: session.topic, urgent: false })
+  }
+}
+
+export function onAeMore<P> (ctx: Ctx<P>, from: P, message: AeMoreMessage): void {
+  const answering = ctx.aeAnswering.get(from)?.get(message.session)
+  if (answering == null || message.offset !== answering.sent || !Number.isInteger(message.count) || message.count < 1) {
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  sendSymbols(ctx, from, message.session, answering, message.count)
+}
+
+/** The initiator pulls: answer every short id we hold with the full message, as a repair */
+export function onAeWant<P> (ctx: Ctx<P>, from: P, message: AeWantMessage): void {
+  const answering = ctx.aeAnswering.get(from)?.get(message.session)
+  if (answering == null || !Array.isArray(message.shortIds) || message.shortIds.length > ctx.config.aeMaxIds) {
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  ctx.aeAnswering.get(from)?.delete(message.session)
+  for (const key of message.shortIds) {
+    if (!(key instanceof Uint8Array) || key.length !== 8) {
+      ctx.stats.dropped.invalid++
+      continue
+    }
+    const { hi, lo } = shortId(key)
+    const stored = ctx.store.getByShort(hi, lo)
+    if (stored?.message != null && stored.topic === message.topic) {
+      ctx.stats.aeRepaired++
+      out(ctx, from, { ...stored.message, round: stored.message.round + 1, repair: true })
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import { InvalidConfigError } from '@saorsa-gossip/core'
+
+/**
+ * Every timer, limit and default of the pubsub core (SPEC.md §7.6 gives the
+ * reasons; the simulator measurements in benchmarks/README.md back them).
+ */
+export interface PubsubConfig {
+  /** How long lazy IHAVE ids are batched before they are sent, ms (short: IHAVE latency adds to repair time) */
+  ihaveDispatchInterval: number
+  /** Most ids in one IHAVE message (issue 5: at most 1,024) */
+  maxIHaveIds: number
+  /** Wait after the first IHAVE for a missing message before grafting its announcer, ms (Plumtree timeout₁) */
+  graftTimeout1: number
+  /** Wait after a graft before grafting the next announcer, ms (Plumtree timeout₂, shorter than timeout₁) */
+  graftTimeout2: number
+  /** A lazy path shorter than the eager one by more than this many hops replaces it (Plumtree §3.8) */
+  optimizationThreshold: number
+  /** Messages kept for grafts and anti-entropy pulls, ms after receipt */
+  cacheRetention: number
+  /** Most messages cached; the oldest go first */
+  cacheMaxMessages: number
+  /** Most payload bytes cached */
+  cacheMaxBytes: number
+  /** Message ids remembered for duplicate suppression, ms */
+  seenTtl: number
+  seenMaxEntries: number
+  /** Largest payload accepted or published, bytes */
+  maxMessageSize: number
+  /** Topic view size maintained by joining (HyParView-style active view per topic) */
+  topicActiveTarget: number
+  /** Most topic neighbours accepted */
+  topicActiveCapacity: number
+  topicPassiveCapacity: number
+  /** Topic view upkeep: joins, walks, keepalive, ms */
+  maintenanceInterval: number
+  /** A topic link silent this long gets a ping, ms */
+  keepaliveIdle: number
+  /** A topic link silent this long is dropped, ms */
+  linkTimeout: number
+  /** Hops a FIND random walk makes over the membership overlay */
+  findTtl: number
+  /** Walks in flight per topic */
+  maxConcurrentWalks: number
+  /** Messages a non-subscriber queues per topic while it looks for a subscriber */
+  maxPendingPublishes: number
+  /** How long a non-subscriber keeps looking before the publish fails, ms */
+  pendingPublishTimeout: number
+  /** Anti-entropy period per topic, ms */
+  aePeriod: number
+  /** Anti-entropy reconciles ids published in the last `aeWindow` ms … */
+  aeWindow: number
+  /** … ending `aeGuard` ms ago (messages younger than that may still be in flight) */
+  aeGuard: number
+  /** Window bounds are multiples of this, so both sides of a session use the same set, ms */
+  aeAlign: number
+  /** Coded symbols in the first batch (more follow on demand) */
+  aeInitialSymbols: number
+  /** Coded symbols per session before reconciliation gives up (then the plain-list fallback) */
+  aeMaxSymbols: number
+  /** Short ids in one fallback list or want list */
+  aeMaxIds: number
+  /** Anti-entropy sessions expire after, ms */
+  aeSessionTimeout: number
+}
+
+export const DEFAULT_PUBSUB_CONFIG: Readonly<PubsubConfig> = Object.freeze({
+  ihaveDispatchInterval: 20,
+  maxIHaveIds: 1024,
+  graftTimeout1: 300,
+  graftTimeout2: 150,
+  optimizationThreshold: 7,
+  cacheRetention: 120_000,
+  cacheMaxMessages: 8192,
+  cacheMaxBytes: 64 * 1024 * 1024,
+  seenTtl: 180_000,
+  seenMaxEntries: 200_000,
+  maxMessageSize: 1024 * 1024,
+  topicActiveTarget: 6,
+  topicActiveCapacity: 12,
+  topicPassiveCapacity: 30,
+  maintenanceInterval: 1000,
+  keepaliveIdle: 1000,
+  linkTimeout: 3000,
+  findTtl: 40,
+  maxConcurrentWalks: 3,
+  maxPendingPublishes: 256,
+  pendingPublishTimeout: 10_000,
+  aePeriod: 5000,
+  aeWindow: 90_000,
+  aeGuard: 2000,
+  aeAlign: 1000,
+  aeInitialSymbols: 16,
+  aeMaxSymbols: 16_384,
+  aeMaxIds: 4096,
+  aeSessionTimeout: 10_000
+})
+
+const POSITIVE: Array<keyof PubsubConfig> = Object.keys(DEFAULT_PUBSUB_CONFIG) as Array<keyof PubsubConfig>
+
+/** Fills defaults and checks every value; throws InvalidConfigError naming the field */
+export function resolvePubsubConfig (partial: Partial<PubsubConfig> = {}): PubsubConfig {
+  const config: PubsubConfig = { ...DEFAULT_PUBSUB_CONFIG, ...partial }
+  for (const key of POSITIVE) {
+    const value = config[key]
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new InvalidConfigError(`pubsub config ${key} must be a finite number >= 0, got ${String(value)}`)
+    }
+  }
+  const atLeastOne: Array<keyof PubsubConfig> = ['maxIHaveIds', 'cacheMaxMessages', 'seenMaxEntries', 'topicActiveTarget', 'topicActiveCapacity', 'findTtl', 'maxConcurrentWalks', 'aeInitialSymbols', 'aeMaxSymbols', 'aeMaxIds', 'aeAlign', 'maintenanceInterval', 'aePeriod']
+  for (const key of atLeastOne) {
+    if (config[key] < 1) {
+      throw new InvalidConfigError(`pubsub config ${key} must be >= 1, got ${config[key]}`)
+    }
+  }
+  if (config.topicActiveCapacity < config.topicActiveTarget) {
+    throw new InvalidConfigError('pubsub config topicActiveCapacity must be >= topicActiveTarget')
+  }
+  if (config.linkTimeout <= config.keepaliveIdle) {
+    throw new InvalidConfigError('pubsub config linkTimeout must exceed keepaliveIdle')
+  }
+  if (config.cacheRetention < config.aeWindow + config.aeGuard) {
+    throw new InvalidConfigError('pubsub config cacheRetention must cover aeWindow + aeGuard (pulls are served from the cache)')
+  }
+  if (config.seenTtl < config.cacheRetention) {
+    throw new InvalidConfigError('pubsub config seenTtl must be >= cacheRetention (a repaired message must not be delivered twice)')
+  }
+  return config
+}

@@ -1,0 +1,109 @@
+import { bytesKey } from '@saorsa-gossip/core'
+import type { GossipMessage } from './messages.ts'
+
+export interface StoredMessage {
+  /** the message as we received it (`round` is our hop count); undefined for a tombstone */
+  message: GossipMessage | undefined
+  topic: string
+  id: Uint8Array
+  publishedAt: number
+  receivedAt: number
+  /** first 8 bytes of the id as two big-endian uint32: the anti-entropy short id */
+  hi: number
+  lo: number
+}
+
+export interface MessageStoreInit {
+  retention: number
+  maxMessages: number
+  maxBytes: number
+}
+
+/** The anti-entropy short id of a message id: its first 8 bytes as two big-endian uint32 */
+export function shortId (id: Uint8Array): { hi: number, lo: number } {
+  const view = new DataView(id.buffer, id.byteOffset, id.byteLength)
+  return { hi: view.getUint32(0), lo: view.getUint32(4) }
+}
+
+export function shortKey (hi: number, lo: number): string {
+  return String.fromCharCode(hi >>> 16, hi & 0xffff, lo >>> 16, lo & 0xffff)
+}
+
+/**
+ * Messages kept to answer grafts and anti-entropy pulls, bounded by age,
+ * count and payload bytes (oldest first). Messages that failed validation
+ * stay as payload-less tombstones so anti-entropy counts them as held and
+ * never pulls them again.
+ */
+export class MessageStore {
+  private readonly init: MessageStoreInit
+  private readonly byId = new Map<string, StoredMessage>()
+  private readonly byShort = new Map<string, string>()
+  private bytes = 0
+
+  constructor (init: MessageStoreInit) {
+    this.init = init
+  }
+
+  get size (): number {
+    return this.byId.size
+  }
+
+  get payloadBytes (): number {
+    return this.bytes
+  }
+
+  get (key: string): StoredMessage | undefined {
+    return this.byId.get(key)
+  }
+
+  getByShort (hi: number, lo: number): StoredMessage | undefined {
+    const key = this.byShort.get(shortKey(hi, lo))
+    return key == null ? undefined : this.byId.get(key)
+  }
+
+  /** Stores a message (or a tombstone with `message` undefined) received at `now` */
+  put (key: string, topic: string, id: Uint8Array, publishedAt: number, message: GossipMessage | undefined, now: number): void {
+    if (this.byId.has(key)) {
+      return
+    }
+    const { hi, lo } = shortId(id)
+    this.byId.set(key, { message, topic, id, publishedAt, receivedAt: now, hi, lo })
+    this.byShort.set(shortKey(hi, lo), key)
+    this.bytes += message?.payload.length ?? 0
+    this.prune(now)
+  }
+
+  /** Removes entries past retention and beyond the count/byte bounds, oldest receipt first */
+  prune (now: number): void {
+    for (const [key, entry] of this.byId) {
+      const over = this.byId.size > this.init.maxMessages || this.bytes > this.init.maxBytes
+      if (!over && entry.receivedAt + this.init.retention > now) {
+        break
+      }
+      this.remove(key, entry)
+    }
+  }
+
+  /** Entries of `topic` published in [from, to) */
+  window (topic: string, from: number, to: number, now: number): StoredMessage[] {
+    this.prune(now)
+    const out: StoredMessage[] = []
+    for (const entry of this.byId.values()) {
+      if (entry.topic === topic && entry.publishedAt >= from && entry.publishedAt < to) {
+        out.push(entry)
+      }
+    }
+    return out
+  }
+
+  static key (id: Uint8Array): string {
+    return bytesKey(id)
+  }
+
+  private remove (key: string, entry: StoredMessage): void {
+    this.byId.delete(key)
+    this.byShort.delete(shortKey(entry.hi, entry.lo))
+    this.bytes -= entry.message?.payload.length ?? 0
+  }
+}

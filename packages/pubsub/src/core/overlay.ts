@@ -1,0 +1,321 @@
+import { emit } from '@saorsa-gossip/core'
+import { addPassive, heard, linkDown, linkUp, out, topicState } from './state.ts'
+import { deliverAndRelay, forwardToSubscribers } from './tree.ts'
+import type { FindMessage, FoundMessage, SubscriptionsMessage, TopicJoinMessage, TopicJoinReplyMessage } from './messages.ts'
+import type { Ctx, TopicState } from './state.ts'
+
+/** Peers named in FOUND / join replies (a sample of the replier's topic views) */
+const OTHERS_SAMPLE = 4
+/** Most topics accepted in one SUBSCRIPTIONS message */
+export const MAX_SUBSCRIPTIONS = 1024
+
+function subscribedTopics<P> (ctx: Ctx<P>): string[] {
+  return [...ctx.topics.values()].filter(t => t.subscribed).map(t => t.name)
+}
+
+export function subscribe<P> (ctx: Ctx<P>, topic: string, now: number): void {
+  const state = topicState(ctx, topic)
+  if (state.subscribed) {
+    return
+  }
+  state.subscribed = true
+  for (const peer of ctx.neighbors.values()) {
+    out(ctx, peer, { type: 'subscriptions', subscribe: [topic], unsubscribe: [] })
+  }
+  maintainTopic(ctx, state, now)
+  // our own queued messages: we are in the tree now
+  for (const { message } of state.pending.splice(0)) {
+    deliverAndRelay(ctx, state, undefined, message, now)
+  }
+}
+
+export function unsubscribe<P> (ctx: Ctx<P>, topic: string): void {
+  const state = ctx.topics.get(topic)
+  if (state?.subscribed !== true) {
+    return
+  }
+  state.subscribed = false
+  for (const peer of [...state.active.values()]) {
+    out(ctx, peer, { type: 'topic-leave', topic })
+    linkDown(ctx, state, peer, true)
+  }
+  state.missing.clear()
+  state.pendingJoins.clear()
+  for (const peer of ctx.neighbors.values()) {
+    out(ctx, peer, { type: 'subscriptions', subscribe: [], unsubscribe: [topic] })
+  }
+}
+
+/** A membership neighbour: tell it our topics (it routes walks and finds candidates by them) */
+export function onNeighborUp<P> (ctx: Ctx<P>, peer: P): void {
+  if (peer === ctx.self || !ctx.neighbors.add(peer)) {
+    return
+  }
+  const topics = subscribedTopics(ctx)
+  if (topics.length > 0) {
+    out(ctx, peer, { type: 'subscriptions', subscribe: topics, unsubscribe: [] })
+  }
+}
+
+export function onNeighborDown<P> (ctx: Ctx<P>, peer: P): void {
+  ctx.neighbors.delete(peer)
+  const topics = ctx.neighborTopics.get(peer)
+  ctx.neighborTopics.delete(peer)
+  for (const topic of topics ?? []) {
+    ctx.out.push(emit({ type: 'subscription-change', peer, topic, subscribed: false }))
+  }
+}
+
+/** The peer is gone (dead verdict or lost connection): drop every topic link and forget it as a candidate */
+export function onPeerDown<P> (ctx: Ctx<P>, peer: P): void {
+  onNeighborDown(ctx, peer)
+  for (const state of ctx.topics.values()) {
+    linkDown(ctx, state, peer, false)
+    state.passive.delete(peer)
+    state.pendingJoins.delete(peer)
+  }
+  ctx.aeAnswering.delete(peer)
+}
+
+export function onSubscriptions<P> (ctx: Ctx<P>, from: P, message: SubscriptionsMessage, now: number): void {
+  if (!Array.isArray(message.subscribe) || !Array.isArray(message.unsubscribe) ||
+    message.subscribe.length + message.unsubscribe.length > MAX_SUBSCRIPTIONS ||
+    ![...message.subscribe, ...message.unsubscribe].every(t => typeof t === 'string')) {
+    ctx.stats.dropped.invalid++
+    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'protocol-violation' }))
+    return
+  }
+  if (!ctx.neighbors.has(from)) {
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  let topics = ctx.neighborTopics.get(from)
+  if (topics == null) {
+    topics = new Set()
+    ctx.neighborTopics.set(from, topics)
+  }
+  for (const topic of message.unsubscribe) {
+    if (topics.delete(topic)) {
+      ctx.out.push(emit({ type: 'subscription-change', peer: from, topic, subscribed: false }))
+    }
+  }
+  for (const topic of message.subscribe) {
+    if (topics.size >= MAX_SUBSCRIPTIONS || topics.has(topic)) {
+      continue
+    }
+    topics.add(topic)
+    ctx.out.push(emit({ type: 'subscription-change', peer: from, topic, subscribed: true }))
+    const state = ctx.topics.get(topic)
+    if (state == null) {
+      continue
+    }
+    addPassive(ctx, state, from)
+    if (state.subscribed) {
+      maintainTopic(ctx, state, now)
+    } else {
+      flushPending(ctx, state, now)
+    }
+  }
+}
+
+/** Starts a random walk over the membership overlay for a subscriber of `state` */
+function startWalk<P> (ctx: Ctx<P>, state: TopicState<P>, now: number): void {
+  const next = ctx.neighbors.pick(ctx.rng)
+  if (next === undefined) {
+    return
+  }
+  const walk = ++ctx.walkCounter
+  state.walks.set(walk, now)
+  ctx.stats.walksStarted++
+  out(ctx, next, { type: 'find', topic: state.name, origin: ctx.self, ttl: ctx.config.findTtl, walk })
+}
+
+/** FIND: a subscriber answers the origin directly; anyone else passes the walk on, preferring neighbours known to subscribe */
+export function onFind<P> (ctx: Ctx<P>, from: P, message: FindMessage<P>): void {
+  if (typeof message.topic !== 'string' || !Number.isInteger(message.ttl) || !Number.isInteger(message.walk) || message.origin == null) {
+    ctx.stats.dropped.invalid++
+    return
+  }
+  const state = ctx.topics.get(message.topic)
+  if (state?.subscribed === true && message.origin !== ctx.self) {
+    const others = [...state.active.values(), ...state.passive.values()].filter(p => p !== message.origin)
+    out(ctx, message.origin, { type: 'found', topic: message.topic, walk: message.walk, others: ctx.rng.sample(others, OTHERS_SAMPLE) })
+    return
+  }
+  const ttl = Math.min(message.ttl, ctx.config.findTtl) - 1
+  if (ttl <= 0) {
+    return
+  }
+  const candidates = ctx.neighbors.values().filter(p => p !== from && p !== message.origin)
+  const subscribers = candidates.filter(p => ctx.neighborTopics.get(p)?.has(message.topic) === true)
+  const next = ctx.rng.pick(subscribers.length > 0 ? subscribers : candidates)
+  if (next !== undefined) {
+    out(ctx, next, { ...message, ttl })
+  }
+}
+
+export function onFound<P> (ctx: Ctx<P>, from: P, message: FoundMessage<P>, now: number): void {
+  const state = ctx.topics.get(message.topic)
+  if (state == null || !Array.isArray(message.others) || message.others.length > OTHERS_SAMPLE * 4) {
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  state.walks.delete(message.walk)
+  addPassive(ctx, state, from)
+  for (const peer of message.others) {
+    addPassive(ctx, state, peer)
+  }
+  if (state.subscribed) {
+    maintainTopic(ctx, state, now)
+  } else {
+    flushPending(ctx, state, now)
+  }
+}
+
+export function onTopicJoin<P> (ctx: Ctx<P>, from: P, message: TopicJoinMessage, now: number): void {
+  const state = ctx.topics.get(message.topic)
+  if (state?.subscribed !== true) {
+    out(ctx, from, { type: 'topic-join-reply', topic: message.topic, accepted: false, others: [] })
+    return
+  }
+  const others = ctx.rng.sample([...state.active.values(), ...state.passive.values()].filter(p => p !== from), OTHERS_SAMPLE)
+  if (state.active.has(from)) {
+    heard(state, from, now)
+    out(ctx, from, { type: 'topic-join-reply', topic: message.topic, accepted: true, others })
+    return
+  }
+  if (state.active.size >= ctx.config.topicActiveCapacity) {
+    if (message.urgent !== true) {
+      addPassive(ctx, state, from)
+      out(ctx, from, { type: 'topic-join-reply', topic: message.topic, accepted: false, others })
+      return
+    }
+    // a peer with no topic neighbour is always taken in (HyParView's high-priority join)
+    const victim = state.active.pick(ctx.rng)
+    if (victim !== undefined) {
+      out(ctx, victim, { type: 'topic-leave', topic: state.name })
+      linkDown(ctx, state, victim, true)
+    }
+  }
+  linkUp(ctx, state, from, now)
+  out(ctx, from, { type: 'topic-join-reply', topic: message.topic, accepted: true, others })
+}
+
+export function onTopicJoinReply<P> (ctx: Ctx<P>, from: P, message: TopicJoinReplyMessage<P>, now: number): void {
+  const state = ctx.topics.get(message.topic)
+  if (state == null || !Array.isArray(message.others) || message.others.length > OTHERS_SAMPLE * 4) {
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  const asked = state.pendingJoins.delete(from)
+  for (const peer of message.others) {
+    addPassive(ctx, state, peer)
+  }
+  if (message.accepted !== true) {
+    if (asked) {
+      addPassive(ctx, state, from)
+    }
+    return
+  }
+  if (!state.subscribed || !asked || state.active.size >= ctx.config.topicActiveCapacity) {
+    if (!state.active.has(from)) {
+      out(ctx, from, { type: 'topic-leave', topic: message.topic })
+    }
+    return
+  }
+  linkUp(ctx, state, from, now)
+}
+
+export function onTopicLeave<P> (ctx: Ctx<P>, from: P, topic: string): void {
+  const state = ctx.topics.get(topic)
+  if (state == null) {
+    return
+  }
+  state.pendingJoins.delete(from)
+  linkDown(ctx, state, from, true)
+}
+
+export function onTopicPing<P> (ctx: Ctx<P>, from: P, topic: string, nonce: number, now: number): void {
+  const state = ctx.topics.get(topic)
+  if (state?.subscribed === true && state.active.has(from)) {
+    heard(state, from, now)
+    out(ctx, from, { type: 'topic-pong', topic, nonce })
+    return
+  }
+  // the pinger thinks we are linked and we are not: tell it, so both sides agree
+  out(ctx, from, { type: 'topic-leave', topic })
+}
+
+export function onTopicPong<P> (ctx: Ctx<P>, from: P, topic: string, now: number): void {
+  const state = ctx.topics.get(topic)
+  if (state != null) {
+    heard(state, from, now)
+  }
+}
+
+/** Hands a non-subscriber's queued messages to subscribers as soon as one is known */
+function flushPending<P> (ctx: Ctx<P>, state: TopicState<P>, now: number): void {
+  const pending = state.pending.splice(0)
+  for (const { message } of pending) {
+    forwardToSubscribers(ctx, state, message, now)
+  }
+}
+
+/**
+ * Topic view upkeep, every `maintenanceInterval`: liveness of silent links,
+ * joins towards the target size, walks when no candidate is known, and
+ * expiry of a non-subscriber's queued messages.
+ */
+export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number): void {
+  const { config } = ctx
+  for (const [walk, started] of state.walks) {
+    if (now - started > config.linkTimeout * 2) {
+      state.walks.delete(walk)
+      ctx.stats.walksFailed++
+    }
+  }
+  if (!state.subscribed) {
+    const expired = state.pending.filter(p => now - p.since > config.pendingPublishTimeout)
+    state.pending = state.pending.filter(p => now - p.since <= config.pendingPublishTimeout)
+    for (const { message } of expired) {
+      ctx.out.push(emit({ type: 'publish-failed', topic: state.name, id: message.id, reason: 'no-subscriber-found' }))
+    }
+    if (state.pending.length > 0 && state.walks.size < config.maxConcurrentWalks) {
+      startWalk(ctx, state, now)
+    }
+    return
+  }
+  for (const peer of [...state.active.values()]) {
+    const silent = now - (state.lastHeard.get(peer) ?? now)
+    if (silent > config.linkTimeout) {
+      linkDown(ctx, state, peer, true)
+    } else if (silent > config.keepaliveIdle && !state.pinged.has(peer)) {
+      state.pinged.set(peer, now)
+      out(ctx, peer, { type: 'topic-ping', topic: state.name, nonce: now })
+    }
+  }
+  for (const [peer, sent] of state.pendingJoins) {
+    if (now - sent > config.linkTimeout) {
+      state.pendingJoins.delete(peer)
+      state.passive.delete(peer)
+    }
+  }
+  const wanted = config.topicActiveTarget - state.active.size - state.pendingJoins.size
+  if (wanted <= 0) {
+    return
+  }
+  const taken = (p: P): boolean => p === ctx.self || state.active.has(p) || state.pendingJoins.has(p)
+  const neighbours = ctx.neighbors.values().filter(p => !taken(p) && ctx.neighborTopics.get(p)?.has(state.name) === true)
+  const candidates = [...ctx.rng.sample(neighbours, wanted)]
+  if (candidates.length < wanted) {
+    candidates.push(...state.passive.sample(ctx.rng, wanted - candidates.length, taken))
+  }
+  const urgent = state.active.size === 0
+  for (const peer of candidates) {
+    state.pendingJoins.set(peer, now)
+    out(ctx, peer, { type: 'topic-join', topic: state.name, urgent })
+  }
+  if (candidates.length < wanted && state.walks.size < config.maxConcurrentWalks) {
+    startWalk(ctx, state, now)
+  }
+}

@@ -1,0 +1,185 @@
+import { scheduleTimer } from '@saorsa-gossip/core'
+import { onAeDigest, onAeMore, onAeSymbols, onAeWant, onAntiEntropyTimer } from './anti-entropy.ts'
+import { resolvePubsubConfig } from './config.ts'
+import { maintainTopic, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
+import { createCtx, topicState } from './state.ts'
+import { onGossip, onGraft, onGraftTimer, onIHave, onIHaveFlush, onPrune, onValidationResult, publish } from './tree.ts'
+import { emptyStats } from './types.ts'
+import type { PubsubConfig } from './config.ts'
+import type { GossipMessage, PubsubMessage } from './messages.ts'
+import type { Ctx, TopicState } from './state.ts'
+import type { PubsubEffect, PubsubInput, PubsubStats, PubsubTimer } from './types.ts'
+import type { Rng } from '@saorsa-gossip/core'
+
+export interface PubsubCoreInit {
+  config?: Partial<PubsubConfig>
+  /**
+   * Origin check run on the first copy of every message before anything else
+   * (the service verifies the ML-DSA-65 signature here). False → dropped,
+   * tombstoned and a `penalty` event for the sender.
+   */
+  verify?(message: GossipMessage): boolean
+  /**
+   * When true every new message waits for a `validation-result` input after a
+   * `validate` event (the service runs topic validators there); when false
+   * messages are accepted at once.
+   */
+  deferValidation?: boolean
+}
+
+type Out<P> = Array<PubsubEffect<P>>
+type Handler<P, M> = (ctx: Ctx<P>, from: P, message: M, state: TopicState<P> | undefined, now: number) => void
+type Handlers = { [K in PubsubMessage<any>['type']]: Handler<any, Extract<PubsubMessage<any>, { type: K }>> }
+
+/** One handler per message type (SPEC.md §7.2) */
+const HANDLERS: Handlers = {
+  gossip: (ctx, from, m, state, now) => { onGossip(ctx, from, m, state, now) },
+  ihave: (ctx, from, m, state, now) => { onIHave(ctx, from, m, state, now) },
+  graft: (ctx, from, m, state, now) => { onGraft(ctx, from, m, state, now) },
+  prune: (ctx, from, _m, state, now) => { onPrune(ctx, from, state, now) },
+  subscriptions: (ctx, from, m, _state, now) => { onSubscriptions(ctx, from, m, now) },
+  find: (ctx, from, m) => { onFind(ctx, from, m) },
+  found: (ctx, from, m, _state, now) => { onFound(ctx, from, m, now) },
+  'topic-join': (ctx, from, m, _state, now) => { onTopicJoin(ctx, from, m, now) },
+  'topic-join-reply': (ctx, from, m, _state, now) => { onTopicJoinReply(ctx, from, m, now) },
+  'topic-leave': (ctx, from, m) => { onTopicLeave(ctx, from, m.topic) },
+  'topic-ping': (ctx, from, m, _state, now) => { onTopicPing(ctx, from, m.topic, m.nonce, now) },
+  'topic-pong': (ctx, from, m, _state, now) => { onTopicPong(ctx, from, m.topic, now) },
+  'ae-digest': (ctx, from, m, _state, now) => { onAeDigest(ctx, from, m, now) },
+  'ae-symbols': (ctx, from, m, _state, now) => { onAeSymbols(ctx, from, m, now) },
+  'ae-more': (ctx, from, m) => { onAeMore(ctx, from, m) },
+  'ae-want': (ctx, from, m) => { onAeWant(ctx, from, m) }
+}
+
+/**
+ * Plumtree epidemic broadcast trees (Leitão, Pereira & Rodrigues, SRDS 2007)
+ * over per-topic HyParView-style overlays, with rateless-IBLT anti-entropy.
+ * A pure state machine: inputs in, effects out; time and randomness are given.
+ */
+export class PubsubCore<P> {
+  readonly config: PubsubConfig
+  readonly stats: PubsubStats = emptyStats()
+  private readonly ctx: Ctx<P>
+
+  constructor (self: P, rng: Rng, init: PubsubCoreInit = {}) {
+    this.config = resolvePubsubConfig(init.config)
+    this.ctx = createCtx(self, this.config, rng, this.stats)
+    this.ctx.verify = init.verify
+    this.ctx.deferValidation = init.deferValidation === true
+  }
+
+  get self (): P {
+    return this.ctx.self
+  }
+
+  start (now: number): Out<P> {
+    const { rng } = this.ctx
+    // random phases so that nodes started together do not act in lockstep
+    return [
+      scheduleTimer('maintain', now + rng.int(this.config.maintenanceInterval), { kind: 'maintain' }),
+      scheduleTimer('anti-entropy', now + rng.int(this.config.aePeriod), { kind: 'anti-entropy' })
+    ]
+  }
+
+  handle (input: PubsubInput<P>, now: number): Out<P> {
+    const ctx = this.ctx
+    ctx.out = []
+    switch (input.type) {
+      case 'message':
+        this.onMessage(input.from, input.message, now)
+        break
+      case 'timer-expired':
+        this.onTimer(input.timer, now)
+        break
+      case 'neighbor-up':
+        onNeighborUp(ctx, input.peer)
+        break
+      case 'neighbor-down':
+        onNeighborDown(ctx, input.peer)
+        break
+      case 'peer-down':
+        onPeerDown(ctx, input.peer)
+        break
+      case 'publish':
+        publish(ctx, input, topicState(ctx, input.topic), now)
+        break
+      case 'subscribe':
+        subscribe(ctx, input.topic, now)
+        break
+      case 'unsubscribe':
+        unsubscribe(ctx, input.topic)
+        break
+      case 'validation-result':
+        onValidationResult(ctx, input.topic, input.id, input.result, now)
+        break
+      default:
+        break
+    }
+    return ctx.out
+  }
+
+  isSubscribed (topic: string): boolean {
+    return this.ctx.topics.get(topic)?.subscribed === true
+  }
+
+  subscriptions (): string[] {
+    return [...this.ctx.topics.values()].filter(t => t.subscribed).map(t => t.name)
+  }
+
+  /** Topic neighbours (the links the tree runs on) */
+  topicPeers (topic: string): P[] {
+    return [...(this.ctx.topics.get(topic)?.active.values() ?? [])]
+  }
+
+  eagerPeers (topic: string): P[] {
+    return [...(this.ctx.topics.get(topic)?.eager ?? [])]
+  }
+
+  lazyPeers (topic: string): P[] {
+    return [...(this.ctx.topics.get(topic)?.lazy ?? [])]
+  }
+
+  /** Membership neighbours known to subscribe to `topic` */
+  neighborSubscribers (topic: string): P[] {
+    return this.ctx.neighbors.values().filter(p => this.ctx.neighborTopics.get(p)?.has(topic) === true)
+  }
+
+  get cachedMessages (): number {
+    return this.ctx.store.size
+  }
+
+  private onMessage (from: P, message: PubsubMessage<P>, now: number): void {
+    const ctx = this.ctx
+    if (message == null || typeof message !== 'object' || !Object.hasOwn(HANDLERS, message.type)) {
+      ctx.stats.dropped.invalid++
+      return
+    }
+    const state = typeof (message as { topic?: unknown }).topic === 'string' ? ctx.topics.get((message as { topic: string }).topic) : undefined
+    const handler = HANDLERS[message.type] as Handler<P, typeof message>
+    handler(ctx, from, message, state, now)
+  }
+
+  private onTimer (timer: PubsubTimer, now: number): void {
+    const ctx = this.ctx
+    switch (timer.kind) {
+      case 'ihave-flush':
+        onIHaveFlush(ctx)
+        break
+      case 'graft':
+        onGraftTimer(ctx, timer.topic, timer.key, now)
+        break
+      case 'maintain':
+        for (const state of ctx.topics.values()) {
+          maintainTopic(ctx, state, now)
+        }
+        ctx.out.push(scheduleTimer('maintain', now + this.config.maintenanceInterval, { kind: 'maintain' }))
+        break
+      case 'anti-entropy':
+        onAntiEntropyTimer(ctx, now)
+        ctx.out.push(scheduleTimer('anti-entropy', now + this.config.aePeriod, { kind: 'anti-entropy' }))
+        break
+      default:
+        break
+    }
+  }
+}

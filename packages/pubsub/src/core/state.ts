@@ -1,0 +1,193 @@
+import { IndexedSet, SeenIds, emit, send } from '@saorsa-gossip/core'
+import { MessageStore } from './message-store.ts'
+import type { PubsubConfig } from './config.ts'
+import type { GossipMessage, IHaveEntry, PubsubMessage } from './messages.ts'
+import type { RibltDecoder, RibltEncoder } from './riblt.ts'
+import type { PubsubEffect, PubsubStats } from './types.ts'
+import type { Rng } from '@saorsa-gossip/core'
+
+/** A message announced by lazy neighbours that has not arrived yet (Plumtree's `missing`) */
+export interface Missing<P> {
+  id: Uint8Array
+  announcements: Array<{ peer: P, round: number }>
+  /** announcers already grafted and asked for it (they will send it: never push it to them) */
+  asked: P[]
+}
+
+/** Anti-entropy session we started */
+export interface AeInitiated<P> {
+  peer: P
+  topic: string
+  from: number
+  to: number
+  startedAt: number
+  /** short ids of our window when the session started */
+  keys: Uint8Array[]
+  decoder?: RibltDecoder
+  /** the peer came from the passive view: differences found mean the topic overlay may be split */
+  passive: boolean
+}
+
+/** Anti-entropy session a peer started with us */
+export interface AeAnswering {
+  topic: string
+  from: number
+  to: number
+  encoder: RibltEncoder
+  sent: number
+  startedAt: number
+}
+
+/** Everything the core knows about one topic */
+export interface TopicState<P> {
+  name: string
+  subscribed: boolean
+  /** topic neighbours: the links Plumtree runs on */
+  active: IndexedSet<P>
+  /** known subscribers, for repair, joins and anti-entropy across a healed split */
+  passive: IndexedSet<P>
+  eager: Set<P>
+  lazy: Set<P>
+  /** last time anything arrived from each topic neighbour */
+  lastHeard: Map<P, number>
+  /** topic neighbours we pinged, and when */
+  pinged: Map<P, number>
+  pendingJoins: Map<P, number>
+  missing: Map<string, Missing<P>>
+  /** walks in flight: walk number → start time */
+  walks: Map<number, number>
+  /** a non-subscriber's messages waiting for a subscriber to be found */
+  pending: Array<{ message: GossipMessage, since: number }>
+}
+
+/** Shared mutable state the handlers work on; `out` collects the effects of one input */
+export interface Ctx<P> {
+  self: P
+  config: PubsubConfig
+  rng: Rng
+  stats: PubsubStats
+  store: MessageStore
+  seen: SeenIds
+  topics: Map<string, TopicState<P>>
+  /** membership overlay neighbours and the topics each announced */
+  neighbors: IndexedSet<P>
+  neighborTopics: Map<P, Set<string>>
+  /** lazy IHAVE entries waiting for the dispatch timer */
+  lazyQueue: Map<P, Map<string, IHaveEntry[]>>
+  flushPending: boolean
+  walkCounter: number
+  aeCounter: number
+  aeInitiated: Map<number, AeInitiated<P>>
+  aeAnswering: Map<P, Map<number, AeAnswering>>
+  pendingValidation: Map<string, { from: P, message: GossipMessage }>
+  verify?(message: GossipMessage): boolean
+  deferValidation: boolean
+  out: Array<PubsubEffect<P>>
+}
+
+export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: PubsubStats): Ctx<P> {
+  return {
+    self,
+    config,
+    rng,
+    stats,
+    store: new MessageStore({ retention: config.cacheRetention, maxMessages: config.cacheMaxMessages, maxBytes: config.cacheMaxBytes }),
+    seen: new SeenIds({ maxEntries: config.seenMaxEntries, ttl: config.seenTtl }),
+    topics: new Map(),
+    neighbors: new IndexedSet(),
+    neighborTopics: new Map(),
+    lazyQueue: new Map(),
+    flushPending: false,
+    walkCounter: 0,
+    aeCounter: 0,
+    aeInitiated: new Map(),
+    aeAnswering: new Map(),
+    pendingValidation: new Map(),
+    deferValidation: false,
+    out: []
+  }
+}
+
+export function topicState<P> (ctx: Ctx<P>, name: string): TopicState<P> {
+  let state = ctx.topics.get(name)
+  if (state == null) {
+    state = {
+      name,
+      subscribed: false,
+      active: new IndexedSet(),
+      passive: new IndexedSet(),
+      eager: new Set(),
+      lazy: new Set(),
+      lastHeard: new Map(),
+      pinged: new Map(),
+      pendingJoins: new Map(),
+      missing: new Map(),
+      walks: new Map(),
+      pending: []
+    }
+    ctx.topics.set(name, state)
+  }
+  return state
+}
+
+export function out<P> (ctx: Ctx<P>, to: P, message: PubsubMessage<P>): void {
+  if (message.type === 'gossip') {
+    ctx.stats.payloadsSent++
+  }
+  ctx.out.push(send(to, message))
+}
+
+/** Adds a known subscriber to the passive view (bounded: a random one makes room) */
+export function addPassive<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P): void {
+  if (peer === ctx.self || state.active.has(peer) || state.passive.has(peer)) {
+    return
+  }
+  if (state.passive.size >= ctx.config.topicPassiveCapacity) {
+    const victim = state.passive.pick(ctx.rng)
+    if (victim !== undefined) {
+      state.passive.delete(victim)
+    }
+  }
+  state.passive.add(peer)
+}
+
+/** A topic link comes up: Plumtree starts every new link eager (paper §3.6) */
+export function linkUp<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: number): void {
+  if (peer === ctx.self || state.active.has(peer)) {
+    return
+  }
+  state.passive.delete(peer)
+  state.pendingJoins.delete(peer)
+  state.active.add(peer)
+  state.eager.add(peer)
+  state.lastHeard.set(peer, now)
+  ctx.stats.topicLinksUp++
+  ctx.out.push(emit({ type: 'topic-neighbor-up', topic: state.name, peer }))
+}
+
+/** A topic link goes down: the peer is kept as a passive candidate unless it is gone */
+export function linkDown<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, keepPassive: boolean): void {
+  if (!state.active.delete(peer)) {
+    return
+  }
+  state.eager.delete(peer)
+  state.lazy.delete(peer)
+  state.lastHeard.delete(peer)
+  state.pinged.delete(peer)
+  for (const missing of state.missing.values()) {
+    missing.announcements = missing.announcements.filter(a => a.peer !== peer)
+  }
+  if (keepPassive) {
+    addPassive(ctx, state, peer)
+  }
+  ctx.stats.topicLinksDown++
+  ctx.out.push(emit({ type: 'topic-neighbor-down', topic: state.name, peer }))
+}
+
+/** Anything from a topic neighbour proves the link alive */
+export function heard<P> (state: TopicState<P>, peer: P, now: number): void {
+  if (state.active.has(peer)) {
+    state.lastHeard.set(peer, now)
+    state.pinged.delete(peer)
+  }
+}

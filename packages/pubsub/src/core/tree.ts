@@ -1,0 +1,316 @@
+import { MESSAGE_ID_LENGTH, cancelTimer, emit, scheduleTimer, bytesKey } from '@saorsa-gossip/core'
+import { MessageStore } from './message-store.ts'
+import { heard, linkDown, out } from './state.ts'
+import type { GossipMessage, GraftMessage, IHaveMessage } from './messages.ts'
+import type { Ctx, Missing, TopicState } from './state.ts'
+import type { PubsubInput, ValidationResult } from './types.ts'
+
+/** Hop counts above this are nonsense (a tree over any realistic overlay is far shallower) */
+const MAX_ROUND = 1024
+
+function graftKey (key: string): string {
+  return `graft/${key}`
+}
+
+/** Well-formed per SPEC.md §7.2; anything else is dropped and counted, never thrown */
+export function validGossip (message: GossipMessage): boolean {
+  return typeof message.topic === 'string' &&
+    message.id instanceof Uint8Array && message.id.length === MESSAGE_ID_LENGTH &&
+    Number.isInteger(message.round) && message.round >= 0 && message.round <= MAX_ROUND &&
+    Number.isFinite(message.publishedAt) &&
+    message.payload instanceof Uint8Array &&
+    (message.header === undefined || message.header instanceof Uint8Array)
+}
+
+/** The application publishes: deliver locally, then push eagerly and announce lazily (Plumtree Broadcast) */
+export function publish<P> (ctx: Ctx<P>, input: Extract<PubsubInput<P>, { type: 'publish' }>, state: TopicState<P>, now: number): void {
+  const message: GossipMessage = { type: 'gossip', topic: input.topic, id: input.id, round: 0, publishedAt: input.publishedAt, payload: input.payload, header: input.header }
+  if (input.payload.length > ctx.config.maxMessageSize) {
+    ctx.stats.dropped.oversize++
+    ctx.out.push(emit({ type: 'publish-failed', topic: input.topic, id: input.id, reason: 'oversize' }))
+    return
+  }
+  if (!ctx.seen.add(input.id, now)) {
+    ctx.stats.duplicates++
+    return
+  }
+  ctx.stats.published++
+  if (state.subscribed) {
+    deliverAndRelay(ctx, state, undefined, message, now)
+    return
+  }
+  // a non-subscriber hands its message to subscribers it knows; it never joins the tree
+  forwardToSubscribers(ctx, state, message, now)
+}
+
+/** Sends a non-subscriber's message to up to two known subscribers, or queues it while a walk looks for one */
+export function forwardToSubscribers<P> (ctx: Ctx<P>, state: TopicState<P>, message: GossipMessage, now: number): void {
+  const targets = state.passive.sample(ctx.rng, 2)
+  for (const peer of ctx.neighbors.values()) {
+    if (targets.length >= 2) {
+      break
+    }
+    if (ctx.neighborTopics.get(peer)?.has(state.name) === true && !targets.includes(peer)) {
+      targets.push(peer)
+    }
+  }
+  if (targets.length === 0) {
+    if (state.pending.length >= ctx.config.maxPendingPublishes) {
+      ctx.out.push(emit({ type: 'publish-failed', topic: state.name, id: message.id, reason: 'queue-full' }))
+      return
+    }
+    state.pending.push({ message, since: now })
+    return
+  }
+  for (const peer of targets) {
+    out(ctx, peer, { ...message, round: 1, repair: true })
+  }
+}
+
+/** Plumtree Receive(GOSSIP) */
+export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state: TopicState<P> | undefined, now: number): void {
+  if (!validGossip(message)) {
+    ctx.stats.dropped.invalid++
+    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'invalid-message' }))
+    return
+  }
+  if (message.payload.length > ctx.config.maxMessageSize) {
+    ctx.stats.dropped.oversize++
+    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'oversize' }))
+    return
+  }
+  if (state?.subscribed !== true) {
+    // we carry no payloads of topics we do not subscribe to; tell the sender to drop the link
+    ctx.stats.dropped.notSubscribed++
+    out(ctx, from, { type: 'topic-leave', topic: message.topic })
+    return
+  }
+  heard(state, from, now)
+  const key = MessageStore.key(message.id)
+  if (!ctx.seen.add(message.id, now)) {
+    ctx.stats.duplicates++
+    // a duplicate on an eager link means two tree paths: make this one lazy (Plumtree §3.5)
+    if (message.repair !== true && state.eager.has(from)) {
+      state.eager.delete(from)
+      state.lazy.add(from)
+      ctx.stats.prunes++
+      out(ctx, from, { type: 'prune', topic: state.name })
+    }
+    return
+  }
+  const missing = state.missing.get(key)
+  state.missing.delete(key)
+  ctx.out.push(cancelTimer(graftKey(key)))
+  if (state.active.has(from)) {
+    state.lazy.delete(from)
+    state.eager.add(from)
+    optimize(ctx, state, from, message, missing?.announcements)
+  }
+  if (ctx.verify != null && !ctx.verify(message)) {
+    rejectMessage(ctx, key, from, message, now, 'invalid-message')
+    return
+  }
+  if (ctx.deferValidation) {
+    ctx.pendingValidation.set(key, { from, message })
+    ctx.out.push(emit({ type: 'validate', topic: state.name, id: message.id, from, message }))
+    return
+  }
+  deliverAndRelay(ctx, state, from, message, now, missing)
+}
+
+/** Plumtree's optimisation: a much shorter lazy path replaces the eager one (paper §3.8) */
+function optimize<P> (ctx: Ctx<P>, state: TopicState<P>, from: P, message: GossipMessage, announcements: Array<{ peer: P, round: number }> | undefined): void {
+  if (announcements == null || announcements.length === 0 || message.repair === true) {
+    return
+  }
+  let best = announcements[0]
+  for (const a of announcements) {
+    if (a.round < best.round) {
+      best = a
+    }
+  }
+  if (message.round - best.round <= ctx.config.optimizationThreshold || !state.active.has(best.peer)) {
+    return
+  }
+  state.lazy.delete(best.peer)
+  state.eager.add(best.peer)
+  out(ctx, best.peer, { type: 'graft', topic: state.name, round: best.round })
+  state.eager.delete(from)
+  state.lazy.add(from)
+  out(ctx, from, { type: 'prune', topic: state.name })
+  ctx.stats.optimizations++
+}
+
+function rejectMessage<P> (ctx: Ctx<P>, key: string, from: P, message: GossipMessage, now: number, reason: 'invalid-message' | 'rejected'): void {
+  ctx.stats.dropped.rejected++
+  // a tombstone: anti-entropy must count it as held, or it would pull it again every period
+  ctx.store.put(key, message.topic, message.id, message.publishedAt, undefined, now)
+  ctx.out.push(emit({ type: 'penalty', peer: from, reason }))
+}
+
+/** The driver's verdict on a message held for deferred validation */
+export function onValidationResult<P> (ctx: Ctx<P>, topic: string, id: Uint8Array, result: ValidationResult, now: number): void {
+  const key = bytesKey(id)
+  const pending = ctx.pendingValidation.get(key)
+  if (pending == null) {
+    return
+  }
+  ctx.pendingValidation.delete(key)
+  const state = ctx.topics.get(topic)
+  if (result === 'accept' && state?.subscribed === true) {
+    deliverAndRelay(ctx, state, pending.from, pending.message, now)
+  } else if (result === 'reject') {
+    rejectMessage(ctx, key, pending.from, pending.message, now, 'rejected')
+  } else {
+    ctx.store.put(key, topic, id, pending.message.publishedAt, undefined, now)
+  }
+}
+
+/** First sight of a valid message: deliver, cache, push to eager links, announce to lazy ones */
+export function deliverAndRelay<P> (ctx: Ctx<P>, state: TopicState<P>, from: P | undefined, message: GossipMessage, now: number, missing?: Missing<P>): void {
+  const key = MessageStore.key(message.id)
+  ctx.store.put(key, state.name, message.id, message.publishedAt, message, now)
+  ctx.stats.delivered++
+  ctx.out.push(emit({ type: 'message', topic: state.name, id: message.id, hops: message.round, publishedAt: message.publishedAt, payload: message.payload, header: message.header, from }))
+  const next: GossipMessage = { ...message, round: message.round + 1 }
+  // peers that announced the message have it: a copy would only come back as a duplicate (and
+  // undo a graft the optimisation just made), an IHAVE would be noise
+  const skip = (peer: P): boolean => peer === from || (missing != null && (missing.asked.includes(peer) || missing.announcements.some(a => a.peer === peer)))
+  for (const peer of state.eager) {
+    if (!skip(peer)) {
+      out(ctx, peer, next)
+    }
+  }
+  for (const peer of state.lazy) {
+    if (!skip(peer)) {
+      queueIHave(ctx, peer, state.name, { id: message.id, round: next.round }, now)
+    }
+  }
+}
+
+function queueIHave<P> (ctx: Ctx<P>, peer: P, topic: string, entry: { id: Uint8Array, round: number }, now: number): void {
+  let byTopic = ctx.lazyQueue.get(peer)
+  if (byTopic == null) {
+    byTopic = new Map()
+    ctx.lazyQueue.set(peer, byTopic)
+  }
+  let entries = byTopic.get(topic)
+  if (entries == null) {
+    entries = []
+    byTopic.set(topic, entries)
+  }
+  entries.push(entry)
+  if (!ctx.flushPending) {
+    ctx.flushPending = true
+    ctx.out.push(scheduleTimer('ihave-flush', now + ctx.config.ihaveDispatchInterval, { kind: 'ihave-flush' }))
+  }
+}
+
+/** IHAVE dispatch timer: batched ids, at most `maxIHaveIds` per message, only to current lazy links */
+export function onIHaveFlush<P> (ctx: Ctx<P>): void {
+  ctx.flushPending = false
+  for (const [peer, byTopic] of ctx.lazyQueue) {
+    for (const [topic, entries] of byTopic) {
+      if (ctx.topics.get(topic)?.active.has(peer) !== true) {
+        continue
+      }
+      for (let i = 0; i < entries.length; i += ctx.config.maxIHaveIds) {
+        ctx.stats.ihaveSent++
+        out(ctx, peer, { type: 'ihave', topic, entries: entries.slice(i, i + ctx.config.maxIHaveIds) })
+      }
+    }
+  }
+  ctx.lazyQueue.clear()
+}
+
+/** Plumtree Receive(IHAVE): remember the announcer, start timeout₁ for ids not yet received */
+export function onIHave<P> (ctx: Ctx<P>, from: P, message: IHaveMessage, state: TopicState<P> | undefined, now: number): void {
+  if (!Array.isArray(message.entries) || message.entries.length > ctx.config.maxIHaveIds) {
+    ctx.stats.dropped.invalid++
+    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'protocol-violation' }))
+    return
+  }
+  ctx.stats.ihaveReceived++
+  if (state?.subscribed !== true || !state.active.has(from)) {
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  heard(state, from, now)
+  for (const entry of message.entries) {
+    if (!(entry?.id instanceof Uint8Array) || entry.id.length !== MESSAGE_ID_LENGTH || !Number.isInteger(entry.round)) {
+      ctx.stats.dropped.invalid++
+      continue
+    }
+    if (ctx.seen.has(entry.id, now)) {
+      continue
+    }
+    const key = MessageStore.key(entry.id)
+    let missing = state.missing.get(key)
+    if (missing == null) {
+      missing = { id: entry.id, announcements: [], asked: [] }
+      state.missing.set(key, missing)
+      ctx.out.push(scheduleTimer(graftKey(key), now + ctx.config.graftTimeout1, { kind: 'graft', topic: state.name, key }))
+    }
+    if (missing.announcements.length < ctx.config.topicActiveCapacity) {
+      missing.announcements.push({ peer: from, round: entry.round })
+    }
+  }
+}
+
+/** Timer(mID): graft the next announcer and ask it for the message; retry with timeout₂ */
+export function onGraftTimer<P> (ctx: Ctx<P>, topic: string, key: string, now: number): void {
+  const state = ctx.topics.get(topic)
+  const missing = state?.missing.get(key)
+  if (state == null || missing == null) {
+    return
+  }
+  let announcement = missing.announcements.shift()
+  while (announcement != null && !state.active.has(announcement.peer)) {
+    announcement = missing.announcements.shift()
+  }
+  if (announcement == null) {
+    // nobody left to ask: anti-entropy will find it
+    state.missing.delete(key)
+    return
+  }
+  ctx.out.push(scheduleTimer(graftKey(key), now + ctx.config.graftTimeout2, { kind: 'graft', topic, key }))
+  state.lazy.delete(announcement.peer)
+  state.eager.add(announcement.peer)
+  ctx.stats.grafts++
+  missing.asked.push(announcement.peer)
+  out(ctx, announcement.peer, { type: 'graft', topic, id: missing.id, round: announcement.round })
+}
+
+/** Plumtree Receive(GRAFT): the link becomes eager; answer the request from the cache */
+export function onGraft<P> (ctx: Ctx<P>, from: P, message: GraftMessage, state: TopicState<P> | undefined, now: number): void {
+  if (state?.subscribed !== true || !state.active.has(from)) {
+    ctx.stats.dropped.unexpected++
+    out(ctx, from, { type: 'topic-leave', topic: message.topic })
+    return
+  }
+  heard(state, from, now)
+  state.lazy.delete(from)
+  state.eager.add(from)
+  if (message.id instanceof Uint8Array) {
+    const stored = ctx.store.get(bytesKey(message.id))
+    if (stored?.message != null) {
+      out(ctx, from, { ...stored.message, round: stored.message.round + 1 })
+    }
+  }
+}
+
+/** Plumtree Receive(PRUNE): the link becomes lazy */
+export function onPrune<P> (ctx: Ctx<P>, from: P, state: TopicState<P> | undefined, now: number): void {
+  if (state == null || !state.active.has(from)) {
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  heard(state, from, now)
+  state.eager.delete(from)
+  state.lazy.add(from)
+}
+
+/** Drops a topic link whose peer is gone, keeping the tree bookkeeping consistent */
+export function dropLink<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, keepPassive: boolean): void {
+  linkDown(ctx, state, peer, keepPassive)
+}

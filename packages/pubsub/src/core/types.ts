@@ -1,0 +1,94 @@
+import type { GossipMessage, PubsubMessage } from './messages.ts'
+import type { Effect, TimerExpiredEvent } from '@saorsa-gossip/core'
+
+export type PubsubTimer =
+  | { kind: 'ihave-flush' }
+  | { kind: 'graft', topic: string, key: string }
+  | { kind: 'maintain' }
+  | { kind: 'anti-entropy' }
+
+export type ValidationResult = 'accept' | 'ignore' | 'reject'
+
+/** What the driver feeds the core */
+export type PubsubInput<P> =
+  | { type: 'message', from: P, message: PubsubMessage<P> }
+  | TimerExpiredEvent<PubsubTimer>
+  /** membership overlay neighbour (HyParView active view) */
+  | { type: 'neighbor-up', peer: P }
+  | { type: 'neighbor-down', peer: P }
+  /** the peer is gone (dead verdict, connection lost): every topic link to it is dropped */
+  | { type: 'peer-down', peer: P }
+  | { type: 'publish', topic: string, id: Uint8Array, payload: Uint8Array, publishedAt: number, header?: Uint8Array }
+  | { type: 'subscribe', topic: string }
+  | { type: 'unsubscribe', topic: string }
+  /** the driver's answer to a `validate` event */
+  | { type: 'validation-result', topic: string, id: Uint8Array, result: ValidationResult }
+
+export type PenaltyReason = 'invalid-message' | 'rejected' | 'oversize' | 'protocol-violation'
+
+export type PubsubEvent<P> =
+  /** delivery to the application: exactly once per message id */
+  | { type: 'message', topic: string, id: Uint8Array, hops: number, publishedAt: number, payload: Uint8Array, header?: Uint8Array, from: P | undefined }
+  /** deferred validation (config `validate: 'deferred'`): answer with a `validation-result` input */
+  | { type: 'validate', topic: string, id: Uint8Array, from: P, message: GossipMessage }
+  /** the peer sent something a correct implementation never sends (for peer scoring) */
+  | { type: 'penalty', peer: P, reason: PenaltyReason }
+  | { type: 'topic-neighbor-up', topic: string, peer: P }
+  | { type: 'topic-neighbor-down', topic: string, peer: P }
+  | { type: 'subscription-change', peer: P, topic: string, subscribed: boolean }
+  | { type: 'publish-failed', topic: string, id: Uint8Array, reason: 'no-subscriber-found' | 'queue-full' | 'oversize' }
+  /** an anti-entropy session we started finished decoding: differences as of its digest, and how many messages were pulled */
+  | { type: 'anti-entropy', topic: string, peer: P, session: number, missingHere: number, missingThere: number, pulled: number, symbols: number }
+
+export type PubsubEffect<P> = Effect<P, PubsubMessage<P>, PubsubTimer, PubsubEvent<P>>
+
+/** Counters for metrics and tests; bad remote input is counted here, never thrown */
+export interface PubsubStats {
+  published: number
+  delivered: number
+  duplicates: number
+  /** payload copies sent (gossip messages), including repair */
+  payloadsSent: number
+  grafts: number
+  prunes: number
+  ihaveSent: number
+  ihaveReceived: number
+  /** Plumtree tree optimisations (lazy path replaced eager one) */
+  optimizations: number
+  aeSessions: number
+  aeRepaired: number
+  aeFallbacks: number
+  walksStarted: number
+  walksFailed: number
+  topicLinksUp: number
+  topicLinksDown: number
+  dropped: {
+    oversize: number
+    invalid: number
+    unexpected: number
+    notSubscribed: number
+    rejected: number
+  }
+}
+
+export function emptyStats (): PubsubStats {
+  return {
+    published: 0,
+    delivered: 0,
+    duplicates: 0,
+    payloadsSent: 0,
+    grafts: 0,
+    prunes: 0,
+    ihaveSent: 0,
+    ihaveReceived: 0,
+    optimizations: 0,
+    aeSessions: 0,
+    aeRepaired: 0,
+    aeFallbacks: 0,
+    walksStarted: 0,
+    walksFailed: 0,
+    topicLinksUp: 0,
+    topicLinksDown: 0,
+    dropped: { oversize: 0, invalid: 0, unexpected: 0, notSubscribed: 0, rejected: 0 }
+  }
+}

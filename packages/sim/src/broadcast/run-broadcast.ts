@@ -1,0 +1,358 @@
+import { createRng, bytesKey } from '@saorsa-gossip/core'
+import { Network } from '../network.ts'
+import { distribution } from '../stats.ts'
+import { floodProtocol } from './flood.ts'
+import { meshProtocol } from './mesh.ts'
+import { BroadcastNode } from './node.ts'
+import { plumtreeProtocol } from './plumtree.ts'
+import type { NodeEvent, NodeMessage, NodeTimer } from './node.ts'
+import type { BroadcastScenario, ProtocolName } from './scenario.ts'
+import type { BroadcastProtocol, DeliverEvent } from './types.ts'
+import type { NodeId } from '../network.ts'
+import type { Distribution } from '../stats.ts'
+
+export const TOPIC = 'sim-topic'
+
+export interface TrafficResult {
+  label: string
+  messages: number
+  /** deliveries owed: every subscriber alive at the end, for every message */
+  expected: number
+  delivered: number
+  missed: number
+  deliveryRatio: number
+  /** the same message delivered twice to one node's application (must be 0) */
+  duplicatesDelivered: number
+  /** payload copies sent for these messages, by anyone */
+  payloadCopies: number
+  /** relative message redundancy: copies / (receivers − 1) − 1, summed over the messages */
+  rmr: number
+  /** last delivery hop: the largest hop count of any delivery (and its mean over messages) */
+  ldh: number
+  ldhMean: number
+  latency: Distribution
+  /** deliveries caused by a repair copy (anti-entropy, or a non-subscriber's hand-over) */
+  viaRepair: number
+  /** virtual time of the last delivery of these messages */
+  lastDeliveryAt: number | null
+}
+
+export interface BroadcastResult {
+  scenario: string
+  protocol: string
+  seed: number
+  nodes: number
+  subscribers: number
+  virtualMs: number
+  eventsProcessed: number
+  traffic: TrafficResult[]
+  /** broadcast-layer traffic from the first publish on (membership traffic excluded: it is the same for all protocols) */
+  totals: {
+    deliveries: number
+    bytes: number
+    payloadBytes: number
+    bytesPerDelivery: number
+    messagesByType: Record<string, number>
+    bytesByType: Record<string, number>
+  }
+  antiEntropy: {
+    bytes: number
+    sessions: number
+    sessionsWithDifferences: number
+    differences: number
+    /** worst session: bytes − 3 × 32 B × (ids missing on either side); the issue's bound is a constant */
+    worstExcess: number
+    worstSessionBytes: number
+    /** the session with the worst excess: its bytes, differences and coded symbols */
+    worst: { bytes: number, differences: number, symbols: number } | null
+  }
+  nonSubscribers: { payloadsReceived: number, payloadsRelayed: number }
+  /** ms from `heal` until every message published before it was delivered everywhere it is owed (null: never, or no heal) */
+  completeAfterHeal: number | null
+  crashedAt: number | null
+}
+
+interface MessageRecord {
+  label: string
+  origin: NodeId
+  publishedAt: number
+  delivered: Uint8Array
+  deliveredCount: number
+  copies: number
+  maxHops: number
+  lastAt: number
+}
+
+export function protocolFor (name: ProtocolName, scenario: BroadcastScenario): BroadcastProtocol<NodeId, any, any> {
+  switch (name) {
+    case 'plumtree': return plumtreeProtocol(scenario.pubsub)
+    case 'flood': return floodProtocol<NodeId>()
+    case 'mesh': return meshProtocol<NodeId>()
+    default: throw new Error(`unknown protocol ${String(name)}`)
+  }
+}
+
+/** Runs one protocol over the scenario's overlay and publish schedule; the overlay and schedule depend only on the seed */
+export function runBroadcastScenario (scenario: BroadcastScenario, protocolName: ProtocolName): BroadcastResult {
+  const protocol = protocolFor(protocolName, scenario)
+  const nodes = new Map<NodeId, BroadcastNode<any, any>>()
+  const records = new Map<string, MessageRecord>()
+  const subscribed = new Uint8Array(scenario.nodes)
+  const deliveredTwice = new Map<string, number>()
+  const lastReceived = new Map<NodeId, unknown>()
+  const viaRepair = new Map<string, number>()
+  const aeBytes = new Map<string, number>()
+  const aeDiff = new Map<string, number>()
+  const aeSymbols = new Map<string, number>()
+  const totals = { deliveries: 0, bytes: 0, payloadBytes: 0, messagesByType: {} as Record<string, number>, bytesByType: {} as Record<string, number> }
+  const nonSub = { payloadsReceived: 0, payloadsRelayed: 0 }
+  const firstTraffic = Math.min(...scenario.traffic.map(t => t.at))
+  const marks: { healAt: number | null, crashedAt: number | null } = { healAt: null, crashedAt: null }
+
+  const aeKey = (initiator: NodeId, session: number): string => `${initiator}/${session}`
+
+  const net = new Network<NodeMessage<any>, NodeTimer<any>, NodeEvent>({
+    seed: scenario.seed,
+    latency: scenario.latency,
+    loss: scenario.loss ?? 0,
+    createCore: (id, rng) => {
+      const node = new BroadcastNode(id, rng, protocol.create(id, rng.fork('broadcast')), scenario.membership)
+      nodes.set(id, node)
+      return node
+    },
+    messageType: (m) => m.layer === 'membership' ? `membership:${String(m.message.type)}` : protocol.messageType(m.message),
+    messageBytes: (m) => m.layer === 'membership' ? 0 : protocol.messageBytes(m.message),
+    onSend: (from, to, m, bytes, now) => {
+      if (m.layer !== 'broadcast' || now < firstTraffic) {
+        return
+      }
+      const message = m.message
+      const type = protocol.messageType(message)
+      totals.bytes += bytes
+      totals.messagesByType[type] = (totals.messagesByType[type] ?? 0) + 1
+      totals.bytesByType[type] = (totals.bytesByType[type] ?? 0) + bytes
+      if (protocol.isPayload(message)) {
+        totals.payloadBytes += bytes
+        const record = records.get(bytesKey(message.id))
+        if (record != null) {
+          record.copies++
+          if (subscribed[from] === 0 && from !== record.origin) {
+            nonSub.payloadsRelayed++
+          }
+        }
+      }
+      if (protocol.isAntiEntropy?.(message) === true && typeof message.session === 'number') {
+        const key = message.type === 'ae-symbols' ? aeKey(to, message.session) : aeKey(from, message.session)
+        aeBytes.set(key, (aeBytes.get(key) ?? 0) + bytes)
+      }
+    },
+    onReceive: (to, _from, m) => {
+      if (m.layer !== 'broadcast') {
+        return
+      }
+      lastReceived.set(to, m.message)
+      if (protocol.isPayload(m.message) && subscribed[to] === 0) {
+        nonSub.payloadsReceived++
+      }
+    },
+    onEmit: (node, e, now) => {
+      if (e.layer !== 'broadcast') {
+        return
+      }
+      const event = e.event as DeliverEvent | { type: 'anti-entropy', session: number, missingHere: number, missingThere: number, symbols: number }
+      if (event.type === 'anti-entropy') {
+        aeDiff.set(aeKey(node, event.session), event.missingHere + event.missingThere)
+        aeSymbols.set(aeKey(node, event.session), event.symbols)
+        return
+      }
+      if (event.type !== 'message') {
+        return
+      }
+      const hex = bytesKey(event.id)
+      const record = records.get(hex)
+      if (record == null) {
+        return
+      }
+      if (record.delivered[node] === 1) {
+        deliveredTwice.set(record.label, (deliveredTwice.get(record.label) ?? 0) + 1)
+        return
+      }
+      record.delivered[node] = 1
+      record.deliveredCount++
+      record.maxHops = Math.max(record.maxHops, event.hops)
+      record.lastAt = now
+      latencies.get(record.label)?.push(now - record.publishedAt)
+      if (node !== record.origin) {
+        totals.deliveries++
+        const received = lastReceived.get(node) as { repair?: boolean } | undefined
+        if (received?.repair === true) {
+          viaRepair.set(record.label, (viaRepair.get(record.label) ?? 0) + 1)
+        }
+      }
+    }
+  })
+  const latencies = new Map<string, number[]>(scenario.traffic.map(t => [t.label, []]))
+
+  net.at(0, () => { net.spawn(0, []) })
+  for (let i = 1; i < scenario.nodes; i++) {
+    net.at(i * scenario.join.interval, () => { net.spawn(i, [0]) })
+  }
+
+  // schedule choices come from their own stream: identical for every protocol
+  const rng = createRng(scenario.seed).fork('broadcast-schedule')
+  const ids = Array.from({ length: scenario.nodes }, (_, i) => i)
+  const subscriberCount = Math.max(1, Math.round(scenario.nodes * (scenario.subscribers ?? 1)))
+  const subscribers = rng.sample(ids, subscriberCount)
+  for (const id of subscribers) {
+    subscribed[id] = 1
+  }
+  const fixedSender = subscribers[0]
+  net.at(scenario.subscribeAt, () => {
+    for (const id of subscribers) {
+      net.inject(id, () => nodes.get(id)?.application({ type: 'subscribe', topic: TOPIC }, net.now) ?? [])
+    }
+  })
+
+  const payload = new Uint8Array(scenario.payloadSize)
+  const publish = (origin: NodeId, label: string): void => {
+    const id = new Uint8Array(32)
+    for (let i = 0; i < 32; i += 4) {
+      new DataView(id.buffer).setUint32(i, rng.int(0x1_0000_0000) >>> 0)
+    }
+    const publishedAt = net.now
+    records.set(bytesKey(id), { label, origin, publishedAt, delivered: new Uint8Array(scenario.nodes), deliveredCount: 0, copies: 0, maxHops: 0, lastAt: publishedAt })
+    net.inject(origin, () => nodes.get(origin)?.application({ type: 'publish', topic: TOPIC, id, payload, publishedAt }, publishedAt) ?? [])
+  }
+  for (const t of scenario.traffic) {
+    if (t.sender === 'all') {
+      net.at(t.at, () => {
+        const live = subscribers.filter(id => net.isUp(id))
+        for (const id of t.count >= live.length ? live : rng.sample(live, t.count)) {
+          publish(id, t.label)
+        }
+      })
+      continue
+    }
+    for (let k = 0; k < t.count; k++) {
+      net.at(t.at + k * t.interval, () => {
+        let origin: NodeId | undefined
+        if (t.sender === 'fixed') {
+          origin = fixedSender
+        } else if (t.sender === 'random') {
+          origin = rng.pick(subscribers.filter(id => net.isUp(id)))
+        } else {
+          origin = rng.pick(ids.filter(id => subscribed[id] === 0 && net.isUp(id)))
+        }
+        if (origin !== undefined && net.isUp(origin)) {
+          publish(origin, t.label)
+        }
+      })
+    }
+  }
+
+  for (const event of scenario.timeline ?? []) {
+    net.at(event.at, () => {
+      if (event.action === 'crash') {
+        marks.crashedAt = net.now
+        const live = ids.filter(id => net.isUp(id))
+        for (const victim of rng.sample(live, Math.round(live.length * event.fraction))) {
+          net.crash(victim)
+        }
+      } else if (event.action === 'partition') {
+        const shuffled = rng.shuffle(ids.slice())
+        const half = Math.ceil(shuffled.length / 2)
+        net.partition([shuffled.slice(0, half), shuffled.slice(half)])
+      } else {
+        marks.healAt = net.now
+        net.heal()
+      }
+    })
+  }
+
+  net.runUntil(scenario.duration)
+
+  const owed = ids.filter(id => subscribed[id] === 1 && net.isUp(id))
+  const traffic: TrafficResult[] = scenario.traffic.map(t => {
+    const mine = [...records.values()].filter(r => r.label === t.label)
+    let expected = 0
+    let delivered = 0
+    let copies = 0
+    let receiversMinusOne = 0
+    let ldh = 0
+    let ldhSum = 0
+    let lastAt: number | null = null
+    for (const r of mine) {
+      for (const id of owed) {
+        expected++
+        delivered += r.delivered[id]
+      }
+      copies += r.copies
+      const receivers = r.deliveredCount + (subscribed[r.origin] === 1 ? 0 : 1)
+      receiversMinusOne += Math.max(0, receivers - 1)
+      ldh = Math.max(ldh, r.maxHops)
+      ldhSum += r.maxHops
+      lastAt = Math.max(lastAt ?? 0, r.lastAt)
+    }
+    return {
+      label: t.label,
+      messages: mine.length,
+      expected,
+      delivered,
+      missed: expected - delivered,
+      deliveryRatio: expected === 0 ? 1 : delivered / expected,
+      duplicatesDelivered: deliveredTwice.get(t.label) ?? 0,
+      payloadCopies: copies,
+      rmr: receiversMinusOne === 0 ? 0 : copies / receiversMinusOne - 1,
+      ldh,
+      ldhMean: mine.length === 0 ? 0 : ldhSum / mine.length,
+      latency: distribution(latencies.get(t.label) ?? []),
+      viaRepair: viaRepair.get(t.label) ?? 0,
+      lastDeliveryAt: lastAt
+    }
+  })
+
+  let worst: BroadcastResult['antiEntropy']['worst'] = null
+  let worstExcess = -Infinity
+  let worstSessionBytes = 0
+  let aeTotal = 0
+  let differences = 0
+  let withDifferences = 0
+  for (const [key, bytes] of aeBytes) {
+    const d = aeDiff.get(key) ?? 0
+    aeTotal += bytes
+    differences += d
+    if (d > 0) {
+      withDifferences++
+    }
+    if (bytes - 3 * 32 * d > worstExcess) {
+      worstExcess = bytes - 3 * 32 * d
+      worst = { bytes, differences: d, symbols: aeSymbols.get(key) ?? 0 }
+    }
+    worstSessionBytes = Math.max(worstSessionBytes, bytes)
+  }
+
+  let completeAfterHeal: number | null = null
+  const healAt = marks.healAt
+  if (healAt != null) {
+    // messages published before the heal: the ones anti-entropy has to bring across
+    const before = [...records.values()].filter(r => r.publishedAt < healAt)
+    const complete = before.every(r => owed.every(id => r.delivered[id] === 1))
+    completeAfterHeal = complete ? Math.max(0, ...before.map(r => r.lastAt - healAt)) : null
+  }
+
+  return {
+    scenario: scenario.name,
+    protocol: protocol.name,
+    seed: scenario.seed,
+    nodes: scenario.nodes,
+    subscribers: subscriberCount,
+    virtualMs: scenario.duration,
+    eventsProcessed: net.eventsProcessed,
+    traffic,
+    totals: { ...totals, bytesPerDelivery: totals.deliveries === 0 ? 0 : Math.round(totals.bytes / totals.deliveries) },
+    antiEntropy: { bytes: aeTotal, sessions: aeBytes.size, sessionsWithDifferences: withDifferences, differences, worstExcess: aeBytes.size === 0 ? 0 : worstExcess, worstSessionBytes, worst },
+    nonSubscribers: nonSub,
+    completeAfterHeal,
+    crashedAt: marks.crashedAt
+  }
+}
