@@ -19,11 +19,11 @@ function seedPassive (n: HyParView<string>, peers: string[]): void {
 }
 
 describe('HyParView core', () => {
-  it('start schedules shuffle and repair timers and sends JOIN to a contact', () => {
+  it('start schedules shuffle, repair and reconnect timers and sends JOIN to a contact', () => {
     const n = node('n')
     const effects = n.start(0, ['c'])
     expect(sentTo(effects, 'c', 'join')).to.have.length(1)
-    expect(timers(effects).map(t => t.key).sort()).to.deep.equal(['hpv:join', 'hpv:repair', 'hpv:shuffle'])
+    expect(timers(effects).map(t => t.key).sort()).to.deep.equal(['hpv:join', 'hpv:reconnect', 'hpv:repair', 'hpv:shuffle'])
     const shuffle = timers(effects).find(t => t.key === 'hpv:shuffle')
     expect(shuffle?.at).to.be.within(27_000, 33_000) // 30 s ± 10% jitter
   })
@@ -200,5 +200,24 @@ describe('HyParView core', () => {
     for (const config of [{ activeViewTarget: 0 }, { activeViewTarget: 13, activeViewCapacity: 12 }, { passiveViewCapacity: 0 }, { shuffleInterval: 0 }, { passiveRandomWalkLength: 7 }, { repairInterval: 1.5 }]) {
       expect(() => node('n', config)).to.throw().with.property('name', 'InvalidConfigError')
     }
+  })
+
+  it('a neighbour lost to a dead verdict is asked again (high priority) by the reconnect timer; one evicted or refused is not', () => {
+    const n = node('n')
+    n.start(0, ['c'])
+    n.handleMessage('c', { proto: 'hpv', type: 'neighbor-reply', accepted: true }, 1)
+    n.handleMessage('x', { proto: 'hpv', type: 'join' }, 2)
+    expect([...n.activeView()].sort()).to.deep.equal(['c', 'x'])
+    n.peerDown('x', 'dead', 3)
+    n.peerDown('c', 'disconnected', 3)
+    const effects = n.handleTimer({ kind: 'hpv-reconnect' }, 10_000)
+    const asks = effects.filter(e => e.type === 'send' && e.message.type === 'neighbor')
+    expect(asks.map(e => e.type === 'send' ? [e.to, (e.message as { priority?: string }).priority] : [])).to.deep.include(['x', 'high'])
+    expect(asks.map(e => e.type === 'send' ? e.to : '')).to.not.include('c')
+    // once it is a neighbour again it is forgotten as lost
+    n.handleMessage('x', { proto: 'hpv', type: 'neighbor-reply', accepted: true }, 10_010)
+    expect(n.activeView()).to.include('x')
+    const later = n.handleTimer({ kind: 'hpv-reconnect' }, 20_000)
+    expect(later.filter(e => e.type === 'send' && e.message.type === 'neighbor' && e.to === 'x')).to.have.length(0)
   })
 })

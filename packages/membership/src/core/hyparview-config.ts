@@ -31,6 +31,15 @@ export interface HyParViewConfig {
   neighborRequestTimeout: number
   /** With an empty active view, JOIN is retried through another contact after this long, ms (guess) */
   joinRetryInterval: number
+  /**
+   * Period of the reconnect attempt to a lost neighbour (one declared dead or whose connection
+   * was lost), ms: how the two halves of a healed partition find each other again (SPEC.md §5.4)
+   */
+  reconnectInterval: number
+  /** Lost neighbours remembered for reconnect attempts (oldest forgotten first) */
+  lostCapacity: number
+  /** A lost neighbour is tried for this long after it was lost, ms */
+  lostRetention: number
 }
 
 export const DEFAULT_HYPARVIEW_CONFIG: Readonly<HyParViewConfig> = {
@@ -45,7 +54,10 @@ export const DEFAULT_HYPARVIEW_CONFIG: Readonly<HyParViewConfig> = {
   shuffleTtl: 6,
   repairInterval: 1_000,
   neighborRequestTimeout: 2_000,
-  joinRetryInterval: 5_000
+  joinRetryInterval: 5_000,
+  reconnectInterval: 10_000,
+  lostCapacity: 16,
+  lostRetention: 600_000
 }
 
 export function resolveHyParViewConfig (init: Partial<HyParViewConfig> = {}): HyParViewConfig {

@@ -1,6 +1,5 @@
-import { cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
+import { IndexedSet, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { resolveHyParViewConfig } from './hyparview-config.ts'
-import { IndexedSet } from '@saorsa-gossip/core'
 import type { HyParViewConfig } from './hyparview-config.ts'
 import type { HyParViewMessage } from './messages.ts'
 import type { DropCounters, MembershipEffect, MembershipTimer, NeighborDownReason } from './types.ts'
@@ -47,6 +46,8 @@ export class HyParView<P> {
    * evictor straight back with high priority, which evicts another, and so on without end.
    */
   private readonly coolingOff = new Set<P>()
+  /** neighbours lost to a dead verdict or a lost connection, and when: tried again now and then (SPEC.md §5.4) */
+  private readonly lost = new Map<P, number>()
   /** the sample our last SHUFFLE carried (evicted first when the reply comes); undefined: none outstanding */
   private shuffleSent?: P[]
   private contacts: P[] = []
@@ -83,6 +84,7 @@ export class HyParView<P> {
       this.started = true
       out.push(scheduleTimer('hpv:shuffle', now + this.jitter(this.config.shuffleInterval), { kind: 'hpv-shuffle' }))
       out.push(scheduleTimer('hpv:repair', now + this.jitter(this.config.repairInterval), { kind: 'hpv-repair' }))
+      out.push(scheduleTimer('hpv:reconnect', now + this.jitter(this.config.reconnectInterval), { kind: 'hpv-reconnect' }))
     }
     this.contacts = contacts.filter(c => c !== this.self)
     this.sendJoin(now, out)
@@ -134,6 +136,7 @@ export class HyParView<P> {
       case 'hpv-repair': this.onRepairTimer(now, out); break
       case 'hpv-join-retry': this.onJoinRetry(now, out); break
       case 'hpv-neighbor-timeout': this.onNeighborTimeout(timer.peer, now, out); break
+      case 'hpv-reconnect': this.onReconnectTimer(now, out); break
       default: break
     }
     return out
@@ -151,6 +154,9 @@ export class HyParView<P> {
       out.push(cancelTimer(`hpv:nt:${String(peer)}`))
     }
     if (this.active.delete(peer)) {
+      if (reason === 'dead' || reason === 'connection-lost') {
+        this.remember(peer, now)
+      }
       out.push(emit({ type: 'neighbor-down', peer, reason }))
       this.fill(now, out)
     }
@@ -345,6 +351,7 @@ export class HyParView<P> {
       }
     }
     this.passive.delete(peer)
+    this.lost.delete(peer)
     this.active.add(peer)
     out.push(emit({ type: 'neighbor-up', peer }))
   }
@@ -388,6 +395,49 @@ export class HyParView<P> {
     out.push(scheduleTimer('hpv:repair', now + this.jitter(this.config.repairInterval), { kind: 'hpv-repair' }))
     this.coolingOff.clear()
     this.fill(now, out)
+  }
+
+  // --- reconnecting lost neighbours --------------------------------------------
+
+  /** SWIM heard that a lost peer is alive again (a newer incarnation): it is back in the overlay, no need to ask it */
+  found (peer: P): void {
+    this.lost.delete(peer)
+  }
+
+  private remember (peer: P, now: number): void {
+    this.lost.delete(peer)
+    this.lost.set(peer, now)
+    if (this.lost.size > this.config.lostCapacity) {
+      this.lost.delete(this.lost.keys().next().value as P)
+    }
+  }
+
+  /**
+   * Every `reconnectInterval`, one lost neighbour is asked with high priority to
+   * be our neighbour again. A crashed peer never answers (the request times out
+   * and costs one message); a peer that was only cut off by a partition accepts,
+   * and that link joins the two halves of the overlay again. Without it a healed
+   * partition stays split for ever: both halves repaired their views among
+   * themselves, and nothing else crosses (measured: 2 components 99 s after a
+   * heal at 1,000 nodes).
+   */
+  private onReconnectTimer (now: number, out: Out<P>): void {
+    out.push(scheduleTimer('hpv:reconnect', now + this.jitter(this.config.reconnectInterval), { kind: 'hpv-reconnect' }))
+    for (const [peer, at] of this.lost) {
+      if (now - at > this.config.lostRetention) {
+        this.lost.delete(peer)
+      }
+    }
+    if (this.active.size < this.config.activeViewTarget && this.passive.size > 0) {
+      // repair is under way (after a crash the lost are mostly dead): asking them would only
+      // take request slots from live passive candidates
+      return
+    }
+    const candidates = [...this.lost.keys()].filter(p => !this.active.has(p) && !this.pending.has(p))
+    const peer = this.rng.pick(candidates)
+    if (peer !== undefined) {
+      this.requestNeighbor(peer, 'high', now, out)
+    }
   }
 
   // --- SHUFFLE --------------------------------------------------------------

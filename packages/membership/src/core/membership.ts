@@ -79,6 +79,9 @@ export class Membership<P> {
         case 'neighbor-down':
           this.swim.unmonitor(event.peer)
           break
+        case 'peer-alive':
+          this.hyparview.found(event.peer)
+          break
         case 'peer-dead':
           queue.push(...this.hyparview.peerDown(event.peer, 'dead' satisfies NeighborDownReason, now))
           break

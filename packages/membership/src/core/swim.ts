@@ -1,6 +1,5 @@
-import { InvalidConfigError, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
+import { IndexedSet, InvalidConfigError, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { isPeerKey } from './hyparview.ts'
-import { IndexedSet } from '@saorsa-gossip/core'
 import { adjustLocalHealth, scaledTimeout, suspicionTimeout } from './suspicion.ts'
 import { resolveSwimConfig } from './swim-config.ts'
 import type { MemberStatus, MemberUpdate, SwimMessage } from './messages.ts'

@@ -7,6 +7,7 @@ export type MembershipTimer<P> =
   | { kind: 'hpv-repair' }
   | { kind: 'hpv-join-retry' }
   | { kind: 'hpv-neighbor-timeout', peer: P }
+  | { kind: 'hpv-reconnect' }
   | { kind: 'swim-probe' }
   | { kind: 'swim-ack-timeout', seq: number }
   | { kind: 'swim-probe-end', seq: number, due: number }

@@ -66,10 +66,18 @@ export function onNeighborDown<P> (ctx: Ctx<P>, peer: P): void {
   }
 }
 
-/** The peer is gone (dead verdict or lost connection): drop every topic link and forget it as a candidate */
-export function onPeerDown<P> (ctx: Ctx<P>, peer: P): void {
+/**
+ * The peer is gone (dead verdict or lost connection): drop every topic link and forget it as a
+ * candidate — except links that carried something in the last half `keepaliveIdle`. A dead
+ * verdict is a rumour that can be stale (after a partition heals, the verdicts each half made
+ * about the other cross over until they are refuted); fresh traffic on the link is direct proof.
+ */
+export function onPeerDown<P> (ctx: Ctx<P>, peer: P, now: number): void {
   onNeighborDown(ctx, peer)
   for (const state of ctx.topics.values()) {
+    if (now - (state.lastHeard.get(peer) ?? -Infinity) < ctx.config.keepaliveIdle / 2) {
+      continue
+    }
     linkDown(ctx, state, peer, false)
     state.passive.delete(peer)
     state.pendingJoins.delete(peer)

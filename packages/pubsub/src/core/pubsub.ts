@@ -98,7 +98,7 @@ export class PubsubCore<P> {
         onNeighborDown(ctx, input.peer)
         break
       case 'peer-down':
-        onPeerDown(ctx, input.peer)
+        onPeerDown(ctx, input.peer, now)
         break
       case 'publish':
         publish(ctx, input, topicState(ctx, input.topic), now)
