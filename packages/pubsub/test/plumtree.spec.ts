@@ -277,4 +277,43 @@ describe('Plumtree core', () => {
     expect(() => resolvePubsubConfig({ cacheRetention: 1000 })).to.throw(/cacheRetention/)
     expect(() => resolvePubsubConfig({ maxIHaveIds: 0 })).to.throw(/maxIHaveIds/)
   })
+
+  it('anti-entropy: a digest settles equal sets in one message; after a cut, coded symbols find the differences both ways and the messages move', () => {
+    const h = new Harness()
+    const config = { aePeriod: 5000, aeGuard: 1000, aeAlign: 1000 }
+    line(h, ['a', 'b'], { config })
+    h.now = 10_000
+    // the link is cut while each side publishes its own messages
+    h.cut.add('a|b')
+    const fromA = [publish(h, 'a'), publish(h, 'a'), publish(h, 'a')]
+    const fromB = [publish(h, 'b'), publish(h, 'b')]
+    h.flush()
+    h.cut.delete('a|b')
+    // 3 s later the messages are older than the guard: the next sessions reconcile them
+    h.advance(23_000)
+    const ids = (n: string): string[] => h.delivered(n).map(e => Buffer.from(e.id).toString('hex')).sort()
+    const all = [...fromA, ...fromB].map(id => Buffer.from(id).toString('hex')).sort()
+    expect(ids('a')).to.deep.equal(all)
+    expect(ids('b')).to.deep.equal(all)
+    expect(h.sentOfType('ae-symbols').length).to.be.at.least(1)
+    const done = h.events.get('a')?.concat(h.events.get('b') ?? []).filter(e => e.type === 'anti-entropy') ?? []
+    expect(done.some(e => e.type === 'anti-entropy' && e.missingHere + e.missingThere === 5)).to.equal(true)
+    // sets are equal now: further sessions are a digest and nothing else
+    const symbolsBefore = h.sentOfType('ae-symbols').length
+    const digestsBefore = h.sentOfType('ae-digest').length
+    h.advance(60_000)
+    expect(h.sentOfType('ae-digest').length).to.be.greaterThan(digestsBefore)
+    expect(h.sentOfType('ae-symbols').length).to.equal(symbolsBefore)
+    expect(h.delivered('a')).to.have.length(5)
+  })
+
+  it('a topic with fewer subscribers than the target does not walk in a loop: walks back off when they find nobody new', () => {
+    const h = new Harness()
+    line(h, ['a', 'b'])
+    h.advance(60_000)
+    // each walk's answer names only b, already a topic neighbour: the pause doubles up to 60 s
+    expect(h.sentOfType('find').length).to.be.at.most(2 * 12)
+    expect(h.sent.length).to.be.below(2000)
+    expect(h.core('a').topicPeers(T)).to.deep.equal(['b'])
+  })
 })

@@ -164,7 +164,7 @@ export function onAeSymbols<P> (ctx: Ctx<P>, from: P, message: AeSymbolsMessage,
   if (!session.decoder.decoded) {
     const used = session.decoder.symbolsUsed
     if (used >= ctx.config.aeMaxSymbols) {
-      ctx.stats.aeFallbacks++
+      ctx.stats.aeAbandoned++
       ctx.aeInitiated.delete(message.session)
       return
     }

@@ -6,6 +6,8 @@ import type { Ctx, TopicState } from './state.ts'
 
 /** Peers named in FOUND / join replies (a sample of the replier's topic views) */
 const OTHERS_SAMPLE = 4
+/** Longest pause between walks that keep finding no new subscriber, ms */
+const MAX_WALK_BACKOFF = 60_000
 /** Most topics accepted in one SUBSCRIPTIONS message */
 export const MAX_SUBSCRIPTIONS = 1024
 
@@ -22,7 +24,7 @@ export function subscribe<P> (ctx: Ctx<P>, topic: string, now: number): void {
   for (const peer of ctx.neighbors.values()) {
     out(ctx, peer, { type: 'subscriptions', subscribe: [topic], unsubscribe: [] })
   }
-  maintainTopic(ctx, state, now)
+  maintainTopic(ctx, state, now, true)
   // our own queued messages: we are in the tree now
   for (const { message } of state.pending.splice(0)) {
     deliverAndRelay(ctx, state, undefined, message, now)
@@ -119,7 +121,7 @@ export function onSubscriptions<P> (ctx: Ctx<P>, from: P, message: Subscriptions
     }
     addPassive(ctx, state, from)
     if (state.subscribed) {
-      maintainTopic(ctx, state, now)
+      maintainTopic(ctx, state, now, false)
     } else {
       flushPending(ctx, state, now)
     }
@@ -168,13 +170,23 @@ export function onFound<P> (ctx: Ctx<P>, from: P, message: FoundMessage<P>, now:
     ctx.stats.dropped.unexpected++
     return
   }
-  state.walks.delete(message.walk)
-  addPassive(ctx, state, from)
-  for (const peer of message.others) {
+  if (!state.walks.delete(message.walk)) {
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  const known = (p: P): boolean => p === ctx.self || state.active.has(p) || state.passive.has(p) || state.pendingJoins.has(p)
+  const fresh = [from, ...message.others].filter(p => !known(p))
+  for (const peer of fresh) {
     addPassive(ctx, state, peer)
   }
+  // a walk that found nobody new: walk less often (a topic with fewer subscribers than the
+  // target would otherwise walk for ever, a walk per answer)
+  state.walkBackoff = fresh.length > 0 ? 0 : Math.min(MAX_WALK_BACKOFF, Math.max(ctx.config.maintenanceInterval, state.walkBackoff * 2))
+  state.nextWalkAt = now + state.walkBackoff
   if (state.subscribed) {
-    maintainTopic(ctx, state, now)
+    if (fresh.length > 0) {
+      maintainTopic(ctx, state, now, false)
+    }
   } else {
     flushPending(ctx, state, now)
   }
@@ -274,7 +286,7 @@ function flushPending<P> (ctx: Ctx<P>, state: TopicState<P>, now: number): void 
  * joins towards the target size, walks when no candidate is known, and
  * expiry of a non-subscriber's queued messages.
  */
-export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number): void {
+export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number, mayWalk: boolean): void {
   const { config } = ctx
   for (const [walk, started] of state.walks) {
     if (now - started > config.linkTimeout * 2) {
@@ -288,7 +300,7 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
     for (const { message } of expired) {
       ctx.out.push(emit({ type: 'publish-failed', topic: state.name, id: message.id, reason: 'no-subscriber-found' }))
     }
-    if (state.pending.length > 0 && state.walks.size < config.maxConcurrentWalks) {
+    if (mayWalk && state.pending.length > 0 && state.walks.size < config.maxConcurrentWalks) {
       startWalk(ctx, state, now)
     }
     return
@@ -323,7 +335,8 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
     state.pendingJoins.set(peer, now)
     out(ctx, peer, { type: 'topic-join', topic: state.name, urgent })
   }
-  if (candidates.length < wanted && state.walks.size < config.maxConcurrentWalks) {
+  // walks only from the maintenance timer (or a new subscription), never in answer to a message
+  if (mayWalk && candidates.length < wanted && state.walks.size < config.maxConcurrentWalks && now >= state.nextWalkAt) {
     startWalk(ctx, state, now)
   }
 }

@@ -170,7 +170,7 @@ export class PubsubCore<P> {
         break
       case 'maintain':
         for (const state of ctx.topics.values()) {
-          maintainTopic(ctx, state, now)
+          maintainTopic(ctx, state, now, true)
         }
         ctx.out.push(scheduleTimer('maintain', now + this.config.maintenanceInterval, { kind: 'maintain' }))
         break

@@ -56,6 +56,9 @@ export interface TopicState<P> {
   missing: Map<string, Missing<P>>
   /** walks in flight: walk number → start time */
   walks: Map<number, number>
+  /** no walk before this time; the pause doubles while walks find nobody new (up to 60 s) */
+  nextWalkAt: number
+  walkBackoff: number
   /** a non-subscriber's messages waiting for a subscriber to be found */
   pending: Array<{ message: GossipMessage, since: number }>
 }
@@ -123,6 +126,8 @@ export function topicState<P> (ctx: Ctx<P>, name: string): TopicState<P> {
       pendingJoins: new Map(),
       missing: new Map(),
       walks: new Map(),
+      nextWalkAt: 0,
+      walkBackoff: 0,
       pending: []
     }
     ctx.topics.set(name, state)

@@ -57,7 +57,7 @@ export interface PubsubStats {
   optimizations: number
   aeSessions: number
   aeRepaired: number
-  aeFallbacks: number
+  aeAbandoned: number
   walksStarted: number
   walksFailed: number
   topicLinksUp: number
@@ -84,7 +84,7 @@ export function emptyStats (): PubsubStats {
     optimizations: 0,
     aeSessions: 0,
     aeRepaired: 0,
-    aeFallbacks: 0,
+    aeAbandoned: 0,
     walksStarted: 0,
     walksFailed: 0,
     topicLinksUp: 0,

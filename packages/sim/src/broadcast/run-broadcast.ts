@@ -16,8 +16,10 @@ export const TOPIC = 'sim-topic'
 export interface TrafficResult {
   label: string
   messages: number
-  /** deliveries owed: every subscriber alive at the end, for every message */
+  /** deliveries owed: every subscriber alive at the end, for every message some survivor could have (see `unrecoverable`) */
   expected: number
+  /** messages no survivor ever held: their origin and every node that received them crashed (no protocol can deliver them) */
+  unrecoverable: number
   delivered: number
   missed: number
   deliveryRatio: number
@@ -281,7 +283,12 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
     let ldh = 0
     let ldhSum = 0
     let lastAt: number | null = null
+    let unrecoverable = 0
     for (const r of mine) {
+      if (!net.isUp(r.origin) && owed.every(id => r.delivered[id] === 0)) {
+        unrecoverable++
+        continue
+      }
       for (const id of owed) {
         expected++
         delivered += r.delivered[id]
@@ -297,6 +304,7 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
       label: t.label,
       messages: mine.length,
       expected,
+      unrecoverable,
       delivered,
       missed: expected - delivered,
       deliveryRatio: expected === 0 ? 1 : delivered / expected,
