@@ -28,3 +28,6 @@ export type { PubsubInput, PubsubEvent, PubsubEffect, PubsubStats, PubsubTimer, 
 export { RibltEncoder, RibltDecoder, keyChecksum, symbolBytes, RIBLT_KEY_BYTES } from './core/riblt.ts'
 export type { CodedSymbol } from './core/riblt.ts'
 export { shortId } from './core/message-store.ts'
+export { encodeRpc, decodeRpc, RPC_LIMITS } from './codec.ts'
+export type { PubsubPeerCodec } from './codec.ts'
+export { InvalidFrameError } from './errors.ts'

@@ -11,7 +11,7 @@ import type { Distribution } from './stats.ts'
 import type { MembershipEvent, MembershipMessage, MembershipTimer, PeerCodec } from '@saorsa-gossip/membership'
 
 /** Simulator node ids on the wire: 4 bytes big-endian */
-const nodeIdCodec: PeerCodec<NodeId> = {
+export const nodeIdCodec: PeerCodec<NodeId> = {
   toBytes: (id) => {
     const out = new Uint8Array(4)
     new DataView(out.buffer).setUint32(0, id)

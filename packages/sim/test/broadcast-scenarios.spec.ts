@@ -189,3 +189,31 @@ describe('broadcast simulator harness', () => {
     expect(validateBroadcastScenario(small)).to.equal(small)
   })
 })
+
+describe('broadcast simulator with the real wire codecs', () => {
+  it('every plumtree and membership message survives encode/decode: same deliveries, exact byte counts near the estimates', function () {
+    this.timeout(300_000)
+    const scenario: BroadcastScenario = {
+      ...base,
+      name: 'codec',
+      nodes: 300,
+      subscribeAt: 8_000,
+      traffic: [
+        { label: 'random sender', at: 12_000, count: 30, interval: 100, sender: 'random' }
+      ],
+      timeline: [{ at: 13_000, action: 'partition' }, { at: 25_000, action: 'heal' }],
+      duration: 40_000
+    }
+    const estimated = runBroadcastScenario(scenario, 'plumtree')
+    const exact = runBroadcastScenario({ ...scenario, codec: true }, 'plumtree')
+    expect(exact.traffic).to.deep.equal(estimated.traffic)
+    expect(label(exact, 'random sender').missed).to.equal(0)
+    expect(exact.antiEntropy.sessionsWithDifferences).to.be.greaterThan(0)
+    expect(exact.totals.bytes).to.not.equal(estimated.totals.bytes)
+    for (const type of ['gossip', 'ihave', 'graft', 'prune', 'topic-join', 'ae-digest', 'ae-symbols']) {
+      const ratio = (estimated.totals.bytesByType[type] ?? 0) / (exact.totals.bytesByType[type] ?? 1)
+      expect(ratio, type).to.be.within(0.9, 1.1)
+    }
+    expect(() => runBroadcastScenario({ ...scenario, codec: true }, 'mesh')).to.throw(/plumtree/)
+  })
+})

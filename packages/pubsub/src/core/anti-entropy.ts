@@ -21,8 +21,9 @@ const PASSIVE_SESSION_SHARE = 0.25
 
 function windowFor<P> (ctx: Ctx<P>, now: number): { from: number, to: number } {
   const { aeGuard, aeWindow, aeAlign } = ctx.config
-  const to = Math.floor((now - aeGuard) / aeAlign) * aeAlign
-  return { from: to - aeWindow, to }
+  // clocks are ms since the epoch; clamping at 0 only matters to a simulator starting at 0
+  const to = Math.max(0, Math.floor((now - aeGuard) / aeAlign) * aeAlign)
+  return { from: Math.max(0, to - aeWindow), to }
 }
 
 function keysOf (entries: StoredMessage[]): Uint8Array[] {
@@ -69,6 +70,9 @@ export function onAntiEntropyTimer<P> (ctx: Ctx<P>, now: number): void {
 
 function startSession<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, passive: boolean, now: number): void {
   const { from, to } = windowFor(ctx, now)
+  if (to <= from) {
+    return
+  }
   const entries = ctx.store.window(state.name, from, to, now)
   const session = ++ctx.aeCounter
   // the decoder works on this snapshot: the responder's symbols describe its set as of our digest

@@ -1,5 +1,8 @@
-import { createRng, bytesKey } from '@saorsa-gossip/core'
+import { InvalidConfigError, createRng, bytesKey } from '@saorsa-gossip/core'
+import { decodeFrame, encodeFrame } from '@saorsa-gossip/membership'
+import { decodeRpc, encodeRpc } from '@saorsa-gossip/pubsub'
 import { Network } from '../network.ts'
+import { nodeIdCodec } from '../run-membership.ts'
 import { distribution } from '../stats.ts'
 import { floodProtocol } from './flood.ts'
 import { meshProtocol } from './mesh.ts'
@@ -112,6 +115,24 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
   const marks: { healAt: number | null, crashedAt: number | null } = { healAt: null, crashedAt: null }
 
   const aeKey = (initiator: NodeId, session: number): string => `${initiator}/${session}`
+  if (scenario.codec === true && protocolName !== 'plumtree') {
+    throw new InvalidConfigError('codec: true needs the plumtree protocol (the baselines have no wire format)')
+  }
+  // one leading byte says which service a frame belongs to, as separate libp2p protocols would
+  const wire = scenario.codec === true
+    ? {
+        encode: (m: NodeMessage<any>): Uint8Array => {
+          const body = m.layer === 'membership' ? encodeFrame(m.message, nodeIdCodec) : encodeRpc(m.message, nodeIdCodec)
+          const out = new Uint8Array(body.length + 1)
+          out[0] = m.layer === 'membership' ? 0 : 1
+          out.set(body, 1)
+          return out
+        },
+        decode: (bytes: Uint8Array): NodeMessage<any> => bytes[0] === 0
+          ? { layer: 'membership', message: decodeFrame(bytes.subarray(1), nodeIdCodec).message }
+          : { layer: 'broadcast', message: decodeRpc(bytes.subarray(1), nodeIdCodec) }
+      }
+    : undefined
 
   const net = new Network<NodeMessage<any>, NodeTimer<any>, NodeEvent>({
     seed: scenario.seed,
@@ -124,12 +145,15 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
     },
     messageType: (m) => m.layer === 'membership' ? `membership:${String(m.message.type)}` : protocol.messageType(m.message),
     messageBytes: (m) => m.layer === 'membership' ? 0 : protocol.messageBytes(m.message),
+    wire,
     onSend: (from, to, m, bytes, now) => {
       if (m.layer !== 'broadcast' || now < firstTraffic) {
         return
       }
       const message = m.message
       const type = protocol.messageType(message)
+      // the wire's leading service byte is not part of the protocol's frame
+      bytes -= wire == null ? 0 : 1
       totals.bytes += bytes
       totals.messagesByType[type] = (totals.messagesByType[type] ?? 0) + 1
       totals.bytesByType[type] = (totals.bytesByType[type] ?? 0) + bytes

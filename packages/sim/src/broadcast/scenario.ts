@@ -43,6 +43,8 @@ export interface BroadcastScenario {
   duration: number
   membership?: MembershipConfig
   pubsub?: Partial<PubsubConfig>
+  /** round-trip every message through the real wire codecs (plumtree only; byte counts become the exact encoded sizes, without the length prefix) */
+  codec?: boolean
   /** protocols to run over the same overlay and schedule (default: all three) */
   protocols?: ProtocolName[]
 }

@@ -1,0 +1,149 @@
+import { MESSAGE_ID_LENGTH } from '@saorsa-gossip/core'
+import { InvalidFrameError } from './errors.ts'
+import { Rpc, RpcType } from './pb/pubsub.ts'
+import type { PubsubMessage } from './core/messages.ts'
+
+/** Limits enforced when decoding (SPEC.md §7.8); a frame breaking one is rejected whole */
+export const RPC_LIMITS = {
+  /** largest frame: a 1 MiB payload plus header and fields */
+  frameBytes: 1024 * 1024 + 16 * 1024,
+  topicBytes: 256,
+  headerBytes: 8 * 1024,
+  ihaveEntries: 1024,
+  subscriptions: 1024,
+  peers: 16,
+  symbols: 16_384,
+  shortIds: 4096
+}
+
+/** How the driver turns its peer keys into bytes and back (PeerId multihash bytes in the service) */
+export interface PubsubPeerCodec<P> {
+  toBytes(peer: P): Uint8Array
+  /** throws for bytes that are not a peer id; the frame is then rejected */
+  fromBytes(bytes: Uint8Array): P
+}
+
+type Wire = Partial<Rpc>
+type Encoders = { [K in PubsubMessage<unknown>['type']]: (m: Extract<PubsubMessage<any>, { type: K }>, peer: (p: any) => Uint8Array) => Wire }
+
+const b = (x: Uint8Array): Uint8Array<ArrayBuffer> => x as Uint8Array<ArrayBuffer>
+
+const ENCODERS: Encoders = {
+  gossip: (m) => ({ type: RpcType.GOSSIP, topic: m.topic, id: b(m.id), round: m.round, publishedAt: BigInt(m.publishedAt), payload: b(m.payload), header: m.header == null ? undefined : b(m.header), flag: m.repair === true }),
+  ihave: (m) => ({ type: RpcType.IHAVE, topic: m.topic, entries: m.entries.map(e => ({ id: b(e.id), round: e.round })) }),
+  graft: (m) => ({ type: RpcType.GRAFT, topic: m.topic, id: m.id == null ? undefined : b(m.id), round: m.round }),
+  prune: (m) => ({ type: RpcType.PRUNE, topic: m.topic }),
+  subscriptions: (m) => ({ type: RpcType.SUBSCRIPTIONS, subscribe: m.subscribe, unsubscribe: m.unsubscribe }),
+  find: (m, peer) => ({ type: RpcType.FIND, topic: m.topic, peer: b(peer(m.origin)), ttl: m.ttl, nonce: BigInt(m.walk) }),
+  found: (m, peer) => ({ type: RpcType.FOUND, topic: m.topic, nonce: BigInt(m.walk), peers: m.others.map(p => b(peer(p))) }),
+  'topic-join': (m) => ({ type: RpcType.TOPIC_JOIN, topic: m.topic, flag: m.urgent }),
+  'topic-join-reply': (m, peer) => ({ type: RpcType.TOPIC_JOIN_REPLY, topic: m.topic, flag: m.accepted, peers: m.others.map(p => b(peer(p))) }),
+  'topic-leave': (m) => ({ type: RpcType.TOPIC_LEAVE, topic: m.topic }),
+  'topic-ping': (m) => ({ type: RpcType.TOPIC_PING, topic: m.topic, nonce: BigInt(m.nonce) }),
+  'topic-pong': (m) => ({ type: RpcType.TOPIC_PONG, topic: m.topic, nonce: BigInt(m.nonce) }),
+  'ae-digest': (m) => ({ type: RpcType.AE_DIGEST, topic: m.topic, nonce: BigInt(m.session), from: BigInt(m.from), to: BigInt(m.to), count: m.count, digest: b(m.digest) }),
+  'ae-symbols': (m) => ({ type: RpcType.AE_SYMBOLS, topic: m.topic, nonce: BigInt(m.session), from: BigInt(m.from), to: BigInt(m.to), offset: m.offset, symbols: m.symbols.map(s => ({ count: BigInt(s.count), hi: s.hi, lo: s.lo, check: s.check })) }),
+  'ae-more': (m) => ({ type: RpcType.AE_MORE, topic: m.topic, nonce: BigInt(m.session), offset: m.offset, count: m.count }),
+  'ae-want': (m) => ({ type: RpcType.AE_WANT, topic: m.topic, nonce: BigInt(m.session), shortIds: m.shortIds.map(b) })
+}
+
+/** Encodes a core message as one protobuf Rpc */
+export function encodeRpc<P> (message: PubsubMessage<P>, codec: PubsubPeerCodec<P>): Uint8Array {
+  const encode = ENCODERS[message?.type] as ((m: PubsubMessage<P>, peer: (p: P) => Uint8Array) => Wire) | undefined
+  if (encode == null) {
+    throw new InvalidFrameError(`Cannot encode message type ${String((message as any)?.type)}`)
+  }
+  return Rpc.encode(encode(message, p => codec.toBytes(p)) as Rpc)
+}
+
+function safe (value: bigint, what: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new InvalidFrameError(`${what} ${value} exceeds 2^53 - 1`)
+  }
+  return Number(value)
+}
+
+function id (bytes: Uint8Array, what: string): Uint8Array {
+  if (bytes.length !== MESSAGE_ID_LENGTH) {
+    throw new InvalidFrameError(`${what} must be ${MESSAGE_ID_LENGTH} bytes, got ${bytes.length}`)
+  }
+  return bytes
+}
+
+type Decoders = Partial<Record<RpcType, (rpc: Rpc, peer: (b: Uint8Array) => any) => PubsubMessage<any>>>
+
+const DECODERS: Decoders = {
+  [RpcType.GOSSIP]: (r) => ({ type: 'gossip', topic: r.topic, id: id(r.id, 'id'), round: r.round, publishedAt: safe(r.publishedAt, 'publishedAt'), payload: r.payload, ...(r.header.length > 0 ? { header: r.header } : {}), ...(r.flag ? { repair: true } : {}) }),
+  [RpcType.IHAVE]: (r) => ({ type: 'ihave', topic: r.topic, entries: r.entries.map(e => ({ id: id(e.id, 'IHAVE id'), round: e.round })) }),
+  [RpcType.GRAFT]: (r) => ({ type: 'graft', topic: r.topic, round: r.round, ...(r.id.length > 0 ? { id: id(r.id, 'GRAFT id') } : {}) }),
+  [RpcType.PRUNE]: (r) => ({ type: 'prune', topic: r.topic }),
+  [RpcType.SUBSCRIPTIONS]: (r) => ({ type: 'subscriptions', subscribe: r.subscribe, unsubscribe: r.unsubscribe }),
+  [RpcType.FIND]: (r, peer) => ({ type: 'find', topic: r.topic, origin: peer(r.peer), ttl: r.ttl, walk: safe(r.nonce, 'walk') }),
+  [RpcType.FOUND]: (r, peer) => ({ type: 'found', topic: r.topic, walk: safe(r.nonce, 'walk'), others: r.peers.map(peer) }),
+  [RpcType.TOPIC_JOIN]: (r) => ({ type: 'topic-join', topic: r.topic, urgent: r.flag }),
+  [RpcType.TOPIC_JOIN_REPLY]: (r, peer) => ({ type: 'topic-join-reply', topic: r.topic, accepted: r.flag, others: r.peers.map(peer) }),
+  [RpcType.TOPIC_LEAVE]: (r) => ({ type: 'topic-leave', topic: r.topic }),
+  [RpcType.TOPIC_PING]: (r) => ({ type: 'topic-ping', topic: r.topic, nonce: safe(r.nonce, 'nonce') }),
+  [RpcType.TOPIC_PONG]: (r) => ({ type: 'topic-pong', topic: r.topic, nonce: safe(r.nonce, 'nonce') }),
+  [RpcType.AE_DIGEST]: (r) => ({ type: 'ae-digest', topic: r.topic, session: safe(r.nonce, 'session'), from: safe(r.from, 'from'), to: safe(r.to, 'to'), count: r.count, digest: id(r.digest, 'digest') }),
+  [RpcType.AE_SYMBOLS]: (r) => ({ type: 'ae-symbols', topic: r.topic, session: safe(r.nonce, 'session'), from: safe(r.from, 'from'), to: safe(r.to, 'to'), offset: r.offset, symbols: r.symbols.map(s => ({ count: symbolCount(s.count), hi: s.hi >>> 0, lo: s.lo >>> 0, check: s.check >>> 0 })) }),
+  [RpcType.AE_MORE]: (r) => ({ type: 'ae-more', topic: r.topic, session: safe(r.nonce, 'session'), offset: r.offset, count: r.count }),
+  [RpcType.AE_WANT]: (r) => ({ type: 'ae-want', topic: r.topic, session: safe(r.nonce, 'session'), shortIds: r.shortIds.map(shortIdBytes) })
+}
+
+function symbolCount (count: bigint): number {
+  if (count > 2n ** 31n || count < -(2n ** 31n)) {
+    throw new InvalidFrameError(`symbol count ${count} out of range`)
+  }
+  return Number(count)
+}
+
+function shortIdBytes (bytes: Uint8Array): Uint8Array {
+  if (bytes.length !== 8) {
+    throw new InvalidFrameError(`short id must be 8 bytes, got ${bytes.length}`)
+  }
+  return bytes
+}
+
+const utf8 = new TextEncoder()
+
+/**
+ * Decodes one Rpc with size and count limits. Any malformation — bad
+ * protobuf, too many entries, an unknown type, a wrong-length id, a peer id
+ * the codec refuses, a topic over 256 bytes — throws InvalidFrameError; the
+ * driver drops the frame and counts it.
+ */
+export function decodeRpc<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>): PubsubMessage<P> {
+  if (bytes.length > RPC_LIMITS.frameBytes) {
+    throw new InvalidFrameError(`Frame of ${bytes.length} bytes exceeds ${RPC_LIMITS.frameBytes}`)
+  }
+  let rpc: Rpc
+  try {
+    rpc = Rpc.decode(bytes, {
+      limits: { entries: RPC_LIMITS.ihaveEntries, subscribe: RPC_LIMITS.subscriptions, unsubscribe: RPC_LIMITS.subscriptions, peers: RPC_LIMITS.peers, symbols: RPC_LIMITS.symbols, shortIds: RPC_LIMITS.shortIds }
+    })
+  } catch (err: any) {
+    throw new InvalidFrameError(`Undecodable frame: ${err.message}`)
+  }
+  if (utf8.encode(rpc.topic).length > RPC_LIMITS.topicBytes) {
+    throw new InvalidFrameError(`Topic longer than ${RPC_LIMITS.topicBytes} bytes`)
+  }
+  if (rpc.header.length > RPC_LIMITS.headerBytes) {
+    throw new InvalidFrameError(`Header longer than ${RPC_LIMITS.headerBytes} bytes`)
+  }
+  if ([...rpc.subscribe, ...rpc.unsubscribe].some(t => utf8.encode(t).length > RPC_LIMITS.topicBytes)) {
+    throw new InvalidFrameError(`Subscription topic longer than ${RPC_LIMITS.topicBytes} bytes`)
+  }
+  const decode = DECODERS[rpc.type]
+  if (decode == null) {
+    throw new InvalidFrameError(`Unknown frame type ${String(rpc.type)}`)
+  }
+  const peer = (raw: Uint8Array): P => {
+    try {
+      return codec.fromBytes(raw)
+    } catch (err: any) {
+      throw new InvalidFrameError(`Invalid peer id: ${err.message}`)
+    }
+  }
+  return decode(rpc, peer)
+}

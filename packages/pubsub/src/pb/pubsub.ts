@@ -1,0 +1,1025 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export enum RpcType {
+  UNKNOWN = 'UNKNOWN',
+  GOSSIP = 'GOSSIP',
+  IHAVE = 'IHAVE',
+  GRAFT = 'GRAFT',
+  PRUNE = 'PRUNE',
+  SUBSCRIPTIONS = 'SUBSCRIPTIONS',
+  FIND = 'FIND',
+  FOUND = 'FOUND',
+  TOPIC_JOIN = 'TOPIC_JOIN',
+  TOPIC_JOIN_REPLY = 'TOPIC_JOIN_REPLY',
+  TOPIC_LEAVE = 'TOPIC_LEAVE',
+  TOPIC_PING = 'TOPIC_PING',
+  TOPIC_PONG = 'TOPIC_PONG',
+  AE_DIGEST = 'AE_DIGEST',
+  AE_SYMBOLS = 'AE_SYMBOLS',
+  AE_MORE = 'AE_MORE',
+  AE_WANT = 'AE_WANT'
+}
+
+enum __RpcTypeValues {
+  UNKNOWN = 0,
+  GOSSIP = 1,
+  IHAVE = 2,
+  GRAFT = 3,
+  PRUNE = 4,
+  SUBSCRIPTIONS = 5,
+  FIND = 6,
+  FOUND = 7,
+  TOPIC_JOIN = 8,
+  TOPIC_JOIN_REPLY = 9,
+  TOPIC_LEAVE = 10,
+  TOPIC_PING = 11,
+  TOPIC_PONG = 12,
+  AE_DIGEST = 13,
+  AE_SYMBOLS = 14,
+  AE_MORE = 15,
+  AE_WANT = 16
+}
+
+export namespace RpcType {
+  export const codec = (): Codec<RpcType> => {
+    return enumeration<RpcType>(__RpcTypeValues)
+  }
+}
+
+export interface IHaveEntry {
+  id: Uint8Array<ArrayBuffer>
+  round: number
+}
+
+export namespace IHaveEntry {
+  let _codec: Codec<IHaveEntry>
+
+  export const codec = (): Codec<IHaveEntry> => {
+    if (_codec == null) {
+      _codec = message<IHaveEntry>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.round != null && obj.round !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.round)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          round: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.round = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface IHaveEntryIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface IHaveEntryRoundFieldEvent {
+    field: '$.round'
+    value: number
+  }
+
+  export function encode (obj: Partial<IHaveEntry>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, IHaveEntry.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IHaveEntry>): IHaveEntry {
+    return decodeMessage(buf, IHaveEntry.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IHaveEntry>): Generator<IHaveEntryIdFieldEvent | IHaveEntryRoundFieldEvent> {
+    return streamMessage(buf, IHaveEntry.codec(), opts)
+  }
+}
+
+export interface Symbol {
+  count: bigint
+  hi: number
+  lo: number
+  check: number
+}
+
+export namespace Symbol {
+  let _codec: Codec<Symbol>
+
+  export const codec = (): Codec<Symbol> => {
+    if (_codec == null) {
+      _codec = message<Symbol>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.count != null && obj.count !== 0n)) {
+          w.uint32(8)
+          w.sint64(obj.count)
+        }
+
+        if ((obj.hi != null && obj.hi !== 0)) {
+          w.uint32(21)
+          w.fixed32(obj.hi)
+        }
+
+        if ((obj.lo != null && obj.lo !== 0)) {
+          w.uint32(29)
+          w.fixed32(obj.lo)
+        }
+
+        if ((obj.check != null && obj.check !== 0)) {
+          w.uint32(37)
+          w.fixed32(obj.check)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          count: 0n,
+          hi: 0,
+          lo: 0,
+          check: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.count = reader.sint64()
+              break
+            }
+            case 2: {
+              obj.hi = reader.fixed32()
+              break
+            }
+            case 3: {
+              obj.lo = reader.fixed32()
+              break
+            }
+            case 4: {
+              obj.check = reader.fixed32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.count`,
+                value: reader.sint64()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.hi`,
+                value: reader.fixed32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.lo`,
+                value: reader.fixed32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.check`,
+                value: reader.fixed32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SymbolCountFieldEvent {
+    field: '$.count'
+    value: bigint
+  }
+
+  export interface SymbolHiFieldEvent {
+    field: '$.hi'
+    value: number
+  }
+
+  export interface SymbolLoFieldEvent {
+    field: '$.lo'
+    value: number
+  }
+
+  export interface SymbolCheckFieldEvent {
+    field: '$.check'
+    value: number
+  }
+
+  export function encode (obj: Partial<Symbol>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Symbol.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Symbol>): Symbol {
+    return decodeMessage(buf, Symbol.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Symbol>): Generator<SymbolCountFieldEvent | SymbolHiFieldEvent | SymbolLoFieldEvent | SymbolCheckFieldEvent> {
+    return streamMessage(buf, Symbol.codec(), opts)
+  }
+}
+
+export interface Rpc {
+  type: RpcType
+  topic: string
+  id: Uint8Array<ArrayBuffer>
+  round: number
+  publishedAt: bigint
+  payload: Uint8Array<ArrayBuffer>
+  header: Uint8Array<ArrayBuffer>
+  flag: boolean
+  entries: IHaveEntry[]
+  subscribe: string[]
+  unsubscribe: string[]
+  peer: Uint8Array<ArrayBuffer>
+  peers: Uint8Array<ArrayBuffer>[]
+  ttl: number
+  nonce: bigint
+  from: bigint
+  to: bigint
+  count: number
+  digest: Uint8Array<ArrayBuffer>
+  offset: number
+  symbols: Symbol[]
+  shortIds: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace Rpc {
+  let _codec: Codec<Rpc>
+
+  export const codec = (): Codec<Rpc> => {
+    if (_codec == null) {
+      _codec = message<Rpc>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.type != null && __RpcTypeValues[obj.type] !== 0) {
+          w.uint32(8)
+          RpcType.codec().encode(obj.type, w)
+        }
+
+        if ((obj.topic != null && obj.topic !== '')) {
+          w.uint32(18)
+          w.string(obj.topic)
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.round != null && obj.round !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.round)
+        }
+
+        if ((obj.publishedAt != null && obj.publishedAt !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.publishedAt)
+        }
+
+        if ((obj.payload != null && obj.payload.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.payload)
+        }
+
+        if ((obj.header != null && obj.header.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.header)
+        }
+
+        if ((obj.flag != null && obj.flag !== false)) {
+          w.uint32(64)
+          w.bool(obj.flag)
+        }
+
+        if (obj.entries != null && obj.entries.length > 0) {
+          for (const value of obj.entries) {
+            w.uint32(74)
+            IHaveEntry.codec().encode(value, w)
+          }
+        }
+
+        if (obj.subscribe != null && obj.subscribe.length > 0) {
+          for (const value of obj.subscribe) {
+            w.uint32(82)
+            w.string(value)
+          }
+        }
+
+        if (obj.unsubscribe != null && obj.unsubscribe.length > 0) {
+          for (const value of obj.unsubscribe) {
+            w.uint32(90)
+            w.string(value)
+          }
+        }
+
+        if ((obj.peer != null && obj.peer.byteLength > 0)) {
+          w.uint32(98)
+          w.bytes(obj.peer)
+        }
+
+        if (obj.peers != null && obj.peers.length > 0) {
+          for (const value of obj.peers) {
+            w.uint32(106)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.ttl != null && obj.ttl !== 0)) {
+          w.uint32(112)
+          w.uint32(obj.ttl)
+        }
+
+        if ((obj.nonce != null && obj.nonce !== 0n)) {
+          w.uint32(120)
+          w.uint64(obj.nonce)
+        }
+
+        if ((obj.from != null && obj.from !== 0n)) {
+          w.uint32(128)
+          w.uint64(obj.from)
+        }
+
+        if ((obj.to != null && obj.to !== 0n)) {
+          w.uint32(136)
+          w.uint64(obj.to)
+        }
+
+        if ((obj.count != null && obj.count !== 0)) {
+          w.uint32(144)
+          w.uint32(obj.count)
+        }
+
+        if ((obj.digest != null && obj.digest.byteLength > 0)) {
+          w.uint32(154)
+          w.bytes(obj.digest)
+        }
+
+        if ((obj.offset != null && obj.offset !== 0)) {
+          w.uint32(160)
+          w.uint32(obj.offset)
+        }
+
+        if (obj.symbols != null && obj.symbols.length > 0) {
+          for (const value of obj.symbols) {
+            w.uint32(170)
+            Symbol.codec().encode(value, w)
+          }
+        }
+
+        if (obj.shortIds != null && obj.shortIds.length > 0) {
+          for (const value of obj.shortIds) {
+            w.uint32(178)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          type: RpcType.UNKNOWN,
+          topic: '',
+          id: uint8ArrayAlloc(0),
+          round: 0,
+          publishedAt: 0n,
+          payload: uint8ArrayAlloc(0),
+          header: uint8ArrayAlloc(0),
+          flag: false,
+          entries: [],
+          subscribe: [],
+          unsubscribe: [],
+          peer: uint8ArrayAlloc(0),
+          peers: [],
+          ttl: 0,
+          nonce: 0n,
+          from: 0n,
+          to: 0n,
+          count: 0,
+          digest: uint8ArrayAlloc(0),
+          offset: 0,
+          symbols: [],
+          shortIds: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.type = RpcType.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.topic = reader.string()
+              break
+            }
+            case 3: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.round = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.publishedAt = reader.uint64()
+              break
+            }
+            case 6: {
+              obj.payload = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.header = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.flag = reader.bool()
+              break
+            }
+            case 9: {
+              if (opts.limits?.entries != null && obj.entries.length === opts.limits.entries) {
+                throw new MaxLengthError('Decode error - repeated field "entries" had too many elements')
+              }
+
+              obj.entries.push(IHaveEntry.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.entries$
+              }))
+              break
+            }
+            case 10: {
+              if (opts.limits?.subscribe != null && obj.subscribe.length === opts.limits.subscribe) {
+                throw new MaxLengthError('Decode error - repeated field "subscribe" had too many elements')
+              }
+
+              obj.subscribe.push(reader.string())
+              break
+            }
+            case 11: {
+              if (opts.limits?.unsubscribe != null && obj.unsubscribe.length === opts.limits.unsubscribe) {
+                throw new MaxLengthError('Decode error - repeated field "unsubscribe" had too many elements')
+              }
+
+              obj.unsubscribe.push(reader.string())
+              break
+            }
+            case 12: {
+              obj.peer = reader.bytes()
+              break
+            }
+            case 13: {
+              if (opts.limits?.peers != null && obj.peers.length === opts.limits.peers) {
+                throw new MaxLengthError('Decode error - repeated field "peers" had too many elements')
+              }
+
+              obj.peers.push(reader.bytes())
+              break
+            }
+            case 14: {
+              obj.ttl = reader.uint32()
+              break
+            }
+            case 15: {
+              obj.nonce = reader.uint64()
+              break
+            }
+            case 16: {
+              obj.from = reader.uint64()
+              break
+            }
+            case 17: {
+              obj.to = reader.uint64()
+              break
+            }
+            case 18: {
+              obj.count = reader.uint32()
+              break
+            }
+            case 19: {
+              obj.digest = reader.bytes()
+              break
+            }
+            case 20: {
+              obj.offset = reader.uint32()
+              break
+            }
+            case 21: {
+              if (opts.limits?.symbols != null && obj.symbols.length === opts.limits.symbols) {
+                throw new MaxLengthError('Decode error - repeated field "symbols" had too many elements')
+              }
+
+              obj.symbols.push(Symbol.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.symbols$
+              }))
+              break
+            }
+            case 22: {
+              if (opts.limits?.shortIds != null && obj.shortIds.length === opts.limits.shortIds) {
+                throw new MaxLengthError('Decode error - repeated field "shortIds" had too many elements')
+              }
+
+              obj.shortIds.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          entries: 0,
+          subscribe: 0,
+          unsubscribe: 0,
+          peers: 0,
+          symbols: 0,
+          shortIds: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.type`,
+                value: RpcType.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.topic`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.publishedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.payload`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.header`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.flag`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 9: {
+              if (opts.limits?.entries != null && obj.entries === opts.limits.entries) {
+                throw new MaxLengthError('Streaming decode error - repeated field "entries" had too many elements')
+              }
+
+              for (const evt of IHaveEntry.codec().stream(reader, reader.uint32(), `${prefix}.entries[]`, {
+                limits: opts.limits?.entries$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.entries
+                }
+              }
+
+              obj.entries++
+
+              break
+            }
+            case 10: {
+              if (opts.limits?.subscribe != null && obj.subscribe === opts.limits.subscribe) {
+                throw new MaxLengthError('Streaming decode error - repeated field "subscribe" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.subscribe[]`,
+                index: obj.subscribe,
+                value: reader.string()
+              }
+
+              obj.subscribe++
+
+              break
+            }
+            case 11: {
+              if (opts.limits?.unsubscribe != null && obj.unsubscribe === opts.limits.unsubscribe) {
+                throw new MaxLengthError('Streaming decode error - repeated field "unsubscribe" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.unsubscribe[]`,
+                index: obj.unsubscribe,
+                value: reader.string()
+              }
+
+              obj.unsubscribe++
+
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.peer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 13: {
+              if (opts.limits?.peers != null && obj.peers === opts.limits.peers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "peers" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.peers[]`,
+                index: obj.peers,
+                value: reader.bytes()
+              }
+
+              obj.peers++
+
+              break
+            }
+            case 14: {
+              yield {
+                field: `${prefix}.ttl`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 15: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 16: {
+              yield {
+                field: `${prefix}.from`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 17: {
+              yield {
+                field: `${prefix}.to`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 18: {
+              yield {
+                field: `${prefix}.count`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 19: {
+              yield {
+                field: `${prefix}.digest`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 20: {
+              yield {
+                field: `${prefix}.offset`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 21: {
+              if (opts.limits?.symbols != null && obj.symbols === opts.limits.symbols) {
+                throw new MaxLengthError('Streaming decode error - repeated field "symbols" had too many elements')
+              }
+
+              for (const evt of Symbol.codec().stream(reader, reader.uint32(), `${prefix}.symbols[]`, {
+                limits: opts.limits?.symbols$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.symbols
+                }
+              }
+
+              obj.symbols++
+
+              break
+            }
+            case 22: {
+              if (opts.limits?.shortIds != null && obj.shortIds === opts.limits.shortIds) {
+                throw new MaxLengthError('Streaming decode error - repeated field "shortIds" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.shortIds[]`,
+                index: obj.shortIds,
+                value: reader.bytes()
+              }
+
+              obj.shortIds++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RpcTypeFieldEvent {
+    field: '$.type'
+    value: RpcType
+  }
+
+  export interface RpcTopicFieldEvent {
+    field: '$.topic'
+    value: string
+  }
+
+  export interface RpcIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RpcRoundFieldEvent {
+    field: '$.round'
+    value: number
+  }
+
+  export interface RpcPublishedAtFieldEvent {
+    field: '$.publishedAt'
+    value: bigint
+  }
+
+  export interface RpcPayloadFieldEvent {
+    field: '$.payload'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RpcHeaderFieldEvent {
+    field: '$.header'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RpcFlagFieldEvent {
+    field: '$.flag'
+    value: boolean
+  }
+
+  export interface RpcEntriesIdFieldEvent {
+    field: '$.entries[].id'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RpcEntriesRoundFieldEvent {
+    field: '$.entries[].round'
+    value: number
+    index: number
+  }
+
+  export interface RpcSubscribeFieldEvent {
+    field: '$.subscribe[]'
+    index: number
+    value: string
+  }
+
+  export interface RpcUnsubscribeFieldEvent {
+    field: '$.unsubscribe[]'
+    index: number
+    value: string
+  }
+
+  export interface RpcPeerFieldEvent {
+    field: '$.peer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RpcPeersFieldEvent {
+    field: '$.peers[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RpcTtlFieldEvent {
+    field: '$.ttl'
+    value: number
+  }
+
+  export interface RpcNonceFieldEvent {
+    field: '$.nonce'
+    value: bigint
+  }
+
+  export interface RpcFromFieldEvent {
+    field: '$.from'
+    value: bigint
+  }
+
+  export interface RpcToFieldEvent {
+    field: '$.to'
+    value: bigint
+  }
+
+  export interface RpcCountFieldEvent {
+    field: '$.count'
+    value: number
+  }
+
+  export interface RpcDigestFieldEvent {
+    field: '$.digest'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RpcOffsetFieldEvent {
+    field: '$.offset'
+    value: number
+  }
+
+  export interface RpcSymbolsCountFieldEvent {
+    field: '$.symbols[].count'
+    value: bigint
+    index: number
+  }
+
+  export interface RpcSymbolsHiFieldEvent {
+    field: '$.symbols[].hi'
+    value: number
+    index: number
+  }
+
+  export interface RpcSymbolsLoFieldEvent {
+    field: '$.symbols[].lo'
+    value: number
+    index: number
+  }
+
+  export interface RpcSymbolsCheckFieldEvent {
+    field: '$.symbols[].check'
+    value: number
+    index: number
+  }
+
+  export interface RpcShortIdsFieldEvent {
+    field: '$.shortIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Rpc>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Rpc.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rpc>): Rpc {
+    return decodeMessage(buf, Rpc.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rpc>): Generator<RpcTypeFieldEvent | RpcTopicFieldEvent | RpcIdFieldEvent | RpcRoundFieldEvent | RpcPublishedAtFieldEvent | RpcPayloadFieldEvent | RpcHeaderFieldEvent | RpcFlagFieldEvent | RpcEntriesIdFieldEvent | RpcEntriesRoundFieldEvent | RpcSubscribeFieldEvent | RpcUnsubscribeFieldEvent | RpcPeerFieldEvent | RpcPeersFieldEvent | RpcTtlFieldEvent | RpcNonceFieldEvent | RpcFromFieldEvent | RpcToFieldEvent | RpcCountFieldEvent | RpcDigestFieldEvent | RpcOffsetFieldEvent | RpcSymbolsCountFieldEvent | RpcSymbolsHiFieldEvent | RpcSymbolsLoFieldEvent | RpcSymbolsCheckFieldEvent | RpcShortIdsFieldEvent> {
+    return streamMessage(buf, Rpc.codec(), opts)
+  }
+}
