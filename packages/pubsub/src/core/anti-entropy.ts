@@ -1,7 +1,7 @@
 import { MESSAGE_ID_LENGTH, emit } from '@saorsa-gossip/core'
 import { shortId } from './message-store.ts'
 import { RibltDecoder, RibltEncoder } from './riblt.ts'
-import { out, topicState } from './state.ts'
+import { heard, out, randomNonce, topicState } from './state.ts'
 import type { StoredMessage } from './message-store.ts'
 import type { AeDigestMessage, AeMoreMessage, AeSymbolsMessage, AeWantMessage } from './messages.ts'
 import type { AeAnswering, Ctx, TopicState } from './state.ts'
@@ -40,6 +40,15 @@ function digestOf (entries: StoredMessage[]): Uint8Array {
   return digest
 }
 
+function isU32 (n: unknown): boolean {
+  return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 0xffffffff
+}
+
+function validSymbol (s: unknown): boolean {
+  const symbol = s as { count?: unknown, hi?: unknown, lo?: unknown, check?: unknown } | null
+  return symbol != null && typeof symbol === 'object' && Number.isInteger(symbol.count) && isU32(symbol.hi) && isU32(symbol.lo) && isU32(symbol.check)
+}
+
 function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) {
     return false
@@ -74,7 +83,7 @@ function startSession<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, passive: b
     return
   }
   const entries = ctx.store.window(state.name, from, to, now)
-  const session = ++ctx.aeCounter
+  const session = randomNonce(ctx.rng)
   // the decoder works on this snapshot: the responder's symbols describe its set as of our digest
   ctx.aeInitiated.set(session, { peer, topic: state.name, from, to, startedAt: now, passive, keys: keysOf(entries) })
   ctx.stats.aeSessions++
@@ -117,23 +126,32 @@ export function onAeDigest<P> (ctx: Ctx<P>, from: P, message: AeDigestMessage, n
     ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'protocol-violation' }))
     return
   }
+  // only known subscribers, at most once per topic per half period: a digest costs ~100 bytes,
+  // its answer up to thousands of symbols and then the payloads
+  // a digest from a topic neighbour proves the link alive, answered or not
+  heard(state, from, now)
+  const knownSubscriber = state.active.has(from) || state.passive.has(from) || ctx.neighborTopics.get(from)?.has(message.topic) === true
+  const answeredKey = `${String(from)}|${message.topic}`
+  let sessions = ctx.aeAnswering.get(from)
+  if (!knownSubscriber || ctx.aeAnswered.has(answeredKey, now) || sessions?.has(message.session) === true || (sessions?.size ?? 0) >= 4) {
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  ctx.aeAnswered.set(answeredKey, true, now)
   const entries = ctx.store.window(message.topic, message.from, message.to, now)
   if (entries.length === message.count && sameBytes(digestOf(entries), message.digest)) {
     return
   }
-  let sessions = ctx.aeAnswering.get(from)
   if (sessions == null) {
     sessions = new Map()
     ctx.aeAnswering.set(from, sessions)
   }
-  if (sessions.size >= 4) {
-    // a peer runs one session per topic per period; more in flight is a flood
-    ctx.stats.dropped.unexpected++
-    return
-  }
   const encoder = new RibltEncoder(keysOf(entries))
-  // at least |Δcount| ids differ; decoding needs ≈1.35–1.7 symbols per difference (Yang et al. 2024)
-  const first = Math.max(ctx.config.aeInitialSymbols, Math.ceil(1.5 * Math.abs(entries.length - message.count)))
+  // at least |Δcount| ids differ; decoding needs ≈1.35–1.7 symbols per difference (Yang et al.
+  // 2024). The claimed count is unverified: the first batch is bounded by our own set, more
+  // follow on request
+  const delta = Math.min(Math.abs(entries.length - message.count), entries.length + 64)
+  const first = Math.max(ctx.config.aeInitialSymbols, Math.ceil(1.5 * delta))
   const answering = { encoder, sent: 0, startedAt: now, topic: message.topic, from: message.from, to: message.to }
   sessions.set(message.session, answering)
   sendSymbols(ctx, from, message.session, answering, first)
@@ -155,6 +173,16 @@ export function onAeSymbols<P> (ctx: Ctx<P>, from: P, message: AeSymbolsMessage,
   if (session == null || session.peer !== from || session.topic !== message.topic || !Array.isArray(message.symbols)) {
     ctx.stats.dropped.unexpected++
     return
+  }
+  if (!message.symbols.every(validSymbol)) {
+    ctx.stats.dropped.invalid++
+    ctx.aeInitiated.delete(message.session)
+    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'protocol-violation' }))
+    return
+  }
+  const state = ctx.topics.get(session.topic)
+  if (state != null) {
+    heard(state, from, now)
   }
   if (session.decoder == null) {
     session.decoder = new RibltDecoder(session.keys)
@@ -192,31 +220,41 @@ export function onAeSymbols<P> (ctx: Ctx<P>, from: P, message: AeSymbolsMessage,
     }
   }
   ctx.out.push(emit({ type: 'anti-entropy', topic: session.topic, peer: from, session: message.session, missingHere: session.decoder.remoteOnly.length, missingThere: ours.length, pulled: theirs.length, symbols: session.decoder.symbolsUsed }))
-  const state = topicState(ctx, session.topic)
-  if (session.passive && theirs.length + ours.length > 0 && state.subscribed && !state.active.has(from) && !state.pendingJoins.has(from)) {
+  const topic = topicState(ctx, session.topic)
+  if (session.passive && theirs.length + ours.length > 0 && topic.subscribed && !topic.active.has(from) && !topic.pendingJoins.has(from)) {
     // differences with a peer outside our topic view: the overlay may have been split; link to it
-    state.pendingJoins.set(from, now)
+    topic.pendingJoins.set(from, now)
     out(ctx, from, { type: 'topic-join', topic: session.topic, urgent: false })
   }
 }
 
-export function onAeMore<P> (ctx: Ctx<P>, from: P, message: AeMoreMessage): void {
+export function onAeMore<P> (ctx: Ctx<P>, from: P, message: AeMoreMessage, now: number): void {
   const answering = ctx.aeAnswering.get(from)?.get(message.session)
   if (answering == null || message.offset !== answering.sent || !Number.isInteger(message.count) || message.count < 1) {
     ctx.stats.dropped.unexpected++
     return
   }
-  sendSymbols(ctx, from, message.session, answering, message.count)
+  const state = ctx.topics.get(answering.topic)
+  if (state != null) {
+    heard(state, from, now)
+  }
+  // an honest initiator asks for at most as many again as it has: the total at most doubles per round
+  sendSymbols(ctx, from, message.session, answering, Math.min(message.count, Math.max(ctx.config.aeInitialSymbols, answering.sent)))
 }
 
 /** The initiator pulls: answer every short id we hold with the full message, as a repair */
-export function onAeWant<P> (ctx: Ctx<P>, from: P, message: AeWantMessage): void {
+export function onAeWant<P> (ctx: Ctx<P>, from: P, message: AeWantMessage, now: number): void {
   const answering = ctx.aeAnswering.get(from)?.get(message.session)
-  if (answering == null || !Array.isArray(message.shortIds) || message.shortIds.length > ctx.config.aeMaxIds) {
+  if (answering == null || answering.topic !== message.topic || !Array.isArray(message.shortIds) || message.shortIds.length > ctx.config.aeMaxIds) {
     ctx.stats.dropped.unexpected++
     return
   }
+  // served once per session, and only messages of the session's topic and window
   ctx.aeAnswering.get(from)?.delete(message.session)
+  const state = ctx.topics.get(answering.topic)
+  if (state != null) {
+    heard(state, from, now)
+  }
   for (const key of message.shortIds) {
     if (!(key instanceof Uint8Array) || key.length !== 8) {
       ctx.stats.dropped.invalid++
@@ -224,7 +262,7 @@ export function onAeWant<P> (ctx: Ctx<P>, from: P, message: AeWantMessage): void
     }
     const { hi, lo } = shortId(key)
     const stored = ctx.store.getByShort(hi, lo)
-    if (stored?.message != null && stored.topic === message.topic) {
+    if (stored?.message != null && stored.topic === message.topic && stored.publishedAt >= answering.from && stored.publishedAt < answering.to) {
       ctx.stats.aeRepaired++
       out(ctx, from, { ...stored.message, round: stored.message.round + 1, repair: true })
     }

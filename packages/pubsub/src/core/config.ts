@@ -61,6 +61,16 @@ export interface PubsubConfig {
   aeMaxIds: number
   /** Anti-entropy sessions expire after, ms */
   aeSessionTimeout: number
+  /**
+   * Tolerated difference between the origin's clock and ours, ms: a message published more than
+   * this far in the future, or older than `seenTtl − maxClockSkew`, is dropped (replay protection:
+   * an older copy could outlive its seen-id entry)
+   */
+  maxClockSkew: number
+  /** Messages held at once for deferred validation; more are dropped */
+  maxPendingValidation: number
+  /** A message whose validation result has not come back after this long is forgotten, ms */
+  validationTimeout: number
 }
 
 export const DEFAULT_PUBSUB_CONFIG: Readonly<PubsubConfig> = Object.freeze({
@@ -92,7 +102,10 @@ export const DEFAULT_PUBSUB_CONFIG: Readonly<PubsubConfig> = Object.freeze({
   aeInitialSymbols: 16,
   aeMaxSymbols: 16_384,
   aeMaxIds: 4096,
-  aeSessionTimeout: 10_000
+  aeSessionTimeout: 10_000,
+  maxClockSkew: 30_000,
+  maxPendingValidation: 1024,
+  validationTimeout: 30_000
 })
 
 const POSITIVE: Array<keyof PubsubConfig> = Object.keys(DEFAULT_PUBSUB_CONFIG) as Array<keyof PubsubConfig>
@@ -106,7 +119,7 @@ export function resolvePubsubConfig (partial: Partial<PubsubConfig> = {}): Pubsu
       throw new InvalidConfigError(`pubsub config ${key} must be a finite number >= 0, got ${String(value)}`)
     }
   }
-  const atLeastOne: Array<keyof PubsubConfig> = ['maxIHaveIds', 'cacheMaxMessages', 'seenMaxEntries', 'topicActiveTarget', 'topicActiveCapacity', 'findTtl', 'maxConcurrentWalks', 'aeInitialSymbols', 'aeMaxSymbols', 'aeMaxIds', 'aeAlign', 'maintenanceInterval', 'aePeriod']
+  const atLeastOne: Array<keyof PubsubConfig> = ['maxIHaveIds', 'cacheMaxMessages', 'seenMaxEntries', 'topicActiveTarget', 'topicActiveCapacity', 'findTtl', 'maxConcurrentWalks', 'aeInitialSymbols', 'aeMaxSymbols', 'aeMaxIds', 'aeAlign', 'maintenanceInterval', 'aePeriod', 'maxPendingValidation']
   for (const key of atLeastOne) {
     if (config[key] < 1) {
       throw new InvalidConfigError(`pubsub config ${key} must be >= 1, got ${config[key]}`)
@@ -120,6 +133,9 @@ export function resolvePubsubConfig (partial: Partial<PubsubConfig> = {}): Pubsu
   }
   if (config.cacheRetention < config.aeWindow + config.aeGuard) {
     throw new InvalidConfigError('pubsub config cacheRetention must cover aeWindow + aeGuard (pulls are served from the cache)')
+  }
+  if (config.seenTtl - config.maxClockSkew < config.aeWindow + config.aeGuard + config.maxClockSkew) {
+    throw new InvalidConfigError('pubsub config seenTtl must exceed aeWindow + aeGuard + 2 × maxClockSkew (repaired messages must still be accepted)')
   }
   if (config.seenTtl < config.cacheRetention) {
     throw new InvalidConfigError('pubsub config seenTtl must be >= cacheRetention (a repaired message must not be delivered twice)')

@@ -40,6 +40,8 @@ export class MessageStore {
   private readonly byId = new Map<string, StoredMessage>()
   private readonly byShort = new Map<string, string>()
   private bytes = 0
+  /** entries that still hold their payload */
+  private withPayload = 0
 
   constructor (init: MessageStoreInit) {
     this.init = init
@@ -71,17 +73,36 @@ export class MessageStore {
     this.byId.set(key, { message, topic, id, publishedAt, receivedAt: now, hi, lo })
     this.byShort.set(shortKey(hi, lo), key)
     this.bytes += message?.payload.length ?? 0
+    this.withPayload += message == null ? 0 : 1
     this.prune(now)
   }
 
-  /** Removes entries past retention and beyond the count/byte bounds, oldest receipt first */
+  /**
+   * Removes entries past retention (oldest receipt first). Beyond the count or
+   * byte bound the oldest payloads are dropped but their entries stay as
+   * tombstones until retention: a message still inside the anti-entropy window
+   * must keep counting as held, or every session would pull it again. Entries
+   * of any kind are capped at 4 × `maxMessages`.
+   */
   prune (now: number): void {
     for (const [key, entry] of this.byId) {
-      const over = this.byId.size > this.init.maxMessages || this.bytes > this.init.maxBytes
-      if (!over && entry.receivedAt + this.init.retention > now) {
+      if (entry.receivedAt + this.init.retention > now && this.byId.size <= 4 * this.init.maxMessages) {
         break
       }
       this.remove(key, entry)
+    }
+    if (this.withPayload <= this.init.maxMessages && this.bytes <= this.init.maxBytes) {
+      return
+    }
+    for (const entry of this.byId.values()) {
+      if (this.withPayload <= this.init.maxMessages && this.bytes <= this.init.maxBytes) {
+        break
+      }
+      if (entry.message != null) {
+        this.bytes -= entry.message.payload.length
+        this.withPayload--
+        entry.message = undefined
+      }
     }
   }
 
@@ -105,5 +126,6 @@ export class MessageStore {
     this.byId.delete(key)
     this.byShort.delete(shortKey(entry.hi, entry.lo))
     this.bytes -= entry.message?.payload.length ?? 0
+    this.withPayload -= entry.message == null ? 0 : 1
   }
 }

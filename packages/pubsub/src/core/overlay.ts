@@ -1,5 +1,5 @@
 import { emit } from '@saorsa-gossip/core'
-import { addPassive, heard, linkDown, linkUp, out, topicState } from './state.ts'
+import { addPassive, heard, linkDown, linkUp, out, randomNonce, topicState } from './state.ts'
 import { deliverAndRelay, forwardToSubscribers } from './tree.ts'
 import type { FindMessage, FoundMessage, SubscriptionsMessage, TopicJoinMessage, TopicJoinReplyMessage } from './messages.ts'
 import type { Ctx, TopicState } from './state.ts'
@@ -108,6 +108,8 @@ export function onSubscriptions<P> (ctx: Ctx<P>, from: P, message: Subscriptions
     if (topics.delete(topic)) {
       ctx.out.push(emit({ type: 'subscription-change', peer: from, topic, subscribed: false }))
     }
+    // no longer a subscriber: not a candidate for joins, forwarding or anti-entropy
+    ctx.topics.get(topic)?.passive.delete(from)
   }
   for (const topic of message.subscribe) {
     if (topics.size >= MAX_SUBSCRIPTIONS || topics.has(topic)) {
@@ -134,7 +136,7 @@ function startWalk<P> (ctx: Ctx<P>, state: TopicState<P>, now: number): void {
   if (next === undefined) {
     return
   }
-  const walk = ++ctx.walkCounter
+  const walk = randomNonce(ctx.rng)
   state.walks.set(walk, now)
   ctx.stats.walksStarted++
   out(ctx, next, { type: 'find', topic: state.name, origin: ctx.self, ttl: ctx.config.findTtl, walk })
@@ -175,7 +177,7 @@ export function onFound<P> (ctx: Ctx<P>, from: P, message: FoundMessage<P>, now:
     return
   }
   const known = (p: P): boolean => p === ctx.self || state.active.has(p) || state.passive.has(p) || state.pendingJoins.has(p)
-  const fresh = [from, ...message.others].filter(p => !known(p))
+  const fresh = [from, ...message.others.slice(0, OTHERS_SAMPLE)].filter(p => !known(p))
   for (const peer of fresh) {
     addPassive(ctx, state, peer)
   }
@@ -195,7 +197,8 @@ export function onFound<P> (ctx: Ctx<P>, from: P, message: FoundMessage<P>, now:
 export function onTopicJoin<P> (ctx: Ctx<P>, from: P, message: TopicJoinMessage, now: number): void {
   const state = ctx.topics.get(message.topic)
   if (state?.subscribed !== true) {
-    out(ctx, from, { type: 'topic-join-reply', topic: message.topic, accepted: false, others: [] })
+    // not a subscriber (any more): TOPIC_LEAVE tells the asker to forget us as a candidate
+    out(ctx, from, { type: 'topic-leave', topic: message.topic })
     return
   }
   const others = ctx.rng.sample([...state.active.values(), ...state.passive.values()].filter(p => p !== from), OTHERS_SAMPLE)
@@ -228,16 +231,22 @@ export function onTopicJoinReply<P> (ctx: Ctx<P>, from: P, message: TopicJoinRep
     return
   }
   const asked = state.pendingJoins.delete(from)
-  for (const peer of message.others) {
-    addPassive(ctx, state, peer)
-  }
-  if (message.accepted !== true) {
-    if (asked) {
-      addPassive(ctx, state, from)
+  if (!asked) {
+    // unsolicited: nothing in it is taken (it could fill the passive view with anyone)
+    ctx.stats.dropped.unexpected++
+    if (message.accepted === true && !state.active.has(from)) {
+      out(ctx, from, { type: 'topic-leave', topic: message.topic })
     }
     return
   }
-  if (!state.subscribed || !asked || state.active.size >= ctx.config.topicActiveCapacity) {
+  for (const peer of message.others.slice(0, OTHERS_SAMPLE)) {
+    addPassive(ctx, state, peer)
+  }
+  if (message.accepted !== true) {
+    addPassive(ctx, state, from)
+    return
+  }
+  if (!state.subscribed || state.active.size >= ctx.config.topicActiveCapacity) {
     if (!state.active.has(from)) {
       out(ctx, from, { type: 'topic-leave', topic: message.topic })
     }
@@ -252,7 +261,13 @@ export function onTopicLeave<P> (ctx: Ctx<P>, from: P, topic: string): void {
     return
   }
   state.pendingJoins.delete(from)
-  linkDown(ctx, state, from, true)
+  if (state.active.has(from)) {
+    // it dropped the link (evicted us, or left the topic: its SUBSCRIPTIONS says which)
+    linkDown(ctx, state, from, true)
+    return
+  }
+  // an answer to a join, a forward or traffic on a link it does not have: no candidate for now
+  state.passive.delete(from)
 }
 
 export function onTopicPing<P> (ctx: Ctx<P>, from: P, topic: string, nonce: number, now: number): void {
@@ -290,8 +305,11 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   const { config } = ctx
   for (const [walk, started] of state.walks) {
     if (now - started > config.linkTimeout * 2) {
+      // nobody answered: the topic is rare or empty here, walk less often
       state.walks.delete(walk)
       ctx.stats.walksFailed++
+      state.walkBackoff = Math.min(MAX_WALK_BACKOFF, Math.max(config.maintenanceInterval, state.walkBackoff * 2))
+      state.nextWalkAt = now + state.walkBackoff
     }
   }
   if (!state.subscribed) {
@@ -300,7 +318,7 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
     for (const { message } of expired) {
       ctx.out.push(emit({ type: 'publish-failed', topic: state.name, id: message.id, reason: 'no-subscriber-found' }))
     }
-    if (mayWalk && state.pending.length > 0 && state.walks.size < config.maxConcurrentWalks) {
+    if (mayWalk && state.pending.length > 0 && state.walks.size < config.maxConcurrentWalks && now >= state.nextWalkAt) {
       startWalk(ctx, state, now)
     }
     return

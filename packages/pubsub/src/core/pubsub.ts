@@ -3,7 +3,7 @@ import { onAeDigest, onAeMore, onAeSymbols, onAeWant, onAntiEntropyTimer } from 
 import { resolvePubsubConfig } from './config.ts'
 import { maintainTopic, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
 import { createCtx, topicState } from './state.ts'
-import { onGossip, onGraft, onGraftTimer, onIHave, onIHaveFlush, onPrune, onValidationResult, publish } from './tree.ts'
+import { expireValidations, onGossip, onGraft, onGraftTimer, onIHave, onIHaveFlush, onPrune, onValidationResult, publish } from './tree.ts'
 import { emptyStats } from './types.ts'
 import type { PubsubConfig } from './config.ts'
 import type { GossipMessage, PubsubMessage } from './messages.ts'
@@ -47,8 +47,8 @@ const HANDLERS: Handlers = {
   'topic-pong': (ctx, from, m, _state, now) => { onTopicPong(ctx, from, m.topic, now) },
   'ae-digest': (ctx, from, m, _state, now) => { onAeDigest(ctx, from, m, now) },
   'ae-symbols': (ctx, from, m, _state, now) => { onAeSymbols(ctx, from, m, now) },
-  'ae-more': (ctx, from, m) => { onAeMore(ctx, from, m) },
-  'ae-want': (ctx, from, m) => { onAeWant(ctx, from, m) }
+  'ae-more': (ctx, from, m, _state, now) => { onAeMore(ctx, from, m, now) },
+  'ae-want': (ctx, from, m, _state, now) => { onAeWant(ctx, from, m, now) }
 }
 
 /**
@@ -169,6 +169,7 @@ export class PubsubCore<P> {
         onGraftTimer(ctx, timer.topic, timer.key, now)
         break
       case 'maintain':
+        expireValidations(ctx, now)
         for (const state of ctx.topics.values()) {
           maintainTopic(ctx, state, now, true)
         }

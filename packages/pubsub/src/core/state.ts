@@ -1,4 +1,4 @@
-import { IndexedSet, SeenIds, emit, send } from '@saorsa-gossip/core'
+import { IndexedSet, LruTtlCache, SeenIds, emit, send } from '@saorsa-gossip/core'
 import { MessageStore } from './message-store.ts'
 import type { PubsubConfig } from './config.ts'
 import type { GossipMessage, IHaveEntry, PubsubMessage } from './messages.ts'
@@ -78,11 +78,15 @@ export interface Ctx<P> {
   /** lazy IHAVE entries waiting for the dispatch timer */
   lazyQueue: Map<P, Map<string, IHaveEntry[]>>
   flushPending: boolean
-  walkCounter: number
-  aeCounter: number
   aeInitiated: Map<number, AeInitiated<P>>
   aeAnswering: Map<P, Map<number, AeAnswering>>
-  pendingValidation: Map<string, { from: P, message: GossipMessage }>
+  pendingValidation: Map<string, { from: P, message: GossipMessage, missing: Missing<P> | undefined, at: number }>
+  /** (peer, topic) pairs whose anti-entropy digest we answered recently */
+  aeAnswered: LruTtlCache<string, true>
+  /** (peer, id) pairs whose copy failed the origin check recently */
+  failedOrigin: LruTtlCache<string, true>
+  /** (peer, id) pairs whose GRAFT we answered recently */
+  graftAnswers: LruTtlCache<string, true>
   verify?(message: GossipMessage): boolean
   deferValidation: boolean
   out: Array<PubsubEffect<P>>
@@ -101,14 +105,20 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
     neighborTopics: new Map(),
     lazyQueue: new Map(),
     flushPending: false,
-    walkCounter: 0,
-    aeCounter: 0,
     aeInitiated: new Map(),
     aeAnswering: new Map(),
     pendingValidation: new Map(),
+    graftAnswers: new LruTtlCache({ maxEntries: 8192, ttl: 10_000 }),
+    failedOrigin: new LruTtlCache({ maxEntries: 8192, ttl: 60_000 }),
+    aeAnswered: new LruTtlCache({ maxEntries: 8192, ttl: Math.max(1, config.aePeriod / 2) }),
     deferValidation: false,
     out: []
   }
+}
+
+/** A random 52-bit number for walk and session ids: unguessable, so answers cannot be forged ahead of time */
+export function randomNonce (rng: Rng): number {
+  return rng.int(0x40000000) * 0x400000 + rng.int(0x400000)
 }
 
 export function topicState<P> (ctx: Ctx<P>, name: string): TopicState<P> {

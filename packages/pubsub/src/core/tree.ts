@@ -8,8 +8,12 @@ import type { PubsubInput, ValidationResult } from './types.ts'
 /** Hop counts above this are nonsense (a tree over any realistic overlay is far shallower) */
 const MAX_ROUND = 1024
 
-function graftKey (key: string): string {
-  return `graft/${key}`
+/** Most ids announced but not yet received, per topic: beyond it new announcements are ignored */
+export const MAX_MISSING = 4096
+
+/** Timer key of a missing id: per topic, so the same id announced in two topics keeps both timers */
+function graftKey (topic: string, key: string): string {
+  return `graft/${topic}/${key}`
 }
 
 /** Well-formed per SPEC.md §7.2; anything else is dropped and counted, never thrown */
@@ -45,19 +49,20 @@ export function publish<P> (ctx: Ctx<P>, input: Extract<PubsubInput<P>, { type: 
 
 /** Sends a non-subscriber's message to up to two known subscribers, or queues it while a walk looks for one */
 export function forwardToSubscribers<P> (ctx: Ctx<P>, state: TopicState<P>, message: GossipMessage, now: number): void {
-  const targets = state.passive.sample(ctx.rng, 2)
-  for (const peer of ctx.neighbors.values()) {
-    if (targets.length >= 2) {
-      break
-    }
-    if (ctx.neighborTopics.get(peer)?.has(state.name) === true && !targets.includes(peer)) {
-      targets.push(peer)
-    }
+  // membership neighbours that announced the topic first (their word is fresh), then known subscribers
+  const announced = ctx.neighbors.values().filter(peer => ctx.neighborTopics.get(peer)?.has(state.name) === true)
+  const targets = ctx.rng.sample(announced, 2)
+  if (targets.length < 2) {
+    targets.push(...state.passive.sample(ctx.rng, 2 - targets.length, p => targets.includes(p)))
   }
   if (targets.length === 0) {
     if (state.pending.length >= ctx.config.maxPendingPublishes) {
       ctx.out.push(emit({ type: 'publish-failed', topic: state.name, id: message.id, reason: 'queue-full' }))
       return
+    }
+    if (state.pending.length === 0) {
+      // new demand: look for a subscriber at the next maintenance tick, whatever earlier walks found
+      state.nextWalkAt = now
     }
     state.pending.push({ message, since: now })
     return
@@ -87,7 +92,7 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
   }
   heard(state, from, now)
   const key = MessageStore.key(message.id)
-  if (!ctx.seen.add(message.id, now)) {
+  if (ctx.seen.has(message.id, now)) {
     ctx.stats.duplicates++
     // a duplicate on an eager link means two tree paths: make this one lazy (Plumtree §3.5)
     if (message.repair !== true && state.eager.has(from)) {
@@ -98,20 +103,43 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
     }
     return
   }
+  const { maxClockSkew, seenTtl } = ctx.config
+  if (message.publishedAt > now + maxClockSkew || message.publishedAt < now - (seenTtl - maxClockSkew)) {
+    // older than the seen-id memory reaches (a replay) or from a clock far ahead
+    ctx.stats.dropped.expired++
+    return
+  }
+  const failedKey = `${String(from)}|${key}`
+  if (ctx.failedOrigin.has(failedKey, now)) {
+    // this peer already sent a copy of this id that failed the check: not verified again
+    ctx.stats.dropped.invalid++
+    return
+  }
+  if (ctx.verify != null && !ctx.verify(message)) {
+    // not marked seen and not tombstoned: a forged copy racing ahead must not block the real one
+    // (from another peer); the same peer's copies of this id are refused for a minute
+    ctx.failedOrigin.set(failedKey, true, now)
+    ctx.stats.dropped.invalid++
+    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'invalid-message' }))
+    return
+  }
+  if (ctx.deferValidation && ctx.pendingValidation.size >= ctx.config.maxPendingValidation) {
+    ctx.stats.dropped.unexpected++
+    return
+  }
+  ctx.seen.add(message.id, now)
   const missing = state.missing.get(key)
-  state.missing.delete(key)
-  ctx.out.push(cancelTimer(graftKey(key)))
+  if (missing != null) {
+    state.missing.delete(key)
+    ctx.out.push(cancelTimer(graftKey(state.name, key)))
+  }
   if (state.active.has(from)) {
     state.lazy.delete(from)
     state.eager.add(from)
     optimize(ctx, state, from, message, missing?.announcements)
   }
-  if (ctx.verify != null && !ctx.verify(message)) {
-    rejectMessage(ctx, key, from, message, now, 'invalid-message')
-    return
-  }
   if (ctx.deferValidation) {
-    ctx.pendingValidation.set(key, { from, message })
+    ctx.pendingValidation.set(key, { from, message, missing, at: now })
     ctx.out.push(emit({ type: 'validate', topic: state.name, id: message.id, from, message }))
     return
   }
@@ -158,11 +186,21 @@ export function onValidationResult<P> (ctx: Ctx<P>, topic: string, id: Uint8Arra
   ctx.pendingValidation.delete(key)
   const state = ctx.topics.get(topic)
   if (result === 'accept' && state?.subscribed === true) {
-    deliverAndRelay(ctx, state, pending.from, pending.message, now)
+    deliverAndRelay(ctx, state, pending.from, pending.message, now, pending.missing)
   } else if (result === 'reject') {
     rejectMessage(ctx, key, pending.from, pending.message, now, 'rejected')
   } else {
     ctx.store.put(key, topic, id, pending.message.publishedAt, undefined, now)
+  }
+}
+
+/** Messages whose validation result never came: forgotten as if ignored (maintenance timer) */
+export function expireValidations<P> (ctx: Ctx<P>, now: number): void {
+  for (const [key, pending] of ctx.pendingValidation) {
+    if (now - pending.at > ctx.config.validationTimeout) {
+      ctx.pendingValidation.delete(key)
+      ctx.store.put(key, pending.message.topic, pending.message.id, pending.message.publishedAt, undefined, now)
+    }
   }
 }
 
@@ -237,7 +275,8 @@ export function onIHave<P> (ctx: Ctx<P>, from: P, message: IHaveMessage, state: 
   }
   heard(state, from, now)
   for (const entry of message.entries) {
-    if (!(entry?.id instanceof Uint8Array) || entry.id.length !== MESSAGE_ID_LENGTH || !Number.isInteger(entry.round)) {
+    // an announced copy has travelled at least one hop: round 0 or less is a lie that would win the optimisation
+    if (!(entry?.id instanceof Uint8Array) || entry.id.length !== MESSAGE_ID_LENGTH || !Number.isInteger(entry.round) || entry.round < 1 || entry.round > MAX_ROUND) {
       ctx.stats.dropped.invalid++
       continue
     }
@@ -247,11 +286,16 @@ export function onIHave<P> (ctx: Ctx<P>, from: P, message: IHaveMessage, state: 
     const key = MessageStore.key(entry.id)
     let missing = state.missing.get(key)
     if (missing == null) {
+      if (state.missing.size >= MAX_MISSING) {
+        ctx.stats.dropped.unexpected++
+        continue
+      }
       missing = { id: entry.id, announcements: [], asked: [] }
       state.missing.set(key, missing)
-      ctx.out.push(scheduleTimer(graftKey(key), now + ctx.config.graftTimeout1, { kind: 'graft', topic: state.name, key }))
+      ctx.out.push(scheduleTimer(graftKey(state.name, key), now + ctx.config.graftTimeout1, { kind: 'graft', topic: state.name, key }))
     }
-    if (missing.announcements.length < ctx.config.topicActiveCapacity) {
+    // one announcement per peer: a single peer must not fill every slot and be grafted again and again
+    if (missing.announcements.length < ctx.config.topicActiveCapacity && !missing.announcements.some(a => a.peer === from) && !missing.asked.includes(from)) {
       missing.announcements.push({ peer: from, round: entry.round })
     }
   }
@@ -273,7 +317,7 @@ export function onGraftTimer<P> (ctx: Ctx<P>, topic: string, key: string, now: n
     state.missing.delete(key)
     return
   }
-  ctx.out.push(scheduleTimer(graftKey(key), now + ctx.config.graftTimeout2, { kind: 'graft', topic, key }))
+  ctx.out.push(scheduleTimer(graftKey(topic, key), now + ctx.config.graftTimeout2, { kind: 'graft', topic, key }))
   state.lazy.delete(announcement.peer)
   state.eager.add(announcement.peer)
   ctx.stats.grafts++
@@ -292,8 +336,13 @@ export function onGraft<P> (ctx: Ctx<P>, from: P, message: GraftMessage, state: 
   state.lazy.delete(from)
   state.eager.add(from)
   if (message.id instanceof Uint8Array) {
-    const stored = ctx.store.get(bytesKey(message.id))
-    if (stored?.message != null) {
+    const key = bytesKey(message.id)
+    const stored = ctx.store.get(key)
+    // once per (peer, id) for a while, and only within the topic asked about: a GRAFT costs a
+    // few bytes and its answer up to a whole payload
+    const answered = `${String(from)}|${key}`
+    if (stored?.message != null && stored.topic === state.name && !ctx.graftAnswers.has(answered, now)) {
+      ctx.graftAnswers.set(answered, true, now)
       out(ctx, from, { ...stored.message, round: stored.message.round + 1 })
     }
   }

@@ -68,6 +68,8 @@ export interface PubsubStats {
     unexpected: number
     notSubscribed: number
     rejected: number
+    /** outside the accepted time window (replays, clocks far off) */
+    expired: number
   }
 }
 
@@ -89,6 +91,6 @@ export function emptyStats (): PubsubStats {
     walksFailed: 0,
     topicLinksUp: 0,
     topicLinksDown: 0,
-    dropped: { oversize: 0, invalid: 0, unexpected: 0, notSubscribed: 0, rejected: 0 }
+    dropped: { oversize: 0, invalid: 0, unexpected: 0, notSubscribed: 0, rejected: 0, expired: 0 }
   }
 }
