@@ -51,7 +51,9 @@ const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads')
 import('@saorsa-gossip/sim').then(({ runBroadcastScenario }) => {
   const started = performance.now()
-  const result = runBroadcastScenario(workerData.scenario, workerData.protocol)
+  const result = runBroadcastScenario(workerData.scenario, workerData.protocol, (t) => {
+    parentPort.postMessage({ progress: t, wallMs: Math.round(performance.now() - started) })
+  })
   parentPort.postMessage({ result, wallMs: Math.round(performance.now() - started) })
 })
 `
@@ -59,7 +61,13 @@ import('@saorsa-gossip/sim').then(({ runBroadcastScenario }) => {
 async function run (job: Job): Promise<Done> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerSource, { eval: true, workerData: job, resourceLimits: { maxOldGenerationSizeMb: 10_240 } })
-    worker.once('message', (msg: { result: BroadcastResult, wallMs: number }) => { resolve({ ...job, ...msg }) })
+    worker.on('message', (msg: { result?: BroadcastResult, progress?: number, wallMs: number }) => {
+      if (msg.result != null) {
+        resolve({ ...job, result: msg.result, wallMs: msg.wallMs })
+      } else if (msg.progress != null && msg.progress % 30_000 === 0) {
+        process.stderr.write(`  ${job.protocol} at ${job.scenario.nodes} nodes: ${msg.progress / 1000} of ${job.scenario.duration / 1000} s virtual after ${Math.round(msg.wallMs / 1000)} s wall\n`)
+      }
+    })
     worker.once('error', reject)
   })
 }

@@ -98,7 +98,7 @@ export function protocolFor (name: ProtocolName, scenario: BroadcastScenario): B
 }
 
 /** Runs one protocol over the scenario's overlay and publish schedule; the overlay and schedule depend only on the seed */
-export function runBroadcastScenario (scenario: BroadcastScenario, protocolName: ProtocolName): BroadcastResult {
+export function runBroadcastScenario (scenario: BroadcastScenario, protocolName: ProtocolName, progress?: (virtualMs: number) => void): BroadcastResult {
   const protocol = protocolFor(protocolName, scenario)
   const nodes = new Map<NodeId, BroadcastNode<any, any>>()
   const records = new Map<string, MessageRecord>()
@@ -295,7 +295,14 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
     })
   }
 
-  net.runUntil(scenario.duration)
+  // in slices, so that a long run can report how far it got
+  for (let t = Math.min(10_000, scenario.duration); ; t = Math.min(t + 10_000, scenario.duration)) {
+    net.runUntil(t)
+    progress?.(t)
+    if (t >= scenario.duration) {
+      break
+    }
+  }
 
   const owed = ids.filter(id => subscribed[id] === 1 && net.isUp(id))
   const traffic: TrafficResult[] = scenario.traffic.map(t => {
