@@ -27,9 +27,10 @@ function runBroadcast (raw: unknown, file: string): void {
     results.push({ ...result, timing: { wallMs } })
     process.stdout.write(`${scenario.name} / ${protocol} (seed ${scenario.seed}): ${scenario.nodes} nodes, ${scenario.duration / 1000} s virtual in ${(wallMs / 1000).toFixed(1)} s wall\n`)
     for (const t of result.traffic) {
-      process.stdout.write(`  ${t.label}: ${t.messages} messages, missed ${t.missed}, RMR ${t.rmr.toFixed(3)}, LDH ${t.ldh}, latency p50 ${t.latency.p50} / p95 ${t.latency.p95} / p99 ${t.latency.p99} ms, via repair ${t.viaRepair}\n`)
+      process.stdout.write(`  ${t.label}: ${t.messages} messages (${t.unrecoverable} unrecoverable), delivered ${t.delivered} of ${t.expected}, missed ${t.missed}, RMR ${t.rmr.toFixed(3)}, LDH ${t.ldh}, latency p50 ${t.latency.p50} / p95 ${t.latency.p95} / p99 ${t.latency.p99} ms, via repair ${t.viaRepair}\n`)
     }
-    process.stdout.write(`  bytes per delivery ${result.totals.bytesPerDelivery}; anti-entropy ${result.antiEntropy.bytes} B in ${result.antiEntropy.sessions} sessions; complete after heal ${result.completeAfterHeal ?? '-'} ms\n`)
+    const ae = result.antiEntropy
+    process.stdout.write(`  bytes per delivery ${result.totals.bytesPerDelivery}; anti-entropy ${ae.bytes} B in ${ae.sessions} sessions (${ae.sessionsWithDifferences} with ${ae.differences} differences; worst session ${ae.worst == null ? '-' : `${ae.worst.bytes} B for ${ae.worst.differences} differences`}, excess over 96 B per difference ${ae.worstExcess} B); complete after heal ${result.completeAfterHeal ?? '-'} ms; payloads received / relayed by non-subscribers ${result.nonSubscribers.payloadsReceived} / ${result.nonSubscribers.payloadsRelayed}\n`)
   }
   const out = path.join(path.dirname(path.resolve(file)), '..', 'results', `${scenario.name}-seed${scenario.seed}.json`)
   fs.mkdirSync(path.dirname(out), { recursive: true })
