@@ -1,4 +1,4 @@
-import { MESSAGE_ID_LENGTH, emit } from '@saorsa-gossip/core'
+import { MESSAGE_ID_LENGTH, bytesEqual, emit } from '@saorsa-gossip/core'
 import { shortId } from './message-store.ts'
 import { RibltDecoder, RibltEncoder } from './riblt.ts'
 import { heard, out, randomNonce, topicState } from './state.ts'
@@ -47,18 +47,6 @@ function isU32 (n: unknown): boolean {
 function validSymbol (s: unknown): boolean {
   const symbol = s as { count?: unknown, hi?: unknown, lo?: unknown, check?: unknown } | null
   return symbol != null && typeof symbol === 'object' && Number.isInteger(symbol.count) && isU32(symbol.hi) && isU32(symbol.lo) && isU32(symbol.check)
-}
-
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) {
-    return false
-  }
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) {
-      return false
-    }
-  }
-  return true
 }
 
 /** The anti-entropy timer: one session per subscribed topic with a random topic neighbour (sometimes a passive one) */
@@ -139,7 +127,7 @@ export function onAeDigest<P> (ctx: Ctx<P>, from: P, message: AeDigestMessage, n
   }
   ctx.aeAnswered.set(answeredKey, true, now)
   const entries = ctx.store.window(message.topic, message.from, message.to, now)
-  if (entries.length === message.count && sameBytes(digestOf(entries), message.digest)) {
+  if (entries.length === message.count && bytesEqual(digestOf(entries), message.digest)) {
     return
   }
   if (sessions == null) {
