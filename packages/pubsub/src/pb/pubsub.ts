@@ -1023,3 +1023,138 @@ export namespace Rpc {
     return streamMessage(buf, Rpc.codec(), opts)
   }
 }
+
+export interface OriginHeader {
+  from: Uint8Array<ArrayBuffer>
+  seqno: bigint
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace OriginHeader {
+  let _codec: Codec<OriginHeader>
+
+  export const codec = (): Codec<OriginHeader> => {
+    if (_codec == null) {
+      _codec = message<OriginHeader>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.from != null && obj.from.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.from)
+        }
+
+        if ((obj.seqno != null && obj.seqno !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.seqno)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          from: uint8ArrayAlloc(0),
+          seqno: 0n,
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.from = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.seqno = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.from`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.seqno`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OriginHeaderFromFieldEvent {
+    field: '$.from'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OriginHeaderSeqnoFieldEvent {
+    field: '$.seqno'
+    value: bigint
+  }
+
+  export interface OriginHeaderSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<OriginHeader>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OriginHeader.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OriginHeader>): OriginHeader {
+    return decodeMessage(buf, OriginHeader.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OriginHeader>): Generator<OriginHeaderFromFieldEvent | OriginHeaderSeqnoFieldEvent | OriginHeaderSignatureFieldEvent> {
+    return streamMessage(buf, OriginHeader.codec(), opts)
+  }
+}

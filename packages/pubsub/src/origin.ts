@@ -1,0 +1,96 @@
+import { TopicId, concatBytes, deriveMessageId, bytesEqual, u64be } from '@saorsa-gossip/core'
+import { InvalidFrameError } from './errors.ts'
+import { OriginHeader } from './pb/pubsub.ts'
+import type { GossipMessage } from './core/messages.ts'
+
+/** Domain separation for origin signatures (SPEC.md §7.10) */
+export const ORIGIN_DOMAIN = new TextEncoder().encode('saorsa-gossip/plumtree/origin/v1')
+
+/** Limits on the decoded header: a PeerId multihash and an ML-DSA-65 signature (3,309 bytes) fit */
+export const ORIGIN_LIMITS = { fromBytes: 64, signatureBytes: 4096 }
+
+export interface OriginFields {
+  topic: string
+  /** the origin's PeerId multihash bytes */
+  from: Uint8Array
+  /** per-topic sequence number of the origin */
+  seqno: bigint
+  publishedAt: number
+  payload: Uint8Array
+}
+
+export interface DecodedOrigin {
+  from: Uint8Array
+  seqno: bigint
+  signature: Uint8Array
+}
+
+/** The message id (SPEC.md §2.2): topic id of the name, seqno as epoch, the origin's PeerId bytes as signer */
+export function originMessageId (fields: Omit<OriginFields, 'publishedAt'>): Uint8Array {
+  return deriveMessageId({ topic: TopicId.fromString(fields.topic), epoch: fields.seqno, signer: fields.from, payload: fields.payload })
+}
+
+/** What the origin signs: ORIGIN_DOMAIN ‖ message id ‖ u64be(publishedAt) — the id commits to topic, seqno, origin and payload hash */
+export function originSigningBytes (id: Uint8Array, publishedAt: number): Uint8Array {
+  return concatBytes(ORIGIN_DOMAIN, id, u64be(BigInt(publishedAt)))
+}
+
+export function encodeOriginHeader (origin: DecodedOrigin): Uint8Array {
+  return OriginHeader.encode({ from: origin.from as Uint8Array<ArrayBuffer>, seqno: origin.seqno, signature: origin.signature as Uint8Array<ArrayBuffer> })
+}
+
+/** Throws InvalidFrameError for an undecodable or over-limit header */
+export function decodeOriginHeader (bytes: Uint8Array): DecodedOrigin {
+  let header: OriginHeader
+  try {
+    header = OriginHeader.decode(bytes)
+  } catch (err: any) {
+    throw new InvalidFrameError(`Undecodable origin header: ${err.message}`)
+  }
+  if (header.from.length === 0 || header.from.length > ORIGIN_LIMITS.fromBytes) {
+    throw new InvalidFrameError(`Origin must be 1..${ORIGIN_LIMITS.fromBytes} bytes`)
+  }
+  if (header.signature.length === 0 || header.signature.length > ORIGIN_LIMITS.signatureBytes) {
+    throw new InvalidFrameError(`Signature must be 1..${ORIGIN_LIMITS.signatureBytes} bytes`)
+  }
+  return { from: header.from, seqno: header.seqno, signature: header.signature }
+}
+
+/** Signs a new message: returns its id and the header to send with it */
+export function signOrigin (fields: OriginFields, sign: (bytes: Uint8Array) => Uint8Array): { id: Uint8Array, header: Uint8Array } {
+  const id = originMessageId(fields)
+  const signature = sign(originSigningBytes(id, fields.publishedAt))
+  return { id, header: encodeOriginHeader({ from: fields.from, seqno: fields.seqno, signature }) }
+}
+
+export interface CheckedOrigin extends DecodedOrigin {
+  /** the bytes the signature must verify over, with the origin's ML-DSA-65 key */
+  signingBytes: Uint8Array
+}
+
+/**
+ * The synchronous part of the origin check, for the core's `verify` hook: the
+ * header decodes within limits and the claimed id is the one its fields give.
+ * Returns what the (asynchronous) signature check needs, or undefined.
+ */
+export function checkOriginStructure (message: GossipMessage): CheckedOrigin | undefined {
+  if (message.header == null) {
+    return undefined
+  }
+  let origin: DecodedOrigin
+  try {
+    origin = decodeOriginHeader(message.header)
+  } catch {
+    return undefined
+  }
+  let id: Uint8Array
+  try {
+    id = originMessageId({ topic: message.topic, from: origin.from, seqno: origin.seqno, payload: message.payload })
+  } catch {
+    return undefined
+  }
+  if (!bytesEqual(id, message.id)) {
+    return undefined
+  }
+  return { ...origin, signingBytes: originSigningBytes(id, message.publishedAt) }
+}
