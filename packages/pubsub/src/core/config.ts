@@ -78,7 +78,7 @@ export const DEFAULT_PUBSUB_CONFIG: Readonly<PubsubConfig> = Object.freeze({
   maxIHaveIds: 1024,
   graftTimeout1: 300,
   graftTimeout2: 150,
-  optimizationThreshold: 7,
+  optimizationThreshold: 10,
   cacheRetention: 120_000,
   cacheMaxMessages: 8192,
   cacheMaxBytes: 64 * 1024 * 1024,
