@@ -2,11 +2,13 @@ import { scheduleTimer } from '@saorsa-gossip/core'
 import { onAeDigest, onAeMore, onAeSymbols, onAeWant, onAntiEntropyTimer } from './anti-entropy.ts'
 import { resolvePubsubConfig } from './config.ts'
 import { maintainTopic, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
-import { createCtx, topicState } from './state.ts'
+import { PeerScores } from './score.ts'
+import { createCtx, linkDown, out, topicState } from './state.ts'
 import { expireValidations, onGossip, onGraft, onGraftTimer, onIHave, onIHaveFlush, onPrune, onValidationResult, publish } from './tree.ts'
 import { emptyStats } from './types.ts'
 import type { PubsubConfig } from './config.ts'
 import type { GossipMessage, PubsubMessage } from './messages.ts'
+import type { ScoreConfig } from './score.ts'
 import type { Ctx, TopicState } from './state.ts'
 import type { PubsubEffect, PubsubInput, PubsubStats, PubsubTimer } from './types.ts'
 import type { Rng } from '@saorsa-gossip/core'
@@ -25,6 +27,8 @@ export interface PubsubCoreInit {
    * messages are accepted at once.
    */
   deferValidation?: boolean
+  /** peer scoring weights and thresholds (SPEC.md §7.11) */
+  score?: Partial<ScoreConfig>
 }
 
 type Out<P> = Array<PubsubEffect<P>>
@@ -59,11 +63,13 @@ const HANDLERS: Handlers = {
 export class PubsubCore<P> {
   readonly config: PubsubConfig
   readonly stats: PubsubStats = emptyStats()
+  readonly scores: PeerScores<P>
   private readonly ctx: Ctx<P>
 
   constructor (self: P, rng: Rng, init: PubsubCoreInit = {}) {
     this.config = resolvePubsubConfig(init.config)
-    this.ctx = createCtx(self, this.config, rng, this.stats)
+    this.scores = new PeerScores<P>(init.score)
+    this.ctx = createCtx(self, this.config, rng, this.stats, this.scores)
     this.ctx.verify = init.verify
     this.ctx.deferValidation = init.deferValidation === true
   }
@@ -86,7 +92,12 @@ export class PubsubCore<P> {
     ctx.out = []
     switch (input.type) {
       case 'message':
+        if (this.scores.isGraylisted(input.from, now)) {
+          ctx.stats.dropped.lowScore++
+          break
+        }
         this.onMessage(input.from, input.message, now)
+        this.score(now)
         break
       case 'timer-expired':
         this.onTimer(input.timer, now)
@@ -111,6 +122,7 @@ export class PubsubCore<P> {
         break
       case 'validation-result':
         onValidationResult(ctx, input.topic, input.id, input.result, now)
+        this.score(now)
         break
       default:
         break
@@ -146,6 +158,43 @@ export class PubsubCore<P> {
 
   get cachedMessages (): number {
     return this.ctx.store.size
+  }
+
+  /**
+   * Scores what the last input produced: penalties and first deliveries are
+   * read from the effects (one place, whatever handler made them), and a peer
+   * that fell below the graylist threshold loses its topic links.
+   */
+  private score (now: number): void {
+    const ctx = this.ctx
+    const touched = new Set<P>()
+    for (const effect of ctx.out.slice()) {
+      if (effect.type !== 'emit') {
+        continue
+      }
+      const event = effect.event
+      if (event.type === 'penalty') {
+        this.scores.record(event.peer, event.reason === 'protocol-violation' ? 'protocol-violation' : 'invalid', now)
+        touched.add(event.peer)
+      } else if (event.type === 'message' && event.from !== undefined) {
+        this.scores.record(event.from, 'first-delivery', now)
+      }
+    }
+    for (const peer of touched) {
+      if (!this.scores.isGraylisted(peer, now)) {
+        continue
+      }
+      ctx.stats.graylisted++
+      ctx.out.push({ type: 'emit', event: { type: 'graylisted', peer, score: this.scores.score(peer, now) } })
+      for (const state of ctx.topics.values()) {
+        if (state.active.has(peer)) {
+          out(ctx, peer, { type: 'topic-leave', topic: state.name })
+        }
+        linkDown(ctx, state, peer, false)
+        state.passive.delete(peer)
+        state.pendingJoins.delete(peer)
+      }
+    }
   }
 
   private onMessage (from: P, message: PubsubMessage<P>, now: number): void {

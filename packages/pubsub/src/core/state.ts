@@ -3,6 +3,7 @@ import { MessageStore } from './message-store.ts'
 import type { PubsubConfig } from './config.ts'
 import type { GossipMessage, IHaveEntry, PubsubMessage } from './messages.ts'
 import type { RibltDecoder, RibltEncoder } from './riblt.ts'
+import type { PeerScores } from './score.ts'
 import type { PubsubEffect, PubsubStats } from './types.ts'
 import type { Rng } from '@saorsa-gossip/core'
 
@@ -87,13 +88,15 @@ export interface Ctx<P> {
   failedOrigin: LruTtlCache<string, true>
   /** (peer, id) pairs whose GRAFT we answered recently */
   graftAnswers: LruTtlCache<string, true>
+  scores: PeerScores<P>
   verify?(message: GossipMessage): boolean
   deferValidation: boolean
   out: Array<PubsubEffect<P>>
 }
 
-export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: PubsubStats): Ctx<P> {
+export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: PubsubStats, scores: PeerScores<P>): Ctx<P> {
   return {
+    scores,
     self,
     config,
     rng,

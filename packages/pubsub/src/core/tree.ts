@@ -94,6 +94,10 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
   const key = MessageStore.key(message.id)
   if (ctx.seen.has(message.id, now)) {
     ctx.stats.duplicates++
+    if (message.repair !== true) {
+      // repair pushes race each other by design: only tree duplicates count against the sender
+      ctx.scores.record(from, 'duplicate', now)
+    }
     // a duplicate on an eager link means two tree paths: make this one lazy (Plumtree §3.5)
     if (message.repair !== true && state.eager.has(from)) {
       state.eager.delete(from)
@@ -123,6 +127,12 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
     ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'invalid-message' }))
     return
   }
+  if (!ctx.scores.mayAccept(from, now)) {
+    // checked after the origin check, so forgeries keep counting against the peer until it is
+    // graylisted; a valid copy is not marked seen, so the same message from another peer gets in
+    ctx.stats.dropped.lowScore++
+    return
+  }
   if (ctx.deferValidation && ctx.pendingValidation.size >= ctx.config.maxPendingValidation) {
     ctx.stats.dropped.unexpected++
     return
@@ -132,6 +142,9 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
   if (missing != null) {
     state.missing.delete(key)
     ctx.out.push(cancelTimer(graftKey(state.name, key)))
+    if (missing.asked.includes(from)) {
+      ctx.scores.record(from, 'graft-answered', now)
+    }
   }
   if (state.active.has(from)) {
     state.lazy.delete(from)
@@ -215,12 +228,12 @@ export function deliverAndRelay<P> (ctx: Ctx<P>, state: TopicState<P>, from: P |
   // undo a graft the optimisation just made), an IHAVE would be noise
   const skip = (peer: P): boolean => peer === from || (missing != null && (missing.asked.includes(peer) || missing.announcements.some(a => a.peer === peer)))
   for (const peer of state.eager) {
-    if (!skip(peer)) {
+    if (!skip(peer) && ctx.scores.mayAccept(peer, now)) {
       out(ctx, peer, next)
     }
   }
   for (const peer of state.lazy) {
-    if (!skip(peer)) {
+    if (!skip(peer) && ctx.scores.mayGossip(peer, now)) {
       queueIHave(ctx, peer, state.name, { id: message.id, round: next.round }, now)
     }
   }
@@ -316,6 +329,11 @@ export function onGraftTimer<P> (ctx: Ctx<P>, topic: string, key: string, now: n
     // nobody left to ask: anti-entropy will find it
     state.missing.delete(key)
     return
+  }
+  const previous = missing.asked[missing.asked.length - 1]
+  if (previous !== undefined) {
+    // asked last time and the message still has not come: it did not answer in time
+    ctx.scores.record(previous, 'graft-unanswered', now)
   }
   ctx.out.push(scheduleTimer(graftKey(topic, key), now + ctx.config.graftTimeout2, { kind: 'graft', topic, key }))
   state.lazy.delete(announcement.peer)

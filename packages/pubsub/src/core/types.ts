@@ -33,6 +33,8 @@ export type PubsubEvent<P> =
   | { type: 'validate', topic: string, id: Uint8Array, from: P, message: GossipMessage }
   /** the peer sent something a correct implementation never sends (for peer scoring) */
   | { type: 'penalty', peer: P, reason: PenaltyReason }
+  /** the peer's score fell below the graylist threshold: its topic links are closed, its messages dropped */
+  | { type: 'graylisted', peer: P, score: number }
   | { type: 'topic-neighbor-up', topic: string, peer: P }
   | { type: 'topic-neighbor-down', topic: string, peer: P }
   | { type: 'subscription-change', peer: P, topic: string, subscribed: boolean }
@@ -70,7 +72,11 @@ export interface PubsubStats {
     rejected: number
     /** outside the accepted time window (replays, clocks far off) */
     expired: number
+    /** from a graylisted peer, or a payload from a peer below the accept threshold */
+    lowScore: number
   }
+  /** peers graylisted (their topic links closed) */
+  graylisted: number
 }
 
 export function emptyStats (): PubsubStats {
@@ -91,6 +97,7 @@ export function emptyStats (): PubsubStats {
     walksFailed: 0,
     topicLinksUp: 0,
     topicLinksDown: 0,
-    dropped: { oversize: 0, invalid: 0, unexpected: 0, notSubscribed: 0, rejected: 0, expired: 0 }
+    dropped: { oversize: 0, invalid: 0, unexpected: 0, notSubscribed: 0, rejected: 0, expired: 0, lowScore: 0 },
+    graylisted: 0
   }
 }
