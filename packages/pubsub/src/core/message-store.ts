@@ -1,4 +1,5 @@
 import { bytesKey } from '@saorsa-gossip/core'
+import { keyFromBytes } from './riblt.ts'
 import type { GossipMessage } from './messages.ts'
 
 export interface StoredMessage {
@@ -21,8 +22,7 @@ export interface MessageStoreInit {
 
 /** The anti-entropy short id of a message id: its first 8 bytes as two big-endian uint32 */
 export function shortId (id: Uint8Array): { hi: number, lo: number } {
-  const view = new DataView(id.buffer, id.byteOffset, id.byteLength)
-  return { hi: view.getUint32(0), lo: view.getUint32(4) }
+  return keyFromBytes(id.subarray(0, 8))
 }
 
 export function shortKey (hi: number, lo: number): string {
@@ -40,8 +40,8 @@ export class MessageStore {
   private readonly byId = new Map<string, StoredMessage>()
   private readonly byShort = new Map<string, string>()
   private bytes = 0
-  /** entries that still hold their payload */
-  private withPayload = 0
+  /** keys of the entries that still hold their payload, oldest receipt first: eviction takes the first, in O(1) */
+  private readonly withPayload = new Set<string>()
 
   constructor (init: MessageStoreInit) {
     this.init = init
@@ -73,7 +73,9 @@ export class MessageStore {
     this.byId.set(key, { message, topic, id, publishedAt, receivedAt: now, hi, lo })
     this.byShort.set(shortKey(hi, lo), key)
     this.bytes += message?.payload.length ?? 0
-    this.withPayload += message == null ? 0 : 1
+    if (message != null) {
+      this.withPayload.add(key)
+    }
     this.prune(now)
   }
 
@@ -91,16 +93,12 @@ export class MessageStore {
       }
       this.remove(key, entry)
     }
-    if (this.withPayload <= this.init.maxMessages && this.bytes <= this.init.maxBytes) {
-      return
-    }
-    for (const entry of this.byId.values()) {
-      if (this.withPayload <= this.init.maxMessages && this.bytes <= this.init.maxBytes) {
-        break
-      }
-      if (entry.message != null) {
+    while (this.withPayload.size > this.init.maxMessages || this.bytes > this.init.maxBytes) {
+      const key = this.withPayload.values().next().value as string
+      this.withPayload.delete(key)
+      const entry = this.byId.get(key)
+      if (entry?.message != null) {
         this.bytes -= entry.message.payload.length
-        this.withPayload--
         entry.message = undefined
       }
     }
@@ -126,6 +124,6 @@ export class MessageStore {
     this.byId.delete(key)
     this.byShort.delete(shortKey(entry.hi, entry.lo))
     this.bytes -= entry.message?.payload.length ?? 0
-    this.withPayload -= entry.message == null ? 0 : 1
+    this.withPayload.delete(key)
   }
 }

@@ -167,20 +167,21 @@ export class PubsubCore<P> {
    */
   private score (now: number): void {
     const ctx = this.ctx
-    const touched = new Set<P>()
-    for (const effect of ctx.out.slice()) {
+    let touched: Set<P> | undefined
+    for (const effect of ctx.out) {
       if (effect.type !== 'emit') {
         continue
       }
       const event = effect.event
       if (event.type === 'penalty') {
         this.scores.record(event.peer, event.reason === 'protocol-violation' ? 'protocol-violation' : 'invalid', now)
+        touched ??= new Set()
         touched.add(event.peer)
       } else if (event.type === 'message' && event.from !== undefined) {
         this.scores.record(event.from, 'first-delivery', now)
       }
     }
-    for (const peer of touched) {
+    for (const peer of touched ?? []) {
       if (!this.scores.isGraylisted(peer, now)) {
         continue
       }

@@ -1,6 +1,6 @@
 import { MESSAGE_ID_LENGTH, cancelTimer, emit, scheduleTimer, bytesKey } from '@saorsa-gossip/core'
 import { MessageStore } from './message-store.ts'
-import { heard, linkDown, out } from './state.ts'
+import { heard, out } from './state.ts'
 import type { GossipMessage, GraftMessage, IHaveMessage } from './messages.ts'
 import type { Ctx, Missing, TopicState } from './state.ts'
 import type { PubsubInput, ValidationResult } from './types.ts'
@@ -375,9 +375,4 @@ export function onPrune<P> (ctx: Ctx<P>, from: P, state: TopicState<P> | undefin
   heard(state, from, now)
   state.eager.delete(from)
   state.lazy.add(from)
-}
-
-/** Drops a topic link whose peer is gone, keeping the tree bookkeeping consistent */
-export function dropLink<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, keepPassive: boolean): void {
-  linkDown(ctx, state, peer, keepPassive)
 }

@@ -21,7 +21,7 @@ export class BroadcastNode<M, T> implements SimCore<NodeMessage<M>, NodeTimer<T>
 
   start (now: number, contacts: NodeId[]): Array<NodeEffect<M, T>> {
     const out: Array<NodeEffect<M, T>> = []
-    this.fromBroadcast(this.broadcast.start(now), out, now)
+    this.fromBroadcast(this.broadcast.start(now), out)
     this.fromMembership(this.membership.start(now, contacts), out, now)
     return out
   }
@@ -32,7 +32,7 @@ export class BroadcastNode<M, T> implements SimCore<NodeMessage<M>, NodeTimer<T>
       if (input.message.layer === 'membership') {
         this.fromMembership(this.membership.handle({ type: 'message', from: input.from, message: input.message.message }, now), out, now)
       } else {
-        this.fromBroadcast(this.broadcast.handle({ type: 'message', from: input.from, message: input.message.message }, now), out, now)
+        this.fromBroadcast(this.broadcast.handle({ type: 'message', from: input.from, message: input.message.message }, now), out)
       }
       return out
     }
@@ -40,7 +40,7 @@ export class BroadcastNode<M, T> implements SimCore<NodeMessage<M>, NodeTimer<T>
     if (timer.layer === 'membership') {
       this.fromMembership(this.membership.handle({ type: 'timer-expired', key: input.key.slice(2), timer: timer.timer }, now), out, now)
     } else {
-      this.fromBroadcast(this.broadcast.handle({ type: 'timer-expired', key: input.key.slice(2), timer: timer.timer }, now), out, now)
+      this.fromBroadcast(this.broadcast.handle({ type: 'timer-expired', key: input.key.slice(2), timer: timer.timer }, now), out)
     }
     return out
   }
@@ -48,7 +48,7 @@ export class BroadcastNode<M, T> implements SimCore<NodeMessage<M>, NodeTimer<T>
   /** Application input (publish, subscribe) to the broadcast core */
   application (input: BroadcastInput<NodeId, M, T>, now: number): Array<NodeEffect<M, T>> {
     const out: Array<NodeEffect<M, T>> = []
-    this.fromBroadcast(this.broadcast.handle(input, now), out, now)
+    this.fromBroadcast(this.broadcast.handle(input, now), out)
     return out
   }
 
@@ -63,12 +63,12 @@ export class BroadcastNode<M, T> implements SimCore<NodeMessage<M>, NodeTimer<T>
           out.push({ type: 'emit', event: { layer: 'membership', event: effect.event } })
           const event = effect.event
           if (event.type === 'neighbor-up') {
-            this.fromBroadcast(this.broadcast.handle({ type: 'neighbor-up', peer: event.peer }, now), out, now)
+            this.fromBroadcast(this.broadcast.handle({ type: 'neighbor-up', peer: event.peer }, now), out)
           } else if (event.type === 'neighbor-down') {
-            this.fromBroadcast(this.broadcast.handle({ type: 'neighbor-down', peer: event.peer }, now), out, now)
+            this.fromBroadcast(this.broadcast.handle({ type: 'neighbor-down', peer: event.peer }, now), out)
           } else if (event.type === 'peer-dead') {
             // the service feeds SWIM's verdicts to pubsub the same way
-            this.fromBroadcast(this.broadcast.handle({ type: 'peer-down', peer: event.peer }, now), out, now)
+            this.fromBroadcast(this.broadcast.handle({ type: 'peer-down', peer: event.peer }, now), out)
           }
           break
         }
@@ -77,7 +77,7 @@ export class BroadcastNode<M, T> implements SimCore<NodeMessage<M>, NodeTimer<T>
     }
   }
 
-  private fromBroadcast (effects: Array<Effect<NodeId, M, T, BroadcastEvent>>, out: Array<NodeEffect<M, T>>, now: number): void {
+  private fromBroadcast (effects: Array<Effect<NodeId, M, T, BroadcastEvent>>, out: Array<NodeEffect<M, T>>): void {
     for (const effect of effects) {
       switch (effect.type) {
         case 'send': out.push({ type: 'send', to: effect.to, message: { layer: 'broadcast', message: effect.message } }); break
@@ -87,6 +87,5 @@ export class BroadcastNode<M, T> implements SimCore<NodeMessage<M>, NodeTimer<T>
         default: break
       }
     }
-    void now
   }
 }
