@@ -3,6 +3,18 @@ export const PROTOCOL_NAME = 'saorsa-gossip/identity'
 export const PROTOCOL_VERSION = '1.0.0'
 export const PROTOCOL = `/${PROTOCOL_NAME}/${PROTOCOL_VERSION}`
 
+/** Protocol id of third-party binding lookup (SPEC.md §3.5) */
+export const LOOKUP_PROTOCOL_NAME = 'saorsa-gossip/identity-lookup'
+export const LOOKUP_PROTOCOL_VERSION = '1.0.0'
+export const LOOKUP_PROTOCOL = `/${LOOKUP_PROTOCOL_NAME}/${LOOKUP_PROTOCOL_VERSION}`
+
+/** Largest lookup request accepted, bytes: a PeerId multihash (≤ 128) plus protobuf framing, with room to spare */
+export const MAX_LOOKUP_REQUEST_BYTES = 256
+
+/** Lookup streams per connection: answering is a cache read; a relay meeting a burst of new origins asks for each at once (measured: 4 made lookups fail under plumtree bursts at 30 nodes) */
+export const DEFAULT_LOOKUP_MAX_INBOUND_STREAMS = 32
+export const DEFAULT_LOOKUP_MAX_OUTBOUND_STREAMS = 32
+
 /** FIPS 204, Table 2: ML-DSA-65 sizes in bytes */
 export const ML_DSA_65_PUBLIC_KEY_LENGTH = 1952
 export const ML_DSA_65_SECRET_KEY_LENGTH = 4032

@@ -13,7 +13,10 @@
  * written atomically.
  * - {@link pqIdentity}: a libp2p service that exchanges binding records on every
  * connection over `/saorsa-gossip/identity/1.0.0`, caches verified ones, and
- * signs and verifies for the other Saorsa Gossip services.
+ * signs and verifies for the other Saorsa Gossip services. It also answers
+ * and asks `/saorsa-gossip/identity-lookup/1.0.0`, so a node can learn the key
+ * of a peer it is not connected to from a neighbour that knows it
+ * ({@link PqIdentityService.resolveBinding}).
  *
  * @example Adding the service to a libp2p node
  *
@@ -72,13 +75,13 @@ export type { MlDsa65Backend, MlDsa65SigningKey, BackendName } from './ml-dsa/ba
 export type { BackendChoice } from './ml-dsa/select.ts'
 export { createBinding, verifyBinding, encodeBinding, decodeBinding, bindingSigningBytes } from './binding.ts'
 export type { VerifiedBinding, VerifyBindingOptions } from './binding.ts'
-export { BindingRecord, IdentityExchange } from './pb/identity.ts'
+export { BindingRecord, IdentityExchange, BindingLookup, BindingLookupReply } from './pb/identity.ts'
 export { saveIdentity, loadIdentity, encryptIdentity, decryptIdentity, DEFAULT_SCRYPT_PARAMS, KEYSTORE_VERSION, KEYSTORE_FILE_LENGTH } from './keystore.ts'
 export type { ScryptParams, KeystoreOptions } from './keystore.ts'
 export type { IdentityStats } from './stats.ts'
 export * from './errors.ts'
 export {
-  PROTOCOL, ML_DSA_65_PUBLIC_KEY_LENGTH, ML_DSA_65_SECRET_KEY_LENGTH, ML_DSA_65_SIGNATURE_LENGTH,
+  PROTOCOL, LOOKUP_PROTOCOL, MAX_LOOKUP_REQUEST_BYTES, ML_DSA_65_PUBLIC_KEY_LENGTH, ML_DSA_65_SECRET_KEY_LENGTH, ML_DSA_65_SIGNATURE_LENGTH,
   ML_DSA_65_SEED_LENGTH, MAX_BINDING_FRAME_BYTES, BINDING_VERSION
 } from './constants.ts'
 
@@ -160,6 +163,14 @@ export interface PqIdentityComponents {
   metrics?: Metrics
 }
 
+export interface ResolveBindingOptions extends AbortOptions {
+  /**
+   * A connected peer to ask first, typically the neighbour that relayed a
+   * message from `peer`. Asked only over an already open connection.
+   */
+  via?: PeerId
+}
+
 export interface PqIdentityServiceEvents {
   /** A remote peer's binding record was received and verified */
   binding: CustomEvent<VerifiedBinding>
@@ -182,6 +193,13 @@ export interface PqIdentityService extends TypedEventTarget<PqIdentityServiceEve
   getCachedBinding(peer: PeerId): VerifiedBinding | undefined
   /** Runs a binding exchange with `peer` now */
   fetchBinding(peer: PeerId, options?: AbortOptions): Promise<VerifiedBinding>
+  /**
+   * The verified binding of `peer`: from the cache; else asked of `via` over an
+   * open connection (never dialled) and checked against `peer`; else by
+   * {@link fetchBinding}, which may dial `peer`. Concurrent calls for one peer
+   * share one attempt. Throws UnknownPeerKeyError when all fail.
+   */
+  resolveBinding(peer: PeerId, options?: ResolveBindingOptions): Promise<VerifiedBinding>
 }
 
 /** Factory for libp2p's `services` map */

@@ -1,19 +1,21 @@
-import { TypedEventEmitter, UnsupportedProtocolError } from '@libp2p/interface'
+import { TypedEventEmitter, UnsupportedProtocolError, serviceCapabilities } from '@libp2p/interface'
 import { pbStream } from '@libp2p/utils'
-import { LruTtlCache } from '@saorsa-gossip/core'
+import { bytesEqual, LruTtlCache } from '@saorsa-gossip/core'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { createBinding, verifyBinding } from './binding.ts'
 import {
-  DEFAULT_BINDING_CACHE_TTL_MS, DEFAULT_EXCHANGE_TIMEOUT_MS, DEFAULT_MAX_CACHED_BINDINGS, DEFAULT_MAX_CLOCK_SKEW_MS,
-  DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS, MAX_BINDING_FRAME_BYTES, PROTOCOL
+  DEFAULT_BINDING_CACHE_TTL_MS, DEFAULT_EXCHANGE_TIMEOUT_MS, DEFAULT_LOOKUP_MAX_INBOUND_STREAMS, DEFAULT_LOOKUP_MAX_OUTBOUND_STREAMS,
+  DEFAULT_MAX_CACHED_BINDINGS, DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS,
+  LOOKUP_PROTOCOL, MAX_BINDING_FRAME_BYTES, MAX_LOOKUP_REQUEST_BYTES, MAX_PEER_ID_BYTES, PROTOCOL
 } from './constants.ts'
 import { InvalidBindingError, InvalidIdentityConfigError, NotStartedError, UnknownPeerKeyError } from './errors.ts'
 import { PqIdentity } from './identity.ts'
 import { loadIdentity, saveIdentity } from './keystore.ts'
 import { selectBackend } from './ml-dsa/select.ts'
-import { IdentityExchange } from './pb/identity.ts'
+import { BindingLookup, BindingLookupReply, IdentityExchange } from './pb/identity.ts'
 import { StatsCounter } from './stats.ts'
 import type { VerifiedBinding } from './binding.ts'
-import type { PqIdentityComponents, PqIdentityInit, PqIdentityService, PqIdentityServiceEvents } from './index.ts'
+import type { PqIdentityComponents, PqIdentityInit, PqIdentityService, PqIdentityServiceEvents, ResolveBindingOptions } from './index.ts'
 import type { MlDsa65Backend } from './ml-dsa/backend.ts'
 import type { BindingRecord } from './pb/identity.ts'
 import type { IdentityStats } from './stats.ts'
@@ -36,11 +38,18 @@ function isMalformedFrame (err: any): boolean {
 /** Errors that mean "the remote sent a well-formed frame whose record does not verify" */
 const INVALID_RECORD_ERRORS = new Set(['InvalidBindingError', 'BindingSignatureError', 'BindingPeerIdMismatchError', 'UnsupportedBindingVersionError', 'BindingFromTheFutureError'])
 
+/** A lookup request that decoded but cannot name a peer; counted with malformed frames */
+class InvalidLookupRequestError extends Error {
+  static name = 'InvalidLookupRequestError'
+  name = 'InvalidLookupRequestError'
+}
+
 /**
  * Runs /saorsa-gossip/identity/1.0.0: on every outbound connection the dialer
  * sends its binding record and reads the listener's, each side verifies the
  * other's against the connection's remote PeerId, and verified bindings are
- * cached for the other services.
+ * cached for the other services. Also answers and asks
+ * /saorsa-gossip/identity-lookup/1.0.0 for peers it is not connected to.
  */
 export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServiceEvents> implements PqIdentityService, Startable {
   private readonly components: PqIdentityComponents
@@ -51,6 +60,7 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
   private readonly maxClockSkew: number
   private readonly cache: LruTtlCache<string, VerifiedBinding>
   private readonly inflight = new Map<string, Promise<VerifiedBinding>>()
+  private readonly resolving = new Map<string, Promise<VerifiedBinding>>()
   private readonly counter: StatsCounter
   private localIdentity?: PqIdentity
   private localBinding?: BindingRecord
@@ -76,6 +86,8 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
   }
 
   readonly [Symbol.toStringTag] = '@saorsa-gossip/identity'
+  /** what other services (plumtree) may declare as a dependency */
+  readonly [serviceCapabilities]: string[] = ['@saorsa-gossip/identity']
 
   isStarted (): boolean {
     return this.started
@@ -92,6 +104,11 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
       maxOutboundStreams: this.init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,
       runOnLimitedConnection: this.init.runOnLimitedConnection ?? false
     })
+    await this.components.registrar.handle(LOOKUP_PROTOCOL, (stream, connection) => this.handleLookup(stream, connection), {
+      maxInboundStreams: DEFAULT_LOOKUP_MAX_INBOUND_STREAMS,
+      maxOutboundStreams: DEFAULT_LOOKUP_MAX_OUTBOUND_STREAMS,
+      runOnLimitedConnection: this.init.runOnLimitedConnection ?? false
+    })
     if (this.init.exchangeOnConnect !== false) {
       this.components.events.addEventListener('connection:open', this.onConnectionOpen)
     }
@@ -102,7 +119,9 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
   async stop (): Promise<void> {
     this.components.events.removeEventListener('connection:open', this.onConnectionOpen)
     await this.components.registrar.unhandle(PROTOCOL)
+    await this.components.registrar.unhandle(LOOKUP_PROTOCOL)
     this.inflight.clear()
+    this.resolving.clear()
     this.started = false
   }
 
@@ -178,6 +197,114 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
     }
   }
 
+  /**
+   * A peer's binding from the cache, else from `via` (over an open connection
+   * only), else by an exchange with the peer itself.
+   */
+  async resolveBinding (peer: PeerId, options: ResolveBindingOptions = {}): Promise<VerifiedBinding> {
+    if (!this.started) {
+      throw new NotStartedError('pqIdentity has not started')
+    }
+    if (peer.equals(this.components.peerId)) {
+      return { peerId: peer, mlDsaPublicKey: this.identity.publicKey, createdAtMs: Number(this.binding.createdAtMs), record: this.binding }
+    }
+    const cached = this.getCachedBinding(peer)
+    if (cached != null) {
+      return cached
+    }
+    const { via } = options
+    if (via == null || via.equals(peer) || via.equals(this.components.peerId)) {
+      return this.fetchBinding(peer, options)
+    }
+    const key = peer.toString()
+    let pending = this.resolving.get(key)
+    if (pending == null) {
+      pending = this.lookupThenFetch(peer, via, options).finally(() => this.resolving.delete(key))
+      this.resolving.set(key, pending)
+    }
+    return pending
+  }
+
+  private async lookupThenFetch (peer: PeerId, via: PeerId, options: AbortOptions): Promise<VerifiedBinding> {
+    let lookupError: string
+    try {
+      const verified = await this.lookup(peer, via, options)
+      this.counter.increment('lookupsOk')
+      return verified
+    } catch (err: any) {
+      this.counter.increment('lookupsFailed')
+      lookupError = err.message
+      this.log.trace('lookup of %p via %p failed: %s', peer, via, err.message)
+    }
+    try {
+      return await this.fetchBinding(peer, options)
+    } catch (err: any) {
+      throw new UnknownPeerKeyError(`No verified ML-DSA-65 key for ${peer.toString()}: lookup via ${via.toString()} failed (${lookupError}); direct exchange failed (${err.message})`)
+    }
+  }
+
+  /** Asks `via` for `peer`'s binding; never dials `via` */
+  private async lookup (peer: PeerId, via: PeerId, options: AbortOptions): Promise<VerifiedBinding> {
+    const connection = this.components.connectionManager.getConnections(via)
+      .find(c => c.status === 'open' && (c.limits == null || this.init.runOnLimitedConnection === true))
+    if (connection == null) {
+      throw new Error('no open connection to the relay')
+    }
+    const signal = AbortSignal.any([AbortSignal.timeout(this.exchangeTimeout), ...(options.signal != null ? [options.signal] : [])])
+    const stream = await connection.newStream(LOOKUP_PROTOCOL, { signal, runOnLimitedConnection: this.init.runOnLimitedConnection })
+    let reply: BindingLookupReply
+    try {
+      const pb = pbStream(stream, { maxDataLength: MAX_BINDING_FRAME_BYTES })
+      await pb.write({ peerId: peer.toMultihash().bytes as Uint8Array<ArrayBuffer> }, BindingLookup, { signal })
+      reply = await pb.read(BindingLookupReply, { signal })
+      await stream.close({ signal })
+    } catch (err: any) {
+      stream.abort(err)
+      this.countBadInput(err)
+      throw err
+    }
+    if (reply.binding == null) {
+      throw new Error('the relay does not know the peer')
+    }
+    try {
+      // the expected peer is the one asked for, not the relay: the record certifies itself
+      const verified = await verifyBinding(reply.binding, {
+        expectedPeerId: peer,
+        now: Date.now(),
+        maxClockSkewMs: this.maxClockSkew,
+        backend: this.backend
+      })
+      this.remember(verified)
+      return verified
+    } catch (err: any) {
+      this.countBadInput(err)
+      throw err
+    }
+  }
+
+  /** Answers a lookup from the cache (or with our own record); never dials on the asker's behalf */
+  private async handleLookup (stream: Stream, connection: Connection): Promise<void> {
+    const signal = AbortSignal.timeout(this.exchangeTimeout)
+    try {
+      const pb = pbStream(stream, { maxDataLength: MAX_LOOKUP_REQUEST_BYTES })
+      const request = await pb.read(BindingLookup, { signal })
+      if (request.peerId.length === 0 || request.peerId.length > MAX_PEER_ID_BYTES) {
+        throw new InvalidLookupRequestError(`Lookup request PeerId of ${request.peerId.length} bytes`)
+      }
+      const binding = bytesEqual(request.peerId, this.components.peerId.toMultihash().bytes)
+        ? this.binding
+        // PeerId.toString() is the base58btc of the multihash bytes: the cache key
+        : this.cache.get(uint8ArrayToString(request.peerId, 'base58btc'), Date.now())?.record
+      await pb.write({ binding }, BindingLookupReply, { signal })
+      await stream.close({ signal })
+      this.counter.increment('lookupsServed')
+    } catch (err: any) {
+      stream.abort(err)
+      this.countBadInput(err)
+      this.log.trace('lookup from %p failed: %s', connection.remotePeer, err.message)
+    }
+  }
+
   private onConnectionOpen (evt: CustomEvent<Connection>): void {
     const connection = evt.detail
     if (connection.direction !== 'outbound' || (connection.limits != null && this.init.runOnLimitedConnection !== true)) {
@@ -244,10 +371,23 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
       maxClockSkewMs: this.maxClockSkew,
       backend: this.backend
     })
-    this.cache.set(remotePeer.toString(), verified, Date.now())
+    this.remember(verified)
     this.counter.increment('exchangesOk')
-    this.dispatchEvent(new CustomEvent('binding', { detail: verified }))
     return verified
+  }
+
+  private remember (verified: VerifiedBinding): void {
+    this.cache.set(verified.peerId.toString(), verified, Date.now())
+    this.dispatchEvent(new CustomEvent('binding', { detail: verified }))
+  }
+
+  /** Lookups count only bad input here; their other failures are lookupsFailed, not exchangesFailed */
+  private countBadInput (err: any): void {
+    if (INVALID_RECORD_ERRORS.has(err?.name)) {
+      this.counter.increment('invalidRecords')
+    } else if (err?.name === 'InvalidLookupRequestError' || isMalformedFrame(err)) {
+      this.counter.increment('malformedFrames')
+    }
   }
 
   private countFailure (err: any): void {

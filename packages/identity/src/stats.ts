@@ -16,6 +16,12 @@ export interface IdentityStats {
   verifications: number
   /** verify() calls whose signature was invalid */
   verificationFailures: number
+  /** Lookup requests answered by this node, with a record or with "not known" */
+  lookupsServed: number
+  /** Lookups this node sent through a relay that returned a verified binding */
+  lookupsOk: number
+  /** Lookups this node tried through a relay that did not: no open connection, not known, invalid or malformed reply, timeout */
+  lookupsFailed: number
 }
 
 export type StatName = keyof IdentityStats
@@ -28,7 +34,10 @@ export class StatsCounter {
     malformedFrames: 0,
     invalidRecords: 0,
     verifications: 0,
-    verificationFailures: 0
+    verificationFailures: 0,
+    lookupsServed: 0,
+    lookupsOk: 0,
+    lookupsFailed: 0
   }
 
   private readonly group?: CounterGroup<StatName>
@@ -36,7 +45,7 @@ export class StatsCounter {
   constructor (metrics?: Metrics) {
     this.group = metrics?.registerCounterGroup('saorsa_gossip_identity_events_total', {
       label: 'event',
-      help: 'Binding exchanges and signature checks of the Saorsa Gossip identity service'
+      help: 'Binding exchanges, lookups and signature checks of the Saorsa Gossip identity service'
     })
   }
 

@@ -1,4 +1,4 @@
-import { TypedEventEmitter, peerDiscoverySymbol } from '@libp2p/interface'
+import { TypedEventEmitter, peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -30,6 +30,8 @@ interface Outbound {
  */
 export class DefaultMembershipService extends TypedEventEmitter<MembershipServiceEvents & PeerDiscoveryEvents> implements MembershipService, PeerDiscovery, Startable {
   readonly [Symbol.toStringTag] = '@saorsa-gossip/membership'
+  /** what other services (plumtree) may declare as a dependency */
+  readonly [serviceCapabilities]: string[] = ['@saorsa-gossip/membership']
   readonly [peerDiscoverySymbol] = this
   readonly stats: MembershipStats
   private readonly components: MembershipComponents

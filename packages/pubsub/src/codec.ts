@@ -113,9 +113,9 @@ const utf8 = new TextEncoder()
  * the codec refuses, a topic over 256 bytes — throws InvalidFrameError; the
  * driver drops the frame and counts it.
  */
-export function decodeRpc<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>): PubsubMessage<P> {
-  if (bytes.length > RPC_LIMITS.frameBytes) {
-    throw new InvalidFrameError(`Frame of ${bytes.length} bytes exceeds ${RPC_LIMITS.frameBytes}`)
+export function decodeRpc<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, frameBytes: number = RPC_LIMITS.frameBytes): PubsubMessage<P> {
+  if (bytes.length > frameBytes) {
+    throw new InvalidFrameError(`Frame of ${bytes.length} bytes exceeds ${frameBytes}`)
   }
   let rpc: Rpc
   try {

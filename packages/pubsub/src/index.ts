@@ -3,9 +3,32 @@
  *
  * Pubsub for Saorsa Gossip: Plumtree epidemic broadcast trees over per-topic
  * overlays with rateless-IBLT anti-entropy, as a pure protocol core
- * ({@link PubsubCore}). The libp2p service `plumtree()` drives it.
+ * ({@link PubsubCore}), and `plumtree()`, the libp2p service with
+ * `@libp2p/gossipsub` 17's API that drives it.
  *
- * @example
+ * @example Replacing gossipsub
+ *
+ * ```TypeScript
+ * import { identify } from '@libp2p/identify'
+ * import { pqIdentity } from '@saorsa-gossip/identity'
+ * import { membership } from '@saorsa-gossip/membership'
+ * import { plumtree } from '@saorsa-gossip/pubsub'
+ *
+ * const node = await createLibp2p({
+ *   // transports, connectionEncrypters, streamMuxers as usual
+ *   services: {
+ *     identify: identify(),
+ *     pqIdentity: pqIdentity(),
+ *     membership: membership({ bootstrap: ['/ip4/192.0.2.1/tcp/4001/p2p/12D3KooW...'] }),
+ *     pubsub: plumtree() // was: gossipsub()
+ *   }
+ * })
+ * node.services.pubsub.subscribe('chat')
+ * node.services.pubsub.addEventListener('message', (evt) => { console.log(evt.detail.from, evt.detail.data) })
+ * await node.services.pubsub.publish('chat', new TextEncoder().encode('hello'))
+ * ```
+ *
+ * @example The pure core
  *
  * ```TypeScript
  * import { PubsubCore } from '@saorsa-gossip/pubsub'
@@ -35,3 +58,22 @@ export { ORIGIN_DOMAIN, ORIGIN_LIMITS, originMessageId, originSigningBytes, enco
 export type { OriginFields, DecodedOrigin, CheckedOrigin } from './origin.ts'
 export { PeerScores, DEFAULT_SCORE_CONFIG, resolveScoreConfig } from './core/score.ts'
 export type { ScoreConfig, ScoreEvent } from './core/score.ts'
+
+export { PROTOCOL as PLUMTREE_PROTOCOL } from './constants.ts'
+export { TopicValidatorResult } from './api.ts'
+export type { Message, SignedMessage, UnsignedMessage, TopicValidatorFn, PublishResult, PublishOpts, Subscription, SubscriptionChangeData, PlumtreeEvents, PlumtreeInit, PlumtreeComponents, Plumtree } from './api.ts'
+export { NotStartedError, NoPeersSubscribedToTopicError, MessageTooLargeError, DuplicatePublishError, InvalidTopicError, PlumtreeConfigError } from './errors.ts'
+export { PlumtreeStats, flattenCore } from './stats.ts'
+export type { AdapterDrop } from './stats.ts'
+export { libp2pPubsubCodec } from './peer-codec.ts'
+
+import { DefaultPlumtree } from './service.ts'
+import type { Plumtree as PlumtreeService, PlumtreeComponents as Components, PlumtreeInit as Init } from './api.ts'
+
+/**
+ * Plumtree pubsub as a libp2p service, a drop-in for `gossipsub()`. Needs
+ * `membership()` and `pqIdentity()` in the same node (keys configurable).
+ */
+export function plumtree (init: Init = {}): (components: Components) => PlumtreeService {
+  return (components) => new DefaultPlumtree(components, init)
+}

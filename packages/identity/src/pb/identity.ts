@@ -348,3 +348,211 @@ export namespace IdentityExchange {
     return streamMessage(buf, IdentityExchange.codec(), opts)
   }
 }
+
+export interface BindingLookup {
+  peerId: Uint8Array<ArrayBuffer>
+}
+
+export namespace BindingLookup {
+  let _codec: Codec<BindingLookup>
+
+  export const codec = (): Codec<BindingLookup> => {
+    if (_codec == null) {
+      _codec = message<BindingLookup>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peerId != null && obj.peerId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.peerId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peerId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peerId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BindingLookupPeerIdFieldEvent {
+    field: '$.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<BindingLookup>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BindingLookup.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BindingLookup>): BindingLookup {
+    return decodeMessage(buf, BindingLookup.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BindingLookup>): Generator<BindingLookupPeerIdFieldEvent> {
+    return streamMessage(buf, BindingLookup.codec(), opts)
+  }
+}
+
+export interface BindingLookupReply {
+  binding?: BindingRecord
+}
+
+export namespace BindingLookupReply {
+  let _codec: Codec<BindingLookupReply>
+
+  export const codec = (): Codec<BindingLookupReply> => {
+    if (_codec == null) {
+      _codec = message<BindingLookupReply>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.binding != null) {
+          w.uint32(10)
+          BindingRecord.codec().encode(obj.binding, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.binding = BindingRecord.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.binding
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * BindingRecord.codec().stream(reader, reader.uint32(), `${prefix}.binding`, {
+                limits: opts.limits?.binding
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BindingLookupReplyBindingVersionFieldEvent {
+    field: '$.binding.version'
+    value: number
+  }
+
+  export interface BindingLookupReplyBindingMlDsaPublicKeyFieldEvent {
+    field: '$.binding.mlDsaPublicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BindingLookupReplyBindingPeerIdFieldEvent {
+    field: '$.binding.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BindingLookupReplyBindingLibp2pPublicKeyFieldEvent {
+    field: '$.binding.libp2pPublicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BindingLookupReplyBindingCreatedAtMsFieldEvent {
+    field: '$.binding.createdAtMs'
+    value: bigint
+  }
+
+  export interface BindingLookupReplyBindingMlDsaSignatureFieldEvent {
+    field: '$.binding.mlDsaSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BindingLookupReplyBindingLibp2pSignatureFieldEvent {
+    field: '$.binding.libp2pSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<BindingLookupReply>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BindingLookupReply.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BindingLookupReply>): BindingLookupReply {
+    return decodeMessage(buf, BindingLookupReply.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BindingLookupReply>): Generator<BindingLookupReplyBindingVersionFieldEvent | BindingLookupReplyBindingMlDsaPublicKeyFieldEvent | BindingLookupReplyBindingPeerIdFieldEvent | BindingLookupReplyBindingLibp2pPublicKeyFieldEvent | BindingLookupReplyBindingCreatedAtMsFieldEvent | BindingLookupReplyBindingMlDsaSignatureFieldEvent | BindingLookupReplyBindingLibp2pSignatureFieldEvent> {
+    return streamMessage(buf, BindingLookupReply.codec(), opts)
+  }
+}

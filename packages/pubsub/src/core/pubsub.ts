@@ -120,6 +120,13 @@ export class PubsubCore<P> {
       case 'unsubscribe':
         unsubscribe(ctx, input.topic)
         break
+      case 'bad-frame':
+        if (!this.scores.isGraylisted(input.peer, now)) {
+          ctx.stats.dropped.invalid++
+          ctx.out.push({ type: 'emit', event: { type: 'penalty', peer: input.peer, reason: 'protocol-violation' } })
+          this.score(now)
+        }
+        break
       case 'validation-result':
         onValidationResult(ctx, input.topic, input.id, input.result, now)
         this.score(now)
@@ -154,6 +161,34 @@ export class PubsubCore<P> {
   /** Membership neighbours known to subscribe to `topic` */
   neighborSubscribers (topic: string): P[] {
     return this.ctx.neighbors.values().filter(p => this.ctx.neighborTopics.get(p)?.has(topic) === true)
+  }
+
+  /**
+   * Peers known to subscribe to `topic`: topic neighbours, known subscribers kept
+   * for repair, and membership neighbours that announced it
+   */
+  knownSubscribers (topic: string): P[] {
+    const state = this.ctx.topics.get(topic)
+    const all = new Set<P>([...(state?.active.values() ?? []), ...(state?.passive.values() ?? []), ...this.neighborSubscribers(topic)])
+    all.delete(this.ctx.self)
+    return [...all]
+  }
+
+  /**
+   * Peers a publication on `topic` would reach now: the topic neighbours when
+   * subscribed, otherwise the subscribers a non-subscriber can hand it to
+   */
+  reachable (topic: string): P[] {
+    const state = this.ctx.topics.get(topic)
+    if (state?.subscribed === true) {
+      return [...state.active.values()]
+    }
+    return [...new Set<P>([...this.neighborSubscribers(topic), ...(state?.passive.values() ?? [])])]
+  }
+
+  /** The peer's current score (SPEC.md §7.11) */
+  peerScore (peer: P, now: number): number {
+    return this.scores.score(peer, now)
   }
 
   get cachedMessages (): number {

@@ -21,6 +21,8 @@ export type PubsubInput<P> =
   | { type: 'publish', topic: string, id: Uint8Array, payload: Uint8Array, publishedAt: number, header?: Uint8Array }
   | { type: 'subscribe', topic: string }
   | { type: 'unsubscribe', topic: string }
+  /** the driver could not decode a frame from the peer (scored as a protocol violation) */
+  | { type: 'bad-frame', peer: P }
   /** the driver's answer to a `validate` event */
   | { type: 'validation-result', topic: string, id: Uint8Array, result: ValidationResult }
 

@@ -1,0 +1,170 @@
+/**
+ * The application-facing surface of `plumtree()`: the shapes of
+ * `@libp2p/gossipsub` 17's `GossipSub` interface (docs/gossipsub-17-api.md), so
+ * an application switches by changing the factory and nothing else.
+ */
+import type { PubsubConfig } from './core/config.ts'
+import type { ScoreConfig } from './core/score.ts'
+import type { PlumtreeStats } from './stats.ts'
+import type { ComponentLogger, Libp2pEvents, Metrics, PeerId, PeerStore, PublicKey, TypedEventTarget } from '@libp2p/interface'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+
+/** gossipsub's `TopicValidatorResult` values (strings, so values from either package compare equal) */
+export const TopicValidatorResult = {
+  Accept: 'accept',
+  Ignore: 'ignore',
+  Reject: 'reject'
+} as const
+// eslint-disable-next-line @typescript-eslint/no-redeclare -- one name for the value and its type, as gossipsub's enum
+export type TopicValidatorResult = typeof TopicValidatorResult[keyof typeof TopicValidatorResult]
+
+/**
+ * A delivered message. `from` is the origin (not the neighbour that relayed it), `signature`
+ * its ML-DSA-65 signature (SPEC.md §7.10), `key` its libp2p public key.
+ */
+export interface SignedMessage {
+  type: 'signed'
+  from: PeerId
+  topic: string
+  data: Uint8Array
+  sequenceNumber: bigint
+  signature: Uint8Array
+  key: PublicKey
+}
+
+/** plumtree signs every message; the type exists so gossipsub's `Message` union narrows the same way */
+export interface UnsignedMessage {
+  type: 'unsigned'
+  topic: string
+  data: Uint8Array
+}
+
+export type Message = SignedMessage | UnsignedMessage
+
+/** `peer` is the neighbour the message came from (gossipsub's propagation source) */
+export type TopicValidatorFn = (peer: PeerId, message: Message) => TopicValidatorResult | `${TopicValidatorResult}` | Promise<TopicValidatorResult | `${TopicValidatorResult}`>
+
+export interface PublishResult {
+  recipients: PeerId[]
+}
+
+export interface Subscription {
+  topic: string
+  subscribe: boolean
+}
+
+export interface SubscriptionChangeData {
+  peerId: PeerId
+  subscriptions: Subscription[]
+}
+
+export interface PlumtreeEvents {
+  /** A new valid message on a subscribed topic: exactly once per message */
+  message: CustomEvent<Message>
+  /** A remote peer announced (un)subscriptions */
+  'subscription-change': CustomEvent<SubscriptionChangeData>
+  /** A peer's score fell below the graylist threshold: its frames are dropped, its topic links closed */
+  'plumtree:graylisted': CustomEvent<{ peerId: PeerId, score: number }>
+}
+
+export interface PublishOpts {
+  allowPublishToZeroTopicPeers?: boolean
+  ignoreDuplicatePublishError?: boolean
+}
+
+export interface PlumtreeInit {
+  /**
+   * Deliver our own publications to our `message` listeners when subscribed (gossipsub's emitSelf)
+   *
+   * @default false
+   */
+  emitSelf?: boolean
+  /**
+   * Let publish() succeed with no recipient: a subscriber keeps the message for anti-entropy,
+   * a non-subscriber queues it while a walk looks for a subscriber
+   *
+   * @default false
+   */
+  allowPublishToZeroTopicPeers?: boolean
+  /** @default false */
+  ignoreDuplicatePublishError?: boolean
+  /**
+   * Largest payload published or accepted, bytes; larger ones are refused on publish
+   * (MessageTooLargeError) and dropped and counted on receive
+   *
+   * @default 1048576
+   */
+  maxMessageSize?: number
+  /**
+   * Key of the membership() service in libp2p's `services`
+   *
+   * @default 'membership'
+   */
+  membershipService?: string
+  /**
+   * Key of the pqIdentity() service in libp2p's `services`
+   *
+   * @default 'pqIdentity'
+   */
+  identityService?: string
+  /** Core parameters (SPEC.md §7.6) */
+  config?: Partial<Omit<PubsubConfig, 'maxMessageSize'>>
+  /** Peer scoring weights and thresholds (SPEC.md §7.11) */
+  score?: Partial<ScoreConfig>
+  /** Seed of the core's RNG (default: peer id and start time) */
+  seed?: string
+  /**
+   * Bytes queued for one peer before further frames to it are dropped (and counted)
+   *
+   * @default 16777216
+   */
+  maxQueuedBytesPerPeer?: number
+  /** @default 10000 */
+  dialTimeout?: number
+  /** @default 10000 */
+  writeTimeout?: number
+  /**
+   * Origins whose binding could not be resolved are not retried for this long, ms (forged origins cost one lookup per period)
+   *
+   * @default 5000
+   */
+  unknownOriginBackoff?: number
+  /**
+   * gossipsub options accepted for drop-in compatibility and ignored (plumtree has no mesh,
+   * fanout, flood publishing or message transforms); listed in the README
+   */
+  [gossipsubOption: string]: unknown
+}
+
+export interface PlumtreeComponents {
+  peerId: PeerId
+  registrar: Registrar
+  connectionManager: ConnectionManager
+  peerStore: PeerStore
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+  metrics?: Metrics
+}
+
+/** The service: gossipsub 17's public `GossipSub` surface plus plumtree extras */
+export interface Plumtree extends TypedEventTarget<PlumtreeEvents> {
+  readonly protocols: string[]
+  readonly globalSignaturePolicy: 'StrictSign'
+  /** Validators by topic; they run after the signature check and before delivery and relay */
+  readonly topicValidators: Map<string, TopicValidatorFn>
+  /** Peers we exchange plumtree frames with */
+  getPeers(): PeerId[]
+  /** Our subscriptions */
+  getTopics(): string[]
+  /** Remote peers known to subscribe to `topic` (never ourselves) */
+  getSubscribers(topic: string): PeerId[]
+  subscribe(topic: string): void
+  unsubscribe(topic: string): void
+  publish(topic: string, data?: Uint8Array, opts?: PublishOpts): Promise<PublishResult>
+  /** The topic neighbours the tree runs on (PeerId strings, like gossipsub's getMeshPeers) */
+  getMeshPeers(topic: string): string[]
+  getScore(peerId: string): number
+  isStarted(): boolean
+  /** Core counters plus the adapter's frame, byte and drop counters */
+  readonly stats: PlumtreeStats
+}

@@ -1,0 +1,593 @@
+import { publicKeyFromProtobuf } from '@libp2p/crypto/keys'
+import { TypedEventEmitter, serviceCapabilities, serviceDependencies } from '@libp2p/interface'
+import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
+import { lpStream } from '@libp2p/utils'
+import { LruTtlCache, createRng } from '@saorsa-gossip/core'
+import { verifyMlDsa65 } from '@saorsa-gossip/identity'
+import * as Digest from 'multiformats/hashes/digest'
+import { RPC_LIMITS, decodeRpc, encodeRpc } from './codec.ts'
+import { FRAME_OVERHEAD_BYTES, MAX_HELD_ORIGINS, MAX_HELD_PER_ORIGIN, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PROTOCOL } from './constants.ts'
+import { PubsubCore } from './core/pubsub.ts'
+import { DuplicatePublishError, InvalidTopicError, MessageTooLargeError, NoPeersSubscribedToTopicError, NotStartedError, PlumtreeConfigError } from './errors.ts'
+import { checkOriginStructure, decodeOriginHeader, signOrigin } from './origin.ts'
+import { libp2pPubsubCodec } from './peer-codec.ts'
+import { PlumtreeStats } from './stats.ts'
+import type { Message, Plumtree, PlumtreeComponents, PlumtreeEvents, PlumtreeInit, PublishOpts, PublishResult, SubscriptionChangeData, TopicValidatorFn } from './api.ts'
+import type { PubsubPeerCodec } from './codec.ts'
+import type { GossipMessage, PubsubMessage } from './core/messages.ts'
+import type { PubsubEffect, PubsubEvent, PubsubInput, ValidationResult } from './core/types.ts'
+import type { Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { LengthPrefixedStream } from '@libp2p/utils'
+import type { PqIdentityService } from '@saorsa-gossip/identity'
+import type { MembershipService } from '@saorsa-gossip/membership'
+
+/** One outbound stream per peer, its writes serialised and the bytes waiting counted */
+interface Outbound {
+  lp: Promise<LengthPrefixedStream<Stream>>
+  tail: Promise<void>
+  queued: number
+}
+
+interface PendingValidation {
+  topic: string
+  id: Uint8Array
+  from: string
+  message: GossipMessage
+}
+
+const utf8 = new TextEncoder()
+const VALIDATION_RESULTS = new Set<string>(['accept', 'ignore', 'reject'])
+
+/**
+ * The libp2p adapter for the pubsub core: streams, timers, origin signatures
+ * and topic validators around PubsubCore, behind gossipsub 17's API. Protocol
+ * decisions are the core's (SPEC.md §7); this file only moves bytes and calls.
+ */
+export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implements Plumtree, Startable {
+  readonly [Symbol.toStringTag] = '@saorsa-gossip/plumtree'
+  readonly [serviceCapabilities]: string[] = ['@libp2p/pubsub', '@saorsa-gossip/plumtree']
+  readonly [serviceDependencies]: string[] = ['@saorsa-gossip/membership', '@saorsa-gossip/identity']
+  readonly protocols = [PROTOCOL]
+  readonly globalSignaturePolicy = 'StrictSign' as const
+  readonly topicValidators = new Map<string, TopicValidatorFn>()
+  readonly stats: PlumtreeStats
+  private readonly components: PlumtreeComponents
+  private readonly init: PlumtreeInit
+  private readonly log: Logger
+  private readonly codec: PubsubPeerCodec<string>
+  private readonly self: string
+  private readonly selfBytes: Uint8Array
+  private readonly maxMessageSize: number
+  private readonly frameLimit: number
+  private readonly maxQueued: number
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly outbound = new Map<string, Outbound>()
+  private readonly inbound = new Map<string, number>()
+  private readonly seqnos = new Map<string, bigint>()
+  private readonly held = new Map<string, Array<{ from: string, message: GossipMessage }>>()
+  private readonly unknownOrigins: LruTtlCache<string, true>
+  private readonly validations: PendingValidation[] = []
+  private draining = false
+  private core?: PubsubCore<string>
+  private membership?: MembershipService
+  private identity?: PqIdentityService
+
+  constructor (components: PlumtreeComponents, init: PlumtreeInit = {}) {
+    super()
+    this.components = components
+    this.init = init
+    this.log = components.logger.forComponent('saorsa-gossip:plumtree')
+    this.self = components.peerId.toString()
+    this.selfBytes = components.peerId.toMultihash().bytes
+    this.codec = libp2pPubsubCodec()
+    this.maxMessageSize = positiveInt('maxMessageSize', init.maxMessageSize, 1024 * 1024)
+    this.frameLimit = Math.max(RPC_LIMITS.frameBytes, this.maxMessageSize + FRAME_OVERHEAD_BYTES)
+    this.maxQueued = positiveInt('maxQueuedBytesPerPeer', init.maxQueuedBytesPerPeer, 16 * 1024 * 1024)
+    this.unknownOrigins = new LruTtlCache({ maxEntries: 4096, ttl: positiveInt('unknownOriginBackoff', init.unknownOriginBackoff, 5_000) })
+    this.stats = new PlumtreeStats(components.metrics, () => this.core?.stats, () => this.scores())
+    this.onConnectionClose = this.onConnectionClose.bind(this)
+    this.onNeighborUp = this.onNeighborUp.bind(this)
+    this.onNeighborDown = this.onNeighborDown.bind(this)
+    this.onPeerDead = this.onPeerDead.bind(this)
+  }
+
+  isStarted (): boolean {
+    return this.core != null
+  }
+
+  async start (): Promise<void> {
+    if (this.core != null) {
+      return
+    }
+    this.membership = this.service<MembershipService>(this.init.membershipService ?? 'membership', 'membership()')
+    this.identity = this.service<PqIdentityService>(this.init.identityService ?? 'pqIdentity', 'pqIdentity()')
+    const core = new PubsubCore(this.self, createRng(this.init.seed ?? `${this.self}/${Date.now()}`), {
+      config: { ...this.init.config, maxMessageSize: this.maxMessageSize },
+      score: this.init.score,
+      verify: (message) => this.verifyOrigin(message),
+      deferValidation: true
+    })
+    await this.components.registrar.handle(PROTOCOL, (stream, connection) => { void this.readInbound(stream, connection) }, {
+      maxInboundStreams: MAX_INBOUND_STREAMS,
+      maxOutboundStreams: MAX_OUTBOUND_STREAMS
+    })
+    this.core = core
+    this.components.events.addEventListener('connection:close', this.onConnectionClose)
+    this.membership.addEventListener('neighbor-up', this.onNeighborUp)
+    this.membership.addEventListener('neighbor-down', this.onNeighborDown)
+    this.membership.addEventListener('peer-dead', this.onPeerDead)
+    this.apply(core.start(Date.now()))
+  }
+
+  /** Membership may have neighbours before we listened (services start together) */
+  afterStart (): void {
+    for (const peer of this.membership?.activeView() ?? []) {
+      this.input({ type: 'neighbor-up', peer: peer.toString() })
+    }
+  }
+
+  async stop (): Promise<void> {
+    if (this.core == null) {
+      return
+    }
+    this.core = undefined
+    for (const timer of this.timers.values()) {
+      clearTimeout(timer)
+    }
+    this.timers.clear()
+    this.held.clear()
+    this.validations.length = 0
+    this.components.events.removeEventListener('connection:close', this.onConnectionClose)
+    this.membership?.removeEventListener('neighbor-up', this.onNeighborUp)
+    this.membership?.removeEventListener('neighbor-down', this.onNeighborDown)
+    this.membership?.removeEventListener('peer-dead', this.onPeerDead)
+    await this.components.registrar.unhandle(PROTOCOL)
+    const streams = [...this.outbound.values()]
+    this.outbound.clear()
+    this.inbound.clear()
+    await Promise.all(streams.map(async o => {
+      try {
+        (await o.lp).unwrap().abort(new Error('plumtree stopped'))
+      } catch {
+        // never opened: nothing to close
+      }
+    }))
+  }
+
+  // --- gossipsub API -------------------------------------------------------------
+
+  getPeers (): PeerId[] {
+    return [...new Set([...this.outbound.keys(), ...this.inbound.keys()])].map(p => peerIdFromString(p))
+  }
+
+  getTopics (): string[] {
+    return this.core?.subscriptions() ?? []
+  }
+
+  getSubscribers (topic: string): PeerId[] {
+    return (this.core?.knownSubscribers(topic) ?? []).map(p => peerIdFromString(p))
+  }
+
+  getMeshPeers (topic: string): string[] {
+    return this.core?.topicPeers(topic) ?? []
+  }
+
+  getScore (peerId: string): number {
+    return this.core?.peerScore(peerId, Date.now()) ?? 0
+  }
+
+  subscribe (topic: string): void {
+    this.input({ type: 'subscribe', topic: this.checkTopic(topic, 'subscribe') })
+  }
+
+  unsubscribe (topic: string): void {
+    this.input({ type: 'unsubscribe', topic: this.checkTopic(topic, 'unsubscribe') })
+  }
+
+  async publish (topic: string, data: Uint8Array = new Uint8Array(0), opts: PublishOpts = {}): Promise<PublishResult> {
+    const core = this.started('publish')
+    this.checkTopic(topic, 'publish')
+    if (data.length > this.maxMessageSize) {
+      throw new MessageTooLargeError(data.length, this.maxMessageSize)
+    }
+    const subscribed = core.isSubscribed(topic)
+    const toSelf = this.init.emitSelf === true && subscribed
+    const allowZero = opts.allowPublishToZeroTopicPeers ?? this.init.allowPublishToZeroTopicPeers ?? false
+    if (core.reachable(topic).length === 0 && !allowZero && !toSelf) {
+      throw new NoPeersSubscribedToTopicError(topic, subscribed)
+    }
+    const publishedAt = Date.now()
+    const seqno = this.nextSeqno(topic, publishedAt)
+    const identity = this.identity as PqIdentityService
+    const { id, header } = signOrigin({ topic, from: this.selfBytes, seqno, publishedAt, payload: data }, bytes => identity.identity.sign(bytes))
+    const before = core.stats.published
+    const effects = core.handle({ type: 'publish', topic, id, payload: data, publishedAt, header }, publishedAt)
+    const recipients = new Set<string>()
+    for (const effect of effects) {
+      if (effect.type === 'send' && effect.message.type === 'gossip') {
+        recipients.add(effect.to)
+      }
+    }
+    this.apply(effects)
+    if (core.stats.published === before) {
+      if (opts.ignoreDuplicatePublishError ?? this.init.ignoreDuplicatePublishError ?? false) {
+        return { recipients: [] }
+      }
+      throw new DuplicatePublishError(topic)
+    }
+    if (toSelf) {
+      recipients.add(this.self)
+    }
+    return { recipients: [...recipients].map(p => peerIdFromString(p)) }
+  }
+
+  // --- membership and connections --------------------------------------------------
+
+  private onNeighborUp (evt: CustomEvent<{ peer: PeerId }>): void {
+    this.input({ type: 'neighbor-up', peer: evt.detail.peer.toString() })
+  }
+
+  private onNeighborDown (evt: CustomEvent<{ peer: PeerId }>): void {
+    this.input({ type: 'neighbor-down', peer: evt.detail.peer.toString() })
+  }
+
+  private onPeerDead (evt: CustomEvent<{ peer: PeerId }>): void {
+    this.input({ type: 'peer-down', peer: evt.detail.peer.toString() })
+  }
+
+  private onConnectionClose (evt: CustomEvent<Connection>): void {
+    const peer = evt.detail.remotePeer
+    if (this.components.connectionManager.getConnections(peer).length > 0) {
+      return
+    }
+    const key = peer.toString()
+    this.outbound.delete(key)
+    this.inbound.delete(key)
+    this.input({ type: 'peer-down', peer: key })
+  }
+
+  // --- input ----------------------------------------------------------------------
+
+  private input (input: PubsubInput<string>): void {
+    if (this.core == null) {
+      return
+    }
+    this.apply(this.core.handle(input, Date.now()))
+  }
+
+  /** Reads frames from one inbound stream until it ends; a frame over the limit resets it */
+  private async readInbound (stream: Stream, connection: Connection): Promise<void> {
+    const from = connection.remotePeer.toString()
+    this.inbound.set(from, (this.inbound.get(from) ?? 0) + 1)
+    const lp = lpStream(stream, { maxDataLength: this.frameLimit })
+    try {
+      for (;;) {
+        const bytes = (await lp.read()).subarray()
+        this.onFrame(from, bytes)
+      }
+    } catch (err: any) {
+      if (err?.name === 'InvalidDataLengthError' || err?.name === 'InvalidDataLengthLengthError') {
+        this.stats.drop('oversize-frame')
+        this.input({ type: 'bad-frame', peer: from })
+        stream.abort(err)
+      }
+      // otherwise the stream ended or the connection closed
+    } finally {
+      const left = (this.inbound.get(from) ?? 1) - 1
+      if (left <= 0) {
+        this.inbound.delete(from)
+      } else {
+        this.inbound.set(from, left)
+      }
+    }
+  }
+
+  private onFrame (from: string, bytes: Uint8Array): void {
+    let message: PubsubMessage<string>
+    try {
+      message = decodeRpc(bytes, this.codec, this.frameLimit)
+    } catch {
+      this.stats.drop('malformed')
+      this.input({ type: 'bad-frame', peer: from })
+      return
+    }
+    this.stats.received(message.type, bytes.byteLength)
+    if (message.type === 'gossip') {
+      this.admitGossip(from, message)
+      return
+    }
+    this.input({ type: 'message', from, message })
+  }
+
+  // --- origin signatures (SPEC.md §7.10) ----------------------------------------------
+
+  /**
+   * A message goes to the core once its origin's ML-DSA-65 key is known, so the
+   * core's synchronous verify hook can check the signature. Unknown origins are
+   * resolved through the relay that sent the message (it verified it, so it holds
+   * the binding), then from the origin itself; meanwhile the message waits.
+   */
+  private admitGossip (from: string, message: GossipMessage): void {
+    const origin = this.originOf(message)
+    if (origin == null || origin === this.self || this.bindingOf(origin) != null) {
+      // a header that does not decode fails the core's origin check (and is scored there)
+      this.input({ type: 'message', from, message })
+      return
+    }
+    if (this.unknownOrigins.has(origin, Date.now())) {
+      this.stats.drop('unknown-origin')
+      return
+    }
+    let waiting = this.held.get(origin)
+    if (waiting == null) {
+      if (this.held.size >= MAX_HELD_ORIGINS) {
+        this.stats.drop('origin-queue-full')
+        return
+      }
+      waiting = []
+      this.held.set(origin, waiting)
+      void this.resolveOrigin(origin, from)
+    }
+    if (waiting.length >= MAX_HELD_PER_ORIGIN) {
+      this.stats.drop('origin-queue-full')
+      return
+    }
+    waiting.push({ from, message })
+  }
+
+  private async resolveOrigin (origin: string, via: string): Promise<void> {
+    let ok = false
+    try {
+      await (this.identity as PqIdentityService).resolveBinding(peerIdFromString(origin), {
+        via: peerIdFromString(via),
+        signal: AbortSignal.timeout(this.init.dialTimeout ?? 10_000)
+      })
+      this.stats.originsResolved++
+      ok = true
+    } catch (err: any) {
+      this.unknownOrigins.set(origin, true, Date.now())
+      this.log.trace('no binding for origin %s: %s', origin, err.message)
+    }
+    const waiting = this.held.get(origin) ?? []
+    this.held.delete(origin)
+    for (const { from, message } of waiting) {
+      if (ok) {
+        this.input({ type: 'message', from, message })
+      } else {
+        this.stats.drop('unknown-origin')
+      }
+    }
+  }
+
+  private originOf (message: GossipMessage): string | undefined {
+    if (message.header == null) {
+      return undefined
+    }
+    try {
+      return this.codec.fromBytes(decodeOriginHeader(message.header).from)
+    } catch {
+      return undefined
+    }
+  }
+
+  private bindingOf (origin: string): Uint8Array | undefined {
+    if (origin === this.self) {
+      return this.identity?.identity.publicKey
+    }
+    return this.identity?.getCachedBinding(peerIdFromString(origin))?.mlDsaPublicKey
+  }
+
+  /** The core's verify hook: header structure, claimed id, and the ML-DSA-65 signature */
+  private verifyOrigin (message: GossipMessage): boolean {
+    const checked = checkOriginStructure(message)
+    if (checked == null) {
+      return false
+    }
+    let key: Uint8Array | undefined
+    try {
+      key = this.bindingOf(this.codec.fromBytes(checked.from))
+    } catch {
+      return false
+    }
+    return key != null && verifyMlDsa65(key, checked.signingBytes, checked.signature)
+  }
+
+  // --- effects ----------------------------------------------------------------------
+
+  private apply (effects: Array<PubsubEffect<string>>): void {
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'send': this.send(effect.to, effect.message); break
+        case 'schedule-timer': {
+          clearTimeout(this.timers.get(effect.key))
+          const { key, timer } = effect
+          this.timers.set(key, setTimeout(() => {
+            this.timers.delete(key)
+            this.input({ type: 'timer-expired', key, timer })
+          }, Math.max(0, effect.at - Date.now())))
+          break
+        }
+        case 'cancel-timer':
+          clearTimeout(this.timers.get(effect.key))
+          this.timers.delete(effect.key)
+          break
+        case 'emit': this.onEvent(effect.event); break
+        default: break
+      }
+    }
+    this.drainValidations()
+  }
+
+  private onEvent (event: PubsubEvent<string>): void {
+    switch (event.type) {
+      case 'message':
+        if (event.from === undefined && this.init.emitSelf !== true) {
+          return
+        }
+        this.safeDispatchEvent('message', { detail: this.toMessage(event.topic, event.payload, event.header) })
+        break
+      case 'validate':
+        this.validations.push({ topic: event.topic, id: event.id, from: event.from, message: event.message })
+        break
+      case 'subscription-change': {
+        const detail: SubscriptionChangeData = { peerId: peerIdFromString(event.peer), subscriptions: [{ topic: event.topic, subscribe: event.subscribed }] }
+        this.safeDispatchEvent('subscription-change', { detail })
+        break
+      }
+      case 'graylisted':
+        this.log('graylisted %s (score %d)', event.peer, event.score)
+        this.safeDispatchEvent('plumtree:graylisted', { detail: { peerId: peerIdFromString(event.peer), score: event.score } })
+        break
+      default:
+        break
+    }
+  }
+
+  /**
+   * Messages that passed the origin check wait for their topic validator. Without
+   * one they are accepted at once; validators run asynchronously, one result each.
+   */
+  private drainValidations (): void {
+    if (this.draining) {
+      return
+    }
+    this.draining = true
+    try {
+      let next: PendingValidation | undefined
+      while ((next = this.validations.shift()) != null) {
+        const validator = this.topicValidators.get(next.topic)
+        if (validator == null) {
+          this.input({ type: 'validation-result', topic: next.topic, id: next.id, result: 'accept' })
+        } else {
+          void this.runValidator(validator, next)
+        }
+      }
+    } finally {
+      this.draining = false
+    }
+  }
+
+  private async runValidator (validator: TopicValidatorFn, pending: PendingValidation): Promise<void> {
+    let result: ValidationResult
+    try {
+      const message = this.toMessage(pending.topic, pending.message.payload, pending.message.header)
+      const answer: string = await validator(peerIdFromString(pending.from), message)
+      result = VALIDATION_RESULTS.has(answer) ? answer as ValidationResult : 'ignore'
+    } catch (err: any) {
+      // gossipsub's rule: a throwing validator means Ignore, unless it says Reject
+      this.stats.drop('validator-error')
+      result = err?.code === 'ERR_TOPIC_VALIDATOR_REJECT' ? 'reject' : 'ignore'
+    }
+    this.input({ type: 'validation-result', topic: pending.topic, id: pending.id, result })
+  }
+
+  private toMessage (topic: string, payload: Uint8Array, header: Uint8Array | undefined): Message {
+    if (header == null) {
+      return { type: 'unsigned', topic, data: payload }
+    }
+    // the header was checked before the message got this far
+    const origin = decodeOriginHeader(header)
+    const from = peerIdFromMultihash(Digest.decode(origin.from))
+    const record = from.equals(this.components.peerId) ? undefined : this.identity?.getCachedBinding(from)?.record
+    const key = from.publicKey ?? publicKeyFromProtobuf((record as { libp2pPublicKey: Uint8Array }).libp2pPublicKey)
+    return { type: 'signed', from, topic, data: payload, sequenceNumber: origin.seqno, signature: origin.signature, key }
+  }
+
+  private send (to: string, message: PubsubMessage<string>): void {
+    let bytes: Uint8Array
+    try {
+      bytes = encodeRpc(message, this.codec)
+    } catch (err: any) {
+      this.log.error('cannot encode %s for %s: %s', message.type, to, err.message)
+      return
+    }
+    let out = this.outbound.get(to)
+    if (out == null) {
+      out = { lp: this.openStream(to), tail: Promise.resolve(), queued: 0 }
+      out.lp.catch(() => {})
+      this.outbound.set(to, out)
+    }
+    if (out.queued + bytes.byteLength > this.maxQueued) {
+      // the peer reads slower than we write: drop rather than buffer without bound
+      this.stats.drop('send-queue-full')
+      return
+    }
+    this.stats.sent(message.type, bytes.byteLength)
+    const entry = out
+    entry.queued += bytes.byteLength
+    entry.tail = entry.tail.then(async () => {
+      const lp = await entry.lp
+      await lp.write(bytes, { signal: AbortSignal.timeout(this.init.writeTimeout ?? 10_000) })
+    }).catch((err: any) => {
+      if (this.outbound.get(to) === entry) {
+        this.outbound.delete(to)
+      }
+      this.stats.drop('send-failed')
+      this.log.trace('send %s to %s failed: %s', message.type, to, err.message)
+    }).finally(() => {
+      entry.queued -= bytes.byteLength
+    })
+  }
+
+  private async openStream (to: string): Promise<LengthPrefixedStream<Stream>> {
+    const signal = AbortSignal.timeout(this.init.dialTimeout ?? 10_000)
+    const connection = await this.components.connectionManager.openConnection(peerIdFromString(to), { signal })
+    const stream = await connection.newStream(PROTOCOL, { signal })
+    return lpStream(stream, { maxDataLength: this.frameLimit })
+  }
+
+  // --- helpers ----------------------------------------------------------------------
+
+  private started (what: string): PubsubCore<string> {
+    if (this.core == null) {
+      throw new NotStartedError(what)
+    }
+    return this.core
+  }
+
+  private checkTopic (topic: string, what: string): string {
+    this.started(what)
+    if (typeof topic !== 'string' || topic.length === 0 || utf8.encode(topic).length > RPC_LIMITS.topicBytes) {
+      throw new InvalidTopicError(topic)
+    }
+    return topic
+  }
+
+  /** Per-topic sequence numbers start at the clock in µs, so a restarted node never reuses one */
+  private nextSeqno (topic: string, now: number): bigint {
+    const next = (this.seqnos.get(topic) ?? BigInt(now) * 1000n) + 1n
+    this.seqnos.set(topic, next)
+    return next
+  }
+
+  private service<T> (key: string, factory: string): T {
+    let service: unknown
+    try {
+      service = (this.components as unknown as Record<string, unknown>)[key]
+    } catch {
+      service = undefined
+    }
+    if (service == null) {
+      throw new PlumtreeConfigError(`plumtree() needs ${factory} in the node's services under the key "${key}" (or name its key in plumtree({ ${factory === 'membership()' ? 'membershipService' : 'identityService'} }))`)
+    }
+    return service as T
+  }
+
+  private scores (): Record<string, number> {
+    const core = this.core
+    const now = Date.now()
+    const out: Record<string, number> = {}
+    for (const peer of this.getPeers()) {
+      out[peer.toString()] = core?.peerScore(peer.toString(), now) ?? 0
+    }
+    return out
+  }
+}
+
+function positiveInt (name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback
+  if (!Number.isSafeInteger(v) || v <= 0) {
+    throw new PlumtreeConfigError(`plumtree({ ${name} }) must be a positive integer, got ${String(value)}`)
+  }
+  return v
+}
