@@ -20,12 +20,18 @@ for (const kind of ['tcp', 'quic'] as TransportKind[]) {
       // per node: payload text → deliveries
       const counts = nodes.map(() => new Map<string, number>())
       let total = 0
+      const sentAt = new Map<string, number>()
+      const latency: number[] = []
       nodes.forEach((n, i) => {
         n.services.pubsub.subscribe(TOPIC)
         n.services.pubsub.addEventListener('message', evt => {
           const text = new TextDecoder().decode(evt.detail.data)
           counts[i].set(text, (counts[i].get(text) ?? 0) + 1)
           total++
+          const t0 = sentAt.get(text)
+          if (t0 != null) {
+            latency.push(Date.now() - t0)
+          }
         })
       })
       await waitFor(() => topicFormed(nodes, TOPIC, 2), 60_000, () => `topic neighbours ${nodes.map(n => n.services.pubsub.getMeshPeers(TOPIC).length).join(',')}`)
@@ -36,11 +42,11 @@ for (const kind of ['tcp', 'quic'] as TransportKind[]) {
         // deterministic spread of publishers over the nodes
         const p = (m * 7919 + 13) % NODES
         publishers.push(p)
+        sentAt.set(`m${m}`, Date.now())
         await nodes[p].services.pubsub.publish(TOPIC, new TextEncoder().encode(`m${m}`))
-        if (m % 20 === 19) {
-          // about 400 messages/s offered in total: bursts of 20 every 50 ms
-          await new Promise(resolve => setTimeout(resolve, 50))
-        }
+        // 20 messages/s in total, evenly: 580 deliveries/s, well inside what 30 nodes sharing
+        // one JavaScript thread process (bursts of 20 overload it, see SPEC.md §7.12)
+        await new Promise(resolve => setTimeout(resolve, 50))
       }
       const expected = MESSAGES * (NODES - 1)
       await waitFor(() => total >= expected, 120_000, () => `${total}/${expected} deliveries`)
@@ -72,8 +78,13 @@ for (const kind of ['tcp', 'quic'] as TransportKind[]) {
       const sum = (f: (s: typeof stats[number]) => number): number => stats.reduce((a, s) => a + f(s), 0)
       const dupFrames = sum(s => s.core?.duplicates ?? 0)
       const payloads = sum(s => s.core?.payloadsSent ?? 0)
+      const rmr = payloads / expected - 1
+      latency.sort((a, b) => a - b)
+      const pct = (q: number): number => latency[Math.min(latency.length - 1, Math.floor(latency.length * q))]
       // eslint-disable-next-line no-console
-      console.log(`      ${kind}: ${expected} deliveries in ${elapsed} ms; payload frames ${payloads} (RMR ${(payloads / expected - 1).toFixed(3)}), duplicate frames ${dupFrames}, grafts ${sum(s => s.core?.grafts ?? 0)}, AE repaired ${sum(s => s.core?.aeRepaired ?? 0)}, origins resolved ${sum(s => s.originsResolved)}, drops ${JSON.stringify(stats.reduce<Record<string, number>>((a, s) => { for (const [k, v] of Object.entries(s.drops)) { a[k] = (a[k] ?? 0) + v } return a }, {}))}`)
+      console.log(`      ${kind}: ${expected} deliveries in ${elapsed} ms, latency P50/P95/P99 ${pct(0.5)}/${pct(0.95)}/${pct(0.99)} ms; payload frames ${payloads} (RMR ${rmr.toFixed(3)}), duplicate frames ${dupFrames}, grafts ${sum(s => s.core?.grafts ?? 0)}, AE repaired ${sum(s => s.core?.aeRepaired ?? 0)}, origins resolved ${sum(s => s.originsResolved)}, drops ${JSON.stringify(stats.reduce<Record<string, number>>((a, s) => { for (const [k, v] of Object.entries(s.drops)) { a[k] = (a[k] ?? 0) + v } return a }, {}))}`)
+      // a tree, not a flood: measured 0.009-0.03 here; flooding over 6-12 topic links would be 5+
+      expect(rmr).to.be.below(1)
     })
   })
 }
