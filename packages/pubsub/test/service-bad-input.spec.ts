@@ -3,9 +3,9 @@ import { expect } from 'aegir/chai'
 import { PLUMTREE_PROTOCOL, encodeOriginHeader, encodeRpc, libp2pPubsubCodec, originMessageId, signOrigin } from '../src/index.ts'
 import { createOverlay, createPlumtreeNode, topicFormed, waitFor } from './fixtures/nodes.ts'
 import type { PlumtreeNode } from './fixtures/nodes.ts'
+import type { GossipMessage, Message, PubsubMessage } from '../src/index.ts'
 import type { Stream } from '@libp2p/interface'
 import type { LengthPrefixedStream } from '@libp2p/utils'
-import type { GossipMessage, Message, PubsubMessage } from '../src/index.ts'
 
 const TOPIC = 'saorsa/test/bad-input'
 const MAX = 64 * 1024
