@@ -1,5 +1,12 @@
 import { expect } from 'aegir/chai'
-import { createOverlay, topicFormed, waitFor } from './fixtures/nodes.ts'
+import { identify } from '@libp2p/identify'
+import { memory } from '@libp2p/memory'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { pqIdentity } from '@saorsa-gossip/identity'
+import { createLibp2p } from 'libp2p'
+import { plumtree } from '../src/index.ts'
+import { createOverlay, createPlumtreeNode, topicFormed, waitFor } from './fixtures/nodes.ts'
 import type { PlumtreeNode } from './fixtures/nodes.ts'
 import type { Message } from '../src/index.ts'
 
@@ -41,5 +48,75 @@ describe('plumtree() service: a few memory nodes', function () {
       expect(typeof m.sequenceNumber).to.equal('bigint')
       expect(m.key.equals(nodes[2].peerId.publicKey)).to.equal(true)
     }
+  })
+
+  it('explains refused publishes, and with allowPublishToZeroTopicPeers keeps the message until a subscriber links (anti-entropy)', async () => {
+    const lone = await createPlumtreeNode('memory')
+    nodes = [lone]
+    lone.services.pubsub.subscribe('quiet')
+    const err = await lone.services.pubsub.publish('quiet', new Uint8Array([1])).catch(e => e)
+    expect(err).to.have.property('name', 'NoPeersSubscribedToTopicError')
+    expect(err.code).to.equal('PublishError.NoPeersSubscribedToTopic')
+    expect(err.message).to.include('allowPublishToZeroTopicPeers is false')
+    const result = await lone.services.pubsub.publish('quiet', new TextEncoder().encode('kept'), { allowPublishToZeroTopicPeers: true })
+    expect(result.recipients).to.deep.equal([])
+
+    const late = await createPlumtreeNode('memory', { membership: { bootstrap: [lone.getMultiaddrs()[0].toString()] } })
+    nodes.push(late)
+    const got: string[] = []
+    late.services.pubsub.addEventListener('message', evt => { got.push(new TextDecoder().decode(evt.detail.data)) })
+    late.services.pubsub.subscribe('quiet')
+    // one anti-entropy period (5 s) after the topic link forms, plus slack
+    await waitFor(() => got.length > 0, 20_000, 'the kept message to be repaired')
+    expect(got).to.deep.equal(['kept'])
+  })
+
+  it('topic validators: Reject penalises the relaying peer, Ignore does not; neither is delivered', async () => {
+    nodes = await createOverlay('memory', 2)
+    const [a, b] = nodes
+    const got: string[] = []
+    b.services.pubsub.topicValidators.set('v', (_peer, m) => {
+      const t = new TextDecoder().decode(m.data)
+      return t === 'bad' ? 'reject' : t === 'meh' ? 'ignore' : 'accept'
+    })
+    b.services.pubsub.addEventListener('message', evt => { got.push(new TextDecoder().decode(evt.detail.data)) })
+    a.services.pubsub.subscribe('v')
+    b.services.pubsub.subscribe('v')
+    await waitFor(() => topicFormed(nodes, 'v'), 20_000, 'topic link')
+    const score = (): number => b.services.pubsub.getScore(a.peerId.toString())
+    await a.services.pubsub.publish('v', new TextEncoder().encode('ok'))
+    await a.services.pubsub.publish('v', new TextEncoder().encode('meh'))
+    await waitFor(() => (b.services.pubsub.stats.core?.delivered ?? 0) >= 1 && got.length === 1, 5_000, 'the accepted message')
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(score()).to.be.at.least(0)
+    await a.services.pubsub.publish('v', new TextEncoder().encode('bad'))
+    await waitFor(() => (b.services.pubsub.stats.core?.dropped.rejected ?? 0) === 1, 5_000, 'the rejection')
+    expect(score()).to.be.below(-10)
+    expect(got).to.deep.equal(['ok'])
+  })
+
+  it('refuses calls before start and invalid configuration with named errors', async () => {
+    const node = await createPlumtreeNode('memory', { })
+    nodes = [node]
+    await node.stop()
+    expect(() => { node.services.pubsub.subscribe('x') }).to.throw().with.property('name', 'NotStartedError')
+    const err = await node.services.pubsub.publish('x').catch(e => e)
+    expect(err).to.have.property('name', 'NotStartedError')
+    await node.start()
+    expect(() => { node.services.pubsub.subscribe('') }).to.throw().with.property('name', 'InvalidTopicError')
+    expect(() => { node.services.pubsub.subscribe('t'.repeat(300)) }).to.throw().with.property('name', 'InvalidTopicError')
+    const bad = await createPlumtreeNode('memory', { pubsub: { maxMessageSize: -1 } }).catch(e => e)
+    expect(bad).to.have.property('name', 'PlumtreeConfigError')
+    expect(bad.message).to.include('maxMessageSize')
+    // without membership() the node does not build: libp2p names the missing capability
+    const missing = await createLibp2p({
+      addresses: { listen: ['/memory/sg-plumtree-missing'] },
+      transports: [memory()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: { identify: identify(), pqIdentity: pqIdentity(), pubsub: plumtree() }
+    }).catch(e => e)
+    expect(missing).to.have.property('name', 'UnmetServiceDependenciesError')
+    expect(missing.message).to.include('@saorsa-gossip/membership')
   })
 })
