@@ -1,0 +1,71 @@
+/**
+ * npm run bench        — 100 real libp2p nodes, plumtree() vs gossipsub(), TCP and QUIC
+ * npm run bench:quick  — the same harness, small (CI smoke test; no thresholds asserted)
+ *
+ * Options: --nodes N --workers W --rate msgs/s --duration s --size bytes --transports tcp,quic
+ * --protocols plumtree,gossipsub --seed S --quick. Writes benchmarks/results/net[-quick].json and
+ * .html, prints progress, a summary table, and the JSON summary as the last line.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { htmlReport } from './net/report.ts'
+import { runNetwork } from './net/run.ts'
+import type { ProtocolName, TransportName } from './net/messages.ts'
+import type { RunResult } from './net/run.ts'
+
+function arg (name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+const quick = process.argv.includes('--quick')
+const config = {
+  nodes: Number(arg('nodes') ?? (quick ? 12 : 100)),
+  workers: Number(arg('workers') ?? (quick ? 2 : 4)),
+  rate: Number(arg('rate') ?? 10),
+  duration: Number(arg('duration') ?? (quick ? 5 : 60)),
+  size: Number(arg('size') ?? 1024),
+  seed: Number(arg('seed') ?? 1),
+  contacts: Number(arg('contacts') ?? 6),
+  drain: quick ? 3_000 : 10_000,
+  formationTimeout: quick ? 30_000 : 90_000
+}
+const transports = (arg('transports') ?? 'tcp,quic').split(',') as TransportName[]
+const protocols = (arg('protocols') ?? 'plumtree,gossipsub').split(',') as ProtocolName[]
+const name = quick ? 'net-quick' : 'net'
+
+const log = (line: string): void => { process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`) }
+
+const runs: RunResult[] = []
+const started = Date.now()
+log(`${config.nodes} nodes in ${config.workers} processes, ${config.rate} msg/s of ${config.size} B for ${config.duration} s; ${protocols.join(' vs ')} over ${transports.join(', ')}`)
+for (const transport of transports) {
+  for (const protocol of protocols) {
+    log(`run ${runs.length + 1}/${transports.length * protocols.length}: ${protocol} over ${transport}`)
+    runs.push(await runNetwork({ ...config, protocol, transport, log }))
+    const r = runs[runs.length - 1]
+    log(`  → delivery ${(r.deliveryRatio * 100).toFixed(2)}%, P50 ${r.latencyMs.p50} ms, P95 ${r.latencyMs.p95} ms, ${r.bytesPerDelivered} wire B/delivered`)
+  }
+}
+
+const pad = (s: string | number, n: number): string => String(s).padStart(n)
+process.stdout.write(`\n${'protocol'.padEnd(10)}${'transport'.padEnd(10)}${pad('delivery', 9)}${pad('dups', 6)}${pad('P50 ms', 9)}${pad('P95 ms', 9)}${pad('P99 ms', 9)}${pad('wire B/msg', 12)}${pad('CPU s/node', 12)}${pad('RSS MB/node', 13)}\n`)
+for (const r of runs) {
+  process.stdout.write(`${r.protocol.padEnd(10)}${r.transport.padEnd(10)}${pad(`${(r.deliveryRatio * 100).toFixed(2)}%`, 9)}${pad(r.duplicatesToApps, 6)}${pad(r.latencyMs.p50, 9)}${pad(r.latencyMs.p95, 9)}${pad(r.latencyMs.p99, 9)}${pad(r.bytesPerDelivered, 12)}${pad(r.cpuSecondsPerNode, 12)}${pad(r.rssPerNodeMB.mean, 13)}\n`)
+}
+const ratios: Record<string, number> = {}
+for (const transport of transports) {
+  const p = runs.find(r => r.protocol === 'plumtree' && r.transport === transport)
+  const g = runs.find(r => r.protocol === 'gossipsub' && r.transport === transport)
+  if (p != null && g != null) {
+    ratios[`bytesPlumtreeOverGossipsub_${transport}`] = Math.round(p.bytesPerDelivered / g.bytesPerDelivered * 1000) / 1000
+  }
+}
+const dir = path.resolve(import.meta.dirname, '../../results')
+fs.mkdirSync(dir, { recursive: true })
+const summary = { bench: name, config: { ...config, transports, protocols }, wallSeconds: Math.round((Date.now() - started) / 1000), ratios, runs }
+const html = path.join(dir, `${name}.html`)
+fs.writeFileSync(html, htmlReport(`Saorsa Gossip: plumtree() vs gossipsub(), ${config.nodes} libp2p nodes`, runs, { description: 'Real libp2p nodes on loopback in worker processes; the same bootstrap contacts and publish schedule for each protocol. Latency on one clock (same machine); bytes counted at the transport (TCP socket / QUIC UDP payload), all traffic during the publishing window and drain.', ...summary.config, ratios }))
+fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(summary) + '\n')
+process.stdout.write(`\nHTML report: ${html}\n`)
+process.stdout.write(JSON.stringify({ ...summary, runs: runs.map(({ cdf, ...r }) => r) }) + '\n')

@@ -1,0 +1,54 @@
+/** IPC between the benchmark's parent process and the worker processes hosting nodes */
+
+export type ProtocolName = 'plumtree' | 'gossipsub'
+export type TransportName = 'tcp' | 'quic'
+
+export interface NodeSpec {
+  index: number
+  /** 32-byte Ed25519 seed, hex: the same PeerId in every run */
+  seed: string
+  port: number
+  /** multiaddrs (with /p2p/) of earlier nodes to join through or dial */
+  contacts: string[]
+}
+
+export type ToWorker =
+  | { type: 'init', protocol: ProtocolName, transport: TransportName, topic: string, nodes: NodeSpec[], messages: number, options?: Record<string, unknown> }
+  | { type: 'start', indices: number[] }
+  | { type: 'status' }
+  | { type: 'schedule', startAt: number, size: number, items: Array<{ at: number, node: number, msg: number }> }
+  | { type: 'measure-begin' }
+  | { type: 'report' }
+  | { type: 'crash', indices: number[] }
+  | { type: 'stop' }
+
+export interface NodeStatus {
+  index: number
+  topicPeers: number
+  connections: number
+}
+
+export interface WorkerReport {
+  /** per hosted node: deliveries per message number */
+  counts: Array<{ index: number, counts: number[] }>
+  /** publish → first delivery, ms, every first delivery */
+  latencies: number[]
+  bytesSent: number
+  bytesReceived: number
+  unsupportedConnections: number
+  cpuSeconds: number
+  rssBytes: number
+  nodes: number
+  /** pubsub-specific counters summed over hosted nodes (payload frames, grafts, …) */
+  counters: Record<string, number>
+  publishErrors: number
+}
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'started', indices: number[] }
+  | { type: 'status', nodes: NodeStatus[] }
+  | { type: 'progress', delivered: number }
+  | { type: 'event', kind: 'peer-dead', observer: number, peer: string, at: number }
+  | { type: 'report', report: WorkerReport }
+  | { type: 'error', message: string }

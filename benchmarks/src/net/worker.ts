@@ -1,0 +1,193 @@
+/**
+ * A worker process hosting some of the benchmark's nodes. The parent drives it
+ * over IPC (messages.ts): create, start in waves, report status, publish on a
+ * schedule, report deliveries, latencies, wire bytes, CPU and RSS.
+ */
+import { createStackNode, dialContacts, topicPeers } from './stack.ts'
+import { WireCounter } from './wire.ts'
+import type { FromWorker, NodeSpec, ProtocolName, ToWorker, WorkerReport } from './messages.ts'
+import type { StackNode } from './stack.ts'
+
+const now = (): number => performance.timeOrigin + performance.now()
+
+interface Hosted {
+  spec: NodeSpec
+  node: StackNode
+  wire: WireCounter
+  counts: Uint16Array
+}
+
+/** The worker's state, in one object so the per-node closures read the current values */
+const S = {
+  protocol: 'plumtree' as ProtocolName,
+  topic: '',
+  hosted: new Map<number, Hosted>(),
+  latencies: [] as number[],
+  delivered: 0,
+  publishErrors: 0,
+  baseline: { sent: 0, received: 0, cpu: process.cpuUsage() },
+  progressTimer: undefined as ReturnType<typeof setInterval> | undefined
+}
+
+function send (message: FromWorker): void {
+  process.send?.(message)
+}
+
+function wireTotals (): { sent: number, received: number, unsupported: number } {
+  let sent = 0
+  let received = 0
+  let unsupported = 0
+  for (const h of S.hosted.values()) {
+    const w = h.wire.read()
+    sent += w.sent
+    received += w.received
+    unsupported += h.wire.unsupported
+  }
+  return { sent, received, unsupported }
+}
+
+async function init (message: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+  S.protocol = message.protocol
+  S.topic = message.topic
+  S.hosted = new Map()
+  for (const spec of message.nodes) {
+    const node = await createStackNode(message.protocol, message.transport, spec, message.options)
+    const wire = new WireCounter()
+    wire.attach(node)
+    const counts = new Uint16Array(message.messages)
+    node.services.pubsub.addEventListener('message', (evt: CustomEvent<{ topic: string, data: Uint8Array }>) => {
+      const data = evt.detail.data
+      if (evt.detail.topic !== S.topic || data.length < 12) {
+        return
+      }
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
+      const msg = view.getUint32(8)
+      if (msg >= counts.length) {
+        return
+      }
+      if (counts[msg] === 0) {
+        S.latencies.push(now() - view.getFloat64(0))
+        S.delivered++
+      }
+      counts[msg] = Math.min(65535, counts[msg] + 1)
+    })
+    if (S.protocol === 'plumtree') {
+      node.services.membership.addEventListener('peer-dead', (evt: CustomEvent<{ peer: { toString(): string } }>) => {
+        send({ type: 'event', kind: 'peer-dead', observer: spec.index, peer: evt.detail.peer.toString(), at: Date.now() })
+      })
+    }
+    S.hosted.set(spec.index, { spec, node, wire, counts })
+  }
+  send({ type: 'ready' })
+}
+
+async function start (indices: number[]): Promise<void> {
+  await Promise.all(indices.map(async i => {
+    const h = S.hosted.get(i)
+    if (h == null) {
+      return
+    }
+    await h.node.start()
+    h.node.services.pubsub.subscribe(S.topic)
+    if (S.protocol === 'gossipsub') {
+      await dialContacts(h.node, h.spec.contacts)
+    }
+  }))
+  send({ type: 'started', indices })
+}
+
+function schedule (message: Extract<ToWorker, { type: 'schedule' }>): void {
+  const payload = (msg: number): Uint8Array => {
+    const data = new Uint8Array(Math.max(12, message.size))
+    const view = new DataView(data.buffer)
+    view.setFloat64(0, now())
+    view.setUint32(8, msg)
+    return data
+  }
+  for (const item of message.items) {
+    setTimeout(() => {
+      const h = S.hosted.get(item.node)
+      if (h == null || h.node.status !== 'started') {
+        return
+      }
+      h.node.services.pubsub.publish(S.topic, payload(item.msg)).catch(() => { S.publishErrors++ })
+    }, Math.max(0, message.startAt + item.at - Date.now()))
+  }
+  clearInterval(S.progressTimer)
+  S.progressTimer = setInterval(() => { send({ type: 'progress', delivered: S.delivered }) }, 2_000)
+}
+
+function counters (): Record<string, number> {
+  const out: Record<string, number> = {}
+  const add = (k: string, v: number | undefined): void => { out[k] = (out[k] ?? 0) + (v ?? 0) }
+  for (const h of S.hosted.values()) {
+    if (h.node.status !== 'started') {
+      continue
+    }
+    const stats = h.node.services.pubsub.stats
+    if (S.protocol === 'plumtree' && stats?.core != null) {
+      for (const k of ['payloadsSent', 'duplicates', 'grafts', 'prunes', 'ihaveSent', 'aeRepaired', 'delivered']) {
+        add(k, stats.core[k])
+      }
+    }
+  }
+  return out
+}
+
+function report (): WorkerReport {
+  const wire = wireTotals()
+  const cpu = process.cpuUsage(S.baseline.cpu)
+  return {
+    counts: [...S.hosted.values()].map(h => ({ index: h.spec.index, counts: Array.from(h.counts) })),
+    latencies: S.latencies,
+    bytesSent: wire.sent - S.baseline.sent,
+    bytesReceived: wire.received - S.baseline.received,
+    unsupportedConnections: wire.unsupported,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    rssBytes: process.memoryUsage().rss,
+    nodes: S.hosted.size,
+    counters: counters(),
+    publishErrors: S.publishErrors
+  }
+}
+
+process.on('message', (message: ToWorker) => {
+  void (async () => {
+    try {
+      switch (message.type) {
+        case 'init': await init(message); break
+        case 'start': await start(message.indices); break
+        case 'status':
+          send({ type: 'status', nodes: [...S.hosted.values()].map(h => ({ index: h.spec.index, topicPeers: h.node.status === 'started' ? topicPeers(h.node, S.topic) : 0, connections: h.node.getConnections().length })) })
+          break
+        case 'schedule': schedule(message); break
+        case 'measure-begin': {
+          const wire = wireTotals()
+          S.baseline = { sent: wire.sent, received: wire.received, cpu: process.cpuUsage() }
+          S.latencies = []
+          S.delivered = 0
+          send({ type: 'ready' })
+          break
+        }
+        case 'report': send({ type: 'report', report: report() }); break
+        case 'crash':
+          // a crash, not a goodbye: the process of these nodes is the parent's to kill; here
+          // only nodes sharing a process with survivors are stopped without any farewell
+          await Promise.all(message.indices.map(async i => S.hosted.get(i)?.node.stop()))
+          send({ type: 'ready' })
+          break
+        case 'stop':
+          clearInterval(S.progressTimer)
+          await Promise.race([Promise.all([...S.hosted.values()].map(async h => { try { await h.node.stop() } catch {} })), new Promise(resolve => setTimeout(resolve, 5_000))])
+          process.exit(0)
+        // eslint-disable-next-line no-fallthrough
+        default: break
+      }
+    } catch (err: any) {
+      send({ type: 'error', message: `${message.type}: ${err?.stack ?? err}` })
+    }
+  })()
+})
+
+// the parent going away must not leave nodes running
+process.on('disconnect', () => { process.exit(0) })
