@@ -3,15 +3,17 @@
  * npm run bench:quick  — the same harness, small (CI smoke test; no thresholds asserted)
  *
  * Options: --nodes N --workers W --rate msgs/s --duration s --size bytes --transports tcp,quic
- * --protocols plumtree,gossipsub --seed S --quick. Writes benchmarks/results/net[-quick].json and
+ * --protocols plumtree,gossipsub --seed S --quick --rates r1,r2,… --no-throughput. Writes benchmarks/results/net[-quick].json and
  * .html, prints progress, a summary table, and the JSON summary as the last line.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { htmlReport } from './net/report.ts'
 import { runNetwork } from './net/run.ts'
+import { THROUGHPUT_METHOD, runThroughput } from './net/throughput.ts'
 import type { ProtocolName, TransportName } from './net/messages.ts'
 import type { RunResult } from './net/run.ts'
+import type { ThroughputResult } from './net/throughput.ts'
 
 function arg (name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`)
@@ -28,7 +30,9 @@ const config = {
   seed: Number(arg('seed') ?? 1),
   contacts: Number(arg('contacts') ?? 6),
   drain: quick ? 3_000 : 10_000,
-  formationTimeout: quick ? 30_000 : 90_000
+  formationTimeout: quick ? 30_000 : 90_000,
+  /** plumtree core overrides for experiments, e.g. --plumtree-config '{"ihaveDispatchInterval":100}' */
+  options: arg('plumtree-config') == null ? undefined : { plumtree: { config: JSON.parse(arg('plumtree-config') as string) } }
 }
 const transports = (arg('transports') ?? 'tcp,quic').split(',') as TransportName[]
 const protocols = (arg('protocols') ?? 'plumtree,gossipsub').split(',') as ProtocolName[]
@@ -48,10 +52,22 @@ for (const transport of transports) {
   }
 }
 
+const throughput: ThroughputResult[] = []
+if (!process.argv.includes('--no-throughput')) {
+  const rates = (arg('rates') ?? (quick ? '100,200' : '250,500,1000,1500,2000,3000')).split(',').map(Number)
+  for (const protocol of protocols) {
+    log(`throughput: ${protocol} over tcp, one relay, fan-out 2, offered ${rates.join(', ')} msg/s`)
+    throughput.push(await runThroughput({ protocol, transport: 'tcp', rates, step: quick ? 3 : 10, size: config.size, fanout: 2, log }))
+  }
+}
+
 const pad = (s: string | number, n: number): string => String(s).padStart(n)
 process.stdout.write(`\n${'protocol'.padEnd(10)}${'transport'.padEnd(10)}${pad('delivery', 9)}${pad('dups', 6)}${pad('P50 ms', 9)}${pad('P95 ms', 9)}${pad('P99 ms', 9)}${pad('wire B/msg', 12)}${pad('CPU s/node', 12)}${pad('RSS MB/node', 13)}\n`)
 for (const r of runs) {
   process.stdout.write(`${r.protocol.padEnd(10)}${r.transport.padEnd(10)}${pad(`${(r.deliveryRatio * 100).toFixed(2)}%`, 9)}${pad(r.duplicatesToApps, 6)}${pad(r.latencyMs.p50, 9)}${pad(r.latencyMs.p95, 9)}${pad(r.latencyMs.p99, 9)}${pad(r.bytesPerDelivered, 12)}${pad(r.cpuSecondsPerNode, 12)}${pad(r.rssPerNodeMB.mean, 13)}\n`)
+}
+for (const t of throughput) {
+  process.stdout.write(`throughput ${t.protocol}/${t.transport}: one relay sustained ${t.sustained} msg/s (100% delivery, P99 < 1 s; fan-out ${t.fanout}); steps ${t.steps.map(s => `${s.rate}${s.ok ? '✓' : '✗'} (CPU ${s.relayCpu})`).join(', ')}\n`)
 }
 const ratios: Record<string, number> = {}
 for (const transport of transports) {
@@ -63,9 +79,12 @@ for (const transport of transports) {
 }
 const dir = path.resolve(import.meta.dirname, '../../results')
 fs.mkdirSync(dir, { recursive: true })
-const summary = { bench: name, config: { ...config, transports, protocols }, wallSeconds: Math.round((Date.now() - started) / 1000), ratios, runs }
+const summary = { bench: name, config: { ...config, transports, protocols }, wallSeconds: Math.round((Date.now() - started) / 1000), ratios, runs, throughput }
+const throughputHtml = throughput.length === 0
+  ? ''
+  : `<h2>Relay throughput</h2><p>${THROUGHPUT_METHOD}</p><table><tr><th>protocol</th><th>transport</th><th>offered msg/s</th><th>relay delivered</th><th>receivers delivered</th><th>relay P50 / P99 ms</th><th>relay CPU (cores)</th><th>sustained</th></tr>${throughput.flatMap(t => t.steps.map(st => `<tr><td>${t.protocol}</td><td>${t.transport}</td><td>${st.rate}</td><td>${st.relayDelivered}/${st.messages}</td><td>${st.receiversDelivered}/${st.receiversExpected}</td><td>${st.relayP50} / ${st.relayP99}</td><td>${st.relayCpu}</td><td>${st.ok ? 'yes' : 'no'}</td></tr>`)).join('')}</table>`
 const html = path.join(dir, `${name}.html`)
-fs.writeFileSync(html, htmlReport(`Saorsa Gossip: plumtree() vs gossipsub(), ${config.nodes} libp2p nodes`, runs, { description: 'Real libp2p nodes on loopback in worker processes; the same bootstrap contacts and publish schedule for each protocol. Latency on one clock (same machine); bytes counted at the transport (TCP socket / QUIC UDP payload), all traffic during the publishing window and drain.', ...summary.config, ratios }))
+fs.writeFileSync(html, htmlReport(`Saorsa Gossip: plumtree() vs gossipsub(), ${config.nodes} libp2p nodes`, runs, { description: 'Real libp2p nodes on loopback in worker processes; the same bootstrap contacts and publish schedule for each protocol. Latency on one clock (same machine); bytes counted at the transport (TCP socket / QUIC UDP payload), all traffic during the publishing window and drain.', ...summary.config, ratios }, throughputHtml))
 fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(summary) + '\n')
 process.stdout.write(`\nHTML report: ${html}\n`)
 process.stdout.write(JSON.stringify({ ...summary, runs: runs.map(({ cdf, ...r }) => r) }) + '\n')

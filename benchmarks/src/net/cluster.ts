@@ -41,7 +41,7 @@ export class WorkerHandle {
 
   constructor (readonly id: number) {
     hookExit()
-    this.child = fork(path.join(import.meta.dirname, 'worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] })
+    this.child = fork(path.join(import.meta.dirname, 'worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096', ...(process.env.BENCH_PROF != null ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [])] })
     live.add(this.child)
     this.child.on('exit', (code, signal) => {
       live.delete(this.child)

@@ -10,6 +10,8 @@ export interface NodeSpec {
   port: number
   /** multiaddrs (with /p2p/) of earlier nodes to join through or dial */
   contacts: string[]
+  /** PeerIds this node must never connect to (to force a topology) */
+  deny?: string[]
 }
 
 export type ToWorker =
@@ -17,8 +19,10 @@ export type ToWorker =
   | { type: 'start', indices: number[] }
   | { type: 'status' }
   | { type: 'schedule', startAt: number, size: number, items: Array<{ at: number, node: number, msg: number }> }
+  /** publish `rate` messages/s from `node` for `duration` s, numbered from `firstMsg` */
+  | { type: 'flood', node: number, rate: number, duration: number, size: number, firstMsg: number }
   | { type: 'measure-begin' }
-  | { type: 'report' }
+  | { type: 'report', perMessage?: boolean }
   | { type: 'crash', indices: number[] }
   | { type: 'stop' }
 
@@ -26,6 +30,9 @@ export interface NodeStatus {
   index: number
   topicPeers: number
   connections: number
+  /** peers known to subscribe to the topic, and peers on the pubsub protocol */
+  subscribers: number
+  pubsubPeers: number
 }
 
 export interface WorkerReport {
@@ -33,6 +40,8 @@ export interface WorkerReport {
   counts: Array<{ index: number, counts: number[] }>
   /** publish → first delivery, ms, every first delivery */
   latencies: number[]
+  /** with `perMessage`: per hosted node, the first-delivery latency of each message (NaN: none) */
+  perMessage?: Array<{ index: number, latency: number[] }>
   bytesSent: number
   bytesReceived: number
   unsupportedConnections: number

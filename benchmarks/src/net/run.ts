@@ -110,7 +110,8 @@ export async function buildSpecs (config: Pick<RunConfig, 'nodes' | 'seed' | 'co
 /** N real libp2p nodes over W processes: form, publish on a schedule, measure (see benchmarks/README.md) */
 export async function runNetwork (config: RunConfig): Promise<RunResult> {
   const { log } = config
-  const basePort = 20_000 + Math.floor(Math.random() * 30_000)
+  // below the ephemeral range (32768+ on Linux), so no outgoing socket holds a listen port
+  const basePort = 10_000 + Math.floor(Math.random() * 20_000)
   const topic = 'saorsa/bench'
   const { specs, waves: plan } = await buildSpecs(config, basePort)
   const messages = Math.round(config.rate * config.duration)
@@ -144,7 +145,7 @@ export async function runNetwork (config: RunConfig): Promise<RunResult> {
         lastLog = Date.now()
         log(`  ${label}: forming: ${ready}/${config.nodes} nodes have ≥ 2 topic neighbours`)
         if (process.env.BENCH_DEBUG != null) {
-          log(`    topic peers/connections: ${statuses.sort((a, b) => a.index - b.index).map(s => `${s.topicPeers}/${s.connections}`).join(' ')}`)
+          log(`    topic peers/connections: ${statuses.sort((a, b) => a.index - b.index).map(s => `${s.topicPeers}/${s.subscribers}/${s.pubsubPeers}/${s.connections}`).join(' ')}`)
         }
       }
       await new Promise(resolve => setTimeout(resolve, 500))

@@ -46,7 +46,9 @@ export async function createStackNode (protocol: ProtocolName, transport: Transp
     services.membership = membership({ bootstrap: spec.contacts, seed: `bench-${spec.index}`, ...options.membership })
     services.pubsub = plumtree({ seed: `bench-${spec.index}`, allowPublishToZeroTopicPeers: true, ...options.plumtree })
   } else {
-    services.pubsub = gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false, ...options.gossipsub })
+    // every peer shares 127.0.0.1 here: gossipsub's IP-colocation penalty (weight -5 beyond 10
+    // peers per IP) would push every score below 0 and leave well-connected nodes with no mesh
+    services.pubsub = gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false, scoreParams: { IPColocationFactorWeight: 0 }, ...options.gossipsub })
   }
   return createLibp2p({
     privateKey: await keyFor(spec.seed),
@@ -57,9 +59,19 @@ export async function createStackNode (protocol: ProtocolName, transport: Transp
     streamMuxers: [yamux()],
     // every node shares 127.0.0.1: libp2p's per-host inbound rate limit (5/s) would refuse most joins
     connectionManager: { maxConnections: 400, inboundConnectionThreshold: 10_000, maxIncomingPendingConnections: 1_000 },
-    connectionGater: options.connectionGater,
+    connectionGater: gater(spec.deny),
     services
   })
+}
+
+/** Refuses connections to and from the given peers both ways (a forced topology) */
+function gater (deny: string[] | undefined): Record<string, (peer: { toString(): string }) => boolean> | undefined {
+  if (deny == null || deny.length === 0) {
+    return undefined
+  }
+  const denied = new Set(deny)
+  const refuse = (peer: { toString(): string }): boolean => denied.has(peer.toString())
+  return { denyDialPeer: refuse, denyInboundEncryptedConnection: refuse, denyOutboundEncryptedConnection: refuse }
 }
 
 /** gossipsub's side of "the same bootstrap topology": dial every contact */

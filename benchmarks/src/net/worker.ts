@@ -5,7 +5,7 @@
  */
 import { createStackNode, dialContacts, topicPeers } from './stack.ts'
 import { WireCounter } from './wire.ts'
-import type { FromWorker, NodeSpec, ProtocolName, ToWorker, WorkerReport } from './messages.ts'
+import type { FromWorker, NodeSpec, NodeStatus, ProtocolName, ToWorker, WorkerReport } from './messages.ts'
 import type { StackNode } from './stack.ts'
 
 const now = (): number => performance.timeOrigin + performance.now()
@@ -15,6 +15,7 @@ interface Hosted {
   node: StackNode
   wire: WireCounter
   counts: Uint16Array
+  latency: Float32Array
 }
 
 /** The worker's state, in one object so the per-node closures read the current values */
@@ -55,6 +56,7 @@ async function init (message: Extract<ToWorker, { type: 'init' }>): Promise<void
     const wire = new WireCounter()
     wire.attach(node)
     const counts = new Uint16Array(message.messages)
+    const latency = new Float32Array(message.messages).fill(NaN)
     node.services.pubsub.addEventListener('message', (evt: CustomEvent<{ topic: string, data: Uint8Array }>) => {
       const data = evt.detail.data
       if (evt.detail.topic !== S.topic || data.length < 12) {
@@ -66,7 +68,9 @@ async function init (message: Extract<ToWorker, { type: 'init' }>): Promise<void
         return
       }
       if (counts[msg] === 0) {
-        S.latencies.push(now() - view.getFloat64(0))
+        const ms = now() - view.getFloat64(0)
+        latency[msg] = ms
+        S.latencies.push(ms)
         S.delivered++
       }
       counts[msg] = Math.min(65535, counts[msg] + 1)
@@ -76,7 +80,7 @@ async function init (message: Extract<ToWorker, { type: 'init' }>): Promise<void
         send({ type: 'event', kind: 'peer-dead', observer: spec.index, peer: evt.detail.peer.toString(), at: Date.now() })
       })
     }
-    S.hosted.set(spec.index, { spec, node, wire, counts })
+    S.hosted.set(spec.index, { spec, node, wire, counts, latency })
   }
   send({ type: 'ready' })
 }
@@ -96,25 +100,58 @@ async function start (indices: number[]): Promise<void> {
   send({ type: 'started', indices })
 }
 
-function schedule (message: Extract<ToWorker, { type: 'schedule' }>): void {
-  const payload = (msg: number): Uint8Array => {
-    const data = new Uint8Array(Math.max(12, message.size))
-    const view = new DataView(data.buffer)
-    view.setFloat64(0, now())
-    view.setUint32(8, msg)
-    return data
+function payload (msg: number, size: number): Uint8Array {
+  const data = new Uint8Array(Math.max(12, size))
+  const view = new DataView(data.buffer)
+  view.setFloat64(0, now())
+  view.setUint32(8, msg)
+  return data
+}
+
+/** Steady publishing from one node: a batch every 5 ms, so high rates do not need a timer per message */
+function flood (message: Extract<ToWorker, { type: 'flood' }>): void {
+  const h = S.hosted.get(message.node)
+  if (h == null) {
+    return
   }
+  const total = Math.round(message.rate * message.duration)
+  const began = Date.now()
+  let sent = 0
+  const tick = setInterval(() => {
+    const due = Math.min(total, Math.floor((Date.now() - began) * message.rate / 1000))
+    for (; sent < due; sent++) {
+      h.node.services.pubsub.publish(S.topic, payload(message.firstMsg + sent, message.size)).catch(() => { S.publishErrors++ })
+    }
+    if (sent >= total) {
+      clearInterval(tick)
+      send({ type: 'ready' })
+    }
+  }, 5)
+}
+
+function schedule (message: Extract<ToWorker, { type: 'schedule' }>): void {
   for (const item of message.items) {
     setTimeout(() => {
       const h = S.hosted.get(item.node)
       if (h == null || h.node.status !== 'started') {
         return
       }
-      h.node.services.pubsub.publish(S.topic, payload(item.msg)).catch(() => { S.publishErrors++ })
+      h.node.services.pubsub.publish(S.topic, payload(item.msg, message.size)).catch(() => { S.publishErrors++ })
     }, Math.max(0, message.startAt + item.at - Date.now()))
   }
   clearInterval(S.progressTimer)
   S.progressTimer = setInterval(() => { send({ type: 'progress', delivered: S.delivered }) }, 2_000)
+}
+
+function status (h: Hosted): NodeStatus {
+  const started = h.node.status === 'started'
+  return {
+    index: h.spec.index,
+    topicPeers: started ? topicPeers(h.node, S.topic) : 0,
+    connections: h.node.getConnections().length,
+    subscribers: started ? h.node.services.pubsub.getSubscribers(S.topic).length : 0,
+    pubsubPeers: started ? h.node.services.pubsub.getPeers().length : 0
+  }
 }
 
 function counters (): Record<string, number> {
@@ -134,12 +171,13 @@ function counters (): Record<string, number> {
   return out
 }
 
-function report (): WorkerReport {
+function report (perMessage: boolean): WorkerReport {
   const wire = wireTotals()
   const cpu = process.cpuUsage(S.baseline.cpu)
   return {
     counts: [...S.hosted.values()].map(h => ({ index: h.spec.index, counts: Array.from(h.counts) })),
     latencies: S.latencies,
+    ...(perMessage ? { perMessage: [...S.hosted.values()].map(h => ({ index: h.spec.index, latency: Array.from(h.latency) })) } : {}),
     bytesSent: wire.sent - S.baseline.sent,
     bytesReceived: wire.received - S.baseline.received,
     unsupportedConnections: wire.unsupported,
@@ -158,7 +196,7 @@ process.on('message', (message: ToWorker) => {
         case 'init': await init(message); break
         case 'start': await start(message.indices); break
         case 'status':
-          send({ type: 'status', nodes: [...S.hosted.values()].map(h => ({ index: h.spec.index, topicPeers: h.node.status === 'started' ? topicPeers(h.node, S.topic) : 0, connections: h.node.getConnections().length })) })
+          send({ type: 'status', nodes: [...S.hosted.values()].map(h => status(h)) })
           break
         case 'schedule': schedule(message); break
         case 'measure-begin': {
@@ -169,7 +207,8 @@ process.on('message', (message: ToWorker) => {
           send({ type: 'ready' })
           break
         }
-        case 'report': send({ type: 'report', report: report() }); break
+        case 'report': send({ type: 'report', report: report(message.perMessage === true) }); break
+        case 'flood': flood(message); break
         case 'crash':
           // a crash, not a goodbye: the process of these nodes is the parent's to kill; here
           // only nodes sharing a process with survivors are stopped without any farewell

@@ -66,6 +66,8 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
   private readonly seqnos = new Map<string, bigint>()
   private readonly held = new Map<string, Array<{ from: string, message: GossipMessage }>>()
   private readonly unknownOrigins: LruTtlCache<string, true>
+  /** origin → verified ML-DSA-65 key, so the hot path skips PeerId parsing (a benchmark profile showed base58 at 3%) */
+  private readonly originKeys = new LruTtlCache<string, Uint8Array>({ maxEntries: 4096, ttl: 60_000 })
   private readonly validations: PendingValidation[] = []
   private draining = false
   private core?: PubsubCore<string>
@@ -374,7 +376,15 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     if (origin === this.self) {
       return this.identity?.identity.publicKey
     }
-    return this.identity?.getCachedBinding(peerIdFromString(origin))?.mlDsaPublicKey
+    const now = Date.now()
+    let key = this.originKeys.get(origin, now)
+    if (key == null) {
+      key = this.identity?.getCachedBinding(peerIdFromString(origin))?.mlDsaPublicKey
+      if (key != null) {
+        this.originKeys.set(origin, key, now)
+      }
+    }
+    return key
   }
 
   /** The core's verify hook: header structure, claimed id, and the ML-DSA-65 signature */

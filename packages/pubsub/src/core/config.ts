@@ -13,6 +13,11 @@ export interface PubsubConfig {
   graftTimeout1: number
   /** Wait after a graft before grafting the next announcer, ms (Plumtree timeout₂, shorter than timeout₁) */
   graftTimeout2: number
+  /**
+   * Ceiling of the adaptive timeout₁, ms: when eager copies keep arriving well after their
+   * IHAVE (slow or overloaded nodes), timeout₁ follows twice that delay up to here (SPEC.md §7.3)
+   */
+  graftTimeoutMax: number
   /** A lazy path shorter than the eager one by more than this many hops replaces it (Plumtree §3.8) */
   optimizationThreshold: number
   /** Messages kept for grafts and anti-entropy pulls, ms after receipt */
@@ -78,6 +83,7 @@ export const DEFAULT_PUBSUB_CONFIG: Readonly<PubsubConfig> = Object.freeze({
   maxIHaveIds: 1024,
   graftTimeout1: 300,
   graftTimeout2: 150,
+  graftTimeoutMax: 3000,
   optimizationThreshold: 10,
   cacheRetention: 120_000,
   cacheMaxMessages: 8192,
@@ -127,6 +133,9 @@ export function resolvePubsubConfig (partial: Partial<PubsubConfig> = {}): Pubsu
   }
   if (config.topicActiveCapacity < config.topicActiveTarget) {
     throw new InvalidConfigError('pubsub config topicActiveCapacity must be >= topicActiveTarget')
+  }
+  if (config.graftTimeoutMax < config.graftTimeout1) {
+    throw new InvalidConfigError('pubsub config graftTimeoutMax must be >= graftTimeout1')
   }
   if (config.linkTimeout <= config.keepaliveIdle) {
     throw new InvalidConfigError('pubsub config linkTimeout must exceed keepaliveIdle')

@@ -13,6 +13,8 @@ export interface Missing<P> {
   announcements: Array<{ peer: P, round: number }>
   /** announcers already grafted and asked for it (they will send it: never push it to them) */
   asked: P[]
+  /** when the first announcement arrived */
+  since: number
 }
 
 /** Anti-entropy session we started */
@@ -86,6 +88,8 @@ export interface Ctx<P> {
   aeAnswered: LruTtlCache<string, true>
   /** (peer, id) pairs whose copy failed the origin check recently */
   failedOrigin: LruTtlCache<string, true>
+  /** smoothed delay from a message's first IHAVE to its unrequested eager copy, ms (adaptive timeout₁) */
+  eagerLag: number
   /** (peer, id) pairs whose GRAFT we answered recently */
   graftAnswers: LruTtlCache<string, true>
   scores: PeerScores<P>
@@ -113,6 +117,7 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
     pendingValidation: new Map(),
     graftAnswers: new LruTtlCache({ maxEntries: 8192, ttl: 10_000 }),
     failedOrigin: new LruTtlCache({ maxEntries: 8192, ttl: 60_000 }),
+    eagerLag: 0,
     aeAnswered: new LruTtlCache({ maxEntries: 8192, ttl: Math.max(1, config.aePeriod / 2) }),
     deferValidation: false,
     out: []

@@ -11,6 +11,17 @@ const MAX_ROUND = 1024
 /** Most ids announced but not yet received, per topic: beyond it new announcements are ignored */
 export const MAX_MISSING = 4096
 
+/**
+ * Plumtree timeout₁, adaptive: at least `graftTimeout1`, else twice the smoothed lag of
+ * unrequested eager copies behind their IHAVE, at most `graftTimeoutMax`. On an overloaded
+ * node eager copies are late, not lost; a fixed timer would graft every lazy link, the extra
+ * copies add load, and the tree collapses into a flood (measured, SPEC.md §7.3).
+ */
+export function graftTimeout<P> (ctx: Ctx<P>): number {
+  const { graftTimeout1, graftTimeoutMax } = ctx.config
+  return Math.min(graftTimeoutMax, Math.max(graftTimeout1, 2 * ctx.eagerLag))
+}
+
 /** Timer key of a missing id: per topic, so the same id announced in two topics keeps both timers */
 function graftKey (topic: string, key: string): string {
   return `graft/${topic}/${key}`
@@ -144,6 +155,10 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
     ctx.out.push(cancelTimer(graftKey(state.name, key)))
     if (missing.asked.includes(from)) {
       ctx.scores.record(from, 'graft-answered', now)
+    } else if (message.repair !== true) {
+      // the tree delivered it, only later than the announcement: learn how late the tree runs
+      const lag = now - missing.since
+      ctx.eagerLag = ctx.eagerLag === 0 ? lag : ctx.eagerLag * 0.9 + lag * 0.1
     }
   }
   if (state.active.has(from)) {
@@ -303,9 +318,9 @@ export function onIHave<P> (ctx: Ctx<P>, from: P, message: IHaveMessage, state: 
         ctx.stats.dropped.unexpected++
         continue
       }
-      missing = { id: entry.id, announcements: [], asked: [] }
+      missing = { id: entry.id, announcements: [], asked: [], since: now }
       state.missing.set(key, missing)
-      ctx.out.push(scheduleTimer(graftKey(state.name, key), now + ctx.config.graftTimeout1, { kind: 'graft', topic: state.name, key }))
+      ctx.out.push(scheduleTimer(graftKey(state.name, key), now + graftTimeout(ctx), { kind: 'graft', topic: state.name, key }))
     }
     // one announcement per peer: a single peer must not fill every slot and be grafted again and again
     if (missing.announcements.length < ctx.config.topicActiveCapacity && !missing.announcements.some(a => a.peer === from) && !missing.asked.includes(from)) {
@@ -335,7 +350,7 @@ export function onGraftTimer<P> (ctx: Ctx<P>, topic: string, key: string, now: n
     // asked last time and the message still has not come: it did not answer in time
     ctx.scores.record(previous, 'graft-unanswered', now)
   }
-  ctx.out.push(scheduleTimer(graftKey(topic, key), now + ctx.config.graftTimeout2, { kind: 'graft', topic, key }))
+  ctx.out.push(scheduleTimer(graftKey(topic, key), now + ctx.config.graftTimeout2 * graftTimeout(ctx) / ctx.config.graftTimeout1, { kind: 'graft', topic, key }))
   state.lazy.delete(announcement.peer)
   state.eager.add(announcement.peer)
   ctx.stats.grafts++
