@@ -35,13 +35,16 @@ export interface ThroughputResult {
   protocol: ProtocolName
   transport: TransportName
   fanout: number
-  /** the highest offered rate delivered 100% at the relay and its receivers with relay P99 < 1 s */
+  /** the highest offered rate delivered 100% at the relay and its receivers with relay P99 < MAX_RELAY_P99_MS */
   sustained: number
   steps: ThroughputStep[]
   method: string
 }
 
-export const THROUGHPUT_METHOD = 'Topology forced with connection gaters: publisher P and receivers Q1..Qk in one process may only connect to the relay R, which runs alone in a second process (a core to itself as far as a 2-core machine allows; P signing and the Qs verifying share the other core). P publishes at each offered rate for a fixed step; a rate is sustained when R and every Q deliver every message to their applications and R\'s P99 publish-to-delivery latency stays under 1 s. R receives, verifies the origin signature, delivers to its application and forwards to the k receivers.'
+/** Above this the relay is queueing: its backlog grows with the step's length */
+export const MAX_RELAY_P99_MS = 250
+
+export const THROUGHPUT_METHOD = 'Topology forced with connection gaters: publisher P and receivers Q1..Qk in one process may only connect to the relay R, which runs alone in a second process (a core to itself as far as a 2-core machine allows; P signing and the Qs verifying share the other core). P publishes at each offered rate for a fixed step; a rate is sustained when R and every Q deliver every message to their applications and R\'s P99 publish-to-delivery latency stays under 250 ms (above that a backlog is growing). The publisher signs every message (plumtree: ML-DSA-65, 0.5 ms; gossipsub: Ed25519) in the process it shares with the receivers, so a rate can fail there before the relay is busy: the relay\'s CPU per step is reported beside it. R receives, verifies the origin signature, delivers to its application and forwards to the k receivers.'
 
 /** The highest rate one relay node sustains (see THROUGHPUT_METHOD) */
 export async function runThroughput (config: ThroughputConfig): Promise<ThroughputResult> {
@@ -108,7 +111,7 @@ export async function runThroughput (config: ThroughputConfig): Promise<Throughp
         publishErrors: edge.publishErrors,
         ok: false
       }
-      step.ok = step.relayDelivered === messages && step.receiversDelivered === step.receiversExpected && step.relayP99 < 1000
+      step.ok = step.relayDelivered === messages && step.receiversDelivered === step.receiversExpected && step.relayP99 < MAX_RELAY_P99_MS
       steps.push(step)
       log(`  ${label}: ${rate} msg/s → relay ${step.relayDelivered}/${messages}, receivers ${receiversDelivered}/${step.receiversExpected}, relay P50/P99 ${step.relayP50}/${step.relayP99} ms, relay CPU ${step.relayCpu} core${step.ok ? '' : '  ✗'}`)
       first += messages

@@ -163,7 +163,7 @@ function counters (): Record<string, number> {
     }
     const stats = h.node.services.pubsub.stats
     if (S.protocol === 'plumtree' && stats?.core != null) {
-      for (const k of ['payloadsSent', 'duplicates', 'grafts', 'prunes', 'ihaveSent', 'aeRepaired', 'delivered']) {
+      for (const k of ['payloadsSent', 'duplicates', 'grafts', 'prunes', 'ihaveSent', 'aeRepaired', 'delivered', 'topicLinksUp', 'topicLinksDown', 'optimizations']) {
         add(k, stats.core[k])
       }
     }

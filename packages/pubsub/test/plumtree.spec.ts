@@ -99,6 +99,42 @@ describe('Plumtree core', () => {
     expect(second.map(s => s.to)).to.deep.equal(['x', 'y'])
   })
 
+  it('timeout₁ adapts to a slow tree, and the tree\'s late copy of a grafted message keeps its eager link', () => {
+    const h = new Harness()
+    line(h, ['x', 'y', 'z'])
+    h.neighbours('x', 'z')
+    h.advance(1500)
+    h.cut.add('x|z')
+    h.cut.add('y|z')
+    const gossip = (id: Uint8Array): GossipMessage => ({ type: 'gossip', topic: T, id, round: 2, publishedAt: h.now, payload })
+    expect(h.core('z').eagerPeers(T)).to.include('y')
+    // id1: announced by x, the tree copy from y arrives 250 ms later, unrequested: a lag sample
+    const id1 = newId()
+    h.input('z', { type: 'message', from: 'x', message: { type: 'ihave', topic: T, entries: [{ id: id1, round: 1 }] } })
+    h.advance(h.now + 250)
+    h.input('z', { type: 'message', from: 'y', message: gossip(id1) })
+    // id2: timeout₁ is now 2 × 250 = 500 ms, not 300
+    const id2 = newId()
+    h.input('z', { type: 'message', from: 'x', message: { type: 'ihave', topic: T, entries: [{ id: id2, round: 1 }] } })
+    const grafts = (): number => h.sentOfType('graft', 'z').length
+    h.advance(h.now + DEFAULT_PUBSUB_CONFIG.graftTimeout1)
+    expect(grafts()).to.equal(0)
+    h.advance(h.now + 200)
+    expect(grafts()).to.equal(1)
+    // x answers the GRAFT; then y's tree copy arrives: a duplicate, but no PRUNE and y stays eager
+    h.input('z', { type: 'message', from: 'x', message: gossip(id2) })
+    const prunes = h.sentOfType('prune', 'z').length
+    h.input('z', { type: 'message', from: 'y', message: gossip(id2) })
+    expect(h.sentOfType('prune', 'z').length).to.equal(prunes)
+    expect(h.core('z').eagerPeers(T)).to.include('y')
+    // an ordinary tree duplicate from y still prunes the link (Plumtree §3.5)
+    const id3 = newId()
+    h.input('z', { type: 'message', from: 'x', message: gossip(id3) })
+    h.input('z', { type: 'message', from: 'y', message: gossip(id3) })
+    expect(h.sentOfType('prune', 'z').length).to.equal(prunes + 1)
+    expect(h.core('z').eagerPeers(T)).to.not.include('y')
+  })
+
   it('GRAFT with an id is answered from the cache and makes the link eager', () => {
     const h = new Harness()
     line(h, ['a', 'b'])

@@ -90,6 +90,8 @@ export interface Ctx<P> {
   failedOrigin: LruTtlCache<string, true>
   /** smoothed delay from a message's first IHAVE to its unrequested eager copy, ms (adaptive timeout₁) */
   eagerLag: number
+  /** ids first received as the answer to our GRAFT → when they were first announced (the late tree copy is a lag sample, not a fault) */
+  graftedIds: LruTtlCache<string, number>
   /** (peer, id) pairs whose GRAFT we answered recently */
   graftAnswers: LruTtlCache<string, true>
   scores: PeerScores<P>
@@ -118,6 +120,7 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
     graftAnswers: new LruTtlCache({ maxEntries: 8192, ttl: 10_000 }),
     failedOrigin: new LruTtlCache({ maxEntries: 8192, ttl: 60_000 }),
     eagerLag: 0,
+    graftedIds: new LruTtlCache({ maxEntries: 4096, ttl: 30_000 }),
     aeAnswered: new LruTtlCache({ maxEntries: 8192, ttl: Math.max(1, config.aePeriod / 2) }),
     deferValidation: false,
     out: []

@@ -22,6 +22,10 @@ export function graftTimeout<P> (ctx: Ctx<P>): number {
   return Math.min(graftTimeoutMax, Math.max(graftTimeout1, 2 * ctx.eagerLag))
 }
 
+function learnLag<P> (ctx: Ctx<P>, lag: number): void {
+  ctx.eagerLag = ctx.eagerLag === 0 ? lag : ctx.eagerLag * 0.9 + lag * 0.1
+}
+
 /** Timer key of a missing id: per topic, so the same id announced in two topics keeps both timers */
 function graftKey (topic: string, key: string): string {
   return `graft/${topic}/${key}`
@@ -105,6 +109,15 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
   const key = MessageStore.key(message.id)
   if (ctx.seen.has(message.id, now)) {
     ctx.stats.duplicates++
+    const graftedSince = message.repair === true ? undefined : ctx.graftedIds.get(key, now)
+    if (graftedSince !== undefined) {
+      // the tree's own copy of a message we already pulled with GRAFT: the eager path works, it
+      // is only slow. Learn the lag and keep the link; pruning it would leave the next message
+      // to IHAVE and GRAFT again (on an overloaded node, a spiral into flooding)
+      ctx.graftedIds.delete(key)
+      learnLag(ctx, now - graftedSince)
+      return
+    }
     if (message.repair !== true) {
       // repair pushes race each other by design: only tree duplicates count against the sender
       ctx.scores.record(from, 'duplicate', now)
@@ -155,10 +168,10 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
     ctx.out.push(cancelTimer(graftKey(state.name, key)))
     if (missing.asked.includes(from)) {
       ctx.scores.record(from, 'graft-answered', now)
+      ctx.graftedIds.set(key, missing.since, now)
     } else if (message.repair !== true) {
       // the tree delivered it, only later than the announcement: learn how late the tree runs
-      const lag = now - missing.since
-      ctx.eagerLag = ctx.eagerLag === 0 ? lag : ctx.eagerLag * 0.9 + lag * 0.1
+      learnLag(ctx, now - missing.since)
     }
   }
   if (state.active.has(from)) {
