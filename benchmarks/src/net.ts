@@ -68,7 +68,7 @@ for (const r of runs) {
   process.stdout.write(`${r.protocol.padEnd(10)}${r.transport.padEnd(10)}${pad(`${(r.deliveryRatio * 100).toFixed(2)}%`, 9)}${pad(r.duplicatesToApps, 6)}${pad(ms(r.latencyMs.p50), 10)}${pad(ms(r.latencyMs.p95), 10)}${pad(ms(r.latencyMs.p99), 10)}${pad(r.bytesPerDelivered, 12)}${pad(r.cpuSecondsPerNode, 12)}${pad(r.rssPerNodeMB.mean, 13)}\n`)
 }
 for (const t of throughput) {
-  process.stdout.write(`throughput ${t.protocol}/${t.transport}: one relay sustained ${t.sustained} msg/s (100% delivery, relay P99 < 250 ms; fan-out ${t.fanout}); steps ${t.steps.map(s => `${s.rate}${s.ok ? '✓' : '✗'} (CPU ${s.relayCpu})`).join(', ')}\n`)
+  process.stdout.write(`throughput ${t.protocol}/${t.transport}: one relay sustained ${t.sustained} msg/s (100% delivery, relay P99 < 250 ms; fan-out ${t.fanout}); steps ${t.steps.map(s => `${s.rate}${s.ok ? '✓' : '✗'} (relay CPU ${s.relayCpu}, edge ${s.edgeCpu})`).join(', ')}\n`)
 }
 const ratios: Record<string, number> = {}
 for (const transport of transports) {
@@ -83,7 +83,7 @@ fs.mkdirSync(dir, { recursive: true })
 const summary = { bench: name, config: { ...config, transports, protocols }, wallSeconds: Math.round((Date.now() - started) / 1000), ratios, runs, throughput }
 const throughputHtml = throughput.length === 0
   ? ''
-  : `<h2>Relay throughput</h2><p>${THROUGHPUT_METHOD}</p><table><tr><th>protocol</th><th>transport</th><th>offered msg/s</th><th>relay delivered</th><th>receivers delivered</th><th>relay P50 / P99 ms</th><th>relay CPU (cores)</th><th>sustained</th></tr>${throughput.flatMap(t => t.steps.map(st => `<tr><td>${t.protocol}</td><td>${t.transport}</td><td>${st.rate}</td><td>${st.relayDelivered}/${st.messages}</td><td>${st.receiversDelivered}/${st.receiversExpected}</td><td>${st.relayP50} / ${st.relayP99}</td><td>${st.relayCpu}</td><td>${st.ok ? 'yes' : 'no'}</td></tr>`)).join('')}</table>`
+  : `<h2>Relay throughput</h2><p>${THROUGHPUT_METHOD}</p><table><tr><th>protocol</th><th>transport</th><th>offered msg/s</th><th>relay delivered</th><th>receivers delivered</th><th>relay P50 / P99 ms</th><th>relay CPU (cores)</th><th>publisher + receivers CPU</th><th>sustained</th></tr>${throughput.flatMap(t => t.steps.map(st => `<tr><td>${t.protocol}</td><td>${t.transport}</td><td>${st.rate}</td><td>${st.relayDelivered}/${st.messages}</td><td>${st.receiversDelivered}/${st.receiversExpected}</td><td>${st.relayP50} / ${st.relayP99}</td><td>${st.relayCpu}</td><td>${st.edgeCpu}</td><td>${st.ok ? 'yes' : 'no'}</td></tr>`)).join('')}</table>`
 const html = path.join(dir, `${name}.html`)
 fs.writeFileSync(html, htmlReport(`Saorsa Gossip: plumtree() vs gossipsub(), ${config.nodes} libp2p nodes`, runs, { description: 'Real libp2p nodes on loopback in worker processes; the same bootstrap contacts and publish schedule for each protocol. Latency on one clock (same machine); bytes counted at the transport (TCP socket / QUIC UDP payload), all traffic during the publishing window and drain.', ...summary.config, ratios }, throughputHtml))
 fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(summary) + '\n')

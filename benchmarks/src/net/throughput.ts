@@ -27,6 +27,8 @@ export interface ThroughputStep {
   relayP99: number
   /** relay process CPU seconds per second of the step (1 = one core busy) */
   relayCpu: number
+  /** the same for the process of the publisher and the receivers */
+  edgeCpu: number
   publishErrors: number
   ok: boolean
 }
@@ -90,6 +92,7 @@ export async function runThroughput (config: ThroughputConfig): Promise<Throughp
     for (const rate of config.rates) {
       const messages = Math.round(rate * config.step)
       await relayWorker.request({ type: 'measure-begin' }, 'ready')
+      await edgeWorker.request({ type: 'measure-begin' }, 'ready')
       await edgeWorker.request({ type: 'flood', node: 1, rate, duration: config.step, size: config.size, firstMsg: first }, 'ready', (config.step + 60) * 1000)
       await new Promise(resolve => setTimeout(resolve, 3_000))
       const relay = (await relayWorker.request({ type: 'report', perMessage: true }, 'report')).report
@@ -108,12 +111,13 @@ export async function runThroughput (config: ThroughputConfig): Promise<Throughp
         relayP50: Math.round(percentile(relayLat, 50) * 10) / 10,
         relayP99: Math.round(percentile(relayLat, 99) * 10) / 10,
         relayCpu: Math.round(relay.cpuSeconds / (config.step + 3) * 100) / 100,
+        edgeCpu: Math.round(edge.cpuSeconds / (config.step + 3) * 100) / 100,
         publishErrors: edge.publishErrors,
         ok: false
       }
       step.ok = step.relayDelivered === messages && step.receiversDelivered === step.receiversExpected && step.relayP99 < MAX_RELAY_P99_MS
       steps.push(step)
-      log(`  ${label}: ${rate} msg/s → relay ${step.relayDelivered}/${messages}, receivers ${receiversDelivered}/${step.receiversExpected}, relay P50/P99 ${step.relayP50}/${step.relayP99} ms, relay CPU ${step.relayCpu} core${step.ok ? '' : '  ✗'}`)
+      log(`  ${label}: ${rate} msg/s → relay ${step.relayDelivered}/${messages}, receivers ${receiversDelivered}/${step.receiversExpected}, relay P50/P99 ${step.relayP50}/${step.relayP99} ms, relay CPU ${step.relayCpu} core, publisher+receivers ${step.edgeCpu}${step.ok ? '' : '  ✗'}`)
       first += messages
       if (!step.ok) {
         break
