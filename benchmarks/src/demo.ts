@@ -34,16 +34,25 @@ const crashedWorker = WORKERS - 1
 const crashed = new Set(specs.filter(s => s.index % WORKERS === crashedWorker).map(s => s.index))
 const state = { crashTime: 0, verdictCount: 0 }
 const verdicts = new Map<number, { at: number, by: number }>()
+const deadVerdicts = new Set<number>()
 const progress = new Map<number, number>()
-function onVerdict (peerId: string, observer: number, at: number): void {
+/**
+ * A crashed node counts as detected at the first sign from a survivor: a SWIM dead verdict,
+ * or its removal from a survivor's active view because the connection was lost
+ */
+function onVerdict (peerId: string, observer: number, at: number, kind: string, reason: string | undefined): void {
   const peer = peerIndex.get(peerId)
-  if (peer == null || !crashed.has(peer)) {
+  if (peer == null || !crashed.has(peer) || (kind === 'neighbor-down' && reason !== 'connection-lost' && reason !== 'dead')) {
     return
   }
-  state.verdictCount++
+  if (kind === 'peer-dead') {
+    state.verdictCount++
+    deadVerdicts.add(peer)
+  }
   if (!verdicts.has(peer)) {
     verdicts.set(peer, { at, by: observer })
-    log(`  failure detected: node ${peer} declared dead by node ${observer} ${((at - state.crashTime) / 1000).toFixed(2)} s after the crash (${verdicts.size}/${crashed.size})`)
+    const how = kind === 'peer-dead' ? 'declared dead (SWIM)' : 'dropped from the active view (connection lost)'
+    log(`  failure detected: node ${peer} ${how} by node ${observer} ${((at - state.crashTime) / 1000).toFixed(2)} s after the crash (${verdicts.size}/${crashed.size})`)
   }
 }
 
@@ -52,7 +61,7 @@ for (const w of workers) {
     if (m.type === 'progress') {
       progress.set(w.id, m.delivered)
     } else if (m.type === 'event' && state.crashTime > 0) {
-      onVerdict(m.peer, m.observer, m.at)
+      onVerdict(m.peer, m.observer, m.at, m.kind, m.reason)
     }
   }
 }
@@ -139,7 +148,7 @@ try {
     `delivery to the ${survivors} survivors: ${pct(gotBefore / owedBefore)} of messages before the crash (${gotBefore}/${owedBefore}), ${pct(gotAfter / owedAfter)} after (${gotAfter}/${owedAfter}); duplicates to applications ${base.duplicatesToApps}`,
     `latency publish → delivery: P50 ${base.latencyMs.p50} ms, P95 ${base.latencyMs.p95} ms, P99 ${base.latencyMs.p99} ms`,
     `RMR (survivors' payload copies per first delivery − 1): ${rmr.toFixed(3)}; grafts ${base.counters.grafts ?? 0}, anti-entropy repairs ${base.counters.aeRepaired ?? 0}`,
-    `failure detection: ${verdicts.size}/${crashed.size} crashed nodes declared dead; first verdict P50 ${detection.length > 0 ? percentile(detection, 50).toFixed(2) : 'n/a'} s, max ${detection.length > 0 ? detection[detection.length - 1].toFixed(2) : 'n/a'} s after the crash; ${state.verdictCount} dead verdicts in all`,
+    `failure detection: ${verdicts.size}/${crashed.size} crashed nodes detected by a survivor (SWIM dead verdict or lost connection); first sign P50 ${detection.length > 0 ? percentile(detection, 50).toFixed(2) : 'n/a'} s, max ${detection.length > 0 ? detection[detection.length - 1].toFixed(2) : 'n/a'} s after the crash; ${deadVerdicts.size}/${crashed.size} declared dead by SWIM (${state.verdictCount} dead verdicts in all)`,
     `wire bytes per delivered message: ${base.bytesPerDelivered}; RSS per node ${base.rssPerNodeMB.mean} MB`
   ]
   const dir = path.resolve(import.meta.dirname, '../../results')

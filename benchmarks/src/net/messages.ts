@@ -58,6 +58,6 @@ export type FromWorker =
   | { type: 'started', indices: number[] }
   | { type: 'status', nodes: NodeStatus[] }
   | { type: 'progress', delivered: number }
-  | { type: 'event', kind: 'peer-dead', observer: number, peer: string, at: number }
+  | { type: 'event', kind: 'peer-dead' | 'neighbor-down', observer: number, peer: string, at: number, reason?: string }
   | { type: 'report', report: WorkerReport }
   | { type: 'error', message: string }

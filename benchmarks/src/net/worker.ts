@@ -79,6 +79,9 @@ async function init (message: Extract<ToWorker, { type: 'init' }>): Promise<void
       node.services.membership.addEventListener('peer-dead', (evt: CustomEvent<{ peer: { toString(): string } }>) => {
         send({ type: 'event', kind: 'peer-dead', observer: spec.index, peer: evt.detail.peer.toString(), at: Date.now() })
       })
+      node.services.membership.addEventListener('neighbor-down', (evt: CustomEvent<{ peer: { toString(): string }, reason: string }>) => {
+        send({ type: 'event', kind: 'neighbor-down', observer: spec.index, peer: evt.detail.peer.toString(), at: Date.now(), reason: evt.detail.reason })
+      })
     }
     S.hosted.set(spec.index, { spec, node, wire, counts, latency })
   }
