@@ -190,7 +190,7 @@ export interface PqIdentityService extends TypedEventTarget<PqIdentityServiceEve
   /** The verified ML-DSA-65 public key of `peer`, fetching its binding if needed */
   getPublicKey(peer: PeerId, options?: AbortOptions): Promise<Uint8Array>
   /** The cached verified binding of `peer`, if any */
-  getCachedBinding(peer: PeerId): VerifiedBinding | undefined
+  getCachedBinding(peer: PeerId | string): VerifiedBinding | undefined
   /** Runs a binding exchange with `peer` now */
   fetchBinding(peer: PeerId, options?: AbortOptions): Promise<VerifiedBinding>
   /**

@@ -157,8 +157,9 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
     return ok
   }
 
-  getCachedBinding (peer: PeerId): VerifiedBinding | undefined {
-    return this.cache.get(peer.toString(), Date.now())
+  getCachedBinding (peer: PeerId | string): VerifiedBinding | undefined {
+    // the cache is keyed by the PeerId string: callers holding one skip parsing it
+    return this.cache.get(typeof peer === 'string' ? peer : peer.toString(), Date.now())
   }
 
   async getPublicKey (peer: PeerId, options?: AbortOptions): Promise<Uint8Array> {

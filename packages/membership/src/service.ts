@@ -6,6 +6,7 @@ import { bytesEqual, createRng } from '@saorsa-gossip/core'
 import { MAX_FRAME_BYTES, decodeFrame, encodeFrame } from './codec.ts'
 import { MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PASSIVE_VIEW_KEY, PROTOCOL, TAG_ACTIVE } from './constants.ts'
 import { Membership } from './core/membership.ts'
+import { OutboundStreams } from './outbound-streams.ts'
 import { libp2pPeerCodec } from './peer-codec.ts'
 import { MembershipStats } from './stats.ts'
 import type { PeerCodec } from './codec.ts'
@@ -14,14 +15,7 @@ import type { MembershipMessage } from './core/messages.ts'
 import type { MembershipEffect, MembershipEvent } from './core/types.ts'
 import type { MembershipComponents, MembershipInit, MembershipService, MembershipServiceEvents } from './index.ts'
 import type { Connection, Logger, PeerDiscovery, PeerDiscoveryEvents, PeerId, Startable, Stream } from '@libp2p/interface'
-import type { LengthPrefixedStream } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
-
-/** One outbound stream per neighbour, with its writes serialised */
-interface Outbound {
-  lp: Promise<LengthPrefixedStream<Stream>>
-  tail: Promise<void>
-}
 
 /**
  * The libp2p adapter for the membership core: turns effects into stream writes
@@ -41,7 +35,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   private readonly self: string
   private readonly addrs = new Map<string, Uint8Array[]>()
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
-  private readonly outbound = new Map<string, Outbound>()
+  private readonly outbound: OutboundStreams
   private core?: Membership<string>
   private persistTimer?: ReturnType<typeof setInterval>
 
@@ -53,6 +47,18 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     this.self = components.peerId.toString()
     this.stats = new MembershipStats(components.metrics)
     this.codec = libp2pPeerCodec(peer => peer === this.self ? this.ownAddrs() : (this.addrs.get(peer) ?? []))
+    this.outbound = new OutboundStreams({
+      connectionManager: components.connectionManager,
+      protocol: PROTOCOL,
+      maxDataLength: init.maxFrameBytes ?? MAX_FRAME_BYTES,
+      dialTimeout: init.dialTimeout ?? 10_000,
+      writeTimeout: init.writeTimeout ?? 10_000,
+      // a failed dial or write: the core's own timeouts decide what it means
+      onWriteError: (peer, err) => {
+        this.stats.drop('send-failed')
+        this.log.trace('send to %s failed: %s', peer, err.message)
+      }
+    })
     this.onConnectionClose = this.onConnectionClose.bind(this)
     this.onIdentify = this.onIdentify.bind(this)
   }
@@ -92,15 +98,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     this.components.events.removeEventListener('connection:close', this.onConnectionClose)
     this.components.events.removeEventListener('peer:identify', this.onIdentify)
     await this.components.registrar.unhandle(PROTOCOL)
-    const streams = [...this.outbound.values()]
-    this.outbound.clear()
-    await Promise.all(streams.map(async o => {
-      try {
-        (await o.lp).unwrap().abort(new Error('membership stopped'))
-      } catch {
-        // the stream never opened: nothing to close
-      }
-    }))
+    await this.outbound.abortAll('membership stopped')
   }
 
   activeView (): PeerId[] {
@@ -233,7 +231,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   private onConnectionClose (evt: CustomEvent<Connection>): void {
     const peer = evt.detail.remotePeer
     const key = peer.toString()
-    this.outbound.delete(key)
+    this.outbound.forget(key)
     if (this.components.connectionManager.getConnections(peer).length === 0 && this.core?.hyparview.isActive(key) === true) {
       this.input({ type: 'connection-lost', peer: key })
     }
@@ -311,9 +309,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
       if (this.core?.hyparview.isActive(key) === true) {
         return
       }
-      const out = this.outbound.get(key)
-      this.outbound.delete(key)
-      void out?.tail.then(async () => (await out.lp).unwrap().close()).catch(() => {})
+      this.outbound.close(key)
       for (const connection of this.components.connectionManager.getConnections(peer)) {
         if (connection.streams.every(s => s.protocol === PROTOCOL || s.status !== 'open')) {
           void connection.close().catch(() => {})
@@ -340,30 +336,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
       return
     }
     this.stats.sent(message, bytes.byteLength)
-    let out = this.outbound.get(to)
-    if (out == null) {
-      out = { lp: this.openStream(to), tail: Promise.resolve() }
-      this.outbound.set(to, out)
-    }
-    const entry = out
-    entry.tail = entry.tail.then(async () => {
-      const lp = await entry.lp
-      await lp.write(bytes, { signal: AbortSignal.timeout(this.init.writeTimeout ?? 10_000) })
-    }).catch((err: any) => {
-      // a failed dial or write: forget the stream; the core's own timeouts decide what it means
-      if (this.outbound.get(to) === entry) {
-        this.outbound.delete(to)
-      }
-      this.stats.drop('send-failed')
-      this.log.trace('send %s to %s failed: %s', message.type, to, err.message)
-    })
-  }
-
-  private async openStream (to: string): Promise<LengthPrefixedStream<Stream>> {
-    const peer = peerIdFromString(to)
-    const connection = await this.components.connectionManager.openConnection(peer, { signal: AbortSignal.timeout(this.init.dialTimeout ?? 10_000) })
-    const stream = await connection.newStream(PROTOCOL, { signal: AbortSignal.timeout(this.init.dialTimeout ?? 10_000) })
-    return lpStream(stream, { maxDataLength: this.init.maxFrameBytes ?? MAX_FRAME_BYTES })
+    this.outbound.write(to, bytes)
   }
 
   private ownAddrs (): Uint8Array[] {

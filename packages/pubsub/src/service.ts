@@ -4,6 +4,7 @@ import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import { LruTtlCache, createRng } from '@saorsa-gossip/core'
 import { verifyMlDsa65 } from '@saorsa-gossip/identity'
+import { OutboundStreams } from '@saorsa-gossip/membership'
 import * as Digest from 'multiformats/hashes/digest'
 import { RPC_LIMITS, decodeRpc, encodeRpc } from './codec.ts'
 import { FRAME_OVERHEAD_BYTES, MAX_HELD_ORIGINS, MAX_HELD_PER_ORIGIN, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PROTOCOL } from './constants.ts'
@@ -17,16 +18,8 @@ import type { PubsubPeerCodec } from './codec.ts'
 import type { GossipMessage, PubsubMessage } from './core/messages.ts'
 import type { PubsubEffect, PubsubEvent, PubsubInput, ValidationResult } from './core/types.ts'
 import type { Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
-import type { LengthPrefixedStream } from '@libp2p/utils'
 import type { PqIdentityService } from '@saorsa-gossip/identity'
 import type { MembershipService } from '@saorsa-gossip/membership'
-
-/** One outbound stream per peer, its writes serialised and the bytes waiting counted */
-interface Outbound {
-  lp: Promise<LengthPrefixedStream<Stream>>
-  tail: Promise<void>
-  queued: number
-}
 
 interface PendingValidation {
   topic: string
@@ -59,15 +52,12 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
   private readonly selfBytes: Uint8Array
   private readonly maxMessageSize: number
   private readonly frameLimit: number
-  private readonly maxQueued: number
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
-  private readonly outbound = new Map<string, Outbound>()
+  private readonly outbound: OutboundStreams
   private readonly inbound = new Map<string, number>()
   private readonly seqnos = new Map<string, bigint>()
   private readonly held = new Map<string, Array<{ from: string, message: GossipMessage }>>()
   private readonly unknownOrigins: LruTtlCache<string, true>
-  /** origin → verified ML-DSA-65 key, so the hot path skips PeerId parsing (a benchmark profile showed base58 at 3%) */
-  private readonly originKeys = new LruTtlCache<string, Uint8Array>({ maxEntries: 4096, ttl: 60_000 })
   private readonly validations: PendingValidation[] = []
   private draining = false
   private core?: PubsubCore<string>
@@ -84,7 +74,19 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     this.codec = libp2pPubsubCodec()
     this.maxMessageSize = positiveInt('maxMessageSize', init.maxMessageSize, 1024 * 1024)
     this.frameLimit = Math.max(RPC_LIMITS.frameBytes, this.maxMessageSize + FRAME_OVERHEAD_BYTES)
-    this.maxQueued = positiveInt('maxQueuedBytesPerPeer', init.maxQueuedBytesPerPeer, 16 * 1024 * 1024)
+    this.outbound = new OutboundStreams({
+      connectionManager: components.connectionManager,
+      protocol: PROTOCOL,
+      maxDataLength: this.frameLimit,
+      dialTimeout: init.dialTimeout ?? 10_000,
+      writeTimeout: init.writeTimeout ?? 10_000,
+      maxQueuedBytes: positiveInt('maxQueuedBytesPerPeer', init.maxQueuedBytesPerPeer, 16 * 1024 * 1024),
+      // GRAFT and anti-entropy repair what a lost frame carried
+      onWriteError: (peer, err) => {
+        this.stats.drop('send-failed')
+        this.log.trace('send to %s failed: %s', peer, err.message)
+      }
+    })
     this.unknownOrigins = new LruTtlCache({ maxEntries: 4096, ttl: positiveInt('unknownOriginBackoff', init.unknownOriginBackoff, 5_000) })
     this.stats = new PlumtreeStats(components.metrics, () => this.core?.stats, () => this.scores())
     this.onConnectionClose = this.onConnectionClose.bind(this)
@@ -144,22 +146,14 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     this.membership?.removeEventListener('neighbor-down', this.onNeighborDown)
     this.membership?.removeEventListener('peer-dead', this.onPeerDead)
     await this.components.registrar.unhandle(PROTOCOL)
-    const streams = [...this.outbound.values()]
-    this.outbound.clear()
     this.inbound.clear()
-    await Promise.all(streams.map(async o => {
-      try {
-        (await o.lp).unwrap().abort(new Error('plumtree stopped'))
-      } catch {
-        // never opened: nothing to close
-      }
-    }))
+    await this.outbound.abortAll('plumtree stopped')
   }
 
   // --- gossipsub API -------------------------------------------------------------
 
   getPeers (): PeerId[] {
-    return [...new Set([...this.outbound.keys(), ...this.inbound.keys()])].map(p => peerIdFromString(p))
+    return [...this.peerKeys()].map(p => peerIdFromString(p))
   }
 
   getTopics (): string[] {
@@ -243,7 +237,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
       return
     }
     const key = peer.toString()
-    this.outbound.delete(key)
+    this.outbound.forget(key)
     this.inbound.delete(key)
     this.input({ type: 'peer-down', peer: key })
   }
@@ -376,15 +370,8 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     if (origin === this.self) {
       return this.identity?.identity.publicKey
     }
-    const now = Date.now()
-    let key = this.originKeys.get(origin, now)
-    if (key == null) {
-      key = this.identity?.getCachedBinding(peerIdFromString(origin))?.mlDsaPublicKey
-      if (key != null) {
-        this.originKeys.set(origin, key, now)
-      }
-    }
-    return key
+    // by PeerId string: no base58 parsing on the hot path (a benchmark profile showed it at 3%)
+    return this.identity?.getCachedBinding(origin)?.mlDsaPublicKey
   }
 
   /** The core's verify hook: header structure, claimed id, and the ML-DSA-65 signature */
@@ -511,39 +498,12 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
       this.log.error('cannot encode %s for %s: %s', message.type, to, err.message)
       return
     }
-    let out = this.outbound.get(to)
-    if (out == null) {
-      out = { lp: this.openStream(to), tail: Promise.resolve(), queued: 0 }
-      out.lp.catch(() => {})
-      this.outbound.set(to, out)
-    }
-    if (out.queued + bytes.byteLength > this.maxQueued) {
+    if (!this.outbound.write(to, bytes)) {
       // the peer reads slower than we write: drop rather than buffer without bound
       this.stats.drop('send-queue-full')
       return
     }
     this.stats.sent(message.type, bytes.byteLength)
-    const entry = out
-    entry.queued += bytes.byteLength
-    entry.tail = entry.tail.then(async () => {
-      const lp = await entry.lp
-      await lp.write(bytes, { signal: AbortSignal.timeout(this.init.writeTimeout ?? 10_000) })
-    }).catch((err: any) => {
-      if (this.outbound.get(to) === entry) {
-        this.outbound.delete(to)
-      }
-      this.stats.drop('send-failed')
-      this.log.trace('send %s to %s failed: %s', message.type, to, err.message)
-    }).finally(() => {
-      entry.queued -= bytes.byteLength
-    })
-  }
-
-  private async openStream (to: string): Promise<LengthPrefixedStream<Stream>> {
-    const signal = AbortSignal.timeout(this.init.dialTimeout ?? 10_000)
-    const connection = await this.components.connectionManager.openConnection(peerIdFromString(to), { signal })
-    const stream = await connection.newStream(PROTOCOL, { signal })
-    return lpStream(stream, { maxDataLength: this.frameLimit })
   }
 
   // --- helpers ----------------------------------------------------------------------
@@ -583,12 +543,17 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     return service as T
   }
 
+  /** Peers with a plumtree stream either way */
+  private peerKeys (): Set<string> {
+    return new Set([...this.outbound.keys(), ...this.inbound.keys()])
+  }
+
   private scores (): Record<string, number> {
     const core = this.core
     const now = Date.now()
     const out: Record<string, number> = {}
-    for (const peer of this.getPeers()) {
-      out[peer.toString()] = core?.peerScore(peer.toString(), now) ?? 0
+    for (const peer of this.peerKeys()) {
+      out[peer] = core?.peerScore(peer, now) ?? 0
     }
     return out
   }
