@@ -51,6 +51,10 @@ export interface WorkerReport {
   /** pubsub-specific counters summed over hosted nodes (payload frames, grafts, …) */
   counters: Record<string, number>
   publishErrors: number
+  /** event-loop delay of this process since measure-begin (perf_hooks.monitorEventLoopDelay), ms */
+  loopDelayMs: { p50: number, p99: number, max: number }
+  /** CPU of this process from its start to measure-begin (formation included), s */
+  setupCpuSeconds: number
 }
 
 export type FromWorker =

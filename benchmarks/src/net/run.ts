@@ -41,6 +41,10 @@ export interface RunResult {
   cpuSeconds: number
   cpuSecondsPerNode: number
   rssPerNodeMB: { mean: number, max: number }
+  /** worst process's event-loop delay during the measured window, ms */
+  loopDelayMs: { p50: number, p99: number, max: number }
+  /** CPU of all processes from start to the measured window (formation), s */
+  setupCpuSeconds: number
   formationMs: number
   formed: boolean
   counters: Record<string, number>
@@ -238,6 +242,8 @@ export function summarise (config: RunConfig, reports: WorkerReport[], publisher
     cpuSeconds: r3(cpu),
     cpuSecondsPerNode: r3(cpu / config.nodes),
     rssPerNodeMB: { mean: r3(rss.reduce((a, b) => a + b, 0) / rss.length), max: r3(Math.max(...rss)) },
+    loopDelayMs: { p50: r3(Math.max(...reports.map(r => r.loopDelayMs.p50))), p99: r3(Math.max(...reports.map(r => r.loopDelayMs.p99))), max: r3(Math.max(...reports.map(r => r.loopDelayMs.max))) },
+    setupCpuSeconds: r3(reports.reduce((a, r) => a + r.setupCpuSeconds, 0)),
     formationMs,
     formed,
     counters,

@@ -60,6 +60,13 @@ export async function createStackNode (protocol: ProtocolName, transport: Transp
     // every node shares 127.0.0.1: libp2p's per-host inbound rate limit (5/s) would refuse most joins
     connectionManager: { maxConnections: 400, inboundConnectionThreshold: 10_000, maxIncomingPendingConnections: 1_000 },
     connectionGater: gater(spec.deny),
+    // libp2p 3's connection monitor pings on a new stream every 10 s and aborts the connection
+    // when the ping misses an adaptive deadline: under 1–4 s of event-loop delay it aborted 84%
+    // of the plumtree connections that closed (issue 12), and every abort costs a re-dial,
+    // handshake, identify and identity exchange. SWIM (membership) watches the connections the
+    // overlay uses with load-aware timeouts, so plumtree nodes leave liveness to it; gossipsub
+    // nodes get the same setting, so both stacks run on the same libp2p configuration.
+    connectionMonitor: { enabled: false },
     services
   })
 }

@@ -3,6 +3,7 @@
  * over IPC (messages.ts): create, start in waves, report status, publish on a
  * schedule, report deliveries, latencies, wire bytes, CPU and RSS.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createStackNode, dialContacts, topicPeers } from './stack.ts'
 import { WireCounter } from './wire.ts'
 import type { FromWorker, NodeSpec, NodeStatus, ProtocolName, ToWorker, WorkerReport } from './messages.ts'
@@ -16,6 +17,8 @@ interface Hosted {
   wire: WireCounter
   counts: Uint16Array
   latency: Float32Array
+  /** connections opened and closed over the run (churn costs handshakes, identify, identity exchange) */
+  conns: { opened: number, closed: number }
 }
 
 /** The worker's state, in one object so the per-node closures read the current values */
@@ -27,6 +30,8 @@ const S = {
   delivered: 0,
   publishErrors: 0,
   baseline: { sent: 0, received: 0, cpu: process.cpuUsage() },
+  setupCpu: 0,
+  loopDelay: monitorEventLoopDelay({ resolution: 10 }),
   progressTimer: undefined as ReturnType<typeof setInterval> | undefined
 }
 
@@ -83,7 +88,10 @@ async function init (message: Extract<ToWorker, { type: 'init' }>): Promise<void
         send({ type: 'event', kind: 'neighbor-down', observer: spec.index, peer: evt.detail.peer.toString(), at: Date.now(), reason: evt.detail.reason })
       })
     }
-    S.hosted.set(spec.index, { spec, node, wire, counts, latency })
+    const conns = { opened: 0, closed: 0 }
+    node.addEventListener('connection:open', () => { conns.opened++ })
+    node.addEventListener('connection:close', () => { conns.closed++ })
+    S.hosted.set(spec.index, { spec, node, wire, counts, latency, conns })
   }
   send({ type: 'ready' })
 }
@@ -164,10 +172,22 @@ function counters (): Record<string, number> {
     if (h.node.status !== 'started') {
       continue
     }
+    add('connectionsOpened', h.conns.opened)
+    add('connectionsClosed', h.conns.closed)
+    add('connectionsOpenNow', h.node.getConnections().length)
     const stats = h.node.services.pubsub.stats
     if (S.protocol === 'plumtree' && stats?.core != null) {
-      for (const k of ['payloadsSent', 'duplicates', 'grafts', 'prunes', 'ihaveSent', 'aeRepaired', 'delivered', 'topicLinksUp', 'topicLinksDown', 'optimizations']) {
+      for (const k of ['payloadsSent', 'duplicates', 'grafts', 'prunes', 'ihaveSent', 'aeRepaired', 'delivered', 'topicLinksUp', 'topicLinksDown', 'linkTimeouts', 'optimizations']) {
         add(k, stats.core[k])
+      }
+      add('originsCarried', stats.originsCarried)
+      add('originsResolved', stats.originsResolved)
+      // frames sent by type over the whole run (formation included): where the work goes
+      for (const [type, n] of Object.entries(stats.framesOut as Record<string, number>)) {
+        add(`plumtreeOut.${type}`, n)
+      }
+      for (const [type, n] of Object.entries(h.node.services.membership.stats.messagesOut as Record<string, number>)) {
+        add(`membershipOut.${type}`, n)
       }
     }
   }
@@ -186,6 +206,8 @@ function report (perMessage: boolean): WorkerReport {
     unsupportedConnections: wire.unsupported,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     rssBytes: process.memoryUsage().rss,
+    loopDelayMs: { p50: S.loopDelay.percentile(50) / 1e6, p99: S.loopDelay.percentile(99) / 1e6, max: S.loopDelay.max / 1e6 },
+    setupCpuSeconds: S.setupCpu,
     nodes: S.hosted.size,
     counters: counters(),
     publishErrors: S.publishErrors
@@ -204,7 +226,10 @@ process.on('message', (message: ToWorker) => {
         case 'schedule': schedule(message); break
         case 'measure-begin': {
           const wire = wireTotals()
-          S.baseline = { sent: wire.sent, received: wire.received, cpu: process.cpuUsage() }
+          const cpu = process.cpuUsage()
+          S.setupCpu = (cpu.user + cpu.system) / 1e6
+          S.baseline = { sent: wire.sent, received: wire.received, cpu }
+          S.loopDelay.reset()
           S.latencies = []
           S.delivered = 0
           send({ type: 'ready' })
@@ -230,6 +255,8 @@ process.on('message', (message: ToWorker) => {
     }
   })()
 })
+
+S.loopDelay.enable()
 
 // the parent going away must not leave nodes running
 process.on('disconnect', () => { process.exit(0) })

@@ -200,6 +200,13 @@ export interface PqIdentityService extends TypedEventTarget<PqIdentityServiceEve
    * share one attempt. Throws UnknownPeerKeyError when all fail.
    */
   resolveBinding(peer: PeerId, options?: ResolveBindingOptions): Promise<VerifiedBinding>
+  /**
+   * Verifies a binding record that another protocol carried (plumtree attaches an origin's
+   * record to the first message from that origin on each link), and caches it. The record
+   * certifies itself, so who carried it does not matter; `expected` is the peer it must be
+   * for. Throws InvalidBindingError (or a subclass) when it is not valid.
+   */
+  acceptBinding(record: BindingRecord, expected: PeerId | string): Promise<VerifiedBinding>
 }
 
 /** Factory for libp2p's `services` map */

@@ -226,6 +226,26 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
     return pending
   }
 
+  async acceptBinding (record: BindingRecord, expected: PeerId | string): Promise<VerifiedBinding> {
+    const key = typeof expected === 'string' ? expected : expected.toString()
+    const cached = this.getCachedBinding(key)
+    if (cached != null && bytesEqual(cached.record.mlDsaSignature, record.mlDsaSignature)) {
+      return cached
+    }
+    try {
+      const verified = await verifyBinding(record, { now: Date.now(), maxClockSkewMs: this.maxClockSkew, backend: this.backend })
+      if (verified.peerId.toString() !== key) {
+        throw new InvalidBindingError(`Record is for ${verified.peerId.toString()}, expected ${key}`)
+      }
+      this.remember(verified)
+      this.counter.increment('carriedOk')
+      return verified
+    } catch (err: any) {
+      this.countBadInput(err)
+      throw err
+    }
+  }
+
   private async lookupThenFetch (peer: PeerId, via: PeerId, options: AbortOptions): Promise<VerifiedBinding> {
     let lookupError: string
     try {

@@ -22,6 +22,8 @@ export interface IdentityStats {
   lookupsOk: number
   /** Lookups this node tried through a relay that did not: no open connection, not known, invalid or malformed reply, timeout */
   lookupsFailed: number
+  /** Records carried by another protocol (acceptBinding) that verified */
+  carriedOk: number
 }
 
 export type StatName = keyof IdentityStats
@@ -37,7 +39,8 @@ export class StatsCounter {
     verificationFailures: 0,
     lookupsServed: 0,
     lookupsOk: 0,
-    lookupsFailed: 0
+    lookupsFailed: 0,
+    carriedOk: 0
   }
 
   private readonly group?: CounterGroup<StatName>

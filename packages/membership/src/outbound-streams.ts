@@ -1,8 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { lpStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
-import type { LengthPrefixedStream } from '@libp2p/utils'
 
 export interface OutboundStreamsInit {
   connectionManager: ConnectionManager
@@ -17,21 +15,62 @@ export interface OutboundStreamsInit {
   onWriteError(peer: string, err: Error): void
 }
 
-/** One outbound stream per peer, its writes serialised and the bytes waiting counted */
+/** One outbound stream per peer: frames waiting, and whether a flush is running */
 interface Outbound {
-  lp: Promise<LengthPrefixedStream<Stream>>
-  tail: Promise<void>
+  stream: Promise<Stream>
+  pending: Uint8Array[]
   queued: number
+  flushing: boolean
+}
+
+/**
+ * Most bytes coalesced into one stream write. Frames queued while a write is in
+ * flight go out together as one chunk: @chainsafe/libp2p-quic 2.1.1 sends one
+ * chunk per event-loop turn (SPEC.md §7.12), and an lpStream write is two chunks
+ * (length, then body), so a frame per write costs two turns each under load.
+ */
+const MAX_BATCH_BYTES = 256 * 1024
+
+/** Unsigned varint length prefix (the framing of lpStream / it-length-prefixed) */
+export function varintLength (n: number): Uint8Array {
+  const out: number[] = []
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80)
+    n = Math.floor(n / 128)
+  }
+  out.push(n)
+  return Uint8Array.from(out)
+}
+
+/** Length-prefixes `frames` into one buffer */
+export function concatFrames (frames: Uint8Array[]): Uint8Array {
+  const prefixes = frames.map(f => varintLength(f.byteLength))
+  let total = 0
+  for (let i = 0; i < frames.length; i++) {
+    total += prefixes[i].byteLength + frames[i].byteLength
+  }
+  const out = new Uint8Array(total)
+  let at = 0
+  for (let i = 0; i < frames.length; i++) {
+    out.set(prefixes[i], at)
+    at += prefixes[i].byteLength
+    out.set(frames[i], at)
+    at += frames[i].byteLength
+  }
+  return out
 }
 
 /**
  * The outbound half of a protocol adapter (membership(), plumtree()): one
- * length-prefixed stream per peer, opened on first use, frames written in
- * order. Peers are PeerId strings.
+ * write-only stream per peer, opened on first use, length-prefixed frames
+ * written in order, coalesced into one write while the previous one drains.
+ * Peers are PeerId strings.
  */
 export class OutboundStreams {
   private readonly init: OutboundStreamsInit
   private readonly streams = new Map<string, Outbound>()
+  /** writes made and frames carried, for metrics (frames / writes = mean batch) */
+  readonly counters = { writes: 0, frames: 0 }
 
   constructor (init: OutboundStreamsInit) {
     this.init = init
@@ -41,26 +80,19 @@ export class OutboundStreams {
   write (peer: string, bytes: Uint8Array): boolean {
     let out = this.streams.get(peer)
     if (out == null) {
-      out = { lp: this.open(peer), tail: Promise.resolve(), queued: 0 }
-      out.lp.catch(() => {})
+      out = { stream: this.open(peer), pending: [], queued: 0, flushing: false }
+      out.stream.catch(() => {})
       this.streams.set(peer, out)
     }
     if (out.queued + bytes.byteLength > (this.init.maxQueuedBytes ?? Infinity)) {
       return false
     }
-    const entry = out
-    entry.queued += bytes.byteLength
-    entry.tail = entry.tail.then(async () => {
-      const lp = await entry.lp
-      await lp.write(bytes, { signal: AbortSignal.timeout(this.init.writeTimeout) })
-    }).catch((err: any) => {
-      if (this.streams.get(peer) === entry) {
-        this.streams.delete(peer)
-      }
-      this.init.onWriteError(peer, err)
-    }).finally(() => {
-      entry.queued -= bytes.byteLength
-    })
+    out.queued += bytes.byteLength
+    out.pending.push(bytes)
+    if (!out.flushing) {
+      out.flushing = true
+      void this.flush(peer, out)
+    }
     return true
   }
 
@@ -81,7 +113,16 @@ export class OutboundStreams {
   close (peer: string): void {
     const out = this.streams.get(peer)
     this.streams.delete(peer)
-    void out?.tail.then(async () => (await out.lp).unwrap().close()).catch(() => {})
+    if (out == null) {
+      return
+    }
+    const closeWhenIdle = async (): Promise<void> => {
+      while (out.flushing) {
+        await new Promise(resolve => setTimeout(resolve, 10))
+      }
+      await (await out.stream).close()
+    }
+    void closeWhenIdle().catch(() => {})
   }
 
   /** Aborts every stream (the service stops) */
@@ -89,17 +130,72 @@ export class OutboundStreams {
     const streams = [...this.streams.values()]
     this.streams.clear()
     await Promise.all(streams.map(async o => {
+      o.pending.length = 0
       try {
-        (await o.lp).unwrap().abort(new Error(reason))
+        (await o.stream).abort(new Error(reason))
       } catch {
         // never opened: nothing to close
       }
     }))
   }
 
-  private async open (peer: string): Promise<LengthPrefixedStream<Stream>> {
-    const connection = await this.init.connectionManager.openConnection(peerIdFromString(peer), { signal: AbortSignal.timeout(this.init.dialTimeout) })
-    const stream = await connection.newStream(this.init.protocol, { signal: AbortSignal.timeout(this.init.dialTimeout) })
-    return lpStream(stream, { maxDataLength: this.init.maxDataLength })
+  /** Writes everything pending, a batch at a time, until the queue is empty */
+  private async flush (peer: string, out: Outbound): Promise<void> {
+    try {
+      const stream = await out.stream
+      while (out.pending.length > 0) {
+        let size = 0
+        let n = 0
+        while (n < out.pending.length && (n === 0 || size + out.pending[n].byteLength <= MAX_BATCH_BYTES)) {
+          size += out.pending[n].byteLength
+          n++
+        }
+        const batch = out.pending.splice(0, n)
+        this.counters.writes++
+        this.counters.frames += n
+        try {
+          if (!stream.send(concatFrames(batch))) {
+            await waitForDrain(stream, this.init.writeTimeout)
+          }
+        } finally {
+          out.queued -= size
+        }
+      }
+    } catch (err: any) {
+      if (this.streams.get(peer) === out) {
+        this.streams.delete(peer)
+      }
+      out.pending.length = 0
+      out.queued = 0
+      this.init.onWriteError(peer, err)
+    } finally {
+      out.flushing = false
+    }
   }
+
+  private async open (peer: string): Promise<Stream> {
+    const connection = await this.init.connectionManager.openConnection(peerIdFromString(peer), { signal: AbortSignal.timeout(this.init.dialTimeout) })
+    return connection.newStream(this.init.protocol, { signal: AbortSignal.timeout(this.init.dialTimeout) })
+  }
+}
+
+/** Resolves on 'drain', rejects on 'close' or after `timeout` ms */
+async function waitForDrain (stream: Stream, timeout: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const done = (err?: Error): void => {
+      clearTimeout(timer)
+      stream.removeEventListener('drain', onDrain)
+      stream.removeEventListener('close', onClose)
+      if (err == null) {
+        resolve()
+      } else {
+        reject(err)
+      }
+    }
+    const onDrain = (): void => { done() }
+    const onClose = (): void => { done(new Error('stream closed while writing')) }
+    const timer = setTimeout(() => { done(new Error(`write not drained within ${timeout} ms`)) }, timeout)
+    stream.addEventListener('drain', onDrain)
+    stream.addEventListener('close', onClose)
+  })
 }

@@ -9,6 +9,8 @@ export const RPC_LIMITS = {
   frameBytes: 1024 * 1024 + 16 * 1024,
   topicBytes: 256,
   headerBytes: 8 * 1024,
+  /** an ML-DSA-65 key (1,952 B) and signature (3,309 B), an Ed25519 key and signature, fields */
+  bindingBytes: 8 * 1024,
   ihaveEntries: 1024,
   subscriptions: 1024,
   peers: 16,
@@ -48,12 +50,22 @@ const ENCODERS: Encoders = {
 }
 
 /** Encodes a core message as one protobuf Rpc */
-export function encodeRpc<P> (message: PubsubMessage<P>, codec: PubsubPeerCodec<P>): Uint8Array {
+export function encodeRpc<P> (message: PubsubMessage<P>, codec: PubsubPeerCodec<P>, originBinding?: Uint8Array): Uint8Array {
   const encode = ENCODERS[message?.type] as ((m: PubsubMessage<P>, peer: (p: P) => Uint8Array) => Wire) | undefined
   if (encode == null) {
     throw new InvalidFrameError(`Cannot encode message type ${String((message as any)?.type)}`)
   }
-  return Rpc.encode(encode(message, p => codec.toBytes(p)) as Rpc)
+  const wire = encode(message, p => codec.toBytes(p))
+  if (originBinding != null && message.type === 'gossip') {
+    wire.originBinding = b(originBinding)
+  }
+  return Rpc.encode(wire as Rpc)
+}
+
+/** A decoded frame and, on GOSSIP, the origin's binding record bytes when the sender attached them */
+export interface DecodedFrame<P> {
+  message: PubsubMessage<P>
+  originBinding?: Uint8Array
 }
 
 function safe (value: bigint, what: string): number {
@@ -114,6 +126,11 @@ const utf8 = new TextEncoder()
  * driver drops the frame and counts it.
  */
 export function decodeRpc<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, frameBytes: number = RPC_LIMITS.frameBytes): PubsubMessage<P> {
+  return decodeFrame(bytes, codec, frameBytes).message
+}
+
+/** As {@link decodeRpc}, also returning the GOSSIP frame's attached origin binding (bytes, not yet decoded) */
+export function decodeFrame<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, frameBytes: number = RPC_LIMITS.frameBytes): DecodedFrame<P> {
   if (bytes.length > frameBytes) {
     throw new InvalidFrameError(`Frame of ${bytes.length} bytes exceeds ${frameBytes}`)
   }
@@ -127,6 +144,9 @@ export function decodeRpc<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, fram
   }
   if (utf8.encode(rpc.topic).length > RPC_LIMITS.topicBytes) {
     throw new InvalidFrameError(`Topic longer than ${RPC_LIMITS.topicBytes} bytes`)
+  }
+  if (rpc.originBinding.length > RPC_LIMITS.bindingBytes) {
+    throw new InvalidFrameError(`Origin binding longer than ${RPC_LIMITS.bindingBytes} bytes`)
   }
   if (rpc.header.length > RPC_LIMITS.headerBytes) {
     throw new InvalidFrameError(`Header longer than ${RPC_LIMITS.headerBytes} bytes`)
@@ -145,5 +165,6 @@ export function decodeRpc<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, fram
       throw new InvalidFrameError(`Invalid peer id: ${err.message}`)
     }
   }
-  return decode(rpc, peer)
+  const message = decode(rpc, peer)
+  return message.type === 'gossip' && rpc.originBinding.length > 0 ? { message, originBinding: rpc.originBinding } : { message }
 }

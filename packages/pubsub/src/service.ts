@@ -3,10 +3,10 @@ import { TypedEventEmitter, serviceCapabilities, serviceDependencies } from '@li
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import { LruTtlCache, createRng } from '@saorsa-gossip/core'
-import { verifyMlDsa65 } from '@saorsa-gossip/identity'
+import { decodeBinding, encodeBinding, verifyMlDsa65 } from '@saorsa-gossip/identity'
 import { OutboundStreams } from '@saorsa-gossip/membership'
 import * as Digest from 'multiformats/hashes/digest'
-import { RPC_LIMITS, decodeRpc, encodeRpc } from './codec.ts'
+import { RPC_LIMITS, decodeFrame, encodeRpc } from './codec.ts'
 import { FRAME_OVERHEAD_BYTES, MAX_HELD_ORIGINS, MAX_HELD_PER_ORIGIN, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PROTOCOL } from './constants.ts'
 import { PubsubCore } from './core/pubsub.ts'
 import { DuplicatePublishError, InvalidTopicError, MessageTooLargeError, NoPeersSubscribedToTopicError, NotStartedError, PlumtreeConfigError } from './errors.ts'
@@ -58,6 +58,10 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
   private readonly seqnos = new Map<string, bigint>()
   private readonly held = new Map<string, Array<{ from: string, message: GossipMessage }>>()
   private readonly unknownOrigins: LruTtlCache<string, true>
+  /** "peer origin" pairs: the peer holds the origin's binding (it sent us, or we sent it, a message of that origin) */
+  private readonly bindingHeldBy = new LruTtlCache<string, true>({ maxEntries: 65_536, ttl: 10 * 60_000 })
+  /** encoded binding records of recent origins, so a record is encoded once, not once per link */
+  private readonly encodedBindings = new LruTtlCache<string, Uint8Array>({ maxEntries: 1024, ttl: 10 * 60_000 })
   private readonly validations: PendingValidation[] = []
   private draining = false
   private core?: PubsubCore<string>
@@ -280,8 +284,9 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
 
   private onFrame (from: string, bytes: Uint8Array): void {
     let message: PubsubMessage<string>
+    let originBinding: Uint8Array | undefined
     try {
-      message = decodeRpc(bytes, this.codec, this.frameLimit)
+      ({ message, originBinding } = decodeFrame(bytes, this.codec, this.frameLimit))
     } catch {
       this.stats.drop('malformed')
       this.input({ type: 'bad-frame', peer: from })
@@ -289,7 +294,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     }
     this.stats.received(message.type, bytes.byteLength)
     if (message.type === 'gossip') {
-      this.admitGossip(from, message)
+      this.admitGossip(from, message, originBinding)
       return
     }
     this.input({ type: 'message', from, message })
@@ -303,8 +308,12 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
    * resolved through the relay that sent the message (it verified it, so it holds
    * the binding), then from the origin itself; meanwhile the message waits.
    */
-  private admitGossip (from: string, message: GossipMessage): void {
+  private admitGossip (from: string, message: GossipMessage, originBinding?: Uint8Array): void {
     const origin = this.originOf(message)
+    if (origin != null) {
+      // it relays that origin's messages, so it verified (and holds) the origin's binding
+      this.bindingHeldBy.set(`${from} ${origin}`, true, Date.now())
+    }
     if (origin == null || origin === this.self || this.bindingOf(origin) != null) {
       // a header that does not decode fails the core's origin check (and is scored there)
       this.input({ type: 'message', from, message })
@@ -322,7 +331,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
       }
       waiting = []
       this.held.set(origin, waiting)
-      void this.resolveOrigin(origin, from)
+      void this.resolveOrigin(origin, from, originBinding)
     }
     if (waiting.length >= MAX_HELD_PER_ORIGIN) {
       this.stats.drop('origin-queue-full')
@@ -331,18 +340,33 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     waiting.push({ from, message })
   }
 
-  private async resolveOrigin (origin: string, via: string): Promise<void> {
+  private async resolveOrigin (origin: string, via: string, carried?: Uint8Array): Promise<void> {
     let ok = false
-    try {
-      await (this.identity as PqIdentityService).resolveBinding(peerIdFromString(origin), {
-        via: peerIdFromString(via),
-        signal: AbortSignal.timeout(this.init.dialTimeout ?? 10_000)
-      })
-      this.stats.originsResolved++
-      ok = true
-    } catch (err: any) {
-      this.unknownOrigins.set(origin, true, Date.now())
-      this.log.trace('no binding for origin %s: %s', origin, err.message)
+    if (carried != null) {
+      try {
+        // the record certifies itself (both keys sign it): checked here, no round trip needed
+        await (this.identity as PqIdentityService).acceptBinding(decodeBinding(carried), origin)
+        this.stats.originsCarried++
+        ok = true
+      } catch (err: any) {
+        // a relay that attaches a bad record is misbehaving; the message itself may still be fine
+        this.stats.drop('bad-origin-binding')
+        this.input({ type: 'bad-frame', peer: via })
+        this.log.trace('carried binding for %s from %s refused: %s', origin, via, err.message)
+      }
+    }
+    if (!ok) {
+      try {
+        await (this.identity as PqIdentityService).resolveBinding(peerIdFromString(origin), {
+          via: peerIdFromString(via),
+          signal: AbortSignal.timeout(this.init.dialTimeout ?? 10_000)
+        })
+        this.stats.originsResolved++
+        ok = true
+      } catch (err: any) {
+        this.unknownOrigins.set(origin, true, Date.now())
+        this.log.trace('no binding for origin %s: %s', origin, err.message)
+      }
     }
     const waiting = this.held.get(origin) ?? []
     this.held.delete(origin)
@@ -490,10 +514,37 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     return { type: 'signed', from, topic, data: payload, sequenceNumber: origin.seqno, signature: origin.signature, key }
   }
 
+  /**
+   * The origin's encoded binding when `to` may not hold it yet: attached to the first message
+   * of each origin on each link, so receivers verify at once instead of asking the relay
+   * (a lookup round trip per hop, per new origin: seconds per hop on loaded nodes, issue 12)
+   */
+  private bindingFor (to: string, message: PubsubMessage<string>): Uint8Array | undefined {
+    if (message.type !== 'gossip') {
+      return undefined
+    }
+    const origin = this.originOf(message)
+    const now = Date.now()
+    if (origin == null || origin === to || this.bindingHeldBy.has(`${to} ${origin}`, now)) {
+      return undefined
+    }
+    let bytes = this.encodedBindings.get(origin, now)
+    if (bytes == null) {
+      const record = origin === this.self ? this.identity?.binding : this.identity?.getCachedBinding(origin)?.record
+      if (record == null) {
+        return undefined
+      }
+      bytes = encodeBinding(record)
+      this.encodedBindings.set(origin, bytes, now)
+    }
+    this.bindingHeldBy.set(`${to} ${origin}`, true, now)
+    return bytes
+  }
+
   private send (to: string, message: PubsubMessage<string>): void {
     let bytes: Uint8Array
     try {
-      bytes = encodeRpc(message, this.codec)
+      bytes = encodeRpc(message, this.codec, this.bindingFor(to, message))
     } catch (err: any) {
       this.log.error('cannot encode %s for %s: %s', message.type, to, err.message)
       return

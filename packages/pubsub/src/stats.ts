@@ -17,8 +17,10 @@ export type AdapterDrop =
   | 'send-failed'
   /** a topic validator threw (counted as Ignore, as gossipsub does) */
   | 'validator-error'
+  /** a binding record attached to a GOSSIP frame did not verify (the relay is scored; the origin is then looked up) */
+  | 'bad-origin-binding'
 
-const DROPS: AdapterDrop[] = ['malformed', 'oversize-frame', 'unknown-origin', 'origin-queue-full', 'send-queue-full', 'send-failed', 'validator-error']
+const DROPS: AdapterDrop[] = ['malformed', 'oversize-frame', 'unknown-origin', 'origin-queue-full', 'send-queue-full', 'send-failed', 'validator-error', 'bad-origin-binding']
 
 /**
  * Counters of the plumtree service: the core's (deliveries, duplicates, grafts,
@@ -34,6 +36,8 @@ export class PlumtreeStats {
   readonly drops: Record<AdapterDrop, number> = Object.fromEntries(DROPS.map(d => [d, 0])) as Record<AdapterDrop, number>
   /** origin bindings resolved (through the relay or from the origin) */
   originsResolved = 0
+  /** origin bindings that arrived attached to a message and verified (no lookup needed) */
+  originsCarried = 0
   private coreStats?: () => PubsubStats | undefined
 
   constructor (metrics: Metrics | undefined, core: () => PubsubStats | undefined, scores: () => Record<string, number>) {

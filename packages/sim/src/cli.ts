@@ -12,6 +12,17 @@ import { runBroadcastScenario } from './broadcast/run-broadcast.ts'
 import { validateBroadcastScenario } from './broadcast/scenario.ts'
 import { runMembershipScenario } from './run-membership.ts'
 import { validateScenario } from './scenario.ts'
+import type { LagStats } from './processing.ts'
+
+/** One line on the processing model's lag, when the scenario turned it on */
+function lagLine (lag: LagStats | undefined): string {
+  if (lag == null) {
+    return ''
+  }
+  const d = (x: LagStats['messages']): string => `p50 ${x.p50 ?? '-'} / p99 ${x.p99 ?? '-'} / max ${x.max ?? '-'} ms`
+  const busiest = lag.cores.busiest
+  return `  event-loop lag (${lag.cores.count} cores, ${lag.nodesPerCore} nodes each): messages ${d(lag.messages)}; timers ${d(lag.timers)}; CPU utilisation mean ${lag.cores.utilisation.mean}, max ${lag.cores.utilisation.max}${busiest == null ? '' : ` (core ${busiest.core}, backlog up to ${busiest.maxBacklog})`}\n`
+}
 
 /** A scenario with `traffic` is a broadcast scenario: runs each of its protocols over the same overlay */
 function runBroadcast (raw: unknown, file: string): void {
@@ -30,6 +41,7 @@ function runBroadcast (raw: unknown, file: string): void {
       process.stdout.write(`  ${t.label}: ${t.messages} messages (${t.unrecoverable} unrecoverable), delivered ${t.delivered} of ${t.expected}, missed ${t.missed}, RMR ${t.rmr.toFixed(3)}, LDH ${t.ldh}, latency p50 ${t.latency.p50} / p95 ${t.latency.p95} / p99 ${t.latency.p99} ms, via repair ${t.viaRepair}\n`)
     }
     const ae = result.antiEntropy
+    process.stdout.write(lagLine(result.processing))
     process.stdout.write(`  bytes per delivery ${result.totals.bytesPerDelivery}; anti-entropy ${ae.bytes} B in ${ae.sessions} sessions (${ae.sessionsWithDifferences} with ${ae.differences} differences; worst session ${ae.worst == null ? '-' : `${ae.worst.bytes} B for ${ae.worst.differences} differences`}, excess over 96 B per difference ${ae.worstExcess} B); complete after heal ${result.completeAfterHeal ?? '-'} ms; payloads received / relayed by non-subscribers ${result.nonSubscribers.payloadsReceived} / ${result.nonSubscribers.payloadsRelayed}\n`)
   }
   const out = path.join(path.dirname(path.resolve(file)), '..', 'results', `${scenario.name}-seed${scenario.seed}.json`)
@@ -75,6 +87,7 @@ function main (): void {
   for (const heal of result.heals) {
     process.stdout.write(`${heal.label}: ${heal.survivors} survivors, healed after ${heal.healedAfterMs ?? 'never'} ms, largest component at +10 s ${heal.largestAfter10s}, at +30 s ${heal.largestAfter30s}\n`)
   }
+  process.stdout.write(lagLine(result.processing))
   process.stdout.write(`detection: monitor p50 ${result.detection.monitorLatency.p50} ms, p99 ${result.detection.monitorLatency.p99} ms, missed ${result.detection.missed}; false positives healthy ${result.falsePositives.healthy}, stalled ${result.falsePositives.stalled}\n`)
   process.stdout.write(`wrote ${out}\n`)
   process.stdout.write(json + '\n')

@@ -19,7 +19,9 @@
  * ```
  */
 export { Network } from './network.ts'
-export type { NodeId, SimCore, NetworkInit, TrafficCounters, CoreInput } from './network.ts'
+export type { NodeId, SimCore, NetworkInit, TrafficCounters, CoreInput, NodeLoad } from './network.ts'
+export { DEFAULT_PROCESSING, PROCESSING_PRESETS, LagHistogram, resolveProcessing, processingSpecProblem } from './processing.ts'
+export type { Processing, ProcessingParams, ProcessingSpec, LagStats, LagDistribution, CoreLoad } from './processing.ts'
 export { EventQueue } from './event-queue.ts'
 export { measureConnectivity } from './connectivity.ts'
 export type { Connectivity, ViewSource } from './connectivity.ts'

@@ -20,7 +20,7 @@ export function membershipMessageBytes (message: MembershipMessage<number>): num
     case 'forward-join': return HEADER + PEER + 2
     case 'shuffle': return HEADER + PEER + 2 + PEER * message.peers.length
     case 'shuffle-reply': return HEADER + PEER * message.peers.length
-    case 'ack': return HEADER + 5 + UPDATE * message.updates.length + PEER * message.neighbors.length
+    case 'ack': return HEADER + 5 + UPDATE * message.updates.length + PEER * (message.neighbors?.length ?? 0)
     case 'ping':
     case 'gossip': return HEADER + 5 + UPDATE * message.updates.length
     case 'ping-req': return HEADER + 5 + PEER + UPDATE * message.updates.length

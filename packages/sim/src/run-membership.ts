@@ -3,9 +3,11 @@ import { Membership, decodeFrame, encodeFrame, resolveHyParViewConfig } from '@s
 import { measureConnectivity } from './connectivity.ts'
 import { membershipMessageBytes, membershipMessageType } from './membership-bytes.ts'
 import { Network } from './network.ts'
+import { frameCosts, resolveProcessing } from './processing.ts'
 import { distribution } from './stats.ts'
 import type { Connectivity } from './connectivity.ts'
 import type { NodeId } from './network.ts'
+import type { LagStats, Processing, ProcessingSpec } from './processing.ts'
 import type { MembershipScenario, TimelineEvent } from './scenario.ts'
 import type { Distribution } from './stats.ts'
 import type { MembershipEvent, MembershipMessage, MembershipTimer, PeerCodec } from '@saorsa-gossip/membership'
@@ -79,6 +81,8 @@ export interface MembershipResult {
     droppedPartition: number
     droppedDown: number
   }
+  /** only with the scenario's `processing`: event-loop lag and CPU utilisation */
+  processing?: LagStats
 }
 
 interface CrashRecord {
@@ -89,6 +93,13 @@ interface CrashRecord {
 }
 
 type Core = Membership<NodeId>
+
+/** The linear cost model for membership alone: JOIN and NEIGHBOR open a connection */
+export function membershipProcessing (spec: ProcessingSpec): Processing<MembershipMessage<NodeId>> {
+  const p = resolveProcessing(spec)
+  const costs = frameCosts<MembershipMessage<NodeId>>(p, membershipMessageType, m => m.type === 'join' || m.type === 'neighbor')
+  return { nodesPerCore: p.nodesPerCore, timerCost: p.timerMs, cost: costs.receive, sendCost: costs.send }
+}
 
 /** Runs one membership scenario to completion and returns its metrics */
 export function runMembershipScenario (scenario: MembershipScenario): MembershipResult {
@@ -134,6 +145,7 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
     },
     messageType: membershipMessageType,
     messageBytes: membershipMessageBytes,
+    processing: scenario.processing == null ? undefined : membershipProcessing(scenario.processing),
     wire: scenario.codec === true
       ? { encode: (m) => encodeFrame(m, nodeIdCodec), decode: (b) => decodeFrame(b, nodeIdCodec).message }
       : undefined,
@@ -308,6 +320,8 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
     heals,
     detection: { monitorLatency: distribution(monitorLatencies), firstLatency: distribution(firstLatencies), missed, droppedUndeclared },
     falsePositives: { healthy: fpHealthy.size, stalled: fpStalled.size, restarted: staleVerdicts.size, suspicions, refutations },
-    traffic: net.traffic
+    traffic: net.traffic,
+    // absent without the model, so that results recorded before it are unchanged
+    ...(scenario.processing == null ? {} : { processing: net.lagStats() })
   }
 }

@@ -1,4 +1,6 @@
 import { InvalidConfigError } from '@saorsa-gossip/core'
+import { processingSpecProblem } from './processing.ts'
+import type { ProcessingSpec } from './processing.ts'
 import type { MembershipConfig } from '@saorsa-gossip/membership'
 
 /** One disruption or measurement on the scenario's timeline; times in virtual ms */
@@ -30,6 +32,8 @@ export interface MembershipScenario {
   healSampleInterval?: number
   /** round-trip every message through the real protobuf codec (slower; bytes become exact) */
   codec?: boolean
+  /** CPU cost of inputs and nodes sharing cores (src/processing.ts); off when absent */
+  processing?: ProcessingSpec
 }
 
 const ACTIONS = new Set(['crash', 'restart-crashed', 'partition', 'heal', 'stalls', 'churn', 'snapshot'])
@@ -65,6 +69,10 @@ export function validateScenario (raw: any): MembershipScenario {
     if (!ok(raw)) {
       throw new InvalidConfigError(`scenario: ${why}`)
     }
+  }
+  const problem = raw.processing == null ? undefined : processingSpecProblem(raw.processing)
+  if (problem != null) {
+    throw new InvalidConfigError(`scenario: ${problem}`)
   }
   for (const [i, event] of (raw.timeline ?? []).entries()) {
     for (const [ok, why] of EVENT_CHECKS) {

@@ -1,4 +1,4 @@
-import { IndexedSet, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
+import { IndexedSet, LoadEstimate, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { resolveHyParViewConfig } from './hyparview-config.ts'
 import type { HyParViewConfig } from './hyparview-config.ts'
 import type { HyParViewMessage } from './messages.ts'
@@ -34,6 +34,8 @@ export class HyParView<P> {
   readonly config: HyParViewConfig
   readonly drops: DropCounters = { unexpected: 0, invalid: 0 }
   private readonly rng: Rng
+  /** our own event-loop lag, from the repair timer's lateness (SPEC.md §8) */
+  private readonly load = new LoadEstimate()
   private readonly active = new IndexedSet<P>()
   private readonly passive = new IndexedSet<P>()
   /** NEIGHBOR requests in flight, and their priority */
@@ -83,7 +85,7 @@ export class HyParView<P> {
     if (!this.started) {
       this.started = true
       out.push(scheduleTimer('hpv:shuffle', now + this.jitter(this.config.shuffleInterval), { kind: 'hpv-shuffle' }))
-      out.push(scheduleTimer('hpv:repair', now + this.jitter(this.config.repairInterval), { kind: 'hpv-repair' }))
+      out.push(this.repairTimer(now))
       out.push(scheduleTimer('hpv:reconnect', now + this.jitter(this.config.reconnectInterval), { kind: 'hpv-reconnect' }))
     }
     this.contacts = contacts.filter(c => c !== this.self)
@@ -133,7 +135,7 @@ export class HyParView<P> {
     const out: Out<P> = []
     switch (timer.kind) {
       case 'hpv-shuffle': this.onShuffleTimer(now, out); break
-      case 'hpv-repair': this.onRepairTimer(now, out); break
+      case 'hpv-repair': this.onRepairTimer(now, timer.due, out); break
       case 'hpv-join-retry': this.onJoinRetry(now, out); break
       case 'hpv-neighbor-timeout': this.onNeighborTimeout(timer.peer, now, out); break
       case 'hpv-reconnect': this.onReconnectTimer(now, out); break
@@ -267,7 +269,10 @@ export class HyParView<P> {
     }
     this.pending.set(peer, priority)
     out.push(send(peer, { proto: 'hpv', type: 'neighbor', priority }))
-    out.push(scheduleTimer(`hpv:nt:${String(peer)}`, now + this.config.neighborRequestTimeout, { kind: 'hpv-neighbor-timeout', peer }))
+    // under load the answer is late, not lost: a timed-out request drops its target from the
+    // passive view, and on a lagging node that emptied the views (SPEC.md §8)
+    const timeout = this.config.neighborRequestTimeout + Math.ceil(2 * this.load.lag(now))
+    out.push(scheduleTimer(`hpv:nt:${String(peer)}`, now + timeout, { kind: 'hpv-neighbor-timeout', peer }))
   }
 
   /** High priority is always accepted (evicting if full); low only with room (paper §4.3) */
@@ -391,8 +396,15 @@ export class HyParView<P> {
     }
   }
 
-  private onRepairTimer (now: number, out: Out<P>): void {
-    out.push(scheduleTimer('hpv:repair', now + this.jitter(this.config.repairInterval), { kind: 'hpv-repair' }))
+  private repairTimer (now: number): Out<P>[number] {
+    const due = now + this.jitter(this.config.repairInterval)
+    return scheduleTimer('hpv:repair', due, { kind: 'hpv-repair', due })
+  }
+
+  private onRepairTimer (now: number, due: number | undefined, out: Out<P>): void {
+    // the repair timer's lateness is our event-loop lag: NEIGHBOR answers wait behind it too
+    this.load.observeTimer(due ?? now, now)
+    out.push(this.repairTimer(now))
     this.coolingOff.clear()
     this.fill(now, out)
   }

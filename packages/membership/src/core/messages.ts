@@ -27,7 +27,8 @@ export interface MemberUpdate<P> {
 /** SWIM (Das, Gupta, Motivala 2002) with Lifeguard (Dadgar, Phillips, Currey 2018) */
 export type SwimMessage<P> =
   | { proto: 'swim', type: 'ping', seq: number, updates: Array<MemberUpdate<P>> }
-  | { proto: 'swim', type: 'ack', seq: number, incarnation: number, updates: Array<MemberUpdate<P>>, neighbors: P[] }
+  /** `neighbors` undefined: the sender's active view is unchanged since the list it last sent this prober */
+  | { proto: 'swim', type: 'ack', seq: number, incarnation: number, updates: Array<MemberUpdate<P>>, neighbors?: P[] }
   | { proto: 'swim', type: 'ping-req', seq: number, target: P, updates: Array<MemberUpdate<P>> }
   | { proto: 'swim', type: 'nack', seq: number }
   | { proto: 'swim', type: 'gossip', updates: Array<MemberUpdate<P>> }

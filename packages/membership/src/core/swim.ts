@@ -1,4 +1,4 @@
-import { IndexedSet, InvalidConfigError, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
+import { IndexedSet, InvalidConfigError, LoadEstimate, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { isPeerKey } from './hyparview.ts'
 import { adjustLocalHealth, scaledTimeout, suspicionTimeout } from './suspicion.ts'
 import { resolveSwimConfig } from './swim-config.ts'
@@ -19,6 +19,10 @@ export const MAX_PROBES = 64
 const MAX_REFUTED_TO = 64
 /** Largest incarnation accepted: incarnation + 1 must still be exact */
 const MAX_INCARNATION = Number.MAX_SAFE_INTEGER - 1
+/** An ack repeats an unchanged neighbour list at least every this many acks to the same prober (a lost full list heals) */
+const FULL_VIEW_EVERY = 8
+/** Probers whose last-sent view version is remembered (active views are ≤ 12; relayed pings add a few) */
+const MAX_VIEW_SENT = 256
 
 interface Member<P> {
   incarnation: number
@@ -40,6 +44,8 @@ interface Probe<P> {
   indirect: boolean
   expectedNacks: number
   nacked: Set<P>
+  /** when the direct ping left: its ack is a round-trip sample */
+  sentAt: number
 }
 
 interface Relay<P> {
@@ -86,6 +92,8 @@ export class Swim<P> {
   private readonly piggyback = new Map<P, { update: MemberUpdate<P>, remaining: number }>()
   /** each monitored member's own active view, from its last ack: the other peers that watch it */
   private readonly neighborsOf = new Map<P, P[]>()
+  /** whether each monitored member's last neighbour list named us */
+  private readonly listsUs = new Map<P, boolean>()
   /** when each monitored member became a neighbour (a new link gets time to become symmetric) */
   private readonly monitoredSince = new Map<P, number>()
   /** accusers outside our view already answered at the current incarnation (bounded: cleared on each refutation) */
@@ -100,6 +108,11 @@ export class Swim<P> {
   private seq = 0
   private incarnation = 0
   private localHealth = 0
+  /** our own timer lateness and ack round trips: every timeout follows them (SPEC.md §8) */
+  private readonly load = new LoadEstimate()
+  /** bumped whenever the monitored set changes: acks carry the list only when it is news */
+  private viewVersion = 0
+  private readonly viewSent = new Map<P, { version: number, acks: number }>()
   private flushScheduled = false
   private started = false
 
@@ -147,6 +160,7 @@ export class Swim<P> {
     }
     if (this.monitored.add(peer)) {
       this.monitoredSince.set(peer, now)
+      this.viewVersion++
     }
     const member = this.members.get(peer)
     if (member == null) {
@@ -161,8 +175,12 @@ export class Swim<P> {
 
   /** Stops probing `peer` */
   unmonitor (peer: P): void {
-    this.monitored.delete(peer)
+    if (this.monitored.delete(peer)) {
+      this.viewVersion++
+    }
+    this.viewSent.delete(peer)
     this.neighborsOf.delete(peer)
+    this.listsUs.delete(peer)
     this.monitoredSince.delete(peer)
     this.nextDue.delete(peer)
     this.ranks.delete(peer)
@@ -184,7 +202,7 @@ export class Swim<P> {
       }
     }
     switch (message.type) {
-      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, incarnation: this.incarnation, updates: this.outgoingUpdates(from), neighbors: this.monitored.values().slice() })); break
+      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, incarnation: this.incarnation, updates: this.outgoingUpdates(from), neighbors: this.viewFor(from) })); break
       case 'ack': this.onAck(from, message.seq, message.incarnation, message.neighbors, now, out); break
       case 'ping-req': this.onPingReq(from, message.seq, message.target, now, out); break
       case 'nack': this.onNack(from, message.seq); break
@@ -192,6 +210,23 @@ export class Swim<P> {
       default: this.drops.invalid++
     }
     return out
+  }
+
+  /**
+   * The active view for an ack to `prober`, or undefined when it already has this version
+   * (SPEC.md §6.4): the list is most of an ack's bytes, and probers need it only when it
+   * changes. It is repeated every FULL_VIEW_EVERY acks so a lost copy is replaced.
+   */
+  private viewFor (prober: P): P[] | undefined {
+    const sent = this.viewSent.get(prober)
+    if (sent != null && sent.version === this.viewVersion && ++sent.acks < FULL_VIEW_EVERY) {
+      return undefined
+    }
+    if (sent == null && this.viewSent.size >= MAX_VIEW_SENT) {
+      this.viewSent.clear()
+    }
+    this.viewSent.set(prober, { version: this.viewVersion, acks: 0 })
+    return this.monitored.values().slice()
   }
 
   /** Field types and sizes of a remote message; updates are checked one by one in applyUpdate */
@@ -203,7 +238,7 @@ export class Swim<P> {
     switch (message?.type) {
       case 'ping': return seq(message.seq)
       case 'ack': return seq(message.seq) && seq(message.incarnation) && message.incarnation <= MAX_INCARNATION &&
-        Array.isArray(message.neighbors) && message.neighbors.length <= MAX_NEIGHBORS && message.neighbors.every(p => this.validPeer(p))
+        (message.neighbors === undefined || (Array.isArray(message.neighbors) && message.neighbors.length <= MAX_NEIGHBORS && message.neighbors.every(p => this.validPeer(p))))
       case 'ping-req': return seq(message.seq) && this.validPeer(message.target)
       case 'nack': return seq(message.seq)
       case 'gossip': return true
@@ -214,7 +249,11 @@ export class Swim<P> {
   handleTimer (timer: MembershipTimer<P>, now: number): Out<P> {
     const out: Out<P> = []
     switch (timer.kind) {
-      case 'swim-probe': this.onProbeTimer(now, out); break
+      case 'swim-probe':
+        // how late our own probe timer fires is our event-loop lag
+        this.load.observeTimer(timer.due ?? now, now)
+        this.onProbeTimer(now, out)
+        break
       case 'swim-ack-timeout': this.onAckTimeout(timer.seq, now, out); break
       case 'swim-probe-end': this.onProbeEnd(timer.seq, timer.due, now, out); break
       case 'swim-relay-timeout': this.onRelayTimeout(timer.seq, out); break
@@ -284,8 +323,9 @@ export class Swim<P> {
   }
 
   private onProbeTimer (now: number, out: Out<P>): void {
-    const period = this.config.lifeguard ? scaledTimeout(this.config.probeInterval, this.localHealth) : this.config.probeInterval
-    out.push(scheduleTimer('swim:probe', now + period, { kind: 'swim-probe' }))
+    // a lagging node probes less often too (its probes would only time out in its own queue)
+    const period = (this.config.lifeguard ? scaledTimeout(this.config.probeInterval, this.localHealth) : this.config.probeInterval) + Math.ceil(this.load.lag(now))
+    out.push(scheduleTimer('swim:probe', now + period, { kind: 'swim-probe', due: now + period }))
     // a neighbour we suspect goes first: its ack (carrying a refuted incarnation) clears the
     // suspicion even when every refutation message was lost. Suspicions end within the
     // suspicion timeout, so this delays the round-robin only briefly.
@@ -329,11 +369,13 @@ export class Swim<P> {
       return
     }
     const seq = ++this.seq
-    this.probes.set(seq, { target, helpers: [], incarnation: Math.max(0, this.members.get(target)?.incarnation ?? 0), confirm, indirect: false, expectedNacks: 0, nacked: new Set() })
+    this.probes.set(seq, { target, helpers: [], incarnation: Math.max(0, this.members.get(target)?.incarnation ?? 0), confirm, indirect: false, expectedNacks: 0, nacked: new Set(), sentAt: now })
     this.stats.probes++
     out.push(send(target, { proto: 'swim', type: 'ping', seq, updates: this.outgoingUpdates(target) }))
     const lhm = this.config.lifeguard ? this.localHealth : 0
-    out.push(scheduleTimer(`swim:ack:${seq}`, now + scaledTimeout(this.config.ackTimeout, lhm), { kind: 'swim-ack-timeout', seq }))
+    // the configured wait, or what acks have been taking plus our own lag, whichever is longer:
+    // under load an ack is late, not missing (SPEC.md §8)
+    out.push(scheduleTimer(`swim:ack:${seq}`, now + this.load.timeout(scaledTimeout(this.config.ackTimeout, lhm), now), { kind: 'swim-ack-timeout', seq }))
   }
 
   private onAck (from: P, seq: number, incarnation: number, neighbors: P[] | undefined, now: number, out: Out<P>): void {
@@ -351,22 +393,29 @@ export class Swim<P> {
       return
     }
     this.probes.delete(seq)
+    if (from === probe.target && !probe.indirect) {
+      this.load.observeRtt(probe.sentAt, now)
+    }
     if (from === probe.target && incarnation > 0) {
       // first-hand evidence: the member answered at this incarnation (clears a suspicion it has refuted)
       this.applyUpdate({ member: from, incarnation, status: 'alive', from }, now, out)
     }
-    if (from === probe.target && neighbors != null && this.monitored.has(from)) {
-      const others = neighbors.filter(p => p !== this.self && p !== from)
-      const previous = this.neighborsOf.get(from)
-      // keep the old array when nothing changed, so the cached rank stays valid
-      if (previous == null || previous.length !== others.length || previous.some((p, i) => p !== others[i])) {
-        this.neighborsOf.set(from, others)
-        out.push(emit({ type: 'neighbors-of', peer: from, neighbors: others }))
+    if (from === probe.target && this.monitored.has(from)) {
+      if (neighbors != null) {
+        const others = neighbors.filter(p => p !== this.self && p !== from)
+        const previous = this.neighborsOf.get(from)
+        // keep the old array when nothing changed, so the cached rank stays valid
+        if (previous == null || previous.length !== others.length || previous.some((p, i) => p !== others[i])) {
+          this.neighborsOf.set(from, others)
+          out.push(emit({ type: 'neighbors-of', peer: from, neighbors: others }))
+        }
+        this.listsUs.set(from, neighbors.includes(this.self))
       }
       this.schedule(from, now + this.config.probeInterval)
       // we watch it but it does not list us: a lost DISCONNECT or NEIGHBOR_REPLY, or a verdict
-      // that evicted us. Tell the overlay so it can redo the handshake (SPEC.md §6.4).
-      if (!neighbors.includes(this.self) && now - (this.monitoredSince.get(from) ?? now) >= 2 * this.config.probeInterval) {
+      // that evicted us. Tell the overlay so it can redo the handshake (SPEC.md §6.4). An ack
+      // without a list means "unchanged since the last list I sent you".
+      if (this.listsUs.get(from) === false && now - (this.monitoredSince.get(from) ?? now) >= 2 * this.config.probeInterval) {
         out.push(emit({ type: 'link-asymmetric', peer: from }))
       }
     }
@@ -396,7 +445,8 @@ export class Swim<P> {
     // the end-of-probe deadline is scheduled only now: most probes are answered before this point,
     // and a timer nobody needs still costs a slot in the driver's timer queue
     const lhm = this.config.lifeguard ? this.localHealth : 0
-    const due = now + scaledTimeout(this.config.indirectTimeout, lhm)
+    // an indirect probe is two round trips (us → helper → target and back)
+    const due = now + Math.max(scaledTimeout(this.config.indirectTimeout, lhm), Math.ceil(2 * this.load.rto() + this.load.lag(now)))
     out.push(scheduleTimer(`swim:end:${seq}`, due, { kind: 'swim-probe-end', seq, due }))
     const helpers = this.monitored.sample(this.rng, this.config.indirectProbes, p => p === probe.target || this.members.get(p)?.status !== 'alive')
     probe.indirect = true
@@ -620,6 +670,9 @@ export class Swim<P> {
     } else {
       timeout = this.config.suspicionTimeout
     }
+    // a refutation has to cross a round trip and then our own queue: our lag is not the
+    // suspect's fault (Lifeguard's local health, extended to event-loop lag, SPEC.md §8)
+    timeout += Math.ceil(this.load.rto() + 2 * this.load.lag(now))
     out.push(scheduleTimer(`swim:sus:${String(peer)}`, Math.max(now, started + timeout), { kind: 'swim-suspicion', member: peer }))
   }
 

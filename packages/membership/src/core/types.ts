@@ -4,11 +4,11 @@ import type { Effect } from '@saorsa-gossip/core'
 /** Timers of the membership cores; the key of each is given where it is scheduled */
 export type MembershipTimer<P> =
   | { kind: 'hpv-shuffle' }
-  | { kind: 'hpv-repair' }
+  | { kind: 'hpv-repair', due?: number }
   | { kind: 'hpv-join-retry' }
   | { kind: 'hpv-neighbor-timeout', peer: P }
   | { kind: 'hpv-reconnect' }
-  | { kind: 'swim-probe' }
+  | { kind: 'swim-probe', due?: number }
   | { kind: 'swim-ack-timeout', seq: number }
   | { kind: 'swim-probe-end', seq: number, due: number }
   | { kind: 'swim-relay-timeout', seq: number }

@@ -1,4 +1,5 @@
 import { emit } from '@saorsa-gossip/core'
+import { linkTimers } from './liveness.ts'
 import { addPassive, heard, linkDown, linkUp, out, randomNonce, topicState } from './state.ts'
 import { deliverAndRelay, forwardToSubscribers } from './tree.ts'
 import type { FindMessage, FoundMessage, SubscriptionsMessage, TopicJoinMessage, TopicJoinReplyMessage } from './messages.ts'
@@ -43,6 +44,7 @@ export function unsubscribe<P> (ctx: Ctx<P>, topic: string): void {
   }
   state.missing.clear()
   state.pendingJoins.clear()
+  state.lateJoins.clear()
   for (const peer of ctx.neighbors.values()) {
     out(ctx, peer, { type: 'subscriptions', subscribe: [], unsubscribe: [topic] })
   }
@@ -77,12 +79,13 @@ export function onNeighborDown<P> (ctx: Ctx<P>, peer: P): void {
 export function onPeerDown<P> (ctx: Ctx<P>, peer: P, now: number): void {
   onNeighborDown(ctx, peer)
   for (const state of ctx.topics.values()) {
-    if (now - (state.lastHeard.get(peer) ?? -Infinity) < ctx.config.keepaliveIdle / 2) {
+    if (now - (state.lastHeard.get(peer) ?? -Infinity) < linkTimers(ctx, now).idle / 2) {
       continue
     }
     linkDown(ctx, state, peer, false)
     state.passive.delete(peer)
     state.pendingJoins.delete(peer)
+    state.lateJoins.delete(peer)
   }
   ctx.aeAnswering.delete(peer)
 }
@@ -230,7 +233,9 @@ export function onTopicJoinReply<P> (ctx: Ctx<P>, from: P, message: TopicJoinRep
     ctx.stats.dropped.unexpected++
     return
   }
-  const asked = state.pendingJoins.delete(from)
+  // a reply to a join we stopped waiting for is still an answer to our question: under load it
+  // is late, not forged (refusing it tore down the link the other side had just made)
+  const asked = state.pendingJoins.delete(from) || state.lateJoins.delete(from)
   if (!asked) {
     // unsolicited: nothing in it is taken (it could fill the passive view with anyone)
     ctx.stats.dropped.unexpected++
@@ -281,11 +286,17 @@ export function onTopicPing<P> (ctx: Ctx<P>, from: P, topic: string, nonce: numb
   out(ctx, from, { type: 'topic-leave', topic })
 }
 
-export function onTopicPong<P> (ctx: Ctx<P>, from: P, topic: string, now: number): void {
+export function onTopicPong<P> (ctx: Ctx<P>, from: P, topic: string, nonce: number, now: number): void {
   const state = ctx.topics.get(topic)
-  if (state != null) {
-    heard(state, from, now)
+  if (state == null) {
+    return
   }
+  // the nonce is the time we pinged: the answer to our own ping is a round-trip sample (only
+  // when it echoes the ping we sent, so a peer cannot feed us arbitrary samples)
+  if (state.pinged.get(from) === nonce) {
+    ctx.load.observeRtt(nonce, now)
+  }
+  heard(state, from, now)
 }
 
 /** Hands a non-subscriber's queued messages to subscribers as soon as one is known */
@@ -303,8 +314,9 @@ function flushPending<P> (ctx: Ctx<P>, state: TopicState<P>, now: number): void 
  */
 export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number, mayWalk: boolean): void {
   const { config } = ctx
+  const timers = linkTimers(ctx, now)
   for (const [walk, started] of state.walks) {
-    if (now - started > config.linkTimeout * 2) {
+    if (now - started > timers.join * 2) {
       // nobody answered: the topic is rare or empty here, walk less often
       state.walks.delete(walk)
       ctx.stats.walksFailed++
@@ -325,16 +337,27 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   }
   for (const peer of [...state.active.values()]) {
     const silent = now - (state.lastHeard.get(peer) ?? now)
-    if (silent > config.linkTimeout) {
+    if (silent > timers.timeout) {
+      // tell it: a link dropped on one side only would be pinged and answered with a leave
+      // later, or carry payloads one way (SPEC.md §7.13)
+      out(ctx, peer, { type: 'topic-leave', topic: state.name })
+      ctx.stats.linkTimeouts++
       linkDown(ctx, state, peer, true)
-    } else if (silent > config.keepaliveIdle && !state.pinged.has(peer)) {
+    } else if (silent > timers.idle && !state.pinged.has(peer)) {
       state.pinged.set(peer, now)
       out(ctx, peer, { type: 'topic-ping', topic: state.name, nonce: now })
     }
   }
   for (const [peer, sent] of state.pendingJoins) {
-    if (now - sent > config.linkTimeout) {
+    if (now - sent > timers.join) {
       state.pendingJoins.delete(peer)
+      state.lateJoins.set(peer, sent)
+    }
+  }
+  for (const [peer, sent] of state.lateJoins) {
+    if (now - sent > 4 * timers.join) {
+      // no answer at all: not a candidate for now
+      state.lateJoins.delete(peer)
       state.passive.delete(peer)
     }
   }
@@ -342,7 +365,7 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   if (wanted <= 0) {
     return
   }
-  const taken = (p: P): boolean => p === ctx.self || state.active.has(p) || state.pendingJoins.has(p)
+  const taken = (p: P): boolean => p === ctx.self || state.active.has(p) || state.pendingJoins.has(p) || state.lateJoins.has(p)
   const neighbours = ctx.neighbors.values().filter(p => !taken(p) && ctx.neighborTopics.get(p)?.has(state.name) === true)
   const candidates = [...ctx.rng.sample(neighbours, wanted)]
   if (candidates.length < wanted) {

@@ -3,6 +3,7 @@ import { onAeDigest, onAeMore, onAeSymbols, onAeWant, onAntiEntropyTimer } from 
 import { resolvePubsubConfig } from './config.ts'
 import { maintainTopic, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
 import { PeerScores } from './score.ts'
+import { heardFrom } from './liveness.ts'
 import { createCtx, linkDown, out, topicState } from './state.ts'
 import { expireValidations, onGossip, onGraft, onGraftTimer, onIHave, onIHaveFlush, onPrune, onValidationResult, publish } from './tree.ts'
 import { emptyStats } from './types.ts'
@@ -48,7 +49,7 @@ const HANDLERS: Handlers = {
   'topic-join-reply': (ctx, from, m, _state, now) => { onTopicJoinReply(ctx, from, m, now) },
   'topic-leave': (ctx, from, m) => { onTopicLeave(ctx, from, m.topic) },
   'topic-ping': (ctx, from, m, _state, now) => { onTopicPing(ctx, from, m.topic, m.nonce, now) },
-  'topic-pong': (ctx, from, m, _state, now) => { onTopicPong(ctx, from, m.topic, now) },
+  'topic-pong': (ctx, from, m, _state, now) => { onTopicPong(ctx, from, m.topic, m.nonce, now) },
   'ae-digest': (ctx, from, m, _state, now) => { onAeDigest(ctx, from, m, now) },
   'ae-symbols': (ctx, from, m, _state, now) => { onAeSymbols(ctx, from, m, now) },
   'ae-more': (ctx, from, m, _state, now) => { onAeMore(ctx, from, m, now) },
@@ -83,7 +84,7 @@ export class PubsubCore<P> {
     // random phases so that nodes started together do not act in lockstep
     return [
       scheduleTimer('maintain', now + rng.int(this.config.maintenanceInterval), { kind: 'maintain' }),
-      scheduleTimer('anti-entropy', now + rng.int(this.config.aePeriod), { kind: 'anti-entropy' })
+      scheduleTimer('anti-entropy', now + rng.int(this.config.aePeriod), { kind: 'anti-entropy', due: now + this.config.aePeriod })
     ]
   }
 
@@ -229,6 +230,7 @@ export class PubsubCore<P> {
         linkDown(ctx, state, peer, false)
         state.passive.delete(peer)
         state.pendingJoins.delete(peer)
+        state.lateJoins.delete(peer)
       }
     }
   }
@@ -242,10 +244,16 @@ export class PubsubCore<P> {
     const state = typeof (message as { topic?: unknown }).topic === 'string' ? ctx.topics.get((message as { topic: string }).topic) : undefined
     const handler = HANDLERS[message.type] as Handler<P, typeof message>
     handler(ctx, from, message, state, now)
+    // after the handler: a pong must still find the ping it answers (its round-trip sample)
+    heardFrom(ctx, from, now)
   }
 
   private onTimer (timer: PubsubTimer, now: number): void {
     const ctx = this.ctx
+    if ('due' in timer && typeof timer.due === 'number') {
+      // how late our own periodic timers fire is our event-loop lag (liveness.ts)
+      ctx.load.observeTimer(timer.due, now)
+    }
     switch (timer.kind) {
       case 'ihave-flush':
         onIHaveFlush(ctx)
@@ -258,11 +266,11 @@ export class PubsubCore<P> {
         for (const state of ctx.topics.values()) {
           maintainTopic(ctx, state, now, true)
         }
-        ctx.out.push(scheduleTimer('maintain', now + this.config.maintenanceInterval, { kind: 'maintain' }))
+        ctx.out.push(scheduleTimer('maintain', now + this.config.maintenanceInterval, { kind: 'maintain', due: now + this.config.maintenanceInterval }))
         break
       case 'anti-entropy':
         onAntiEntropyTimer(ctx, now)
-        ctx.out.push(scheduleTimer('anti-entropy', now + this.config.aePeriod, { kind: 'anti-entropy' }))
+        ctx.out.push(scheduleTimer('anti-entropy', now + this.config.aePeriod, { kind: 'anti-entropy', due: now + this.config.aePeriod }))
         break
       default:
         break

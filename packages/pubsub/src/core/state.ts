@@ -1,4 +1,4 @@
-import { IndexedSet, LruTtlCache, SeenIds, emit, send } from '@saorsa-gossip/core'
+import { IndexedSet, LoadEstimate, LruTtlCache, SeenIds, emit, send } from '@saorsa-gossip/core'
 import { MessageStore } from './message-store.ts'
 import type { PubsubConfig } from './config.ts'
 import type { GossipMessage, IHaveEntry, PubsubMessage } from './messages.ts'
@@ -56,6 +56,8 @@ export interface TopicState<P> {
   /** topic neighbours we pinged, and when */
   pinged: Map<P, number>
   pendingJoins: Map<P, number>
+  /** joins that timed out: an acceptance arriving late is still taken (bounded by the join rate) */
+  lateJoins: Map<P, number>
   missing: Map<string, Missing<P>>
   /** walks in flight: walk number → start time */
   walks: Map<number, number>
@@ -95,6 +97,8 @@ export interface Ctx<P> {
   /** (peer, id) pairs whose GRAFT we answered recently */
   graftAnswers: LruTtlCache<string, true>
   scores: PeerScores<P>
+  /** our own timer lateness and topic-ping round trips: the link timers follow them (liveness.ts) */
+  load: LoadEstimate
   verify?(message: GossipMessage): boolean
   deferValidation: boolean
   out: Array<PubsubEffect<P>>
@@ -123,6 +127,7 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
     graftedIds: new LruTtlCache({ maxEntries: 4096, ttl: 30_000 }),
     aeAnswered: new LruTtlCache({ maxEntries: 8192, ttl: Math.max(1, config.aePeriod / 2) }),
     deferValidation: false,
+    load: new LoadEstimate(),
     out: []
   }
 }
@@ -145,6 +150,7 @@ export function topicState<P> (ctx: Ctx<P>, name: string): TopicState<P> {
       lastHeard: new Map(),
       pinged: new Map(),
       pendingJoins: new Map(),
+      lateJoins: new Map(),
       missing: new Map(),
       walks: new Map(),
       nextWalkAt: 0,
@@ -184,6 +190,7 @@ export function linkUp<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: numb
   }
   state.passive.delete(peer)
   state.pendingJoins.delete(peer)
+  state.lateJoins.delete(peer)
   state.active.add(peer)
   state.eager.add(peer)
   state.lastHeard.set(peer, now)

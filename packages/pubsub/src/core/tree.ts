@@ -17,9 +17,11 @@ export const MAX_MISSING = 4096
  * node eager copies are late, not lost; a fixed timer would graft every lazy link, the extra
  * copies add load, and the tree collapses into a flood (measured, SPEC.md §7.3).
  */
-export function graftTimeout<P> (ctx: Ctx<P>): number {
+export function graftTimeout<P> (ctx: Ctx<P>, now: number): number {
   const { graftTimeout1, graftTimeoutMax } = ctx.config
-  return Math.min(graftTimeoutMax, Math.max(graftTimeout1, 2 * ctx.eagerLag))
+  // plus our own event-loop lag: the copy we would graft for may already be queued behind
+  // it, and grafting adds payloads to an overloaded node (backpressure, SPEC.md §7.13)
+  return Math.min(graftTimeoutMax, Math.max(graftTimeout1, 2 * ctx.eagerLag)) + Math.ceil(ctx.load.lag(now))
 }
 
 function learnLag<P> (ctx: Ctx<P>, lag: number): void {
@@ -281,7 +283,9 @@ function queueIHave<P> (ctx: Ctx<P>, peer: P, topic: string, entry: { id: Uint8A
   entries.push(entry)
   if (!ctx.flushPending) {
     ctx.flushPending = true
-    ctx.out.push(scheduleTimer('ihave-flush', now + ctx.config.ihaveDispatchInterval, { kind: 'ihave-flush' }))
+    // the batch widens under load: a lagging node sends fewer, larger IHAVEs (SPEC.md §7.13)
+    const due = now + ctx.config.ihaveDispatchInterval + Math.min(1_000, Math.ceil(ctx.load.lag(now) / 4))
+    ctx.out.push(scheduleTimer('ihave-flush', due, { kind: 'ihave-flush', due }))
   }
 }
 
@@ -333,7 +337,7 @@ export function onIHave<P> (ctx: Ctx<P>, from: P, message: IHaveMessage, state: 
       }
       missing = { id: entry.id, announcements: [], asked: [], since: now }
       state.missing.set(key, missing)
-      ctx.out.push(scheduleTimer(graftKey(state.name, key), now + graftTimeout(ctx), { kind: 'graft', topic: state.name, key }))
+      ctx.out.push(scheduleTimer(graftKey(state.name, key), now + graftTimeout(ctx, now), { kind: 'graft', topic: state.name, key }))
     }
     // one announcement per peer: a single peer must not fill every slot and be grafted again and again
     if (missing.announcements.length < ctx.config.topicActiveCapacity && !missing.announcements.some(a => a.peer === from) && !missing.asked.includes(from)) {
@@ -363,7 +367,7 @@ export function onGraftTimer<P> (ctx: Ctx<P>, topic: string, key: string, now: n
     // asked last time and the message still has not come: it did not answer in time
     ctx.scores.record(previous, 'graft-unanswered', now)
   }
-  ctx.out.push(scheduleTimer(graftKey(topic, key), now + ctx.config.graftTimeout2 * graftTimeout(ctx) / ctx.config.graftTimeout1, { kind: 'graft', topic, key }))
+  ctx.out.push(scheduleTimer(graftKey(topic, key), now + ctx.config.graftTimeout2 * graftTimeout(ctx, now) / ctx.config.graftTimeout1, { kind: 'graft', topic, key }))
   state.lazy.delete(announcement.peer)
   state.eager.add(announcement.peer)
   ctx.stats.grafts++

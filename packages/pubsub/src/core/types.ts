@@ -2,10 +2,10 @@ import type { GossipMessage, PubsubMessage } from './messages.ts'
 import type { Effect, TimerExpiredEvent } from '@saorsa-gossip/core'
 
 export type PubsubTimer =
-  | { kind: 'ihave-flush' }
+  | { kind: 'ihave-flush', due?: number }
   | { kind: 'graft', topic: string, key: string }
-  | { kind: 'maintain' }
-  | { kind: 'anti-entropy' }
+  | { kind: 'maintain', due?: number }
+  | { kind: 'anti-entropy', due?: number }
 
 export type ValidationResult = 'accept' | 'ignore' | 'reject'
 
@@ -66,6 +66,8 @@ export interface PubsubStats {
   walksFailed: number
   topicLinksUp: number
   topicLinksDown: number
+  /** topic links dropped because they stayed silent past the (load-adjusted) link timeout */
+  linkTimeouts: number
   dropped: {
     oversize: number
     invalid: number
@@ -99,6 +101,7 @@ export function emptyStats (): PubsubStats {
     walksFailed: 0,
     topicLinksUp: 0,
     topicLinksDown: 0,
+    linkTimeouts: 0,
     dropped: { oversize: 0, invalid: 0, unexpected: 0, notSubscribed: 0, rejected: 0, expired: 0, lowScore: 0 },
     graylisted: 0
   }

@@ -342,6 +342,7 @@ export interface Rpc {
   offset: number
   symbols: Symbol[]
   shortIds: Uint8Array<ArrayBuffer>[]
+  originBinding: Uint8Array<ArrayBuffer>
 }
 
 export namespace Rpc {
@@ -476,6 +477,11 @@ export namespace Rpc {
           }
         }
 
+        if ((obj.originBinding != null && obj.originBinding.byteLength > 0)) {
+          w.uint32(186)
+          w.bytes(obj.originBinding)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -502,7 +508,8 @@ export namespace Rpc {
           digest: uint8ArrayAlloc(0),
           offset: 0,
           symbols: [],
-          shortIds: []
+          shortIds: [],
+          originBinding: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -625,6 +632,10 @@ export namespace Rpc {
               }
 
               obj.shortIds.push(reader.bytes())
+              break
+            }
+            case 23: {
+              obj.originBinding = reader.bytes()
               break
             }
             default: {
@@ -859,6 +870,13 @@ export namespace Rpc {
 
               break
             }
+            case 23: {
+              yield {
+                field: `${prefix}.originBinding`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1011,6 +1029,11 @@ export namespace Rpc {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RpcOriginBindingFieldEvent {
+    field: '$.originBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Rpc>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Rpc.codec())
   }
@@ -1019,7 +1042,7 @@ export namespace Rpc {
     return decodeMessage(buf, Rpc.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rpc>): Generator<RpcTypeFieldEvent | RpcTopicFieldEvent | RpcIdFieldEvent | RpcRoundFieldEvent | RpcPublishedAtFieldEvent | RpcPayloadFieldEvent | RpcHeaderFieldEvent | RpcFlagFieldEvent | RpcEntriesIdFieldEvent | RpcEntriesRoundFieldEvent | RpcSubscribeFieldEvent | RpcUnsubscribeFieldEvent | RpcPeerFieldEvent | RpcPeersFieldEvent | RpcTtlFieldEvent | RpcNonceFieldEvent | RpcFromFieldEvent | RpcToFieldEvent | RpcCountFieldEvent | RpcDigestFieldEvent | RpcOffsetFieldEvent | RpcSymbolsCountFieldEvent | RpcSymbolsHiFieldEvent | RpcSymbolsLoFieldEvent | RpcSymbolsCheckFieldEvent | RpcShortIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rpc>): Generator<RpcTypeFieldEvent | RpcTopicFieldEvent | RpcIdFieldEvent | RpcRoundFieldEvent | RpcPublishedAtFieldEvent | RpcPayloadFieldEvent | RpcHeaderFieldEvent | RpcFlagFieldEvent | RpcEntriesIdFieldEvent | RpcEntriesRoundFieldEvent | RpcSubscribeFieldEvent | RpcUnsubscribeFieldEvent | RpcPeerFieldEvent | RpcPeersFieldEvent | RpcTtlFieldEvent | RpcNonceFieldEvent | RpcFromFieldEvent | RpcToFieldEvent | RpcCountFieldEvent | RpcDigestFieldEvent | RpcOffsetFieldEvent | RpcSymbolsCountFieldEvent | RpcSymbolsHiFieldEvent | RpcSymbolsLoFieldEvent | RpcSymbolsCheckFieldEvent | RpcShortIdsFieldEvent | RpcOriginBindingFieldEvent> {
     return streamMessage(buf, Rpc.codec(), opts)
   }
 }

@@ -1,7 +1,9 @@
 import { InvalidConfigError, createRng, bytesKey } from '@saorsa-gossip/core'
 import { decodeFrame, encodeFrame } from '@saorsa-gossip/membership'
 import { decodeRpc, encodeRpc } from '@saorsa-gossip/pubsub'
+import { membershipMessageBytes } from '../membership-bytes.ts'
 import { Network } from '../network.ts'
+import { frameCosts, resolveProcessing } from '../processing.ts'
 import { nodeIdCodec } from '../run-membership.ts'
 import { distribution } from '../stats.ts'
 import { floodProtocol } from './flood.ts'
@@ -12,6 +14,7 @@ import type { NodeEvent, NodeMessage, NodeTimer } from './node.ts'
 import type { BroadcastScenario, ProtocolName } from './scenario.ts'
 import type { BroadcastProtocol, DeliverEvent } from './types.ts'
 import type { NodeId } from '../network.ts'
+import type { LagStats, Processing, ProcessingParams } from '../processing.ts'
 import type { Distribution } from '../stats.ts'
 
 export const TOPIC = 'sim-topic'
@@ -75,6 +78,8 @@ export interface BroadcastResult {
   /** ms from `heal` until every message published before it was delivered everywhere it is owed (null: never, or no heal) */
   completeAfterHeal: number | null
   crashedAt: number | null
+  /** only with the scenario's `processing`: event-loop lag and CPU utilisation */
+  processing?: LagStats
 }
 
 interface MessageRecord {
@@ -86,6 +91,64 @@ interface MessageRecord {
   copies: number
   maxHops: number
   lastAt: number
+  /** processing model only: nodes that have paid the signature verify for this message */
+  verified: Uint8Array
+}
+
+const NONE = new Uint8Array(0)
+
+interface LoadModel {
+  processing: Processing<NodeMessage<any>> | undefined
+  /** CPU ms of a publish (signing) */
+  signMs: number
+  /** a new message's set of nodes that have verified it */
+  verifiedSet(origin: NodeId): Uint8Array
+}
+
+/** The scenario's processing model, or a model that costs nothing and allocates nothing */
+function loadModel (scenario: BroadcastScenario, protocol: BroadcastProtocol<NodeId, any, any>, messageType: (m: NodeMessage<any>) => string, records: Map<string, MessageRecord>): LoadModel {
+  if (scenario.processing == null) {
+    return { processing: undefined, signMs: 0, verifiedSet: () => NONE }
+  }
+  const firstCopy = (message: { id: Uint8Array }, to: NodeId): boolean => {
+    const record = records.get(bytesKey(message.id))
+    if (record === undefined) {
+      return true
+    }
+    if (record.verified[to] === 1) {
+      return false
+    }
+    record.verified[to] = 1
+    return true
+  }
+  const params = resolveProcessing(scenario.processing)
+  return {
+    processing: broadcastProcessing(params, protocol, messageType, firstCopy),
+    signMs: params.signMs,
+    verifiedSet: (origin) => {
+      const verified = new Uint8Array(scenario.nodes)
+      // the origin signs, and does not verify its own message
+      verified[origin] = 1
+      return verified
+    }
+  }
+}
+
+/**
+ * The linear cost model for a broadcast node: membership JOIN / NEIGHBOR open
+ * a connection; the first copy of a payload at each node pays an ML-DSA-65
+ * verify (the real service signs every publish; all three protocols pay alike).
+ */
+function broadcastProcessing (p: ProcessingParams, protocol: BroadcastProtocol<NodeId, any, any>, messageType: (m: NodeMessage<any>) => string, firstCopy: (message: any, to: NodeId) => boolean): Processing<NodeMessage<any>> {
+  const costs = frameCosts<NodeMessage<any>>(p, messageType, m => m.layer === 'membership' && (m.message.type === 'join' || m.message.type === 'neighbor'))
+  // the runner counts membership frames as 0 bytes (its totals leave them out); their cost must not
+  const size = (m: NodeMessage<any>, bytes: number): number => m.layer === 'membership' && bytes === 0 ? membershipMessageBytes(m.message) : bytes
+  return {
+    nodesPerCore: p.nodesPerCore,
+    timerCost: p.timerMs,
+    cost: (m, bytes, to) => costs.receive(m, size(m, bytes)) + (m.layer === 'broadcast' && protocol.isPayload(m.message) && firstCopy(m.message, to) ? p.verifyMs : 0),
+    sendCost: (m, bytes) => costs.send(m, size(m, bytes))
+  }
 }
 
 export function protocolFor (name: ProtocolName, scenario: BroadcastScenario): BroadcastProtocol<NodeId, any, any> {
@@ -134,16 +197,20 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
       }
     : undefined
 
+  const messageType = (m: NodeMessage<any>): string => m.layer === 'membership' ? `membership:${String(m.message.type)}` : protocol.messageType(m.message)
+  const load = loadModel(scenario, protocol, messageType, records)
+
   const net = new Network<NodeMessage<any>, NodeTimer<any>, NodeEvent>({
     seed: scenario.seed,
     latency: scenario.latency,
     loss: scenario.loss ?? 0,
+    processing: load.processing,
     createCore: (id, rng) => {
       const node = new BroadcastNode(id, rng, protocol.create(id, rng.fork('broadcast')), scenario.membership)
       nodes.set(id, node)
       return node
     },
-    messageType: (m) => m.layer === 'membership' ? `membership:${String(m.message.type)}` : protocol.messageType(m.message),
+    messageType,
     messageBytes: (m) => m.layer === 'membership' ? 0 : protocol.messageBytes(m.message),
     wire,
     onSend: (from, to, m, bytes, now) => {
@@ -246,8 +313,9 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
       new DataView(id.buffer).setUint32(i, rng.int(0x1_0000_0000) >>> 0)
     }
     const publishedAt = net.now
-    records.set(bytesKey(id), { label, origin, publishedAt, delivered: new Uint8Array(scenario.nodes), deliveredCount: 0, copies: 0, maxHops: 0, lastAt: publishedAt })
-    net.inject(origin, () => nodes.get(origin)?.application({ type: 'publish', topic: TOPIC, id, payload, publishedAt }, publishedAt) ?? [])
+    records.set(bytesKey(id), { label, origin, publishedAt, delivered: new Uint8Array(scenario.nodes), deliveredCount: 0, copies: 0, maxHops: 0, lastAt: publishedAt, verified: load.verifiedSet(origin) })
+    // with the processing model the publish may wait for a busy core: latency counts from the application's call
+    net.inject(origin, (_core, now) => nodes.get(origin)?.application({ type: 'publish', topic: TOPIC, id, payload, publishedAt }, now) ?? [], load.signMs)
   }
   for (const t of scenario.traffic) {
     if (t.sender === 'all') {
@@ -392,6 +460,8 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
     antiEntropy: { bytes: aeTotal, sessions: aeBytes.size, sessionsWithDifferences: withDifferences, differences, worstExcess: aeBytes.size === 0 ? 0 : worstExcess, worstSessionBytes, worst },
     nonSubscribers: nonSub,
     completeAfterHeal,
-    crashedAt: marks.crashedAt
+    crashedAt: marks.crashedAt,
+    // absent without the model, so that results recorded before it are unchanged
+    ...(load.processing === undefined ? {} : { processing: net.lagStats() })
   }
 }

@@ -1,4 +1,6 @@
 import { InvalidConfigError } from '@saorsa-gossip/core'
+import { processingSpecProblem } from '../processing.ts'
+import type { ProcessingSpec } from '../processing.ts'
 import type { MembershipConfig } from '@saorsa-gossip/membership'
 import type { PubsubConfig } from '@saorsa-gossip/pubsub'
 
@@ -47,6 +49,8 @@ export interface BroadcastScenario {
   codec?: boolean
   /** protocols to run over the same overlay and schedule (default: all three) */
   protocols?: ProtocolName[]
+  /** CPU cost of inputs and nodes sharing cores (src/processing.ts); off when absent */
+  processing?: ProcessingSpec
 }
 
 const SENDERS = new Set(['fixed', 'random', 'all', 'non-subscriber'])
@@ -80,6 +84,10 @@ export function validateBroadcastScenario (raw: any): BroadcastScenario {
     if (!ok(raw)) {
       throw new InvalidConfigError(`broadcast scenario: ${why}`)
     }
+  }
+  const problem = raw.processing == null ? undefined : processingSpecProblem(raw.processing)
+  if (problem != null) {
+    throw new InvalidConfigError(`broadcast scenario: ${problem}`)
   }
   return raw as BroadcastScenario
 }

@@ -1,0 +1,42 @@
+import type { Ctx } from './state.ts'
+
+/**
+ * Topic-link timers that follow observed load (SPEC.md §7.13). The configured values are
+ * floors for an idle machine; a node whose own timers fire late, or whose pings come back
+ * slowly, waits longer before it pings, drops a silent link or gives up on a join. On 100
+ * real nodes sharing two cores the event loop lagged 1–4.5 s during formation, against a
+ * fixed 3 s link timeout: links were dropped while their pongs sat in the queue (issue 12).
+ */
+export interface LinkTimers {
+  /** a topic link silent this long gets a ping, ms */
+  idle: number
+  /** a topic link silent this long is dropped (and the peer told), ms */
+  timeout: number
+  /** a TOPIC_JOIN unanswered this long stops counting as pending, ms */
+  join: number
+}
+
+export function linkTimers<P> (ctx: Ctx<P>, now: number): LinkTimers {
+  const { keepaliveIdle, linkTimeout } = ctx.config
+  const lag = ctx.load.lag(now)
+  // what one ping exchange can take now: the peer's answer time (RTO) plus our own queue
+  const exchange = ctx.load.rto() + lag
+  // a loaded node pings less often: its pings are work for peers that are likely loaded too
+  const idle = keepaliveIdle + Math.ceil(lag)
+  const timeout = Math.max(linkTimeout, Math.ceil(idle + 3 * exchange))
+  const join = Math.max(linkTimeout, Math.ceil(3 * exchange))
+  return { idle, timeout, join }
+}
+
+/**
+ * Anything from a peer proves every topic link with it alive, whatever the topic: on a
+ * busy node a ping may be queued behind payloads of another topic.
+ */
+export function heardFrom<P> (ctx: Ctx<P>, peer: P, now: number): void {
+  for (const state of ctx.topics.values()) {
+    if (state.active.has(peer)) {
+      state.lastHeard.set(peer, now)
+      state.pinged.delete(peer)
+    }
+  }
+}
