@@ -22,6 +22,8 @@ export type ToWorker =
   /** publish `rate` messages/s from `node` for `duration` s, numbered from `firstMsg` */
   | { type: 'flood', node: number, rate: number, duration: number, size: number, firstMsg: number }
   | { type: 'measure-begin' }
+  /** cumulative CPU and wire bytes, and the event-loop delay since the last snapshot (then reset) */
+  | { type: 'snapshot' }
   | { type: 'report', perMessage?: boolean }
   | { type: 'crash', indices: number[] }
   | { type: 'stop' }
@@ -57,7 +59,18 @@ export interface WorkerReport {
   setupCpuSeconds: number
 }
 
+/** What a worker process has used so far (cumulative), for windows measured by difference */
+export interface WorkerSnapshot {
+  cpuSeconds: number
+  bytesSent: number
+  rssBytes: number
+  nodes: number
+  /** since the previous snapshot, ms */
+  loopDelayMs: { p50: number, p99: number, max: number }
+}
+
 export type FromWorker =
+  | { type: 'snapshot', snapshot: WorkerSnapshot }
   | { type: 'ready' }
   | { type: 'started', indices: number[] }
   | { type: 'status', nodes: NodeStatus[] }

@@ -111,16 +111,25 @@ export async function buildSpecs (config: Pick<RunConfig, 'nodes' | 'seed' | 'co
   return { specs, waves: plan, addrs }
 }
 
-/** N real libp2p nodes over W processes: form, publish on a schedule, measure (see benchmarks/README.md) */
-export async function runNetwork (config: RunConfig): Promise<RunResult> {
+/** A started cluster: its worker processes and how long the topic overlay took to form */
+export interface Cluster {
+  workers: WorkerHandle[]
+  specs: NodeSpec[]
+  formationMs: number
+  formed: boolean
+  label: string
+}
+
+/**
+ * Starts N nodes over W processes in waves and waits until every node has ≥ 2 topic
+ * neighbours (or the formation timeout). Formation time counts from the last node's start.
+ */
+export async function formCluster (config: RunConfig, topic: string, messages: number): Promise<Cluster> {
   const { log } = config
   // below the ephemeral range (32768+ on Linux), so no outgoing socket holds a listen port
   const basePort = 10_000 + Math.floor(Math.random() * 20_000)
-  const topic = 'saorsa/bench'
   const { specs, waves: plan } = await buildSpecs(config, basePort)
-  const messages = Math.round(config.rate * config.duration)
   const workers = Array.from({ length: config.workers }, (_, w) => new WorkerHandle(w))
-  const owner = (i: number): WorkerHandle => workers[i % workers.length]
   const label = `${config.protocol}/${config.transport}`
   try {
     await Promise.all(workers.map(async (w, k) => w.request({ type: 'init', protocol: config.protocol, transport: config.transport, topic, nodes: specs.filter(s => s.index % workers.length === k), messages, options: config.options }, 'ready')))
@@ -155,7 +164,22 @@ export async function runNetwork (config: RunConfig): Promise<RunResult> {
       await new Promise(resolve => setTimeout(resolve, 500))
     }
     const formationMs = Date.now() - formStart
-    log(`  ${label}: overlay ${formed ? 'formed' : 'NOT fully formed'} after ${(formationMs / 1000).toFixed(1)} s; publishing ${messages} messages of ${config.size} B over ${config.duration} s`)
+    log(`  ${label}: overlay ${formed ? 'formed' : 'NOT fully formed'} after ${(formationMs / 1000).toFixed(1)} s`)
+    return { workers, specs, formationMs, formed, label }
+  } catch (err) {
+    await Promise.all(workers.map(async w => w.stop()))
+    throw err
+  }
+}
+
+/** N real libp2p nodes over W processes: form, publish on a schedule, measure (see benchmarks/README.md) */
+export async function runNetwork (config: RunConfig): Promise<RunResult> {
+  const { log } = config
+  const topic = 'saorsa/bench'
+  const messages = Math.round(config.rate * config.duration)
+  const { workers, formationMs, formed, label } = await formCluster(config, topic, messages)
+  try {
+    log(`  ${label}: publishing ${messages} messages of ${config.size} B over ${config.duration} s`)
     await new Promise(resolve => setTimeout(resolve, 2_000))
     await Promise.all(workers.map(async w => w.request({ type: 'measure-begin' }, 'ready')))
 
@@ -181,7 +205,6 @@ export async function runNetwork (config: RunConfig): Promise<RunResult> {
     return summarise(config, reports, publisherOf, formationMs, formed)
   } finally {
     await Promise.all(workers.map(async w => w.stop()))
-    void owner
   }
 }
 

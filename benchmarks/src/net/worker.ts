@@ -235,6 +235,12 @@ process.on('message', (message: ToWorker) => {
           send({ type: 'ready' })
           break
         }
+        case 'snapshot': {
+          const cpu = process.cpuUsage()
+          send({ type: 'snapshot', snapshot: { cpuSeconds: (cpu.user + cpu.system) / 1e6, bytesSent: wireTotals().sent, rssBytes: process.memoryUsage().rss, nodes: S.hosted.size, loopDelayMs: { p50: S.loopDelay.percentile(50) / 1e6, p99: S.loopDelay.percentile(99) / 1e6, max: S.loopDelay.max / 1e6 } } })
+          S.loopDelay.reset()
+          break
+        }
         case 'report': send({ type: 'report', report: report(message.perMessage === true) }); break
         case 'flood': flood(message); break
         case 'crash':

@@ -3,7 +3,7 @@
  * timeouts that follow from it. Pure: every sample comes with the time it was
  * taken. Both membership (SWIM) and pubsub (topic links, grafts) stretch their
  * timeouts by it, so that a loaded event loop (every timer late, every reply
- * queued) is not mistaken for dead peers (SPEC.md §8).
+ * queued) is not mistaken for dead peers (SPEC.md §2.6).
  *
  * - Local lag: how late our own timers fire (`observeTimer(due, now)`). On a
  *   loaded Node.js process this is the event-loop delay every message waits

@@ -58,7 +58,7 @@ export function encodeFrame<P> (message: MembershipMessage<P>, codec: PeerCodec<
     case 'disconnect': Object.assign(frame, { type: FrameType.DISCONNECT, flag: message.alive }); break
     case 'shuffle': Object.assign(frame, { type: FrameType.SHUFFLE, peer: record(message.origin, codec), ttl: message.ttl, peers: message.peers.map(p => record(p, codec)) }); break
     case 'shuffle-reply': Object.assign(frame, { type: FrameType.SHUFFLE_REPLY, peers: message.peers.map(p => record(p, codec)) }); break
-    case 'ping': Object.assign(frame, { type: FrameType.PING, seq: BigInt(message.seq), updates: updatesToWire(message.updates, codec) }); break
+    case 'ping': Object.assign(frame, { type: FrameType.PING, seq: BigInt(message.seq), updates: updatesToWire(message.updates, codec), flag: message.wantView === true }); break
     case 'ack': Object.assign(frame, { type: FrameType.ACK, seq: BigInt(message.seq), incarnation: BigInt(message.incarnation), updates: updatesToWire(message.updates, codec), peers: (message.neighbors ?? []).map(p => record(p, codec)), flag: message.neighbors === undefined }); break
     case 'ping-req': Object.assign(frame, { type: FrameType.PING_REQ, seq: BigInt(message.seq), peer: record(message.target, codec), updates: updatesToWire(message.updates, codec) }); break
     case 'nack': Object.assign(frame, { type: FrameType.NACK, seq: BigInt(message.seq) }); break
@@ -130,8 +130,8 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PeerCodec<P>): Decoded
     case FrameType.DISCONNECT: message = { proto: 'hpv', type: 'disconnect', alive: frame.flag }; break
     case FrameType.SHUFFLE: message = { proto: 'hpv', type: 'shuffle', origin: peer(frame.peer), ttl: frame.ttl, peers: frame.peers.map(peer) }; break
     case FrameType.SHUFFLE_REPLY: message = { proto: 'hpv', type: 'shuffle-reply', peers: frame.peers.map(peer) }; break
-    case FrameType.PING: message = { proto: 'swim', type: 'ping', seq: seq(), updates: updates() }; break
-    case FrameType.ACK: message = { proto: 'swim', type: 'ack', seq: seq(), incarnation: toSafe(frame.incarnation, 'incarnation'), updates: updates(), neighbors: frame.flag ? undefined : frame.peers.map(peer) }; break
+    case FrameType.PING: message = { proto: 'swim', type: 'ping', seq: seq(), updates: updates(), ...(frame.flag ? { wantView: true } : {}) }; break
+    case FrameType.ACK: message = { proto: 'swim', type: 'ack', seq: seq(), incarnation: toSafe(frame.incarnation, 'incarnation'), updates: updates(), ...(frame.flag ? {} : { neighbors: frame.peers.map(peer) }) }; break
     case FrameType.PING_REQ: message = { proto: 'swim', type: 'ping-req', seq: seq(), target: peer(frame.peer), updates: updates() }; break
     case FrameType.NACK: message = { proto: 'swim', type: 'nack', seq: seq() }; break
     case FrameType.GOSSIP: message = { proto: 'swim', type: 'gossip', updates: updates() }; break

@@ -56,6 +56,15 @@ describe('membership wire codec', () => {
     expect(toHex(bytes)).to.equal('08092a030a01783007382a')
   })
 
+  it('an ACK whose view is unchanged carries flag = true and no list (SPEC.md §6.4)', () => {
+    const bytes = encodeFrame({ proto: 'swim', type: 'ack', seq: 7, incarnation: 42, updates: [] }, names)
+    expect(toHex(bytes)).to.equal('080920013007382a')
+    expect(decodeFrame(bytes, names).message).to.deep.equal({ proto: 'swim', type: 'ack', seq: 7, incarnation: 42, updates: [] })
+    // an empty list is a list: "my view is empty", not "unchanged"
+    const empty = decodeFrame(encodeFrame({ proto: 'swim', type: 'ack', seq: 7, incarnation: 42, updates: [], neighbors: [] }, names), names)
+    expect(empty.message).to.deep.equal({ proto: 'swim', type: 'ack', seq: 7, incarnation: 42, updates: [], neighbors: [] })
+  })
+
   it('rejects malformed and over-limit frames with InvalidFrameError', () => {
     const bad: Uint8Array[] = [
       new Uint8Array([0xff, 0xff, 0xff]),

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { RPC_LIMITS, decodeRpc, encodeRpc } from '../src/codec.ts'
+import { RPC_LIMITS, decodeFrame, decodeRpc, encodeRpc } from '../src/codec.ts'
 import { Rpc, RpcType } from '../src/pb/pubsub.ts'
 import type { PubsubPeerCodec } from '../src/codec.ts'
 import type { PubsubMessage } from '../src/core/messages.ts'
@@ -45,6 +45,20 @@ describe('pubsub wire codec', () => {
       const decoded = decodeRpc(encodeRpc(message, codec), codec)
       expect(decoded, message.type).to.deep.equal(message)
     }
+  })
+
+  it('carries an origin binding on GOSSIP only, outside the core message, within its limit', () => {
+    const gossip = samples[0]
+    const binding = new Uint8Array(5300).fill(7)
+    const decoded = decodeFrame(encodeRpc(gossip, codec, binding), codec)
+    expect(decoded.message).to.deep.equal(gossip)
+    expect(decoded.originBinding).to.deep.equal(binding)
+    expect(decodeFrame(encodeRpc(gossip, codec), codec).originBinding).to.equal(undefined)
+    // on any other type the field is neither written nor surfaced
+    const prune = decodeFrame(encodeRpc({ type: 'prune', topic: 'chat' }, codec, binding), codec)
+    expect(prune.originBinding).to.equal(undefined)
+    const oversize = encodeRpc(gossip, codec, new Uint8Array(RPC_LIMITS.bindingBytes + 1))
+    expect(() => decodeFrame(oversize, codec)).to.throw().with.property('name', 'InvalidFrameError')
   })
 
   it('matches the SPEC.md §7.8 vectors', () => {

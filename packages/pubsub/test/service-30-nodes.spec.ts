@@ -82,9 +82,14 @@ for (const kind of ['tcp', 'quic'] as TransportKind[]) {
       latency.sort((a, b) => a - b)
       const pct = (q: number): number => latency[Math.min(latency.length - 1, Math.floor(latency.length * q))]
       // eslint-disable-next-line no-console
-      console.log(`      ${kind}: ${expected} deliveries in ${elapsed} ms, latency P50/P95/P99 ${pct(0.5)}/${pct(0.95)}/${pct(0.99)} ms; payload frames ${payloads} (RMR ${rmr.toFixed(3)}), duplicate frames ${dupFrames}, grafts ${sum(s => s.core?.grafts ?? 0)}, AE repaired ${sum(s => s.core?.aeRepaired ?? 0)}, origins resolved ${sum(s => s.originsResolved)}, drops ${JSON.stringify(stats.reduce<Record<string, number>>((a, s) => { for (const [k, v] of Object.entries(s.drops)) { a[k] = (a[k] ?? 0) + v } return a }, {}))}`)
+      console.log(`      ${kind}: ${expected} deliveries in ${elapsed} ms, latency P50/P95/P99 ${pct(0.5)}/${pct(0.95)}/${pct(0.99)} ms; payload frames ${payloads} (RMR ${rmr.toFixed(3)}), duplicate frames ${dupFrames}, grafts ${sum(s => s.core?.grafts ?? 0)}, AE repaired ${sum(s => s.core?.aeRepaired ?? 0)}, origins carried ${sum(s => s.originsCarried)} / resolved ${sum(s => s.originsResolved)}, drops ${JSON.stringify(stats.reduce<Record<string, number>>((a, s) => { for (const [k, v] of Object.entries(s.drops)) { a[k] = (a[k] ?? 0) + v } return a }, {}))}`)
       // a tree, not a flood: measured 0.009-0.03 here; flooding over 6-12 topic links would be 5+
       expect(rmr).to.be.below(1)
+      // origins' bindings travel with their first message on each link (SPEC.md §7.10): every node
+      // learns every other publisher's key that way, not by lookups
+      expect(sum(s => s.originsCarried)).to.be.above(0)
+      expect(sum(s => s.originsResolved)).to.be.below(sum(s => s.originsCarried) / 10)
+      expect(sum(s => s.drops['bad-origin-binding'])).to.equal(0)
     })
   })
 }

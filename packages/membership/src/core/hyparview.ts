@@ -34,7 +34,7 @@ export class HyParView<P> {
   readonly config: HyParViewConfig
   readonly drops: DropCounters = { unexpected: 0, invalid: 0 }
   private readonly rng: Rng
-  /** our own event-loop lag, from the repair timer's lateness (SPEC.md §8) */
+  /** our own event-loop lag, from the repair timer's lateness (SPEC.md §6.9) */
   private readonly load = new LoadEstimate()
   private readonly active = new IndexedSet<P>()
   private readonly passive = new IndexedSet<P>()
@@ -270,7 +270,7 @@ export class HyParView<P> {
     this.pending.set(peer, priority)
     out.push(send(peer, { proto: 'hpv', type: 'neighbor', priority }))
     // under load the answer is late, not lost: a timed-out request drops its target from the
-    // passive view, and on a lagging node that emptied the views (SPEC.md §8)
+    // passive view, and on a lagging node that emptied the views (SPEC.md §6.9)
     const timeout = this.config.neighborRequestTimeout + Math.ceil(2 * this.load.lag(now))
     out.push(scheduleTimer(`hpv:nt:${String(peer)}`, now + timeout, { kind: 'hpv-neighbor-timeout', peer }))
   }

@@ -26,7 +26,8 @@ export interface MemberUpdate<P> {
 
 /** SWIM (Das, Gupta, Motivala 2002) with Lifeguard (Dadgar, Phillips, Currey 2018) */
 export type SwimMessage<P> =
-  | { proto: 'swim', type: 'ping', seq: number, updates: Array<MemberUpdate<P>> }
+  /** `wantView`: the prober holds no neighbour list of ours (first probe, or a relayed ping before): the ack must carry it */
+  | { proto: 'swim', type: 'ping', seq: number, updates: Array<MemberUpdate<P>>, wantView?: boolean }
   /** `neighbors` undefined: the sender's active view is unchanged since the list it last sent this prober */
   | { proto: 'swim', type: 'ack', seq: number, incarnation: number, updates: Array<MemberUpdate<P>>, neighbors?: P[] }
   | { proto: 'swim', type: 'ping-req', seq: number, target: P, updates: Array<MemberUpdate<P>> }

@@ -108,7 +108,7 @@ export class Swim<P> {
   private seq = 0
   private incarnation = 0
   private localHealth = 0
-  /** our own timer lateness and ack round trips: every timeout follows them (SPEC.md §8) */
+  /** our own timer lateness and ack round trips: every timeout follows them (SPEC.md §6.9) */
   private readonly load = new LoadEstimate()
   /** bumped whenever the monitored set changes: acks carry the list only when it is news */
   private viewVersion = 0
@@ -202,7 +202,7 @@ export class Swim<P> {
       }
     }
     switch (message.type) {
-      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, incarnation: this.incarnation, updates: this.outgoingUpdates(from), neighbors: this.viewFor(from) })); break
+      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, incarnation: this.incarnation, updates: this.outgoingUpdates(from), neighbors: this.viewFor(from, message.wantView === true) })); break
       case 'ack': this.onAck(from, message.seq, message.incarnation, message.neighbors, now, out); break
       case 'ping-req': this.onPingReq(from, message.seq, message.target, now, out); break
       case 'nack': this.onNack(from, message.seq); break
@@ -217,9 +217,9 @@ export class Swim<P> {
    * (SPEC.md §6.4): the list is most of an ack's bytes, and probers need it only when it
    * changes. It is repeated every FULL_VIEW_EVERY acks so a lost copy is replaced.
    */
-  private viewFor (prober: P): P[] | undefined {
+  private viewFor (prober: P, wanted: boolean): P[] | undefined {
     const sent = this.viewSent.get(prober)
-    if (sent != null && sent.version === this.viewVersion && ++sent.acks < FULL_VIEW_EVERY) {
+    if (!wanted && sent != null && sent.version === this.viewVersion && ++sent.acks < FULL_VIEW_EVERY) {
       return undefined
     }
     if (sent == null && this.viewSent.size >= MAX_VIEW_SENT) {
@@ -371,10 +371,16 @@ export class Swim<P> {
     const seq = ++this.seq
     this.probes.set(seq, { target, helpers: [], incarnation: Math.max(0, this.members.get(target)?.incarnation ?? 0), confirm, indirect: false, expectedNacks: 0, nacked: new Set(), sentAt: now })
     this.stats.probes++
-    out.push(send(target, { proto: 'swim', type: 'ping', seq, updates: this.outgoingUpdates(target) }))
+    const ping: Extract<SwimMessage<P>, { type: 'ping' }> = { proto: 'swim', type: 'ping', seq, updates: this.outgoingUpdates(target) }
+    if (!this.neighborsOf.has(target)) {
+      // we hold no list of its neighbours: its ack must carry one (an earlier ack may have gone
+      // to us as a relay, and the responder would then think we have it)
+      ping.wantView = true
+    }
+    out.push(send(target, ping))
     const lhm = this.config.lifeguard ? this.localHealth : 0
     // the configured wait, or what acks have been taking plus our own lag, whichever is longer:
-    // under load an ack is late, not missing (SPEC.md §8)
+    // under load an ack is late, not missing (SPEC.md §6.9)
     out.push(scheduleTimer(`swim:ack:${seq}`, now + this.load.timeout(scaledTimeout(this.config.ackTimeout, lhm), now), { kind: 'swim-ack-timeout', seq }))
   }
 
@@ -445,8 +451,9 @@ export class Swim<P> {
     // the end-of-probe deadline is scheduled only now: most probes are answered before this point,
     // and a timer nobody needs still costs a slot in the driver's timer queue
     const lhm = this.config.lifeguard ? this.localHealth : 0
-    // an indirect probe is two round trips (us → helper → target and back)
-    const due = now + Math.max(scaledTimeout(this.config.indirectTimeout, lhm), Math.ceil(2 * this.load.rto() + this.load.lag(now)))
+    // an indirect probe is two round trips (us → helper → target and back); RTO already
+    // overestimates one (SRTT + 4·RTTVAR), and more would slow detection on idle links
+    const due = now + this.load.timeout(scaledTimeout(this.config.indirectTimeout, lhm), now)
     out.push(scheduleTimer(`swim:end:${seq}`, due, { kind: 'swim-probe-end', seq, due }))
     const helpers = this.monitored.sample(this.rng, this.config.indirectProbes, p => p === probe.target || this.members.get(p)?.status !== 'alive')
     probe.indirect = true
@@ -671,8 +678,8 @@ export class Swim<P> {
       timeout = this.config.suspicionTimeout
     }
     // a refutation has to cross a round trip and then our own queue: our lag is not the
-    // suspect's fault (Lifeguard's local health, extended to event-loop lag, SPEC.md §8)
-    timeout += Math.ceil(this.load.rto() + 2 * this.load.lag(now))
+    // suspect's fault (Lifeguard's local health, extended to event-loop lag, SPEC.md §6.9)
+    timeout += Math.ceil(2 * this.load.lag(now))
     out.push(scheduleTimer(`swim:sus:${String(peer)}`, Math.max(now, started + timeout), { kind: 'swim-suspicion', member: peer }))
   }
 

@@ -187,6 +187,11 @@ export class PubsubCore<P> {
     return [...new Set<P>([...this.neighborSubscribers(topic), ...(state?.passive.values() ?? [])])]
   }
 
+  /** Our own event-loop lag and the topic-ping round-trip timeout the link timers follow, ms (SPEC.md §7.13) */
+  loadEstimate (now: number): { lag: number, rto: number } {
+    return { lag: this.ctx.load.lag(now), rto: this.ctx.load.rto() }
+  }
+
   /** The peer's current score (SPEC.md §7.11) */
   peerScore (peer: P, now: number): number {
     return this.scores.score(peer, now)

@@ -1,0 +1,187 @@
+import { formCluster, percentile, prng } from './run.ts'
+import type { RunConfig } from './run.ts'
+import type { WorkerHandle } from './cluster.ts'
+import type { ProtocolName, TransportName, WorkerSnapshot } from './messages.ts'
+
+/** One offered load: `rate` messages/s in total from seeded random publishers, `size`-byte payloads */
+export interface SweepStep {
+  rate: number
+  size: number
+  /** seconds of publishing */
+  duration: number
+}
+
+export interface StepResult {
+  rate: number
+  size: number
+  messages: number
+  deliveryRatio: number
+  /** delivery of the step's first and second half of messages: a fall within a step is a collapse */
+  firstHalfDelivery: number
+  secondHalfDelivery: number
+  collapsed: boolean
+  latencyMs: { p50: number, p95: number, p99: number }
+  /** all wire bytes sent in the step window over first deliveries in it */
+  bytesPerDelivered: number
+  cpuSeconds: number
+  /** CPU of all processes over wall time × cores */
+  machineUtilisation: number
+  rssPerNodeMB: number
+  loopDelayP99Ms: number
+  /** the machine could not keep up: event-loop delay P99 over 500 ms or CPU over 90% of the cores */
+  saturated: boolean
+}
+
+export interface SweepRun {
+  protocol: ProtocolName
+  transport: TransportName
+  nodes: number
+  formed: boolean
+  formationMs: number
+  idle: { cpuMsPerNodePerSecond: number, bytesPerNodePerSecond: number, seconds: number }
+  /** CPU of every process from its start to the end of the sweep, formation included, s */
+  totalCpuSeconds: number
+  steps: StepResult[]
+  /** highest 1 KiB rate with ≥ 99.9% delivery and P99 ≤ 1 s (null: none) */
+  knee: number | null
+}
+
+export interface SweepConfig extends Omit<RunConfig, 'rate' | 'duration' | 'size' | 'protocol' | 'transport'> {
+  steps: SweepStep[]
+  idleSeconds: number
+  cores: number
+}
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000
+
+async function snapshot (workers: WorkerHandle[]): Promise<WorkerSnapshot[]> {
+  return (await Promise.all(workers.map(async w => w.request({ type: 'snapshot' }, 'snapshot')))).map(m => m.snapshot)
+}
+
+function sum (snaps: WorkerSnapshot[], key: 'cpuSeconds' | 'bytesSent' | 'rssBytes'): number {
+  return snaps.reduce((a, s) => a + s[key], 0)
+}
+
+const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+/** The knee: the highest rate of the 1 KiB steps that delivers ≥ 99.9% with P99 ≤ 1 s */
+export function knee (steps: StepResult[], size = 1024): number | null {
+  let best: number | null = null
+  for (const s of steps) {
+    if (s.size === size && s.deliveryRatio >= 0.999 && s.latencyMs.p99 <= 1000) {
+      best = Math.max(best ?? 0, s.rate)
+    }
+  }
+  return best
+}
+
+/**
+ * One protocol on one transport through every step on one formed overlay: formation,
+ * an idle window (no traffic), then each offered load in turn with a drain after it.
+ */
+export async function runSweep (config: SweepConfig, protocol: ProtocolName, transport: TransportName): Promise<SweepRun> {
+  const { log } = config
+  const topic = 'saorsa/bench'
+  const plan = config.steps.map(s => ({ ...s, messages: Math.round(s.rate * s.duration) }))
+  const total = plan.reduce((a, s) => a + s.messages, 0)
+  const cluster = await formCluster({ ...config, protocol, transport, rate: 0, duration: 0, size: 0 }, topic, total)
+  const { workers, label } = cluster
+  try {
+    await sleep(2_000)
+    const idleStart = await snapshot(workers)
+    const idleBegan = Date.now()
+    await sleep(config.idleSeconds * 1000)
+    const idleEnd = await snapshot(workers)
+    const idleWall = (Date.now() - idleBegan) / 1000
+    const idle = {
+      cpuMsPerNodePerSecond: r3((sum(idleEnd, 'cpuSeconds') - sum(idleStart, 'cpuSeconds')) * 1000 / config.nodes / idleWall),
+      bytesPerNodePerSecond: Math.round((sum(idleEnd, 'bytesSent') - sum(idleStart, 'bytesSent')) / config.nodes / idleWall),
+      seconds: r3(idleWall)
+    }
+    log(`  ${label}: idle ${idle.cpuMsPerNodePerSecond} ms CPU and ${idle.bytesPerNodePerSecond} B sent per node per second`)
+    await Promise.all(workers.map(async w => w.request({ type: 'measure-begin' }, 'ready')))
+
+    const rand = prng(config.seed)
+    const publisherOf: number[] = []
+    const windows: Array<{ before: WorkerSnapshot[], after: WorkerSnapshot[], wall: number, first: number }> = []
+    let first = 0
+    for (const step of plan) {
+      const items = Array.from({ length: step.messages }, (_, k) => {
+        const node = Math.floor(rand() * config.nodes)
+        publisherOf.push(node)
+        return { at: Math.round(k * 1000 / step.rate), node, msg: first + k }
+      })
+      const before = await snapshot(workers)
+      const began = Date.now()
+      const startAt = began + 500
+      workers.forEach((w, k) => { w.send({ type: 'schedule', startAt, size: step.size, items: items.filter(it => it.node % workers.length === k) }) })
+      await sleep(500 + step.duration * 1000 + config.drain)
+      const after = await snapshot(workers)
+      windows.push({ before, after, wall: (Date.now() - began) / 1000, first })
+      log(`  ${label}: ${step.rate} msg/s of ${step.size} B done`)
+      first += step.messages
+    }
+    const reports = (await Promise.all(workers.map(async w => w.request({ type: 'report', perMessage: true }, 'report')))).map(r => r.report)
+    const latencyOf = reports.flatMap(r => r.perMessage ?? [])
+    const steps = plan.map((step, i) => {
+      const w = windows[i]
+      const lat: number[] = []
+      let delivered = 0
+      let firstHalf = 0
+      const half = Math.floor(step.messages / 2)
+      for (const { index, latency } of latencyOf) {
+        for (let m = w.first; m < w.first + step.messages; m++) {
+          if (publisherOf[m] === index || !Number.isFinite(latency[m])) {
+            continue
+          }
+          delivered++
+          lat.push(latency[m])
+          if (m - w.first < half) {
+            firstHalf++
+          }
+        }
+      }
+      lat.sort((a, b) => a - b)
+      // every node but the publisher is owed each message
+      const owed = (from: number, to: number): number => (to - from) * (config.nodes - 1)
+      const expectedFirst = owed(w.first, w.first + half)
+      const expectedSecond = owed(w.first + half, w.first + step.messages)
+      const firstHalfDelivery = expectedFirst === 0 ? 1 : firstHalf / expectedFirst
+      const secondHalfDelivery = expectedSecond === 0 ? 1 : (delivered - firstHalf) / expectedSecond
+      const cpu = sum(w.after, 'cpuSeconds') - sum(w.before, 'cpuSeconds')
+      const utilisation = cpu / (w.wall * config.cores)
+      const loopDelayP99Ms = Math.max(...w.after.map(s => s.loopDelayMs.p99))
+      const result: StepResult = {
+        rate: step.rate,
+        size: step.size,
+        messages: step.messages,
+        deliveryRatio: r3(delivered / Math.max(1, owed(w.first, w.first + step.messages))),
+        firstHalfDelivery: r3(firstHalfDelivery),
+        secondHalfDelivery: r3(secondHalfDelivery),
+        collapsed: secondHalfDelivery < firstHalfDelivery - 0.05,
+        latencyMs: { p50: r3(percentile(lat, 50)), p95: r3(percentile(lat, 95)), p99: r3(percentile(lat, 99)) },
+        bytesPerDelivered: delivered === 0 ? NaN : Math.round((sum(w.after, 'bytesSent') - sum(w.before, 'bytesSent')) / delivered),
+        cpuSeconds: r3(cpu),
+        machineUtilisation: r3(utilisation),
+        rssPerNodeMB: r3(sum(w.after, 'rssBytes') / config.nodes / 2 ** 20),
+        loopDelayP99Ms: r3(loopDelayP99Ms),
+        saturated: loopDelayP99Ms > 500 || utilisation > 0.9
+      }
+      return result
+    })
+    const end = await snapshot(workers)
+    return {
+      protocol,
+      transport,
+      nodes: config.nodes,
+      formed: cluster.formed,
+      formationMs: cluster.formationMs,
+      idle,
+      totalCpuSeconds: r3(sum(end, 'cpuSeconds')),
+      steps,
+      knee: knee(steps)
+    }
+  } finally {
+    await Promise.all(workers.map(async w => w.stop()))
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * npm run bench:sweep — the saturation sweep: 100 real libp2p nodes in 4 processes,
+ * plumtree() against gossipsub() over TCP and QUIC, the same offered loads stepping up on
+ * one formed overlay per protocol and transport (benchmarks/README.md).
+ *
+ * Options: --nodes N --workers W --rates r1,r2,… (msg/s of 1 KiB) --big-rate R (the 16 KiB
+ * step) --step-seconds S --idle-seconds S --transports tcp,quic --protocols plumtree,gossipsub
+ * --seed S. Writes benchmarks/results/sweep.json and sweep.html; progress lines while it
+ * runs, a table, and the JSON summary as the last line.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { sweepHtml } from './net/sweep-report.ts'
+import { runSweep } from './net/sweep.ts'
+import type { ProtocolName, TransportName } from './net/messages.ts'
+import type { SweepRun, SweepStep } from './net/sweep.ts'
+
+function arg (name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+/** A positive number from the command line, or a clear error and exit code 2 */
+function num (name: string, fallback: number): number {
+  const raw = arg(name)
+  const value = raw == null ? fallback : Number(raw)
+  if (!Number.isFinite(value) || value <= 0) {
+    process.stderr.write(`bench:sweep: --${name} must be a positive number, got ${String(raw)}\n`)
+    process.exit(2)
+  }
+  return value
+}
+
+function list<T extends string> (name: string, fallback: string, allowed: readonly T[]): T[] {
+  const values = (arg(name) ?? fallback).split(',')
+  for (const v of values) {
+    if (!allowed.includes(v as T)) {
+      process.stderr.write(`bench:sweep: --${name} takes ${allowed.join(', ')}; got ${v}\n`)
+      process.exit(2)
+    }
+  }
+  return values as T[]
+}
+
+const stepSeconds = num('step-seconds', 10)
+const rates = (arg('rates') ?? '2,5,10,20,40').split(',').map(Number)
+if (rates.some(r => !Number.isFinite(r) || r <= 0)) {
+  process.stderr.write(`bench:sweep: --rates takes positive numbers, got ${String(arg('rates'))}\n`)
+  process.exit(2)
+}
+const steps: SweepStep[] = [
+  ...rates.map(rate => ({ rate, size: 1024, duration: stepSeconds })),
+  { rate: num('big-rate', 2), size: 16 * 1024, duration: stepSeconds }
+]
+const config = {
+  nodes: num('nodes', 100),
+  workers: num('workers', 4),
+  seed: num('seed', 1),
+  contacts: 6,
+  drain: 5_000,
+  formationTimeout: 60_000,
+  idleSeconds: num('idle-seconds', 10),
+  cores: os.availableParallelism(),
+  steps,
+  log: (line: string): void => { process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`) }
+}
+const transports = list<TransportName>('transports', 'tcp,quic', ['tcp', 'quic'])
+const protocols = list<ProtocolName>('protocols', 'plumtree,gossipsub', ['plumtree', 'gossipsub'])
+
+const began = Date.now()
+config.log(`sweep: ${config.nodes} nodes in ${config.workers} processes on ${config.cores} cores; steps ${steps.map(s => `${s.rate}/s×${s.size} B`).join(', ')}, ${stepSeconds} s each; ${protocols.join(' vs ')} over ${transports.join(', ')}`)
+const runs: SweepRun[] = []
+for (const transport of transports) {
+  for (const protocol of protocols) {
+    config.log(`${protocol} over ${transport}`)
+    runs.push(await runSweep(config, protocol, transport))
+  }
+}
+
+const pad = (s: string | number, n: number): string => String(s).padStart(n)
+process.stdout.write(`\n${'run'.padEnd(16)}${pad('rate', 6)}${pad('size', 7)}${pad('delivery', 10)}${pad('P50 ms', 9)}${pad('P95 ms', 9)}${pad('P99 ms', 9)}${pad('B/deliv', 9)}${pad('CPU', 6)}${pad('ELD99', 8)}  flags\n`)
+for (const r of runs) {
+  for (const s of r.steps) {
+    const flags = [s.saturated ? 'saturated' : '', s.collapsed ? 'COLLAPSE' : ''].filter(Boolean).join(' ')
+    process.stdout.write(`${`${r.protocol}/${r.transport}`.padEnd(16)}${pad(s.rate, 6)}${pad(s.size, 7)}${pad(`${(s.deliveryRatio * 100).toFixed(2)}%`, 10)}${pad(Math.round(s.latencyMs.p50), 9)}${pad(Math.round(s.latencyMs.p95), 9)}${pad(Math.round(s.latencyMs.p99), 9)}${pad(s.bytesPerDelivered, 9)}${pad(`${Math.round(s.machineUtilisation * 100)}%`, 6)}${pad(Math.round(s.loopDelayP99Ms), 8)}  ${flags}\n`)
+  }
+  process.stdout.write(`${`${r.protocol}/${r.transport}`.padEnd(16)} formed ${r.formed ? 'in' : 'NOT within'} ${(r.formationMs / 1000).toFixed(1)} s; idle ${r.idle.cpuMsPerNodePerSecond} ms CPU/s and ${r.idle.bytesPerNodePerSecond} B/s per node; knee ${r.knee ?? 'none'} msg/s\n`)
+}
+
+const key = (r: SweepRun): string => `${r.protocol}_${r.transport}`
+const byKey = <T>(f: (r: SweepRun) => T): Record<string, T> => Object.fromEntries(runs.map(r => [key(r), f(r)]))
+const summary = {
+  bench: 'sweep',
+  config: { nodes: config.nodes, workers: config.workers, cores: config.cores, seed: config.seed, stepSeconds, steps, idleSeconds: config.idleSeconds, transports, protocols },
+  wallSeconds: Math.round((Date.now() - began) / 1000),
+  knee: byKey(r => r.knee),
+  formationSeconds: byKey(r => r.formed ? Math.round(r.formationMs / 100) / 10 : null),
+  idleCpuMsPerNodePerSecond: byKey(r => r.idle.cpuMsPerNodePerSecond),
+  idleBytesPerNodePerSecond: byKey(r => r.idle.bytesPerNodePerSecond),
+  bytesPerDelivery16k: byKey(r => r.steps.find(s => s.size > 1024)?.bytesPerDelivered ?? null),
+  steps: runs.flatMap(r => r.steps.map(s => ({ run: key(r), ...s })))
+}
+const dir = path.join(import.meta.dirname, '..', '..', 'results')
+fs.mkdirSync(dir, { recursive: true })
+fs.writeFileSync(path.join(dir, 'sweep.json'), JSON.stringify({ ...summary, runs }, null, 2))
+fs.writeFileSync(path.join(dir, 'sweep.html'), await sweepHtml(runs, summary))
+process.stdout.write(`\nHTML report: ${path.join(dir, 'sweep.html')}\n`)
+process.stdout.write(`${JSON.stringify(summary)}\n`)
