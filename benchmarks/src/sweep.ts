@@ -85,6 +85,9 @@ for (const r of runs) {
     const flags = [s.saturated ? 'saturated' : '', s.collapsed ? 'COLLAPSE' : ''].filter(Boolean).join(' ')
     process.stdout.write(`${`${r.protocol}/${r.transport}`.padEnd(16)}${pad(s.rate, 6)}${pad(s.size, 7)}${pad(`${(s.deliveryRatio * 100).toFixed(2)}%`, 10)}${pad(Math.round(s.latencyMs.p50), 9)}${pad(Math.round(s.latencyMs.p95), 9)}${pad(Math.round(s.latencyMs.p99), 9)}${pad(s.bytesPerDelivered, 9)}${pad(`${Math.round(s.machineUtilisation * 100)}%`, 6)}${pad(Math.round(s.loopDelayP99Ms), 8)}  ${flags}\n`)
   }
+  if (Object.keys(r.idle.framesPerNodePerSecond).length > 0) {
+    process.stdout.write(`${`${r.protocol}/${r.transport}`.padEnd(16)} idle frames sent per node per second: ${Object.entries(r.idle.framesPerNodePerSecond).map(([k, v]) => `${k} ${v}`).join(', ')}\n`)
+  }
   process.stdout.write(`${`${r.protocol}/${r.transport}`.padEnd(16)} formed ${r.formed ? 'in' : 'NOT within'} ${(r.formationMs / 1000).toFixed(1)} s; idle ${r.idle.cpuMsPerNodePerSecond} ms CPU/s and ${r.idle.bytesPerNodePerSecond} B/s per node; knee ${r.knee ?? 'none'} msg/s\n`)
 }
 

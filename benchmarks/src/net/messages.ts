@@ -67,6 +67,8 @@ export interface WorkerSnapshot {
   nodes: number
   /** since the previous snapshot, ms */
   loopDelayMs: { p50: number, p99: number, max: number }
+  /** protocol counters (frames sent by type, links, connections), cumulative */
+  counters: Record<string, number>
 }
 
 export type FromWorker =

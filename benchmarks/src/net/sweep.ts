@@ -38,7 +38,7 @@ export interface SweepRun {
   nodes: number
   formed: boolean
   formationMs: number
-  idle: { cpuMsPerNodePerSecond: number, bytesPerNodePerSecond: number, seconds: number }
+  idle: { cpuMsPerNodePerSecond: number, bytesPerNodePerSecond: number, seconds: number, framesPerNodePerSecond: Record<string, number> }
   /** CPU of every process from its start to the end of the sweep, formation included, s */
   totalCpuSeconds: number
   steps: StepResult[]
@@ -60,6 +60,29 @@ async function snapshot (workers: WorkerHandle[]): Promise<WorkerSnapshot[]> {
 
 function sum (snaps: WorkerSnapshot[], key: 'cpuSeconds' | 'bytesSent' | 'rssBytes'): number {
   return snaps.reduce((a, s) => a + s[key], 0)
+}
+
+/** Per-node per-second rates of the frame counters that moved between two snapshots */
+function counterRates (before: WorkerSnapshot[], after: WorkerSnapshot[], nodeSeconds: number): Record<string, number> {
+  const total = (snaps: WorkerSnapshot[]): Record<string, number> => {
+    const out: Record<string, number> = {}
+    for (const s of snaps) {
+      for (const [k, v] of Object.entries(s.counters)) {
+        out[k] = (out[k] ?? 0) + v
+      }
+    }
+    return out
+  }
+  const a = total(before)
+  const b = total(after)
+  const rates: Record<string, number> = {}
+  for (const [k, v] of Object.entries(b)) {
+    const d = v - (a[k] ?? 0)
+    if (d > 0 && k.includes('Out.')) {
+      rates[k] = r3(d / nodeSeconds)
+    }
+  }
+  return rates
 }
 
 const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
@@ -96,7 +119,8 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
     const idle = {
       cpuMsPerNodePerSecond: r3((sum(idleEnd, 'cpuSeconds') - sum(idleStart, 'cpuSeconds')) * 1000 / config.nodes / idleWall),
       bytesPerNodePerSecond: Math.round((sum(idleEnd, 'bytesSent') - sum(idleStart, 'bytesSent')) / config.nodes / idleWall),
-      seconds: r3(idleWall)
+      seconds: r3(idleWall),
+      framesPerNodePerSecond: counterRates(idleStart, idleEnd, config.nodes * idleWall)
     }
     log(`  ${label}: idle ${idle.cpuMsPerNodePerSecond} ms CPU and ${idle.bytesPerNodePerSecond} B sent per node per second`)
     await Promise.all(workers.map(async w => w.request({ type: 'measure-begin' }, 'ready')))

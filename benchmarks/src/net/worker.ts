@@ -237,7 +237,7 @@ process.on('message', (message: ToWorker) => {
         }
         case 'snapshot': {
           const cpu = process.cpuUsage()
-          send({ type: 'snapshot', snapshot: { cpuSeconds: (cpu.user + cpu.system) / 1e6, bytesSent: wireTotals().sent, rssBytes: process.memoryUsage().rss, nodes: S.hosted.size, loopDelayMs: { p50: S.loopDelay.percentile(50) / 1e6, p99: S.loopDelay.percentile(99) / 1e6, max: S.loopDelay.max / 1e6 } } })
+          send({ type: 'snapshot', snapshot: { cpuSeconds: (cpu.user + cpu.system) / 1e6, bytesSent: wireTotals().sent, rssBytes: process.memoryUsage().rss, nodes: S.hosted.size, loopDelayMs: { p50: S.loopDelay.percentile(50) / 1e6, p99: S.loopDelay.percentile(99) / 1e6, max: S.loopDelay.max / 1e6 }, counters: counters() } })
           S.loopDelay.reset()
           break
         }

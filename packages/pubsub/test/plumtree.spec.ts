@@ -299,6 +299,8 @@ describe('Plumtree core', () => {
   it('a silent topic link is pinged, then dropped after linkTimeout', () => {
     const h = new Harness()
     line(h, ['a', 'b'])
+    // not (or no longer) a membership neighbour: the base timers apply (SPEC.md §7.13)
+    h.input('a', { type: 'neighbor-down', peer: 'b' })
     h.cut.add('a|b')
     h.advance(DEFAULT_PUBSUB_CONFIG.keepaliveIdle + 2 * DEFAULT_PUBSUB_CONFIG.maintenanceInterval)
     expect(h.sentOfType('topic-ping', 'a').length).to.be.at.least(1)

@@ -1,5 +1,5 @@
 import { emit } from '@saorsa-gossip/core'
-import { linkTimers } from './liveness.ts'
+import { linkTimers, timersFor } from './liveness.ts'
 import { addPassive, heard, linkDown, linkUp, out, randomNonce, topicState } from './state.ts'
 import { deliverAndRelay, forwardToSubscribers } from './tree.ts'
 import type { FindMessage, FoundMessage, SubscriptionsMessage, TopicJoinMessage, TopicJoinReplyMessage } from './messages.ts'
@@ -337,13 +337,14 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   }
   for (const peer of [...state.active.values()]) {
     const silent = now - (state.lastHeard.get(peer) ?? now)
-    if (silent > timers.timeout) {
+    const link = timersFor(ctx, timers, peer)
+    if (silent > link.timeout) {
       // tell it: a link dropped on one side only would be pinged and answered with a leave
       // later, or carry payloads one way (SPEC.md §7.13)
       out(ctx, peer, { type: 'topic-leave', topic: state.name })
       ctx.stats.linkTimeouts++
       linkDown(ctx, state, peer, true)
-    } else if (silent > timers.idle && !state.pinged.has(peer)) {
+    } else if (silent > link.idle && !state.pinged.has(peer)) {
       state.pinged.set(peer, now)
       out(ctx, peer, { type: 'topic-ping', topic: state.name, nonce: now })
     }
