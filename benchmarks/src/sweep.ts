@@ -49,9 +49,11 @@ if (rates.some(r => !Number.isFinite(r) || r <= 0)) {
   process.stderr.write(`bench:sweep: --rates takes positive numbers, got ${String(arg('rates'))}\n`)
   process.exit(2)
 }
+// the 16 KiB step first, while the overlay is fresh: after the saturated 1 KiB steps their
+// backlog (seconds of event-loop delay) would be measured instead of the payload size
 const steps: SweepStep[] = [
-  ...rates.map(rate => ({ rate, size: 1024, duration: stepSeconds })),
-  { rate: num('big-rate', 2), size: 16 * 1024, duration: stepSeconds }
+  { rate: num('big-rate', 2), size: 16 * 1024, duration: stepSeconds },
+  ...rates.map(rate => ({ rate, size: 1024, duration: stepSeconds }))
 ]
 const config = {
   nodes: num('nodes', 100),

@@ -42,6 +42,11 @@ export interface PubsubConfig {
   keepaliveIdle: number
   /** A topic link silent this long is dropped, ms */
   linkTimeout: number
+  /**
+   * A TOPIC_JOIN unanswered this long stops counting as pending (so another candidate is
+   * asked), ms; stretched under load, and a late acceptance is still taken (SPEC.md §7.13)
+   */
+  joinTimeout: number
   /** Hops a FIND random walk makes over the membership overlay */
   findTtl: number
   /** Walks in flight per topic */
@@ -97,6 +102,7 @@ export const DEFAULT_PUBSUB_CONFIG: Readonly<PubsubConfig> = Object.freeze({
   maintenanceInterval: 1000,
   keepaliveIdle: 5000,
   linkTimeout: 15_000,
+  joinTimeout: 3000,
   findTtl: 40,
   maxConcurrentWalks: 3,
   maxPendingPublishes: 256,

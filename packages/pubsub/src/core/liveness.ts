@@ -33,7 +33,9 @@ export function linkTimers<P> (ctx: Ctx<P>, now: number): LinkTimers {
   // a loaded node pings less often: its pings are work for peers that are likely loaded too
   const idle = keepaliveIdle + Math.ceil(lag)
   const timeout = Math.max(linkTimeout, Math.ceil(idle + 3 * exchange))
-  const join = Math.max(linkTimeout, Math.ceil(3 * exchange))
+  // short: a join that is merely late is still taken when its answer comes (lateJoins), while a
+  // pending join holds a slot of the target, so a long wait here slowed formation (20 s at 100 nodes)
+  const join = Math.max(ctx.config.joinTimeout, Math.ceil(3 * exchange))
   return { idle, timeout, join }
 }
 
