@@ -12,3 +12,6 @@ export const TAG_ACTIVE = 'saorsa-gossip-active'
 
 /** Datastore key of the remembered views, read on start when no bootstrap is given */
 export const PASSIVE_VIEW_KEY = new Key('/saorsa-gossip/membership/views')
+
+/** Addresses remembered and sent per peer (the wire limit of a peer record is 8, SPEC.md §5.3) */
+export const MAX_ADDRS_PER_PEER = 8

@@ -4,7 +4,7 @@ import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { bytesEqual, createRng } from '@saorsa-gossip/core'
 import { MAX_FRAME_BYTES, decodeFrame, encodeFrame } from './codec.ts'
-import { MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PASSIVE_VIEW_KEY, PROTOCOL, TAG_ACTIVE } from './constants.ts'
+import { MAX_ADDRS_PER_PEER, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PASSIVE_VIEW_KEY, PROTOCOL, TAG_ACTIVE } from './constants.ts'
 import { Membership } from './core/membership.ts'
 import { OutboundStreams } from './outbound-streams.ts'
 import { libp2pPeerCodec } from './peer-codec.ts'
@@ -207,17 +207,22 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
       if (peer === this.self) {
         continue
       }
-      const known = this.addrs.get(peer)
-      if (known != null && known.length === list.length && known.every((a, i) => bytesEqual(a, list[i]))) {
-        // acks repeat the same records every second: only news reaches the peer store and discovery
+      const known = this.addrs.get(peer) ?? []
+      // only addresses we have not recorded reach the peer store and discovery: different senders
+      // describe one peer with different lists (its own announcement, what identify saw), and
+      // comparing whole lists made every alternation a peer-store write — 15% of the CPU of a
+      // forming 100-node overlay was peer-store work (issue 12)
+      const fresh = list.filter(a => !known.some(k => bytesEqual(k, a)))
+      if (fresh.length === 0) {
         continue
       }
       try {
-        const multiaddrs = list.map(bytes => multiaddr(bytes))
-        this.addrs.set(peer, list)
+        const multiaddrs = fresh.map(bytes => multiaddr(bytes))
+        const merged = [...known, ...fresh].slice(-MAX_ADDRS_PER_PEER)
+        this.addrs.set(peer, merged)
         const peerId = peerIdFromString(peer)
         await this.components.peerStore.merge(peerId, { multiaddrs })
-        this.safeDispatchEvent('peer', { detail: { id: peerId, multiaddrs } })
+        this.safeDispatchEvent('peer', { detail: { id: peerId, multiaddrs: merged.map(bytes => multiaddr(bytes)) } })
       } catch {
         this.stats.drop('bad-address')
       }
@@ -225,7 +230,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   }
 
   private onIdentify (evt: CustomEvent<{ peerId: PeerId, listenAddrs: Multiaddr[] }>): void {
-    this.addrs.set(evt.detail.peerId.toString(), evt.detail.listenAddrs.slice(0, 8).map(ma => ma.bytes))
+    this.addrs.set(evt.detail.peerId.toString(), evt.detail.listenAddrs.slice(0, MAX_ADDRS_PER_PEER).map(ma => ma.bytes))
   }
 
   private onConnectionClose (evt: CustomEvent<Connection>): void {
@@ -341,6 +346,6 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
 
   private ownAddrs (): Uint8Array[] {
     // our own id travels as the record's id; strip the /p2p/ part (code 421) from the addresses
-    return this.components.addressManager.getAddresses().slice(0, 8).map(ma => ma.decapsulateCode(421).bytes)
+    return this.components.addressManager.getAddresses().slice(0, MAX_ADDRS_PER_PEER).map(ma => ma.decapsulateCode(421).bytes)
   }
 }

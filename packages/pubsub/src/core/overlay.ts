@@ -9,6 +9,8 @@ import type { Ctx, TopicState } from './state.ts'
 const OTHERS_SAMPLE = 4
 /** Longest pause between walks that keep finding no new subscriber, ms */
 const MAX_WALK_BACKOFF = 60_000
+/** A node with fewer topic neighbours than this asks urgently: a full peer makes room for it */
+export const URGENT_BELOW = 2
 /** Most topics accepted in one SUBSCRIPTIONS message */
 export const MAX_SUBSCRIPTIONS = 1024
 
@@ -372,7 +374,10 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   if (candidates.length < wanted) {
     candidates.push(...state.passive.sample(ctx.rng, wanted - candidates.length, taken))
   }
-  const urgent = state.active.size === 0
+  // HyParView's high-priority join is for an empty view; one topic link is as fragile (every
+  // delivery hangs on it), and on 100 nodes late joiners stayed at one link for seconds because
+  // the early nodes had filled to capacity and refused them (SPEC.md §7.4)
+  const urgent = state.active.size < URGENT_BELOW
   for (const peer of candidates) {
     state.pendingJoins.set(peer, now)
     out(ctx, peer, { type: 'topic-join', topic: state.name, urgent })
