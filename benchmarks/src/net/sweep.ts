@@ -1,7 +1,7 @@
 import { formCluster, percentile, prng } from './run.ts'
-import type { RunConfig } from './run.ts'
 import type { WorkerHandle } from './cluster.ts'
 import type { ProtocolName, TransportName, WorkerSnapshot } from './messages.ts'
+import type { RunConfig } from './run.ts'
 
 /** One offered load: `rate` messages/s in total from seeded random publishers, `size`-byte payloads */
 export interface SweepStep {
@@ -130,11 +130,12 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
     const windows: Array<{ before: WorkerSnapshot[], after: WorkerSnapshot[], wall: number, first: number }> = []
     let first = 0
     for (const step of plan) {
-      const items = Array.from({ length: step.messages }, (_, k) => {
+      const items: Array<{ at: number, node: number, msg: number }> = []
+      for (let k = 0; k < step.messages; k++) {
         const node = Math.floor(rand() * config.nodes)
         publisherOf.push(node)
-        return { at: Math.round(k * 1000 / step.rate), node, msg: first + k }
-      })
+        items.push({ at: Math.round(k * 1000 / step.rate), node, msg: first + k })
+      }
       const before = await snapshot(workers)
       const began = Date.now()
       const startAt = began + 500

@@ -5,12 +5,13 @@
  * timeouts by it, so that a loaded event loop (every timer late, every reply
  * queued) is not mistaken for dead peers (SPEC.md §2.6).
  *
- * - Local lag: how late our own timers fire (`observeTimer(due, now)`). On a
- *   loaded Node.js process this is the event-loop delay every message waits
- *   behind too. Kept as a decaying peak: overload comes in bursts, and a
- *   timeout must cover the next burst, not the average (half-life 10 s, guess).
- * - Round trip: smoothed RTT and its variation from request/answer pairs, as
- *   TCP's retransmission timer (RFC 6298 §2: α = 1/8, β = 1/4, RTO = SRTT + 4·RTTVAR).
+ * Local lag: how late our own timers fire (`observeTimer(due, now)`). On a
+ * loaded Node.js process this is the event-loop delay every message waits
+ * behind too. Kept as a decaying peak: overload comes in bursts, and a
+ * timeout must cover the next burst, not the average (half-life 10 s, guess).
+ *
+ * Round trip: smoothed RTT and its variation from request/answer pairs, as
+ * TCP's retransmission timer (RFC 6298 §2: α = 1/8, β = 1/4, RTO = SRTT + 4·RTTVAR).
  */
 export class LoadEstimate {
   /** decaying peak of our own timer lateness, ms */

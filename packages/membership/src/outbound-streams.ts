@@ -25,7 +25,7 @@ interface Outbound {
 
 /**
  * Most bytes coalesced into one stream write. Frames queued while a write is in
- * flight go out together as one chunk: @chainsafe/libp2p-quic 2.1.1 sends one
+ * flight go out together as one chunk: `@chainsafe/libp2p-quic` 2.1.1 sends one
  * chunk per event-loop turn (SPEC.md §7.12), and an lpStream write is two chunks
  * (length, then body), so a frame per write costs two turns each under load.
  */

@@ -26,7 +26,7 @@ function probeUntil (s: Swim<string>, target: string, start: number, lateBy = 0)
   throw new Error(`never probed ${target}`)
 }
 
-const ping = (seq: number) => ({ proto: 'swim' as const, type: 'ping' as const, seq, updates: [] })
+const ping = (seq: number): { proto: 'swim', type: 'ping', seq: number, updates: [] } => ({ proto: 'swim', type: 'ping', seq, updates: [] })
 
 describe('SWIM under load', () => {
   it('an ack carries the view only when it is news to that prober, and repeats it every 8th ack', () => {
