@@ -1,6 +1,5 @@
 import { expect } from 'aegir/chai'
 import { DEFAULT_PUBSUB_CONFIG } from '../src/core/config.ts'
-import { MEMBER_LINK_IDLE_FACTOR } from '../src/core/liveness.ts'
 import { Harness } from './harness.ts'
 
 /** SPEC.md §7.13: topic links under load */
@@ -97,22 +96,6 @@ describe('Plumtree topic links under load', () => {
     h.input('a', { type: 'message', from: 'b', message: { type: 'topic-pong', topic: T, nonce: echoed } })
     // first RFC 6298 sample R = 800: RTO = R + 4 · R/2
     expect(h.core('a').loadEstimate(h.now).rto).to.equal(800 + 4 * 400)
-  })
-
-  it('a link to a membership neighbour (watched by SWIM) is pinged and dropped later', () => {
-    const plain = pair()
-    const member = pair([T], true)
-    for (const h of [plain, member]) {
-      h.cut.add('a|b')
-      h.advance(keepaliveIdle + 2 * maintenanceInterval)
-    }
-    expect(plain.sentOfType('topic-ping', 'a')).to.have.length(1)
-    expect(member.sentOfType('topic-ping', 'a')).to.have.length(0)
-    member.advance(MEMBER_LINK_IDLE_FACTOR * keepaliveIdle + 2 * maintenanceInterval)
-    expect(member.sentOfType('topic-ping', 'a')).to.have.length(1)
-    expect(member.core('a').topicPeers(T)).to.deep.equal(['b'])
-    member.advance((MEMBER_LINK_IDLE_FACTOR - 1) * keepaliveIdle + linkTimeout + 3 * maintenanceInterval)
-    expect(member.core('a').topicPeers(T)).to.have.length(0)
   })
 
   it('an acceptance that arrives after the join stopped counting as pending still makes the link', () => {

@@ -102,7 +102,7 @@ export const DEFAULT_PUBSUB_CONFIG: Readonly<PubsubConfig> = Object.freeze({
   maintenanceInterval: 1000,
   keepaliveIdle: 5000,
   linkTimeout: 15_000,
-  joinTimeout: 3000,
+  joinTimeout: 15_000,
   findTtl: 40,
   maxConcurrentWalks: 3,
   maxPendingPublishes: 256,

@@ -16,15 +16,6 @@ export interface LinkTimers {
   join: number
 }
 
-/**
- * A topic link to a membership neighbour is pinged this many times less often: SWIM already
- * probes that peer (about once per probe interval between its monitors) and a failure reaches
- * the core as `peer-down`; the topic ping then only checks that both sides still hold the link
- * (guess: 6, i.e. every 30 s at the default `keepaliveIdle`). On an idle 12-node overlay topic
- * pings and pongs were 36% of the frames a node sent (benchmarks/README.md).
- */
-export const MEMBER_LINK_IDLE_FACTOR = 6
-
 export function linkTimers<P> (ctx: Ctx<P>, now: number): LinkTimers {
   const { keepaliveIdle, linkTimeout } = ctx.config
   const lag = ctx.load.lag(now)
@@ -33,19 +24,10 @@ export function linkTimers<P> (ctx: Ctx<P>, now: number): LinkTimers {
   // a loaded node pings less often: its pings are work for peers that are likely loaded too
   const idle = keepaliveIdle + Math.ceil(lag)
   const timeout = Math.max(linkTimeout, Math.ceil(idle + 3 * exchange))
-  // short: a join that is merely late is still taken when its answer comes (lateJoins), while a
-  // pending join holds a slot of the target, so a long wait here slowed formation (20 s at 100 nodes)
+  // a join that is merely late is still taken when its answer comes (lateJoins); the floor is
+  // the config's (SPEC.md §7.13 has the measurements behind its default)
   const join = Math.max(ctx.config.joinTimeout, Math.ceil(3 * exchange))
   return { idle, timeout, join }
-}
-
-/** The timers of one link: a link to a membership neighbour is pinged (and so dropped) later */
-export function timersFor<P> (ctx: Ctx<P>, timers: LinkTimers, peer: P): LinkTimers {
-  if (!ctx.neighbors.has(peer)) {
-    return timers
-  }
-  const extra = (MEMBER_LINK_IDLE_FACTOR - 1) * timers.idle
-  return { idle: timers.idle + extra, timeout: timers.timeout + extra, join: timers.join }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { emit } from '@saorsa-gossip/core'
-import { linkTimers, timersFor } from './liveness.ts'
+import { linkTimers } from './liveness.ts'
 import { addPassive, heard, linkDown, linkUp, out, randomNonce, topicState } from './state.ts'
 import { deliverAndRelay, forwardToSubscribers } from './tree.ts'
 import type { FindMessage, FoundMessage, SubscriptionsMessage, TopicJoinMessage, TopicJoinReplyMessage } from './messages.ts'
@@ -9,8 +9,6 @@ import type { Ctx, TopicState } from './state.ts'
 const OTHERS_SAMPLE = 4
 /** Longest pause between walks that keep finding no new subscriber, ms */
 const MAX_WALK_BACKOFF = 60_000
-/** A node with fewer topic neighbours than this asks urgently: a full peer makes room for it */
-export const URGENT_BELOW = 2
 /** Most topics accepted in one SUBSCRIPTIONS message */
 export const MAX_SUBSCRIPTIONS = 1024
 
@@ -339,14 +337,13 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   }
   for (const peer of [...state.active.values()]) {
     const silent = now - (state.lastHeard.get(peer) ?? now)
-    const link = timersFor(ctx, timers, peer)
-    if (silent > link.timeout) {
+    if (silent > timers.timeout) {
       // tell it: a link dropped on one side only would be pinged and answered with a leave
       // later, or carry payloads one way (SPEC.md §7.13)
       out(ctx, peer, { type: 'topic-leave', topic: state.name })
       ctx.stats.linkTimeouts++
       linkDown(ctx, state, peer, true)
-    } else if (silent > link.idle && !state.pinged.has(peer)) {
+    } else if (silent > timers.idle && !state.pinged.has(peer)) {
       state.pinged.set(peer, now)
       out(ctx, peer, { type: 'topic-ping', topic: state.name, nonce: now })
     }
@@ -358,7 +355,10 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
     }
   }
   for (const [peer, sent] of state.lateJoins) {
-    if (now - sent > 4 * timers.join) {
+    // a peer that never answers may be across a partition: it stays a passive candidate (for
+    // anti-entropy across a healed split, §7.5) as long as a silent link would be kept, ×4;
+    // purging it at once left nothing to find the other half with after a heal
+    if (now - sent > 4 * Math.max(timers.join, timers.timeout)) {
       // no answer at all: not a candidate for now
       state.lateJoins.delete(peer)
       state.passive.delete(peer)
@@ -374,10 +374,7 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   if (candidates.length < wanted) {
     candidates.push(...state.passive.sample(ctx.rng, wanted - candidates.length, taken))
   }
-  // HyParView's high-priority join is for an empty view; one topic link is as fragile (every
-  // delivery hangs on it), and on 100 nodes late joiners stayed at one link for seconds because
-  // the early nodes had filled to capacity and refused them (SPEC.md §7.4)
-  const urgent = state.active.size < URGENT_BELOW
+  const urgent = state.active.size === 0
   for (const peer of candidates) {
     state.pendingJoins.set(peer, now)
     out(ctx, peer, { type: 'topic-join', topic: state.name, urgent })

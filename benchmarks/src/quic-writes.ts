@@ -1,0 +1,102 @@
+/**
+ * npm run bench:quic-writes — the minimal reproduction of @chainsafe/libp2p-quic 2.1.1
+ * accepting one chunk per event-loop turn (SPEC.md §7.12; for the upstream report).
+ *
+ * Two libp2p nodes in one process, one stream, `chunks` small writes made back to back with
+ * `stream.send()`; counts how many sends returned false (the stream asks the writer to wait
+ * for 'drain'), how many event-loop turns (setImmediate ticks) and ms pass until the reader
+ * has every byte, then the same with all chunks concatenated into one send. The same over
+ * TCP + noise + yamux for comparison. A table, then the JSON summary as the last line.
+ */
+import { quic } from '@chainsafe/libp2p-quic'
+import { noise } from '@libp2p/noise'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p } from 'libp2p'
+import type { Libp2p, Stream } from '@libp2p/interface'
+
+const PROTOCOL = '/saorsa-gossip/bench/quic-writes/1.0.0'
+const chunks = Number(process.argv[process.argv.indexOf('--chunks') + 1] ?? 100) || 100
+const size = 100
+
+async function node (transport: 'tcp' | 'quic'): Promise<Libp2p> {
+  return createLibp2p({
+    addresses: { listen: [transport === 'tcp' ? '/ip4/127.0.0.1/tcp/0' : '/ip4/127.0.0.1/udp/0/quic-v1'] },
+    transports: transport === 'tcp' ? [tcp()] : [quic()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionMonitor: { enabled: false }
+  })
+}
+
+/** Resolves once `total` bytes were read; counts event-loop turns meanwhile */
+function receiver (total: number): { handler(stream: Stream): void, done: Promise<{ ms: number, turns: number }>, start(): void } {
+  let resolve: (v: { ms: number, turns: number }) => void = () => {}
+  const done = new Promise<{ ms: number, turns: number }>(_resolve => { resolve = _resolve })
+  let got = 0
+  let turns = 0
+  let began = 0
+  let counting = false
+  const tick = (): void => {
+    if (!counting) {
+      return
+    }
+    turns++
+    setImmediate(tick)
+  }
+  return {
+    start: () => { began = performance.now(); counting = true; setImmediate(tick) },
+    done,
+    handler: (stream) => {
+      stream.addEventListener('message', (evt) => {
+        got += evt.data.byteLength
+        if (got >= total) {
+          counting = false
+          resolve({ ms: performance.now() - began, turns })
+        }
+      })
+    }
+  }
+}
+
+async function measure (transport: 'tcp' | 'quic', batched: boolean): Promise<{ transport: string, batched: boolean, sends: number, refused: number, ms: number, turns: number }> {
+  const a = await node(transport)
+  const b = await node(transport)
+  const r = receiver(chunks * size)
+  await b.handle(PROTOCOL, (stream) => { r.handler(stream) })
+  const stream = await a.dialProtocol(b.getMultiaddrs()[0], PROTOCOL)
+  // one warm-up byte so the stream is open on both sides before timing
+  const payload = new Uint8Array(size).fill(7)
+  let refused = 0
+  r.start()
+  if (batched) {
+    const all = new Uint8Array(chunks * size).fill(7)
+    if (!stream.send(all)) {
+      refused++
+    }
+  } else {
+    for (let i = 0; i < chunks; i++) {
+      if (!stream.send(payload)) {
+        refused++
+      }
+    }
+  }
+  const { ms, turns } = await r.done
+  await a.stop()
+  await b.stop()
+  return { transport, batched, sends: batched ? 1 : chunks, refused, ms: Math.round(ms * 100) / 100, turns }
+}
+
+const results = []
+for (const transport of ['quic', 'tcp'] as const) {
+  for (const batched of [false, true]) {
+    results.push(await measure(transport, batched))
+  }
+}
+process.stdout.write(`${chunks} writes of ${size} B on one stream, back to back, vs one write of ${chunks * size} B\n`)
+process.stdout.write('transport  writes  send() returned false  event-loop turns until all read  ms\n')
+for (const r of results) {
+  process.stdout.write(`${r.transport.padEnd(10)} ${String(r.sends).padStart(6)}  ${String(r.refused).padStart(21)}  ${String(r.turns).padStart(31)}  ${r.ms}\n`)
+}
+process.stdout.write(`${JSON.stringify({ bench: 'quic-writes', chunks, size, results })}\n`)
+process.exit(0)
