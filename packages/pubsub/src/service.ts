@@ -3,9 +3,10 @@ import { TypedEventEmitter, serviceCapabilities, serviceDependencies } from '@li
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import { LruTtlCache, createRng } from '@saorsa-gossip/core'
-import { decodeBinding, encodeBinding, verifyMlDsa65 } from '@saorsa-gossip/identity'
+import { decodeBinding, verifyMlDsa65 } from '@saorsa-gossip/identity'
 import { OutboundStreams } from '@saorsa-gossip/membership'
 import * as Digest from 'multiformats/hashes/digest'
+import { CarriedBindings } from './carried-bindings.ts'
 import { RPC_LIMITS, decodeFrame, encodeRpc } from './codec.ts'
 import { FRAME_OVERHEAD_BYTES, MAX_HELD_ORIGINS, MAX_HELD_PER_ORIGIN, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PROTOCOL } from './constants.ts'
 import { PubsubCore } from './core/pubsub.ts'
@@ -58,10 +59,9 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
   private readonly seqnos = new Map<string, bigint>()
   private readonly held = new Map<string, Array<{ from: string, message: GossipMessage }>>()
   private readonly unknownOrigins: LruTtlCache<string, true>
-  /** "peer origin" pairs: the peer holds the origin's binding (it sent us, or we sent it, a message of that origin) */
-  private readonly bindingHeldBy = new LruTtlCache<string, true>({ maxEntries: 65_536, ttl: 10 * 60_000 })
-  /** encoded binding records of recent origins, so a record is encoded once, not once per link */
-  private readonly encodedBindings = new LruTtlCache<string, Uint8Array>({ maxEntries: 1024, ttl: 10 * 60_000 })
+  private readonly bindings = new CarriedBindings(origin => origin === this.self ? this.identity?.binding : this.identity?.getCachedBinding(origin)?.record)
+  /** each message's origin, decoded once: a relay sends one message object to several peers */
+  private readonly origins = new WeakMap<GossipMessage, string | undefined>()
   private readonly validations: PendingValidation[] = []
   private draining = false
   private core?: PubsubCore<string>
@@ -312,7 +312,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     const origin = this.originOf(message)
     if (origin != null) {
       // it relays that origin's messages, so it verified (and holds) the origin's binding
-      this.bindingHeldBy.set(`${from} ${origin}`, true, Date.now())
+      this.bindings.held(from, origin, Date.now())
     }
     if (origin == null || origin === this.self || this.bindingOf(origin) != null) {
       // a header that does not decode fails the core's origin check (and is scored there)
@@ -383,11 +383,17 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     if (message.header == null) {
       return undefined
     }
-    try {
-      return this.codec.fromBytes(decodeOriginHeader(message.header).from)
-    } catch {
-      return undefined
+    if (this.origins.has(message)) {
+      return this.origins.get(message)
     }
+    let origin: string | undefined
+    try {
+      origin = this.codec.fromBytes(decodeOriginHeader(message.header).from)
+    } catch {
+      origin = undefined
+    }
+    this.origins.set(message, origin)
+    return origin
   }
 
   private bindingOf (origin: string): Uint8Array | undefined {
@@ -514,37 +520,11 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     return { type: 'signed', from, topic, data: payload, sequenceNumber: origin.seqno, signature: origin.signature, key }
   }
 
-  /**
-   * The origin's encoded binding when `to` may not hold it yet: attached to the first message
-   * of each origin on each link, so receivers verify at once instead of asking the relay
-   * (a lookup round trip per hop, per new origin: seconds per hop on loaded nodes, issue 12)
-   */
-  private bindingFor (to: string, message: PubsubMessage<string>): Uint8Array | undefined {
-    if (message.type !== 'gossip') {
-      return undefined
-    }
-    const origin = this.originOf(message)
-    const now = Date.now()
-    if (origin == null || origin === to || this.bindingHeldBy.has(`${to} ${origin}`, now)) {
-      return undefined
-    }
-    let bytes = this.encodedBindings.get(origin, now)
-    if (bytes == null) {
-      const record = origin === this.self ? this.identity?.binding : this.identity?.getCachedBinding(origin)?.record
-      if (record == null) {
-        return undefined
-      }
-      bytes = encodeBinding(record)
-      this.encodedBindings.set(origin, bytes, now)
-    }
-    this.bindingHeldBy.set(`${to} ${origin}`, true, now)
-    return bytes
-  }
-
   private send (to: string, message: PubsubMessage<string>): void {
     let bytes: Uint8Array
     try {
-      bytes = encodeRpc(message, this.codec, this.bindingFor(to, message))
+      const origin = message.type === 'gossip' ? this.originOf(message) : undefined
+      bytes = encodeRpc(message, this.codec, origin == null ? undefined : this.bindings.attachFor(to, origin, Date.now()))
     } catch (err: any) {
       this.log.error('cannot encode %s for %s: %s', message.type, to, err.message)
       return

@@ -2,6 +2,7 @@ import { IndexedSet, InvalidConfigError, LoadEstimate, cancelTimer, emit, schedu
 import { isPeerKey } from './hyparview.ts'
 import { adjustLocalHealth, scaledTimeout, suspicionTimeout } from './suspicion.ts'
 import { resolveSwimConfig } from './swim-config.ts'
+import { AckViews, Outbox, PiggybackQueue } from './swim-news.ts'
 import type { MemberStatus, MemberUpdate, SwimMessage } from './messages.ts'
 import type { SwimConfig } from './swim-config.ts'
 import type { DropCounters, MembershipEffect, MembershipTimer } from './types.ts'
@@ -87,9 +88,9 @@ export class Swim<P> {
   private readonly probes = new Map<number, Probe<P>>()
   private readonly relays = new Map<number, Relay<P>>()
   /** our own news waiting for the next flush, per recipient */
-  private readonly outbox = new Map<P, Array<MemberUpdate<P>>>()
+  private readonly outbox = new Outbox<P>()
   /** news being spread epidemically on pings and acks: latest update per member, with sends left */
-  private readonly piggyback = new Map<P, { update: MemberUpdate<P>, remaining: number }>()
+  private readonly piggyback: PiggybackQueue<P>
   /** each monitored member's own active view, from its last ack: the other peers that watch it */
   private readonly neighborsOf = new Map<P, P[]>()
   /** whether each monitored member's last neighbour list named us */
@@ -110,9 +111,8 @@ export class Swim<P> {
   private localHealth = 0
   /** our own timer lateness and ack round trips: every timeout follows them (SPEC.md §6.9) */
   private readonly load = new LoadEstimate()
-  /** bumped whenever the monitored set changes: acks carry the list only when it is news */
-  private viewVersion = 0
-  private readonly viewSent = new Map<P, { version: number, acks: number }>()
+  /** acks carry our view only when it is news to the prober */
+  private readonly ackViews = new AckViews<P>(FULL_VIEW_EVERY, MAX_VIEW_SENT)
   private flushScheduled = false
   private started = false
 
@@ -126,6 +126,7 @@ export class Swim<P> {
     this.self = self
     this.rng = rng
     this.config = resolveSwimConfig(config)
+    this.piggyback = new PiggybackQueue<P>(this.config.retransmitLimit, this.config.piggybackQueueCapacity)
     this.validPeer = validPeer
     if (!Number.isSafeInteger(startIncarnation) || startIncarnation < 0 || startIncarnation > MAX_INCARNATION) {
       throw new InvalidConfigError('startIncarnation must be a non-negative safe integer')
@@ -160,7 +161,7 @@ export class Swim<P> {
     }
     if (this.monitored.add(peer)) {
       this.monitoredSince.set(peer, now)
-      this.viewVersion++
+      this.ackViews.changed()
     }
     const member = this.members.get(peer)
     if (member == null) {
@@ -176,9 +177,9 @@ export class Swim<P> {
   /** Stops probing `peer` */
   unmonitor (peer: P): void {
     if (this.monitored.delete(peer)) {
-      this.viewVersion++
+      this.ackViews.changed()
     }
-    this.viewSent.delete(peer)
+    this.ackViews.forget(peer)
     this.neighborsOf.delete(peer)
     this.listsUs.delete(peer)
     this.monitoredSince.delete(peer)
@@ -202,7 +203,7 @@ export class Swim<P> {
       }
     }
     switch (message.type) {
-      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, incarnation: this.incarnation, updates: this.outgoingUpdates(from), neighbors: this.viewFor(from, message.wantView === true) })); break
+      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, incarnation: this.incarnation, updates: this.outgoingUpdates(from), neighbors: this.ackViews.viewFor(from, message.wantView === true, () => this.monitored.values().slice()) })); break
       case 'ack': this.onAck(from, message.seq, message.incarnation, message.neighbors, now, out); break
       case 'ping-req': this.onPingReq(from, message.seq, message.target, now, out); break
       case 'nack': this.onNack(from, message.seq); break
@@ -210,23 +211,6 @@ export class Swim<P> {
       default: this.drops.invalid++
     }
     return out
-  }
-
-  /**
-   * The active view for an ack to `prober`, or undefined when it already has this version
-   * (SPEC.md §6.4): the list is most of an ack's bytes, and probers need it only when it
-   * changes. It is repeated every FULL_VIEW_EVERY acks so a lost copy is replaced.
-   */
-  private viewFor (prober: P, wanted: boolean): P[] | undefined {
-    const sent = this.viewSent.get(prober)
-    if (!wanted && sent != null && sent.version === this.viewVersion && ++sent.acks < FULL_VIEW_EVERY) {
-      return undefined
-    }
-    if (sent == null && this.viewSent.size >= MAX_VIEW_SENT) {
-      this.viewSent.clear()
-    }
-    this.viewSent.set(prober, { version: this.viewVersion, acks: 0 })
-    return this.monitored.values().slice()
   }
 
   /** Field types and sizes of a remote message; updates are checked one by one in applyUpdate */
@@ -709,25 +693,7 @@ export class Swim<P> {
     if (this.config.lifeguard && (member?.status === 'suspect' || member?.status === 'dead')) {
       updates.push({ member: peer, incarnation: member.incarnation, status: member.status, from: this.self })
     }
-    // take the oldest entries first; collect before re-inserting, so one message never carries an update twice
-    const taken: P[] = []
-    for (const key of this.piggyback.keys()) {
-      if (updates.length + taken.length >= this.config.maxPiggyback) {
-        break
-      }
-      if (updates.length > 0 && key === peer) {
-        continue
-      }
-      taken.push(key)
-    }
-    for (const key of taken) {
-      const entry = this.piggyback.get(key) as { update: MemberUpdate<P>, remaining: number }
-      updates.push(entry.update)
-      this.piggyback.delete(key)
-      if (--entry.remaining > 0) {
-        this.piggyback.set(key, entry)
-      }
-    }
+    this.piggyback.takeInto(updates, peer, this.config.maxPiggyback)
     return updates
   }
 
@@ -738,11 +704,7 @@ export class Swim<P> {
    * Lifeguard, to X itself; a refutation to everyone who monitors us.
    */
   private queue (update: MemberUpdate<P>, now: number, out: Out<P>, relay = true): void {
-    this.piggyback.delete(update.member)
-    this.piggyback.set(update.member, { update, remaining: this.config.retransmitLimit })
-    if (this.piggyback.size > this.config.piggybackQueueCapacity) {
-      this.piggyback.delete(this.piggyback.keys().next().value as P)
-    }
+    this.piggyback.add(update)
     if (update.member === this.self) {
       for (const peer of this.monitored.values()) {
         this.post(peer, update)
@@ -774,26 +736,16 @@ export class Swim<P> {
   }
 
   private post (peer: P, update: MemberUpdate<P>): void {
-    if (peer === this.self) {
-      return
-    }
-    const pending = this.outbox.get(peer)
-    if (pending == null) {
-      this.outbox.set(peer, [update])
-    } else if (!pending.some(u => u.member === update.member && u.incarnation === update.incarnation && u.status === update.status && u.from === update.from)) {
-      pending.push(update)
+    if (peer !== this.self) {
+      this.outbox.post(peer, update)
     }
   }
 
   /** Sends batched news, at most maxUpdatesPerMessage per message and recipient */
   private onFlush (now: number, out: Out<P>): void {
     this.flushScheduled = false
-    for (const [peer, updates] of this.outbox) {
-      const batch = updates.splice(0, this.config.maxUpdatesPerMessage)
-      out.push(send(peer, { proto: 'swim', type: 'gossip', updates: batch }))
-      if (updates.length === 0) {
-        this.outbox.delete(peer)
-      }
+    for (const { peer, updates } of this.outbox.drain(this.config.maxUpdatesPerMessage)) {
+      out.push(send(peer, { proto: 'swim', type: 'gossip', updates }))
     }
     if (this.outbox.size > 0) {
       this.flushScheduled = true
