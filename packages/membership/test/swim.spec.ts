@@ -162,12 +162,18 @@ describe('SWIM core', () => {
     expect(s.stats.suspicionsRaised).to.equal(before)
   })
 
-  it('Lifeguard: missing nacks raise the local health multiplier, which stretches the probe period; acks lower it', () => {
+  it('Lifeguard: missing nacks raise the local health multiplier once their helpers are heard from, which stretches the probe period; acks lower it', () => {
     const s = swim('a', ['b', 'c', 'd', 'e'], { indirectProbes: 3 })
     const { seq, now } = probeUntil(s, 'b')
-    s.handleTimer({ kind: 'swim-ack-timeout', seq }, now + 200)
+    const asked = s.handleTimer({ kind: 'swim-ack-timeout', seq }, now + 200)
+    const helpers = asked.flatMap(e => e.type === 'send' && e.message.type === 'ping-req' ? [e.to] : [])
+    expect(helpers).to.have.length(3)
     s.handleTimer({ kind: 'swim-probe-end', seq, due: now + 450 }, now + 450)
-    expect(s.localHealthMultiplier).to.equal(3) // three helpers, no nack from any
+    expect(s.localHealthMultiplier, 'held until the helpers show they are alive').to.equal(0)
+    for (const helper of helpers) {
+      s.handleMessage(helper, { proto: 'swim', type: 'gossip', updates: [] }, now + 600)
+    }
+    expect(s.localHealthMultiplier).to.equal(3) // three live helpers, no nack from any
     const tick = s.handleTimer({ kind: 'swim-probe' }, now + 1000)
     expect(timers(tick).find(t => t.key === 'swim:probe')?.at).to.equal(now + 1000 + 4000)
     // a helper that nacks shows our own links work: no increase
@@ -178,6 +184,36 @@ describe('SWIM core', () => {
     s2.handleMessage(helper, { proto: 'swim', type: 'nack', seq: p2.seq }, p2.now + 300)
     s2.handleTimer({ kind: 'swim-probe-end', seq: p2.seq, due: p2.now + 450 }, p2.now + 450)
     expect(s2.localHealthMultiplier).to.equal(0)
+    // a helper that turns out to be suspected (it crashed too) is forgiven, even if it speaks later
+    const s3 = swim('a', ['b', 'c'], { indirectProbes: 1 })
+    const p3 = probeUntil(s3, 'b')
+    const req3 = s3.handleTimer({ kind: 'swim-ack-timeout', seq: p3.seq }, p3.now + 200)
+    const [helper3] = req3.flatMap(e => e.type === 'send' && e.message.type === 'ping-req' ? [e.to] : [])
+    s3.handleTimer({ kind: 'swim-probe-end', seq: p3.seq, due: p3.now + 450 }, p3.now + 450)
+    s3.handleMessage('b', { proto: 'swim', type: 'gossip', updates: [{ member: helper3, incarnation: 0, status: 'suspect', from: 'b' }] }, p3.now + 500)
+    s3.handleMessage(helper3, { proto: 'swim', type: 'gossip', updates: [] }, p3.now + 600)
+    expect(s3.localHealthMultiplier).to.equal(0)
+  })
+
+  it('a failed probe is followed by the next round-robin probe at once, not a period later', () => {
+    const s = swim('a', ['b', 'c', 'd'])
+    const { seq, now } = probeUntil(s, 'b')
+    const asked = s.handleTimer({ kind: 'swim-ack-timeout', seq }, now + 200)
+    expect(asked.filter(e => e.type === 'send' && e.message.type === 'ping')).to.have.length(0)
+    const out = s.handleTimer({ kind: 'swim-probe-end', seq, due: now + 450 }, now + 450)
+    expect(emitted(out, 'peer-suspect')).to.have.length(1)
+    const pings = out.flatMap(e => e.type === 'send' && e.message.type === 'ping' ? [e.to] : [])
+    expect(pings).to.have.length(1)
+    expect(pings[0]).to.not.equal('b')
+    // a node that shows signs of its own slowness does not
+    const slow = swim('a', ['b', 'c', 'd'])
+    const p = probeUntil(slow, 'b')
+    slow.handleTimer({ kind: 'swim-probe-end', seq: p.seq, due: p.now + 450 }, p.now + 2450) // stalled: LHM 1
+    const q = probeUntil(slow, 'c', p.now + 2500)
+    slow.handleTimer({ kind: 'swim-ack-timeout', seq: q.seq }, q.now + 200)
+    const out2 = slow.handleTimer({ kind: 'swim-probe-end', seq: q.seq, due: q.now + 900 }, q.now + 900)
+    expect(emitted(out2, 'peer-suspect')).to.have.length(1)
+    expect(out2.filter(e => e.type === 'send' && e.message.type === 'ping')).to.have.length(0)
   })
 
   it('Lifeguard: a probe deadline that fires late (we were stalled) is inconclusive, not a suspicion', () => {

@@ -85,7 +85,7 @@ function main (): void {
   process.stdout.write(`${scenario.name} (seed ${scenario.seed}): ${scenario.nodes} nodes, ${scenario.duration / 1000} s virtual in ${(wallMs / 1000).toFixed(1)} s wall, ${result.eventsProcessed} events\n`)
   process.stdout.write(`final: ${f.live} live, ${f.components} component(s), ${f.isolated} isolated, symmetry ${f.symmetry.toFixed(4)}, active view p50 ${f.activeViewSize.p50} [${f.activeViewSize.min}..${f.activeViewSize.max}], within bounds ${(f.withinBounds * 100).toFixed(2)}%\n`)
   for (const heal of result.heals) {
-    process.stdout.write(`${heal.label}: ${heal.survivors} survivors, healed after ${heal.healedAfterMs ?? 'never'} ms, largest component at +10 s ${heal.largestAfter10s}, at +30 s ${heal.largestAfter30s}\n`)
+    process.stdout.write(`${heal.label}: ${heal.survivors} survivors, healed after ${heal.healedAfterMs ?? 'never'} ms, largest component at +10 s ${heal.largestAfter10s}, at +30 s ${heal.largestAfter30s}; dead neighbours held at +15 s ${heal.deadNeighborsAfter15s ?? 'n/a'}\n`)
   }
   process.stdout.write(lagLine(result.processing))
   process.stdout.write(`detection: monitor p50 ${result.detection.monitorLatency.p50} ms, p99 ${result.detection.monitorLatency.p99} ms, missed ${result.detection.missed}; false positives healthy ${result.falsePositives.healthy}, stalled ${result.falsePositives.stalled}\n`)

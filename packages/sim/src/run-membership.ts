@@ -42,6 +42,8 @@ export interface HealResult {
   largestAfter10s: number | null
   largestAfter30s: number | null
   isolatedAfter10s: number | null
+  /** (survivor, crashed node) pairs still in a survivor's active view 15 s after the crash (issue 12 target: 0) */
+  deadNeighborsAfter15s: number | null
 }
 
 export interface MembershipResult {
@@ -216,7 +218,7 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
 
   const trackHeal = (label: string, fraction: number, count: number): void => {
     const start = net.now
-    const result: HealResult = { label, at: start, fraction, crashed: count, survivors: ids.filter(id => net.isUp(id)).length, healedAfterMs: null, largestAfter10s: null, isolatedAfter10s: null, largestAfter30s: null }
+    const result: HealResult = { label, at: start, fraction, crashed: count, survivors: ids.filter(id => net.isUp(id)).length, healedAfterMs: null, largestAfter10s: null, isolatedAfter10s: null, largestAfter30s: null, deadNeighborsAfter15s: null }
     heals.push(result)
     const interval = scenario.healSampleInterval ?? 250
     const sample = (): void => {
@@ -234,6 +236,15 @@ export function runMembershipScenario (scenario: MembershipScenario): Membership
       const c = measure()
       result.largestAfter10s = c.largestComponentFraction
       result.isolatedAfter10s = c.isolated
+    })
+    net.at(start + 15_000, () => {
+      let pairs = 0
+      for (const id of ids) {
+        if (net.isUp(id)) {
+          pairs += views.activeView(id).filter(peer => !net.isUp(peer)).length
+        }
+      }
+      result.deadNeighborsAfter15s = pairs
     })
     net.at(start + 30_000, () => { result.largestAfter30s = measure().largestComponentFraction })
   }

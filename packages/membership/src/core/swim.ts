@@ -1,6 +1,7 @@
 import { IndexedSet, InvalidConfigError, LoadEstimate, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { isPeerKey } from './hyparview.ts'
-import { adjustLocalHealth, scaledTimeout, suspicionTimeout } from './suspicion.ts'
+import { LocalHealth } from './local-health.ts'
+import { scaledTimeout, suspicionTimeout } from './suspicion.ts'
 import { resolveSwimConfig } from './swim-config.ts'
 import { AckViews, Outbox, PiggybackQueue } from './swim-news.ts'
 import type { MemberStatus, MemberUpdate, SwimMessage } from './messages.ts'
@@ -16,6 +17,8 @@ export const MAX_NEIGHBORS = 64
 export const MAX_RELAYS = 256
 /** Probes outstanding at most, confirmation probes included */
 export const MAX_PROBES = 64
+/** A helper nacks this fraction of indirectTimeout after a PING-REQ when the target stays silent (SPEC.md §6.2) */
+const NACK_DELAY = 0.5
 /** Accusers answered directly per incarnation at most */
 const MAX_REFUTED_TO = 64
 /** Largest incarnation accepted: incarnation + 1 must still be exact */
@@ -108,7 +111,8 @@ export class Swim<P> {
   private readonly ranks = new Map<P, { list: P[], rank: number, size: number }>()
   private seq = 0
   private incarnation = 0
-  private localHealth = 0
+  /** Lifeguard's local health multiplier, missed nacks judged once the helper's fate is known */
+  private readonly health: LocalHealth<P>
   /** our own timer lateness and ack round trips: every timeout follows them (SPEC.md §6.9) */
   private readonly load = new LoadEstimate()
   /** acks carry our view only when it is news to the prober */
@@ -132,10 +136,12 @@ export class Swim<P> {
       throw new InvalidConfigError('startIncarnation must be a non-negative safe integer')
     }
     this.incarnation = startIncarnation
+    // a dead helper is probed or reported within a few probe cycles and a suspicion timeout
+    this.health = new LocalHealth<P>(this.config.maxLocalHealth, 10 * this.config.probeInterval + 2 * this.config.suspicionMaxTimeout)
   }
 
   get localHealthMultiplier (): number {
-    return this.localHealth
+    return this.health.multiplier
   }
 
   get ownIncarnation (): number {
@@ -185,6 +191,7 @@ export class Swim<P> {
     this.monitoredSince.delete(peer)
     this.nextDue.delete(peer)
     this.ranks.delete(peer)
+    this.health.forgive(peer)
   }
 
   handleMessage (from: P, message: SwimMessage<P>, now: number): Out<P> {
@@ -197,6 +204,7 @@ export class Swim<P> {
       this.drops.invalid++
       return out
     }
+    this.health.heardFrom(from, now)
     if ('updates' in message) {
       for (const update of message.updates) {
         this.applyUpdate(update, now, out)
@@ -308,13 +316,25 @@ export class Swim<P> {
 
   private onProbeTimer (now: number, out: Out<P>): void {
     // a lagging node probes less often too (its probes would only time out in its own queue)
-    const period = (this.config.lifeguard ? scaledTimeout(this.config.probeInterval, this.localHealth) : this.config.probeInterval) + Math.ceil(this.load.lag(now))
+    const period = (this.config.lifeguard ? this.health.scale(this.config.probeInterval) : this.config.probeInterval) + Math.ceil(this.load.lag(now))
     out.push(scheduleTimer('swim:probe', now + period, { kind: 'swim-probe', due: now + period }))
-    // a neighbour we suspect goes first: its ack (carrying a refuted incarnation) clears the
-    // suspicion even when every refutation message was lost. Suspicions end within the
-    // suspicion timeout, so this delays the round-robin only briefly.
-    const target = this.nextSuspect() ?? this.nextTarget(now)
-    if (target != null) {
+    this.health.expire(now)
+    // a neighbour we suspect is probed every period: its ack (carrying a refuted incarnation)
+    // clears the suspicion even when every refutation message was lost (with one re-probe per
+    // suspicion, 3% loss turned into 5–8 false verdicts per 2,000-node run instead of 0). It
+    // comes on top of the round-robin probe, not instead of it: after a mass failure most
+    // neighbours are suspects, and re-probing them in its place stalled the round-robin that
+    // finds the others (own suspicions P99 18 s, SPEC.md §6.2)
+    const suspect = this.nextSuspect()
+    if (suspect != null) {
+      this.sendProbe(suspect, false, now, out)
+      if (this.health.multiplier > 0) {
+        // a node that shows signs of its own slowness sends one probe per period, no more
+        return
+      }
+    }
+    const target = this.nextTarget(now)
+    if (target != null && !this.probing(target)) {
       this.sendProbe(target, false, now, out)
     }
   }
@@ -362,7 +382,7 @@ export class Swim<P> {
       ping.wantView = true
     }
     out.push(send(target, ping))
-    const lhm = this.config.lifeguard ? this.localHealth : 0
+    const lhm = this.config.lifeguard ? this.health.multiplier : 0
     // the configured wait, or what acks have been taking plus our own lag, whichever is longer:
     // under load an ack is late, not missing (SPEC.md §6.9)
     out.push(scheduleTimer(`swim:ack:${seq}`, now + this.load.timeout(scaledTimeout(this.config.ackTimeout, lhm), now), { kind: 'swim-ack-timeout', seq }))
@@ -411,7 +431,7 @@ export class Swim<P> {
     }
     out.push(cancelTimer(`swim:ack:${seq}`), cancelTimer(`swim:end:${seq}`))
     if (this.config.lifeguard && !probe.confirm) {
-      this.localHealth = adjustLocalHealth(this.localHealth, -1, this.config.maxLocalHealth)
+      this.health.adjust(-1)
     }
   }
 
@@ -434,10 +454,14 @@ export class Swim<P> {
     }
     // the end-of-probe deadline is scheduled only now: most probes are answered before this point,
     // and a timer nobody needs still costs a slot in the driver's timer queue
-    const lhm = this.config.lifeguard ? this.localHealth : 0
+    const lhm = this.config.lifeguard ? this.health.multiplier : 0
     // an indirect probe is two round trips (us → helper → target and back); RTO already
-    // overestimates one (SRTT + 4·RTTVAR), and more would slow detection on idle links
-    const due = now + this.load.timeout(scaledTimeout(this.config.indirectTimeout, lhm), now)
+    // overestimates one (SRTT + 4·RTTVAR), and more would slow detection on idle links. A
+    // helper's nack comes after its own wait (half indirectTimeout) plus a round trip: without
+    // that wait in the deadline, nacks over long paths (5–120 ms one way) arrived after it and
+    // counted against our local health (SPEC.md §6.5)
+    const nackWait = Math.floor(this.config.indirectTimeout * NACK_DELAY)
+    const due = now + Math.max(this.load.timeout(scaledTimeout(this.config.indirectTimeout, lhm), now), this.load.timeout(0, now) + nackWait)
     out.push(scheduleTimer(`swim:end:${seq}`, due, { kind: 'swim-probe-end', seq, due }))
     const helpers = this.monitored.sample(this.rng, this.config.indirectProbes, p => p === probe.target || this.members.get(p)?.status !== 'alive')
     probe.indirect = true
@@ -459,17 +483,41 @@ export class Swim<P> {
       // may be waiting unread behind this timer. The probe proves nothing about the target; it is
       // evidence about us. (An extension of Lifeguard §IV-A's local health signals.)
       this.stats.inconclusiveProbes++
-      this.localHealth = adjustLocalHealth(this.localHealth, 1, this.config.maxLocalHealth)
+      this.health.adjust(1)
       return
     }
     this.stats.failedProbes++
     if (this.config.lifeguard) {
       // Lifeguard §IV-A (as memberlist's probeNode): helpers that answered with a nack show our own
-      // links work, so only missing nacks count against us; with no helpers, the failed probe does
-      const delta = probe.expectedNacks > 0 ? probe.expectedNacks - probe.nacked.size : 1
-      this.localHealth = adjustLocalHealth(this.localHealth, delta, this.config.maxLocalHealth)
+      // links work, so only missing nacks count against us, and only once the helper is shown
+      // alive (LocalHealth); with no helpers, the failed probe does
+      if (probe.expectedNacks > 0) {
+        this.health.missedNacks(probe.helpers.filter(h => !probe.nacked.has(h)), now)
+      } else {
+        this.health.adjust(1)
+      }
     }
     this.suspect(probe.target, now, out)
+    if (this.config.lifeguard) {
+      this.probeNextEarly(now, out)
+    }
+  }
+
+  /**
+   * A failed probe is followed by the next probe at once, not a period later:
+   * after a mass failure most of a survivor's neighbours are dead, and one probe per period took
+   * 12 s to reach them all (SPEC.md §6.2). Only a node with no sign of its own slowness does
+   * this, and each target is probed once per cycle, so the chain ends at the first live
+   * neighbour.
+   */
+  private probeNextEarly (now: number, out: Out<P>): void {
+    if (this.health.multiplier > 0 || this.load.lag(now) >= this.config.ackTimeout) {
+      return
+    }
+    const next = this.nextTarget(now)
+    if (next != null && !this.probing(next)) {
+      this.sendProbe(next, false, now, out)
+    }
   }
 
   private onPingReq (from: P, seq: number, target: P, now: number, out: Out<P>): void {
@@ -487,7 +535,7 @@ export class Swim<P> {
     // Lifeguard nack: answer well before the requester's own deadline (it waits indirectTimeout
     // from sending, and the request took up to a one-way delay to get here), so that a missing
     // nack really means *its* links are bad; 0.8× arrived too late most of the time (review)
-    out.push(scheduleTimer(`swim:relay:${local}`, now + Math.floor(this.config.indirectTimeout * 0.5), { kind: 'swim-relay-timeout', seq: local }))
+    out.push(scheduleTimer(`swim:relay:${local}`, now + Math.floor(this.config.indirectTimeout * NACK_DELAY), { kind: 'swim-relay-timeout', seq: local }))
   }
 
   private onRelayTimeout (seq: number, out: Out<P>): void {
@@ -629,7 +677,7 @@ export class Swim<P> {
       this.stats.refutations++
       if (this.config.lifeguard) {
         // Lifeguard §IV-A: being suspected suggests we are the slow one
-        this.localHealth = adjustLocalHealth(this.localHealth, 1, this.config.maxLocalHealth)
+        this.health.adjust(1)
       }
     }
     // spread our current incarnation once per incarnation, even when the accusation was about an
@@ -657,7 +705,7 @@ export class Swim<P> {
       const confirmations = (member.suspecters?.size ?? 1) - 1
       // a node that believes itself unhealthy (LHM > 0: lost nacks, refuted accusations) also
       // waits longer before turning a suspicion into a verdict; its own evidence is weaker
-      timeout = scaledTimeout(suspicionTimeout(confirmations, this.config.expectedConfirmations, this.config.suspicionMinTimeout, this.config.suspicionMaxTimeout), this.localHealth)
+      timeout = scaledTimeout(suspicionTimeout(confirmations, this.config.expectedConfirmations, this.config.suspicionMinTimeout, this.config.suspicionMaxTimeout), this.health.multiplier)
     } else {
       timeout = this.config.suspicionTimeout
     }
@@ -754,6 +802,9 @@ export class Swim<P> {
   }
 
   private setMember (peer: P, member: Member<P>): void {
+    if (member.status !== 'alive') {
+      this.health.forgive(peer)
+    }
     this.members.delete(peer)
     this.members.set(peer, member)
     if (this.members.size > this.config.memberTableCapacity) {
