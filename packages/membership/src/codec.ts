@@ -1,6 +1,7 @@
 import { InvalidFrameError } from './errors.ts'
 import { Frame, FrameType, MemberStatus } from './pb/membership.ts'
 import type { MemberUpdate, MembershipMessage } from './core/messages.ts'
+import type { PeerKeyCodec } from '@saorsa-gossip/core'
 
 /** Largest frame accepted on the wire, bytes (SPEC.md §5.3) */
 export const MAX_FRAME_BYTES = 64 * 1024
@@ -13,10 +14,7 @@ export const FRAME_LIMITS = {
 }
 
 /** How a driver turns its peer keys into bytes and back, and which addresses to advertise */
-export interface PeerCodec<P> {
-  toBytes(peer: P): Uint8Array
-  /** Throws for bytes that are not a peer id; the frame is then rejected */
-  fromBytes(bytes: Uint8Array): P
+export interface PeerCodec<P> extends PeerKeyCodec<P> {
   /** Multiaddr bytes to send along with a peer, if any */
   addrs?(peer: P): Uint8Array[]
 }

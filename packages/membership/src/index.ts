@@ -58,8 +58,6 @@ export { isPeerKey } from './core/hyparview.ts'
 export { PROTOCOL as MEMBERSHIP_PROTOCOL, TAG_ACTIVE } from './constants.ts'
 export { MembershipStats } from './stats.ts'
 export { libp2pPeerCodec } from './peer-codec.ts'
-export { OutboundStreams } from './outbound-streams.ts'
-export type { OutboundStreamsInit } from './outbound-streams.ts'
 
 import { peerDiscoverySymbol } from '@libp2p/interface'
 import { DefaultMembershipService } from './service.ts'

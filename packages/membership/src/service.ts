@@ -1,18 +1,17 @@
 import { TypedEventEmitter, peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { bytesEqual, createRng } from '@saorsa-gossip/core'
+import { EffectRunner, OutboundStreams, readFrames } from '@saorsa-gossip/kit'
 import { MAX_FRAME_BYTES, decodeFrame, encodeFrame } from './codec.ts'
 import { MAX_ADDRS_PER_PEER, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PASSIVE_VIEW_KEY, PROTOCOL, TAG_ACTIVE } from './constants.ts'
 import { Membership } from './core/membership.ts'
-import { OutboundStreams } from './outbound-streams.ts'
 import { libp2pPeerCodec } from './peer-codec.ts'
 import { MembershipStats } from './stats.ts'
 import type { PeerCodec } from './codec.ts'
 import type { MembershipInput } from './core/membership.ts'
 import type { MembershipMessage } from './core/messages.ts'
-import type { MembershipEffect, MembershipEvent } from './core/types.ts'
+import type { MembershipEvent, MembershipTimer } from './core/types.ts'
 import type { MembershipComponents, MembershipInit, MembershipService, MembershipServiceEvents } from './index.ts'
 import type { Connection, Logger, PeerDiscovery, PeerDiscoveryEvents, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -34,10 +33,11 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   private readonly codec: PeerCodec<string>
   private readonly self: string
   private readonly addrs = new Map<string, Uint8Array[]>()
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly outbound: OutboundStreams
+  private readonly effects: EffectRunner<string, MembershipMessage<string>, MembershipTimer<string>, MembershipEvent<string>>
   private core?: Membership<string>
   private persistTimer?: ReturnType<typeof setInterval>
+  private topologyId?: string
 
   constructor (components: MembershipComponents, init: MembershipInit = {}) {
     super()
@@ -59,6 +59,10 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
         this.log.trace('send to %s failed: %s', peer, err.message)
       }
     })
+    this.effects = new EffectRunner(
+      { send: (to, message) => { this.send(to, message) }, emit: (event) => { this.emitEvent(event) } },
+      (key, timer) => { this.input({ type: 'timer-expired', key, timer }) }
+    )
     this.onConnectionClose = this.onConnectionClose.bind(this)
     this.onIdentify = this.onIdentify.bind(this)
   }
@@ -81,7 +85,12 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
       startIncarnation: Date.now()
     })
     const contacts = await this.contacts()
-    this.apply(this.core.start(Date.now(), contacts))
+    this.effects.run(this.core.start(Date.now(), contacts))
+    // a gossipsub application connects its peers itself (dials, @libp2p/bootstrap, mDNS): every
+    // connected peer that runs membership is a contact to join through (SPEC.md §5.5)
+    this.topologyId = await this.components.registrar.register(PROTOCOL, {
+      onConnect: (peer) => { this.input({ type: 'contact', peer: peer.toString() }) }
+    })
     const interval = this.init.persistInterval ?? 30_000
     this.persistTimer = setInterval(() => { void this.persistPassiveView() }, interval)
     this.log('started with %d contact(s)', contacts.length)
@@ -90,11 +99,12 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   async stop (): Promise<void> {
     await this.persistPassiveView()
     clearInterval(this.persistTimer)
-    for (const timer of this.timers.values()) {
-      clearTimeout(timer)
-    }
-    this.timers.clear()
+    this.effects.clear()
     this.core = undefined
+    if (this.topologyId != null) {
+      this.components.registrar.unregister(this.topologyId)
+      this.topologyId = undefined
+    }
     this.components.events.removeEventListener('connection:close', this.onConnectionClose)
     this.components.events.removeEventListener('peer:identify', this.onIdentify)
     await this.components.registrar.unhandle(PROTOCOL)
@@ -171,34 +181,30 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     if (this.core == null) {
       return
     }
-    this.apply(this.core.handle(input, Date.now()))
+    this.effects.run(this.core.handle(input, Date.now()))
   }
 
   /** Reads frames from one inbound stream until it ends; a bad frame resets the stream */
   private async readInbound (stream: Stream, connection: Connection): Promise<void> {
     const from = connection.remotePeer.toString()
-    const lp = lpStream(stream, { maxDataLength: this.init.maxFrameBytes ?? MAX_FRAME_BYTES })
-    try {
-      for (;;) {
-        const bytes = await lp.read()
+    const end = await readFrames(stream, {
+      maxDataLength: this.init.maxFrameBytes ?? MAX_FRAME_BYTES,
+      onFrame: async (bytes) => {
         let decoded
         try {
-          decoded = decodeFrame(bytes.subarray(), this.codec)
-        } catch (err: any) {
+          decoded = decodeFrame(bytes, this.codec)
+        } catch {
           this.stats.drop('malformed')
-          stream.abort(err)
-          return
+          return false
         }
         await this.learnAddresses(decoded.addrs)
         this.stats.received(decoded.message, bytes.byteLength)
         this.input({ type: 'message', from, message: decoded.message })
+        return true
       }
-    } catch (err: any) {
-      if (err?.name === 'InvalidDataLengthError' || err?.name === 'InvalidDataLengthLengthError') {
-        this.stats.drop('oversize')
-        stream.abort(err)
-      }
-      // otherwise the stream ended or the connection closed: nothing to do
+    })
+    if (end === 'oversize') {
+      this.stats.drop('oversize')
     }
   }
 
@@ -243,30 +249,6 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   }
 
   // --- effects ------------------------------------------------------------------
-
-  private apply (effects: Array<MembershipEffect<string>>): void {
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'send': this.send(effect.to, effect.message); break
-        case 'schedule-timer': {
-          clearTimeout(this.timers.get(effect.key))
-          const key = effect.key
-          const timer = effect.timer
-          this.timers.set(key, setTimeout(() => {
-            this.timers.delete(key)
-            this.input({ type: 'timer-expired', key, timer })
-          }, Math.max(0, effect.at - Date.now())))
-          break
-        }
-        case 'cancel-timer':
-          clearTimeout(this.timers.get(effect.key))
-          this.timers.delete(effect.key)
-          break
-        case 'emit': this.emitEvent(effect.event); break
-        default: break
-      }
-    }
-  }
 
   private emitEvent (event: MembershipEvent<string>): void {
     if (event.type === 'neighbors-of' || event.type === 'link-asymmetric') {

@@ -28,6 +28,25 @@ describe('HyParView core', () => {
     expect(shuffle?.at).to.be.within(27_000, 33_000) // 30 s ± 10% jitter
   })
 
+  it('a peer that connects outside the overlay is joined through when the active view is empty, a passive candidate otherwise', () => {
+    const lonely = node('a')
+    lonely.start(0, [])
+    const out = lonely.addContact('b', 10)
+    expect(sent(out)).to.deep.equal([['b', 'join']])
+    // a second contact while that join is in flight: a candidate, not a second JOIN
+    expect(sent(lonely.addContact('c', 20))).to.deep.equal([])
+    expect(lonely.passiveView()).to.include('c')
+    const linked = node('x')
+    linked.start(0, [])
+    link(linked, node('y'))
+    expect(sent(linked.addContact('z', 30))).to.deep.equal([])
+    expect(linked.passiveView()).to.include('z')
+    // ourselves and bad keys are dropped and counted
+    expect(sent(linked.addContact('x', 40))).to.deep.equal([])
+    expect(sent(linked.addContact('' as string, 40))).to.deep.equal([])
+    expect(linked.drops.invalid).to.equal(2)
+  })
+
   it('JOIN: the contact adds the joiner, replies, and starts ARWL random walks through its other neighbours', () => {
     const c = node('c')
     for (const p of ['p1', 'p2', 'p3']) {

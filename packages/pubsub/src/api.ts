@@ -5,6 +5,7 @@
  */
 import type { PubsubConfig } from './core/config.ts'
 import type { ScoreConfig } from './core/score.ts'
+import type { IgnoredGossipsubOptions } from './gossipsub-options.ts'
 import type { PlumtreeStats } from './stats.ts'
 import type { ComponentLogger, Libp2pEvents, Metrics, PeerId, PeerStore, PublicKey, TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
@@ -61,6 +62,11 @@ export interface SubscriptionChangeData {
 export interface PlumtreeEvents {
   /** A new valid message on a subscribed topic: exactly once per message */
   message: CustomEvent<Message>
+  /**
+   * With `asyncValidation: true`: a new message on a subscribed topic, before it is relayed;
+   * answer with `reportMessageValidationResult(msgId, propagationSource, acceptance)`
+   */
+  'gossipsub:message': CustomEvent<{ propagationSource: PeerId, msgId: string, msg: Message }>
   /** A remote peer announced (un)subscriptions */
   'subscription-change': CustomEvent<SubscriptionChangeData>
   /** A peer's score fell below the graylist threshold: its frames are dropped, its topic links closed */
@@ -72,7 +78,7 @@ export interface PublishOpts {
   ignoreDuplicatePublishError?: boolean
 }
 
-export interface PlumtreeInit {
+export interface PlumtreeInit extends IgnoredGossipsubOptions {
   /**
    * Deliver our own publications to our `message` listeners when subscribed (gossipsub's emitSelf)
    *
@@ -88,6 +94,14 @@ export interface PlumtreeInit {
   allowPublishToZeroTopicPeers?: boolean
   /** @default false */
   ignoreDuplicatePublishError?: boolean
+  /**
+   * gossipsub's asyncValidation: a message (once its topic validator, if any, accepts it) is
+   * handed to the application at once (`gossipsub:message`, then `message`) and relayed only
+   * when the application calls `reportMessageValidationResult` with Accept
+   *
+   * @default false
+   */
+  asyncValidation?: boolean
   /**
    * Largest payload published or accepted, bytes; larger ones are refused on publish
    * (MessageTooLargeError) and dropped and counted on receive
@@ -129,11 +143,6 @@ export interface PlumtreeInit {
    * @default 5000
    */
   unknownOriginBackoff?: number
-  /**
-   * gossipsub options accepted for drop-in compatibility and ignored (plumtree has no mesh,
-   * fanout, flood publishing or message transforms); listed in the README
-   */
-  [gossipsubOption: string]: unknown
 }
 
 export interface PlumtreeComponents {
@@ -164,6 +173,8 @@ export interface Plumtree extends TypedEventTarget<PlumtreeEvents> {
   /** The topic neighbours the tree runs on (PeerId strings, like gossipsub's getMeshPeers) */
   getMeshPeers(topic: string): string[]
   getScore(peerId: string): number
+  /** The verdict on a message received through `gossipsub:message` (`asyncValidation: true`); false when it is unknown or expired */
+  reportMessageValidationResult(msgId: string, propagationSource: PeerId | string, acceptance: TopicValidatorResult | `${TopicValidatorResult}`): boolean
   isStarted(): boolean
   /** Core counters plus the adapter's frame, byte and drop counters */
   readonly stats: PlumtreeStats

@@ -2,6 +2,7 @@ import { MESSAGE_ID_LENGTH } from '@saorsa-gossip/core'
 import { InvalidFrameError } from './errors.ts'
 import { Rpc, RpcType } from './pb/pubsub.ts'
 import type { PubsubMessage } from './core/messages.ts'
+import type { PeerKeyCodec } from '@saorsa-gossip/core'
 
 /** Limits enforced when decoding (SPEC.md §7.8); a frame breaking one is rejected whole */
 export const RPC_LIMITS = {
@@ -19,11 +20,7 @@ export const RPC_LIMITS = {
 }
 
 /** How the driver turns its peer keys into bytes and back (PeerId multihash bytes in the service) */
-export interface PubsubPeerCodec<P> {
-  toBytes(peer: P): Uint8Array
-  /** throws for bytes that are not a peer id; the frame is then rejected */
-  fromBytes(bytes: Uint8Array): P
-}
+export type PubsubPeerCodec<P> = PeerKeyCodec<P>
 
 type Wire = Partial<Rpc>
 type Encoders = { [K in PubsubMessage<unknown>['type']]: (m: Extract<PubsubMessage<any>, { type: K }>, peer: (p: any) => Uint8Array) => Wire }

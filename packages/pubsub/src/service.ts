@@ -1,36 +1,29 @@
 import { publicKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { TypedEventEmitter, serviceCapabilities, serviceDependencies } from '@libp2p/interface'
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
-import { lpStream } from '@libp2p/utils'
 import { LruTtlCache, createRng } from '@saorsa-gossip/core'
 import { decodeBinding, verifyMlDsa65 } from '@saorsa-gossip/identity'
-import { OutboundStreams } from '@saorsa-gossip/membership'
+import { EffectRunner, OutboundStreams, readFrames } from '@saorsa-gossip/kit'
 import * as Digest from 'multiformats/hashes/digest'
 import { CarriedBindings } from './carried-bindings.ts'
 import { RPC_LIMITS, decodeFrame, encodeRpc } from './codec.ts'
 import { FRAME_OVERHEAD_BYTES, MAX_HELD_ORIGINS, MAX_HELD_PER_ORIGIN, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PROTOCOL } from './constants.ts'
+import { DEFAULT_PUBSUB_CONFIG } from './core/config.ts'
 import { PubsubCore } from './core/pubsub.ts'
 import { DuplicatePublishError, InvalidTopicError, MessageTooLargeError, NoPeersSubscribedToTopicError, NotStartedError, PlumtreeConfigError } from './errors.ts'
 import { checkOriginStructure, decodeOriginHeader, signOrigin } from './origin.ts'
 import { libp2pPubsubCodec } from './peer-codec.ts'
 import { PlumtreeStats } from './stats.ts'
-import type { Message, Plumtree, PlumtreeComponents, PlumtreeEvents, PlumtreeInit, PublishOpts, PublishResult, SubscriptionChangeData, TopicValidatorFn } from './api.ts'
+import { ValidationQueue } from './validation-queue.ts'
+import type { Message, Plumtree, PlumtreeComponents, PlumtreeEvents, PlumtreeInit, PublishOpts, PublishResult, SubscriptionChangeData, TopicValidatorFn, TopicValidatorResult } from './api.ts'
 import type { PubsubPeerCodec } from './codec.ts'
 import type { GossipMessage, PubsubMessage } from './core/messages.ts'
-import type { PubsubEffect, PubsubEvent, PubsubInput, ValidationResult } from './core/types.ts'
+import type { PubsubEffect, PubsubEvent, PubsubInput, PubsubTimer } from './core/types.ts'
 import type { Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { PqIdentityService } from '@saorsa-gossip/identity'
 import type { MembershipService } from '@saorsa-gossip/membership'
 
-interface PendingValidation {
-  topic: string
-  id: Uint8Array
-  from: string
-  message: GossipMessage
-}
-
 const utf8 = new TextEncoder()
-const VALIDATION_RESULTS = new Set<string>(['accept', 'ignore', 'reject'])
 
 /**
  * The libp2p adapter for the pubsub core: streams, timers, origin signatures
@@ -53,7 +46,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
   private readonly selfBytes: Uint8Array
   private readonly maxMessageSize: number
   private readonly frameLimit: number
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly effects: EffectRunner<string, PubsubMessage<string>, PubsubTimer, PubsubEvent<string>>
   private readonly outbound: OutboundStreams
   private readonly inbound = new Map<string, number>()
   private readonly seqnos = new Map<string, bigint>()
@@ -62,8 +55,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
   private readonly bindings = new CarriedBindings(origin => origin === this.self ? this.identity?.binding : this.identity?.getCachedBinding(origin)?.record)
   /** each message's origin, decoded once: a relay sends one message object to several peers */
   private readonly origins = new WeakMap<GossipMessage, string | undefined>()
-  private readonly validations: PendingValidation[] = []
-  private draining = false
+  private readonly validation: ValidationQueue
   private core?: PubsubCore<string>
   private membership?: MembershipService
   private identity?: PqIdentityService
@@ -93,10 +85,37 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     })
     this.unknownOrigins = new LruTtlCache({ maxEntries: 4096, ttl: positiveInt('unknownOriginBackoff', init.unknownOriginBackoff, 5_000) })
     this.stats = new PlumtreeStats(components.metrics, () => this.core?.stats, () => this.scores())
+    this.validation = new ValidationQueue({
+      topicValidators: this.topicValidators,
+      asyncValidation: init.asyncValidation === true,
+      reportTimeout: init.config?.validationTimeout ?? DEFAULT_PUBSUB_CONFIG.validationTimeout,
+      toMessage: (pending) => this.toMessage(pending.topic, pending.message.payload, pending.message.header),
+      settle: (topic, id, result) => { this.input({ type: 'validation-result', topic, id, result }) },
+      deliverEarly: (msgId, from, msg) => {
+        this.safeDispatchEvent('gossipsub:message', { detail: { propagationSource: peerIdFromString(from), msgId, msg } })
+        this.safeDispatchEvent('message', { detail: msg })
+      },
+      onValidatorError: () => { this.stats.drop('validator-error') }
+    })
+    this.effects = new EffectRunner(
+      { send: (to, message) => { this.send(to, message) }, emit: (event) => { this.onEvent(event) } },
+      (key, timer) => { this.input({ type: 'timer-expired', key, timer }) }
+    )
     this.onConnectionClose = this.onConnectionClose.bind(this)
     this.onNeighborUp = this.onNeighborUp.bind(this)
     this.onNeighborDown = this.onNeighborDown.bind(this)
     this.onPeerDead = this.onPeerDead.bind(this)
+  }
+
+  /**
+   * gossipsub's `reportMessageValidationResult`, for `asyncValidation: true`: the application's
+   * verdict on a message it got through `gossipsub:message`. Accept relays it; Reject drops it
+   * and penalises the peer it came from; Ignore drops it. False when the message is unknown or
+   * waited longer than `config.validationTimeout`.
+   */
+  reportMessageValidationResult (msgId: string, propagationSource: PeerId | string, acceptance: TopicValidatorResult | `${TopicValidatorResult}`): boolean {
+    void propagationSource // the core remembers who sent it: one source of truth
+    return this.validation.report(msgId, acceptance)
   }
 
   isStarted (): boolean {
@@ -113,7 +132,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
       config: { ...this.init.config, maxMessageSize: this.maxMessageSize },
       score: this.init.score,
       verify: (message) => this.verifyOrigin(message),
-      deferValidation: true
+      deferValidation: (topic) => this.validation.needed(topic)
     })
     await this.components.registrar.handle(PROTOCOL, (stream, connection) => { void this.readInbound(stream, connection) }, {
       maxInboundStreams: MAX_INBOUND_STREAMS,
@@ -139,12 +158,9 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
       return
     }
     this.core = undefined
-    for (const timer of this.timers.values()) {
-      clearTimeout(timer)
-    }
-    this.timers.clear()
+    this.effects.clear()
     this.held.clear()
-    this.validations.length = 0
+    this.validation.clear()
     this.components.events.removeEventListener('connection:close', this.onConnectionClose)
     this.membership?.removeEventListener('neighbor-up', this.onNeighborUp)
     this.membership?.removeEventListener('neighbor-down', this.onNeighborDown)
@@ -259,19 +275,12 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
   private async readInbound (stream: Stream, connection: Connection): Promise<void> {
     const from = connection.remotePeer.toString()
     this.inbound.set(from, (this.inbound.get(from) ?? 0) + 1)
-    const lp = lpStream(stream, { maxDataLength: this.frameLimit })
     try {
-      for (;;) {
-        const bytes = (await lp.read()).subarray()
-        this.onFrame(from, bytes)
-      }
-    } catch (err: any) {
-      if (err?.name === 'InvalidDataLengthError' || err?.name === 'InvalidDataLengthLengthError') {
+      const end = await readFrames(stream, { maxDataLength: this.frameLimit, onFrame: (bytes) => { this.onFrame(from, bytes); return true } })
+      if (end === 'oversize') {
         this.stats.drop('oversize-frame')
         this.input({ type: 'bad-frame', peer: from })
-        stream.abort(err)
       }
-      // otherwise the stream ended or the connection closed
     } finally {
       const left = (this.inbound.get(from) ?? 1) - 1
       if (left <= 0) {
@@ -422,39 +431,20 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
   // --- effects ----------------------------------------------------------------------
 
   private apply (effects: Array<PubsubEffect<string>>): void {
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'send': this.send(effect.to, effect.message); break
-        case 'schedule-timer': {
-          clearTimeout(this.timers.get(effect.key))
-          const { key, timer } = effect
-          this.timers.set(key, setTimeout(() => {
-            this.timers.delete(key)
-            this.input({ type: 'timer-expired', key, timer })
-          }, Math.max(0, effect.at - Date.now())))
-          break
-        }
-        case 'cancel-timer':
-          clearTimeout(this.timers.get(effect.key))
-          this.timers.delete(effect.key)
-          break
-        case 'emit': this.onEvent(effect.event); break
-        default: break
-      }
-    }
-    this.drainValidations()
+    this.effects.run(effects)
+    this.validation.drain()
   }
 
   private onEvent (event: PubsubEvent<string>): void {
     switch (event.type) {
       case 'message':
-        if (event.from === undefined && this.init.emitSelf !== true) {
+        if ((event.from === undefined && this.init.emitSelf !== true) || this.validation.takeDeliveredEarly(event.id)) {
           return
         }
         this.safeDispatchEvent('message', { detail: this.toMessage(event.topic, event.payload, event.header) })
         break
       case 'validate':
-        this.validations.push({ topic: event.topic, id: event.id, from: event.from, message: event.message })
+        this.validation.push({ topic: event.topic, id: event.id, from: event.from, message: event.message })
         break
       case 'subscription-change': {
         const detail: SubscriptionChangeData = { peerId: peerIdFromString(event.peer), subscriptions: [{ topic: event.topic, subscribe: event.subscribed }] }
@@ -468,44 +458,6 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
       default:
         break
     }
-  }
-
-  /**
-   * Messages that passed the origin check wait for their topic validator. Without
-   * one they are accepted at once; validators run asynchronously, one result each.
-   */
-  private drainValidations (): void {
-    if (this.draining) {
-      return
-    }
-    this.draining = true
-    try {
-      let next: PendingValidation | undefined
-      while ((next = this.validations.shift()) != null) {
-        const validator = this.topicValidators.get(next.topic)
-        if (validator == null) {
-          this.input({ type: 'validation-result', topic: next.topic, id: next.id, result: 'accept' })
-        } else {
-          void this.runValidator(validator, next)
-        }
-      }
-    } finally {
-      this.draining = false
-    }
-  }
-
-  private async runValidator (validator: TopicValidatorFn, pending: PendingValidation): Promise<void> {
-    let result: ValidationResult
-    try {
-      const message = this.toMessage(pending.topic, pending.message.payload, pending.message.header)
-      const answer: string = await validator(peerIdFromString(pending.from), message)
-      result = VALIDATION_RESULTS.has(answer) ? answer as ValidationResult : 'ignore'
-    } catch (err: any) {
-      // gossipsub's rule: a throwing validator means Ignore, unless it says Reject
-      this.stats.drop('validator-error')
-      result = err?.code === 'ERR_TOPIC_VALIDATOR_REJECT' ? 'reject' : 'ignore'
-    }
-    this.input({ type: 'validation-result', topic: pending.topic, id: pending.id, result })
   }
 
   private toMessage (topic: string, payload: Uint8Array, header: Uint8Array | undefined): Message {

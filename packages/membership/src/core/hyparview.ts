@@ -21,6 +21,9 @@ export function isPeerKey (value: unknown): boolean {
 
 type Out<P> = Array<MembershipEffect<P>>
 
+/** Contacts remembered for join retries (bootstrap list plus peers that connected to us) */
+const MAX_CONTACTS = 32
+
 /**
  * HyParView partial-view membership as a pure state machine.
  *
@@ -194,6 +197,39 @@ export class HyParView<P> {
     out.push(emit({ type: 'neighbor-down', peer, reason: 'asymmetric' }))
     this.requestNeighbor(peer, this.active.size === 0 ? 'high' : 'low', now, out)
     this.fill(now, out)
+    return out
+  }
+
+  /**
+   * A peer that runs the protocol connected to us outside the overlay (the application dialled
+   * it, or libp2p discovery did, as gossipsub applications connect their peers): with an empty
+   * active view and no join in flight we join through it; otherwise it becomes a passive
+   * candidate, promoted when the active view runs short (SPEC.md §5.5). It is remembered as a
+   * contact for join retries either way (at most MAX_CONTACTS, oldest forgotten first).
+   */
+  addContact (peer: P, now: number): Out<P> {
+    const out: Out<P> = []
+    if (peer === this.self || !this.validPeer(peer)) {
+      this.drops.invalid++
+      return out
+    }
+    if (!this.contacts.includes(peer)) {
+      this.contacts.push(peer)
+      if (this.contacts.length > MAX_CONTACTS) {
+        this.contacts.shift()
+      }
+    }
+    if (this.active.has(peer) || this.pending.has(peer)) {
+      return out
+    }
+    if (this.started && this.active.size === 0 && this.pending.size === 0) {
+      this.coolingOff.delete(peer)
+      this.pending.set(peer, 'high')
+      out.push(send(peer, { proto: 'hpv', type: 'join' }))
+      out.push(scheduleTimer('hpv:join', now + this.config.joinRetryInterval, { kind: 'hpv-join-retry' }))
+    } else {
+      this.addPassive(peer)
+    }
     return out
   }
 

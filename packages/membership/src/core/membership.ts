@@ -18,6 +18,8 @@ export type MembershipInput<P> =
   | { type: 'message', from: P, message: MembershipMessage<P> }
   | TimerExpiredEvent<MembershipTimer<P>>
   | { type: 'connection-lost', peer: P }
+  /** a peer that runs the protocol connected to us (the application dialled it, or discovery did) */
+  | { type: 'contact', peer: P }
 
 type Out<P> = Array<MembershipEffect<P>>
 
@@ -56,6 +58,8 @@ export class Membership<P> {
         return this.react(input.timer.kind.startsWith('hpv-') ? this.hyparview.handleTimer(input.timer, now) : this.swim.handleTimer(input.timer, now), now)
       case 'connection-lost':
         return this.react(this.hyparview.peerDown(input.peer, 'connection-lost', now), now)
+      case 'contact':
+        return this.react(this.hyparview.addContact(input.peer, now), now)
       default:
         return []
     }

@@ -1,4 +1,10 @@
-import type { MemberUpdate } from './messages.ts'
+import { scheduleTimer, send } from '@saorsa-gossip/core'
+import type { MemberStatus, MemberUpdate } from './messages.ts'
+import type { SwimConfig } from './swim-config.ts'
+import type { MembershipEffect } from './types.ts'
+import type { IndexedSet } from '@saorsa-gossip/core'
+
+type Out<P> = Array<MembershipEffect<P>>
 
 /**
  * SWIM's epidemic queue (SWIM §4.1): the latest update per member, each piggybacked a bounded
@@ -106,5 +112,101 @@ export class AckViews<P> {
     }
     this.sent.set(prober, { version: this.version, acks: 0 })
     return view()
+  }
+}
+
+/**
+ * Where SWIM's news goes (SPEC.md §6.4): every change to our view is spread epidemically on
+ * pings and acks (the piggyback queue), and what we originate, or hear about a member we watch,
+ * also goes straight to those who act on it, batched per recipient until the next flush. One
+ * outlet shared by the prober and by update application, so neither owns the other's queues;
+ * the detector's monitored set and its members' neighbour lists are shared with it read-only.
+ */
+export class Dissemination<P> {
+  /** news being spread epidemically on pings and acks: latest update per member, with sends left */
+  private readonly piggyback: PiggybackQueue<P>
+  /** our own news waiting for the next flush, per recipient */
+  private readonly outbox = new Outbox<P>()
+  private flushScheduled = false
+
+  constructor (
+    private readonly self: P,
+    private readonly config: SwimConfig,
+    private readonly monitored: Pick<IndexedSet<P>, 'has' | 'values'>,
+    private readonly neighborsOf: ReadonlyMap<P, P[]>
+  ) {
+    this.piggyback = new PiggybackQueue<P>(this.config.retransmitLimit, this.config.piggybackQueueCapacity)
+  }
+
+  /**
+   * What a ping, ack or ping-req to `peer` carries: news about the peer itself
+   * first (Lifeguard's buddy system, so a suspected member learns it at once),
+   * then up to maxPiggyback queued updates, oldest first (SWIM §4.1).
+   * `member` is our record of `peer`.
+   */
+  updatesFor (peer: P, member: { incarnation: number, status: MemberStatus } | undefined): Array<MemberUpdate<P>> {
+    const updates: Array<MemberUpdate<P>> = []
+    if (this.config.lifeguard && (member?.status === 'suspect' || member?.status === 'dead')) {
+      updates.push({ member: peer, incarnation: member.incarnation, status: member.status, from: this.self })
+    }
+    this.piggyback.takeInto(updates, peer, this.config.maxPiggyback)
+    return updates
+  }
+
+  /**
+   * Every change to our view is spread epidemically by piggybacking. News we
+   * originate also goes straight to those who act on it: a verdict about X to
+   * X's other monitors (its active view, learnt from its acks) and, with
+   * Lifeguard, to X itself; a refutation to everyone who monitors us.
+   */
+  queue (update: MemberUpdate<P>, now: number, out: Out<P>, relay = true): void {
+    this.piggyback.add(update)
+    if (update.member === this.self) {
+      for (const peer of this.monitored.values()) {
+        this.post(peer, update)
+      }
+    } else if (update.from === this.self) {
+      for (const peer of this.neighborsOf.get(update.member) ?? []) {
+        this.post(peer, update)
+      }
+      if (this.config.lifeguard) {
+        this.post(update.member, update)
+      }
+    } else if (relay && update.status !== 'alive' && this.monitored.has(update.member)) {
+      // news about a member we watch, first heard from someone else: pass it on to the monitors
+      // we know of, so that one sender's out-of-date list does not leave a monitor uninformed
+      for (const peer of this.neighborsOf.get(update.member) ?? []) {
+        if (peer !== update.from) {
+          this.post(peer, update)
+        }
+      }
+    }
+    this.scheduleFlush(now, out)
+  }
+
+  scheduleFlush (now: number, out: Out<P>): void {
+    if (this.outbox.size > 0 && !this.flushScheduled) {
+      this.flushScheduled = true
+      out.push(scheduleTimer('swim:flush', now + this.config.gossipFlushInterval, { kind: 'swim-flush' }))
+    }
+  }
+
+  /** Queues `update` for `peer` alone, sent with the next flush */
+  post (peer: P, update: MemberUpdate<P>): void {
+    if (peer !== this.self) {
+      this.outbox.post(peer, update)
+    }
+  }
+
+  /** Sends batched news, at most maxUpdatesPerMessage per message and recipient */
+  flush (now: number, out: Out<P>): void {
+    this.flushScheduled = false
+    for (const { peer, updates } of this.outbox.drain(this.config.maxUpdatesPerMessage)) {
+      out.push(send(peer, { proto: 'swim', type: 'gossip', updates }))
+    }
+    if (this.outbox.size > 0) {
+      this.flushScheduled = true
+      out.push(scheduleTimer('swim:flush', now + this.config.gossipFlushInterval, { kind: 'swim-flush' }))
+    }
   }
 }

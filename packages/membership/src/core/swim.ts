@@ -1,9 +1,11 @@
 import { IndexedSet, InvalidConfigError, LoadEstimate, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { isPeerKey } from './hyparview.ts'
 import { LocalHealth } from './local-health.ts'
-import { scaledTimeout, suspicionTimeout } from './suspicion.ts'
+import { ProbeSchedule } from './probe-schedule.ts'
+import { scaledTimeout } from './suspicion.ts'
 import { resolveSwimConfig } from './swim-config.ts'
-import { AckViews, Outbox, PiggybackQueue } from './swim-news.ts'
+import { MAX_INCARNATION, SwimMembers } from './swim-members.ts'
+import { AckViews, Dissemination } from './swim-news.ts'
 import type { MemberStatus, MemberUpdate, SwimMessage } from './messages.ts'
 import type { SwimConfig } from './swim-config.ts'
 import type { DropCounters, MembershipEffect, MembershipTimer } from './types.ts'
@@ -19,23 +21,10 @@ export const MAX_RELAYS = 256
 export const MAX_PROBES = 64
 /** A helper nacks this fraction of indirectTimeout after a PING-REQ when the target stays silent (SPEC.md §6.2) */
 const NACK_DELAY = 0.5
-/** Accusers answered directly per incarnation at most */
-const MAX_REFUTED_TO = 64
-/** Largest incarnation accepted: incarnation + 1 must still be exact */
-const MAX_INCARNATION = Number.MAX_SAFE_INTEGER - 1
 /** An ack repeats an unchanged neighbour list at least every this many acks to the same prober (a lost full list heals) */
 const FULL_VIEW_EVERY = 8
 /** Probers whose last-sent view version is remembered (active views are ≤ 12; relayed pings add a few) */
 const MAX_VIEW_SENT = 256
-
-interface Member<P> {
-  incarnation: number
-  status: MemberStatus
-  /** Lifeguard: distinct peers that raised this suspicion */
-  suspecters?: Set<P>
-  /** when our own suspicion clock started: the first time we timed this suspicion as a monitor */
-  suspectedAt?: number
-}
 
 interface Probe<P> {
   target: P
@@ -79,6 +68,10 @@ export interface SwimStats {
  * to the active view in batches, so it reaches every node (and every passive
  * view) within a few hops; receivers forward only updates that change their
  * state, which ends the flood. See SPEC.md §6.
+ *
+ * This class probes; the member table and how news changes it are in `SwimMembers`
+ * (swim-members.ts), where news goes in `Dissemination` (swim-news.ts), and when each member
+ * is probed in `ProbeSchedule` (probe-schedule.ts).
  */
 export class Swim<P> {
   readonly self: P
@@ -87,37 +80,28 @@ export class Swim<P> {
   readonly stats: SwimStats = { probes: 0, inconclusiveProbes: 0, failedProbes: 0, suspicionsRaised: 0, refutations: 0, deathsDeclared: 0 }
   private readonly rng: Rng
   private readonly monitored = new IndexedSet<P>()
-  private readonly members = new Map<P, Member<P>>()
+  /** the member table, and the rules by which news changes it */
+  private readonly members: SwimMembers<P>
   private readonly probes = new Map<number, Probe<P>>()
   private readonly relays = new Map<number, Relay<P>>()
-  /** our own news waiting for the next flush, per recipient */
-  private readonly outbox = new Outbox<P>()
-  /** news being spread epidemically on pings and acks: latest update per member, with sends left */
-  private readonly piggyback: PiggybackQueue<P>
+  /** where news goes: piggybacked on pings and acks, and batched straight to those who act on it */
+  private readonly news: Dissemination<P>
   /** each monitored member's own active view, from its last ack: the other peers that watch it */
   private readonly neighborsOf = new Map<P, P[]>()
   /** whether each monitored member's last neighbour list named us */
   private readonly listsUs = new Map<P, boolean>()
   /** when each monitored member became a neighbour (a new link gets time to become symmetric) */
   private readonly monitoredSince = new Map<P, number>()
-  /** accusers outside our view already answered at the current incarnation (bounded: cleared on each refutation) */
-  private readonly refutedTo = new Set<P>()
-  /** the incarnation we last announced as alive (-1: none yet) */
-  private announced = -1
   private readonly validPeer: (value: unknown) => boolean
-  /** when each monitored member is next due for a probe */
-  private readonly nextDue = new Map<P, number>()
-  /** our rank among each monitored member's monitors, recomputed only when its list changes */
-  private readonly ranks = new Map<P, { list: P[], rank: number, size: number }>()
+  /** when each monitored member is next probed, interleaved with its other monitors */
+  private readonly schedule: ProbeSchedule<P>
   private seq = 0
-  private incarnation = 0
   /** Lifeguard's local health multiplier, missed nacks judged once the helper's fate is known */
   private readonly health: LocalHealth<P>
   /** our own timer lateness and ack round trips: every timeout follows them (SPEC.md §6.9) */
   private readonly load = new LoadEstimate()
   /** acks carry our view only when it is news to the prober */
   private readonly ackViews = new AckViews<P>(FULL_VIEW_EVERY, MAX_VIEW_SENT)
-  private flushScheduled = false
   private started = false
 
   /**
@@ -130,14 +114,26 @@ export class Swim<P> {
     this.self = self
     this.rng = rng
     this.config = resolveSwimConfig(config)
-    this.piggyback = new PiggybackQueue<P>(this.config.retransmitLimit, this.config.piggybackQueueCapacity)
+    this.news = new Dissemination<P>(self, this.config, this.monitored, this.neighborsOf)
     this.validPeer = validPeer
     if (!Number.isSafeInteger(startIncarnation) || startIncarnation < 0 || startIncarnation > MAX_INCARNATION) {
       throw new InvalidConfigError('startIncarnation must be a non-negative safe integer')
     }
-    this.incarnation = startIncarnation
     // a dead helper is probed or reported within a few probe cycles and a suspicion timeout
     this.health = new LocalHealth<P>(this.config.maxLocalHealth, 10 * this.config.probeInterval + 2 * this.config.suspicionMaxTimeout)
+    this.schedule = new ProbeSchedule<P>(self, rng, this.config, this.monitored, this.neighborsOf)
+    this.members = new SwimMembers<P>({
+      self,
+      config: this.config,
+      validPeer,
+      monitored: this.monitored,
+      news: this.news,
+      health: this.health,
+      load: this.load,
+      stats: this.stats,
+      drops: this.drops,
+      confirm: (peer, now, out) => { this.sendProbe(peer, true, now, out) }
+    }, startIncarnation)
   }
 
   get localHealthMultiplier (): number {
@@ -145,7 +141,7 @@ export class Swim<P> {
   }
 
   get ownIncarnation (): number {
-    return this.incarnation
+    return this.members.incarnation
   }
 
   statusOf (peer: P): MemberStatus | undefined {
@@ -172,11 +168,11 @@ export class Swim<P> {
     const member = this.members.get(peer)
     if (member == null) {
       // incarnation unknown (-1) until its first ack
-      this.setMember(peer, { incarnation: -1, status: 'alive' })
+      this.members.set(peer, { incarnation: -1, status: 'alive' })
     } else if (member.status === 'dead') {
       // it completed a handshake with us, so it runs: watch it again from its last incarnation
       // (its acks bring the newer one), or it could never be declared again
-      this.setMember(peer, { incarnation: member.incarnation, status: 'alive' })
+      this.members.set(peer, { incarnation: member.incarnation, status: 'alive' })
     }
   }
 
@@ -189,8 +185,7 @@ export class Swim<P> {
     this.neighborsOf.delete(peer)
     this.listsUs.delete(peer)
     this.monitoredSince.delete(peer)
-    this.nextDue.delete(peer)
-    this.ranks.delete(peer)
+    this.schedule.forget(peer)
     this.health.forgive(peer)
   }
 
@@ -207,11 +202,11 @@ export class Swim<P> {
     this.health.heardFrom(from, now)
     if ('updates' in message) {
       for (const update of message.updates) {
-        this.applyUpdate(update, now, out)
+        this.members.apply(update, now, out)
       }
     }
     switch (message.type) {
-      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, incarnation: this.incarnation, updates: this.outgoingUpdates(from), neighbors: this.ackViews.viewFor(from, message.wantView === true, () => this.monitored.values().slice()) })); break
+      case 'ping': out.push(send(from, { proto: 'swim', type: 'ack', seq: message.seq, incarnation: this.members.incarnation, updates: this.outgoingUpdates(from), neighbors: this.ackViews.viewFor(from, message.wantView === true, () => this.monitored.values().slice()) })); break
       case 'ack': this.onAck(from, message.seq, message.incarnation, message.neighbors, now, out); break
       case 'ping-req': this.onPingReq(from, message.seq, message.target, now, out); break
       case 'nack': this.onNack(from, message.seq); break
@@ -221,7 +216,7 @@ export class Swim<P> {
     return out
   }
 
-  /** Field types and sizes of a remote message; updates are checked one by one in applyUpdate */
+  /** Field types and sizes of a remote message; updates are checked one by one in SwimMembers.apply */
   private valid (message: SwimMessage<P>): boolean {
     const seq = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0
     if ('updates' in message && (!Array.isArray(message.updates) || message.updates.length > this.config.maxUpdatesPerMessage)) {
@@ -249,70 +244,14 @@ export class Swim<P> {
       case 'swim-ack-timeout': this.onAckTimeout(timer.seq, now, out); break
       case 'swim-probe-end': this.onProbeEnd(timer.seq, timer.due, now, out); break
       case 'swim-relay-timeout': this.onRelayTimeout(timer.seq, out); break
-      case 'swim-suspicion': this.onSuspicionTimeout(timer.member, now, out); break
-      case 'swim-flush': this.onFlush(now, out); break
+      case 'swim-suspicion': this.members.onSuspicionTimeout(timer.member, now, out); break
+      case 'swim-flush': this.news.flush(now, out); break
       default: break
     }
     return out
   }
 
   // --- probing ------------------------------------------------------------------
-
-  /**
-   * The monitored member whose probe is due first. Every member is probed
-   * about once per cycle (one probe per period, as SWIM's round-robin), but
-   * the *time* within the cycle is staggered across a member's monitors (see
-   * `schedule`), so a crashed member is probed by someone about once per
-   * period instead of whenever independent round-robins happen to reach it.
-   */
-  private nextTarget (now: number): P | undefined {
-    let best: P | undefined
-    let bestDue = Infinity
-    for (const peer of this.monitored.values()) {
-      // a member recorded dead that is our neighbour again (it restarted) is probed too: its
-      // ack carries a newer incarnation and brings it back
-      let due = this.nextDue.get(peer)
-      if (due == null) {
-        // new neighbour, rank unknown yet: a random point in one cycle
-        due = now + Math.floor(this.rng.float() * this.monitored.size * this.config.probeInterval)
-        this.nextDue.set(peer, due)
-      }
-      if (due < bestDue) {
-        bestDue = due
-        best = peer
-      }
-    }
-    if (best != null) {
-      this.schedule(best, now + this.config.probeInterval)
-    }
-    return best
-  }
-
-  /**
-   * Next due time of `peer` after `after`. With the member's own neighbour
-   * list (from its acks) we know all m monitors; sorted, we are number r, so
-   * we take the slots t ≡ r·T (mod m·T), T the probe interval: the m monitors
-   * interleave, about one probe of the member per period between them. Times
-   * are absolute, so monitors' clocks need to agree only to a fraction of T;
-   * with worse skew the schedules are merely independent, as in plain
-   * round-robin (SPEC.md §6.2).
-   */
-  private schedule (peer: P, after: number): void {
-    const others = this.neighborsOf.get(peer)
-    const interval = this.config.probeInterval
-    if (others == null || others.length === 0) {
-      this.nextDue.set(peer, after + Math.max(1, this.monitored.size - 1) * interval)
-      return
-    }
-    const { rank, size } = this.rankAmong(peer, others)
-    const cycle = size * interval
-    const phase = rank * interval
-    let due = Math.floor(after / cycle) * cycle + phase
-    while (due < after) {
-      due += cycle
-    }
-    this.nextDue.set(peer, due)
-  }
 
   private onProbeTimer (now: number, out: Out<P>): void {
     // a lagging node probes less often too (its probes would only time out in its own queue)
@@ -333,7 +272,7 @@ export class Swim<P> {
         return
       }
     }
-    const target = this.nextTarget(now)
+    const target = this.schedule.next(now)
     if (target != null && !this.probing(target)) {
       this.sendProbe(target, false, now, out)
     }
@@ -355,17 +294,6 @@ export class Swim<P> {
       }
     }
     return false
-  }
-
-  private rankAmong (peer: P, others: P[]): { rank: number, size: number } {
-    const cached = this.ranks.get(peer)
-    if (cached?.list === others) {
-      return cached
-    }
-    const keys = [...others.map(p => String(p)), String(this.self)].sort()
-    const entry = { list: others, rank: keys.indexOf(String(this.self)), size: keys.length }
-    this.ranks.set(peer, entry)
-    return entry
   }
 
   private sendProbe (target: P, confirm: boolean, now: number, out: Out<P>): void {
@@ -408,7 +336,7 @@ export class Swim<P> {
     }
     if (from === probe.target && incarnation > 0) {
       // first-hand evidence: the member answered at this incarnation (clears a suspicion it has refuted)
-      this.applyUpdate({ member: from, incarnation, status: 'alive', from }, now, out)
+      this.members.apply({ member: from, incarnation, status: 'alive', from }, now, out)
     }
     if (from === probe.target && this.monitored.has(from)) {
       if (neighbors != null) {
@@ -421,7 +349,7 @@ export class Swim<P> {
         }
         this.listsUs.set(from, neighbors.includes(this.self))
       }
-      this.schedule(from, now + this.config.probeInterval)
+      this.schedule.reschedule(from, now + this.config.probeInterval)
       // we watch it but it does not list us: a lost DISCONNECT or NEIGHBOR_REPLY, or a verdict
       // that evicted us. Tell the overlay so it can redo the handshake (SPEC.md §6.4). An ack
       // without a list means "unchanged since the last list I sent you".
@@ -448,7 +376,7 @@ export class Swim<P> {
       const member = this.members.get(probe.target)
       if (member?.status === 'suspect' && member.incarnation === probe.incarnation) {
         this.stats.suspicionsRaised++
-        this.applyUpdate({ member: probe.target, incarnation: member.incarnation, status: 'suspect', from: this.self }, now, out)
+        this.members.apply({ member: probe.target, incarnation: member.incarnation, status: 'suspect', from: this.self }, now, out)
       }
       return
     }
@@ -497,7 +425,7 @@ export class Swim<P> {
         this.health.adjust(1)
       }
     }
-    this.suspect(probe.target, now, out)
+    this.members.suspect(probe.target, now, out)
     if (this.config.lifeguard) {
       this.probeNextEarly(now, out)
     }
@@ -514,7 +442,7 @@ export class Swim<P> {
     if (this.health.multiplier > 0 || this.load.lag(now) >= this.config.ackTimeout) {
       return
     }
-    const next = this.nextTarget(now)
+    const next = this.schedule.next(now)
     if (next != null && !this.probing(next)) {
       this.sendProbe(next, false, now, out)
     }
@@ -559,261 +487,10 @@ export class Swim<P> {
     probe.nacked.add(from)
   }
 
-  // --- suspicion and dissemination ------------------------------------------------------
+  // --- dissemination ------------------------------------------------------
 
-  private suspect (target: P, now: number, out: Out<P>): void {
-    const member = this.members.get(target) ?? { incarnation: 0, status: 'alive' as MemberStatus }
-    if (member.status === 'dead') {
-      return
-    }
-    this.stats.suspicionsRaised++
-    this.applyUpdate({ member: target, incarnation: Math.max(0, member.incarnation), status: 'suspect', from: this.self }, now, out)
-  }
-
-  /**
-   * Applies one update; anything that changes our view is queued for the next
-   * flush to every neighbour. Precedence (SWIM §4.2): higher incarnation wins;
-   * at equal incarnation dead > suspect > alive.
-   */
-  private applyUpdate (update: MemberUpdate<P>, now: number, out: Out<P>): void {
-    if (update == null || !Number.isSafeInteger(update.incarnation) || update.incarnation < 0 || update.incarnation > MAX_INCARNATION ||
-      !['alive', 'suspect', 'dead'].includes(update.status) || !this.validPeer(update.member) || !this.validPeer(update.from)) {
-      this.drops.invalid++
-      return
-    }
-    if (update.member === this.self) {
-      this.onNewsAboutSelf(update, now, out)
-    } else if (update.status === 'alive') {
-      this.applyAlive(update, now, out)
-    } else if (update.status === 'suspect') {
-      this.applySuspect(update, now, out)
-    } else {
-      this.applyDead(update, now, out)
-    }
-  }
-
-  private applyAlive (update: MemberUpdate<P>, now: number, out: Out<P>): void {
-    const { member: peer, incarnation } = update
-    const known = this.members.get(peer)
-    if (known != null && incarnation <= known.incarnation) {
-      return
-    }
-    this.setMember(peer, { incarnation, status: 'alive' })
-    out.push(cancelTimer(`swim:sus:${String(peer)}`))
-    if (known?.status === 'suspect' || known?.status === 'dead') {
-      out.push(emit({ type: 'peer-alive', peer, incarnation }))
-    }
-    // a first sighting (no record, or a neighbour whose incarnation we had not learnt yet) is
-    // recorded, not spread: there is no full membership list to keep, and spreading every node's
-    // incarnation to every node costs O(n²) records (measured: ~9 GB in the simulator at 10,000
-    // nodes). A newer incarnation of a known member is a refutation passing through: spread it.
-    if (known != null && known.incarnation >= 0) {
-      this.queue(update, now, out)
-    }
-  }
-
-  private applySuspect (update: MemberUpdate<P>, now: number, out: Out<P>): void {
-    const { member: peer, incarnation } = update
-    const known = this.members.get(peer)
-    if (known != null && (incarnation < known.incarnation || (known.status === 'dead' && incarnation === known.incarnation))) {
-      return
-    }
-    if (known?.status === 'suspect' && known.incarnation === incarnation) {
-      this.applyConfirmation(peer, known, update, now, out)
-      return
-    }
-    const entry: Member<P> = { incarnation, status: 'suspect', suspecters: new Set([update.from]) }
-    this.setMember(peer, entry)
-    out.push(emit({ type: 'peer-suspect', peer, incarnation }))
-    // only a monitor, which can probe the member itself, may turn a suspicion into a verdict;
-    // everyone else waits for a verdict or a refutation (SPEC.md §6.3)
-    if (this.monitored.has(peer)) {
-      this.rescheduleSuspicion(peer, entry, now, out)
-    }
-    this.queue(update, now, out)
-    if (this.config.lifeguard && update.from !== this.self && this.monitored.has(peer)) {
-      // see for ourselves: a failed direct probe becomes our own confirmation
-      this.sendProbe(peer, true, now, out)
-    }
-  }
-
-  /** Another independent suspicion of the same incarnation: a Lifeguard confirmation */
-  private applyConfirmation (peer: P, known: Member<P>, update: MemberUpdate<P>, now: number, out: Out<P>): void {
-    if (known.suspecters == null || known.suspecters.has(update.from) || known.suspecters.size > this.config.expectedConfirmations) {
-      // duplicates change nothing, and beyond K more confirmations cannot shorten the timeout
-      // (the cap also bounds memory against forged confirmations)
-      return
-    }
-    known.suspecters.add(update.from)
-    if (this.monitored.has(peer)) {
-      this.rescheduleSuspicion(peer, known, now, out)
-    }
-    // confirmations spread by piggyback only: relaying each to every co-monitor costs O(d²)
-    this.queue(update, now, out, false)
-  }
-
-  private applyDead (update: MemberUpdate<P>, now: number, out: Out<P>): void {
-    const { member: peer, incarnation } = update
-    const known = this.members.get(peer)
-    if (known != null && (incarnation < known.incarnation || (known.status === 'dead' && incarnation === known.incarnation))) {
-      return
-    }
-    this.setMember(peer, { incarnation, status: 'dead' })
-    out.push(cancelTimer(`swim:sus:${String(peer)}`))
-    out.push(emit({ type: 'peer-dead', peer, incarnation, by: update.from }))
-    // relay to the co-monitors first (that needs it still monitored), then stop watching it
-    this.queue(update, now, out)
-    this.monitored.delete(peer)
-  }
-
-  /** Refute suspicion or death of ourselves with a higher incarnation (SWIM §4.2) */
-  private onNewsAboutSelf (update: MemberUpdate<P>, now: number, out: Out<P>): void {
-    if (update.status === 'alive') {
-      return
-    }
-    if (update.incarnation >= this.incarnation) {
-      this.incarnation = update.incarnation + 1
-      this.refutedTo.clear()
-      this.stats.refutations++
-      if (this.config.lifeguard) {
-        // Lifeguard §IV-A: being suspected suggests we are the slow one
-        this.health.adjust(1)
-      }
-    }
-    // spread our current incarnation once per incarnation, even when the accusation was about an
-    // older one: whoever believes it has not heard the newer one yet
-    if (this.announced !== this.incarnation) {
-      this.announced = this.incarnation
-      this.queue({ member: this.self, incarnation: this.incarnation, status: 'alive', from: this.self }, now, out)
-    }
-    // answer whoever raised or confirmed the accusation directly, once per incarnation: it may
-    // not be among our neighbours (a one-sided link), or our refutation to it may have been lost
-    if (update.from !== this.self && !this.refutedTo.has(update.from) && this.refutedTo.size < MAX_REFUTED_TO) {
-      this.refutedTo.add(update.from)
-      this.post(update.from, { member: this.self, incarnation: this.incarnation, status: 'alive', from: this.self })
-      this.scheduleFlush(now, out)
-    }
-  }
-
-  private rescheduleSuspicion (peer: P, member: Member<P>, now: number, out: Out<P>): void {
-    // the clock starts when *we* start timing, not when we first heard: a suspicion recorded
-    // long ago as a bystander must not turn into an instant verdict once we become a monitor
-    member.suspectedAt ??= now
-    const started = member.suspectedAt
-    let timeout: number
-    if (this.config.lifeguard) {
-      const confirmations = (member.suspecters?.size ?? 1) - 1
-      // a node that believes itself unhealthy (LHM > 0: lost nacks, refuted accusations) also
-      // waits longer before turning a suspicion into a verdict; its own evidence is weaker
-      timeout = scaledTimeout(suspicionTimeout(confirmations, this.config.expectedConfirmations, this.config.suspicionMinTimeout, this.config.suspicionMaxTimeout), this.health.multiplier)
-    } else {
-      timeout = this.config.suspicionTimeout
-    }
-    // a refutation has to cross a round trip and then our own queue: our lag is not the
-    // suspect's fault (Lifeguard's local health, extended to event-loop lag, SPEC.md §6.9)
-    timeout += Math.ceil(2 * this.load.lag(now))
-    out.push(scheduleTimer(`swim:sus:${String(peer)}`, Math.max(now, started + timeout), { kind: 'swim-suspicion', member: peer }))
-  }
-
-  private onSuspicionTimeout (peer: P, now: number, out: Out<P>): void {
-    const member = this.members.get(peer)
-    if (member?.status !== 'suspect') {
-      return
-    }
-    if (!this.monitored.has(peer)) {
-      // no longer our neighbour: no longer ours to decide (SPEC.md §6.3); restart the clock if we
-      // ever monitor it again
-      member.suspectedAt = undefined
-      return
-    }
-    this.stats.deathsDeclared++
-    this.applyUpdate({ member: peer, incarnation: member.incarnation, status: 'dead', from: this.self }, now, out)
-  }
-
-  /**
-   * What a ping, ack or ping-req to `peer` carries: news about the peer itself
-   * first (Lifeguard's buddy system, so a suspected member learns it at once),
-   * then up to maxPiggyback queued updates, oldest first (SWIM §4.1).
-   */
+  /** What a ping, ack or ping-req to `peer` carries (Dissemination.updatesFor) */
   private outgoingUpdates (peer: P): Array<MemberUpdate<P>> {
-    const updates: Array<MemberUpdate<P>> = []
-    const member = this.members.get(peer)
-    if (this.config.lifeguard && (member?.status === 'suspect' || member?.status === 'dead')) {
-      updates.push({ member: peer, incarnation: member.incarnation, status: member.status, from: this.self })
-    }
-    this.piggyback.takeInto(updates, peer, this.config.maxPiggyback)
-    return updates
-  }
-
-  /**
-   * Every change to our view is spread epidemically by piggybacking. News we
-   * originate also goes straight to those who act on it: a verdict about X to
-   * X's other monitors (its active view, learnt from its acks) and, with
-   * Lifeguard, to X itself; a refutation to everyone who monitors us.
-   */
-  private queue (update: MemberUpdate<P>, now: number, out: Out<P>, relay = true): void {
-    this.piggyback.add(update)
-    if (update.member === this.self) {
-      for (const peer of this.monitored.values()) {
-        this.post(peer, update)
-      }
-    } else if (update.from === this.self) {
-      for (const peer of this.neighborsOf.get(update.member) ?? []) {
-        this.post(peer, update)
-      }
-      if (this.config.lifeguard) {
-        this.post(update.member, update)
-      }
-    } else if (relay && update.status !== 'alive' && this.monitored.has(update.member)) {
-      // news about a member we watch, first heard from someone else: pass it on to the monitors
-      // we know of, so that one sender's out-of-date list does not leave a monitor uninformed
-      for (const peer of this.neighborsOf.get(update.member) ?? []) {
-        if (peer !== update.from) {
-          this.post(peer, update)
-        }
-      }
-    }
-    this.scheduleFlush(now, out)
-  }
-
-  private scheduleFlush (now: number, out: Out<P>): void {
-    if (this.outbox.size > 0 && !this.flushScheduled) {
-      this.flushScheduled = true
-      out.push(scheduleTimer('swim:flush', now + this.config.gossipFlushInterval, { kind: 'swim-flush' }))
-    }
-  }
-
-  private post (peer: P, update: MemberUpdate<P>): void {
-    if (peer !== this.self) {
-      this.outbox.post(peer, update)
-    }
-  }
-
-  /** Sends batched news, at most maxUpdatesPerMessage per message and recipient */
-  private onFlush (now: number, out: Out<P>): void {
-    this.flushScheduled = false
-    for (const { peer, updates } of this.outbox.drain(this.config.maxUpdatesPerMessage)) {
-      out.push(send(peer, { proto: 'swim', type: 'gossip', updates }))
-    }
-    if (this.outbox.size > 0) {
-      this.flushScheduled = true
-      out.push(scheduleTimer('swim:flush', now + this.config.gossipFlushInterval, { kind: 'swim-flush' }))
-    }
-  }
-
-  private setMember (peer: P, member: Member<P>): void {
-    if (member.status !== 'alive') {
-      this.health.forgive(peer)
-    }
-    this.members.delete(peer)
-    this.members.set(peer, member)
-    if (this.members.size > this.config.memberTableCapacity) {
-      for (const key of this.members.keys()) {
-        if (!this.monitored.has(key)) {
-          this.members.delete(key)
-          break
-        }
-      }
-    }
+    return this.news.updatesFor(peer, this.members.get(peer))
   }
 }

@@ -63,11 +63,7 @@ export function onNeighborUp<P> (ctx: Ctx<P>, peer: P): void {
 
 export function onNeighborDown<P> (ctx: Ctx<P>, peer: P): void {
   ctx.neighbors.delete(peer)
-  const topics = ctx.neighborTopics.get(peer)
   ctx.neighborTopics.delete(peer)
-  for (const topic of topics ?? []) {
-    ctx.out.push(emit({ type: 'subscription-change', peer, topic, subscribed: false }))
-  }
 }
 
 /**
@@ -108,9 +104,7 @@ export function onSubscriptions<P> (ctx: Ctx<P>, from: P, message: Subscriptions
     ctx.neighborTopics.set(from, topics)
   }
   for (const topic of message.unsubscribe) {
-    if (topics.delete(topic)) {
-      ctx.out.push(emit({ type: 'subscription-change', peer: from, topic, subscribed: false }))
-    }
+    topics.delete(topic)
     // no longer a subscriber: not a candidate for joins, forwarding or anti-entropy
     ctx.topics.get(topic)?.passive.delete(from)
   }
@@ -119,7 +113,6 @@ export function onSubscriptions<P> (ctx: Ctx<P>, from: P, message: Subscriptions
       continue
     }
     topics.add(topic)
-    ctx.out.push(emit({ type: 'subscription-change', peer: from, topic, subscribed: true }))
     const state = ctx.topics.get(topic)
     if (state == null) {
       continue

@@ -5,6 +5,7 @@ import { heardFrom } from './liveness.ts'
 import { maintainTopic, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
 import { PeerScores } from './score.ts'
 import { createCtx, linkDown, out, topicState } from './state.ts'
+import { SubscriberAnnouncer, mayChangeSubscribers } from './subscribers.ts'
 import { expireValidations, onGossip, onGraft, onGraftTimer, onIHave, onIHaveFlush, onPrune, onValidationResult, publish } from './tree.ts'
 import { emptyStats } from './types.ts'
 import type { PubsubConfig } from './config.ts'
@@ -23,11 +24,12 @@ export interface PubsubCoreInit {
    */
   verify?(message: GossipMessage): boolean
   /**
-   * When true every new message waits for a `validation-result` input after a
-   * `validate` event (the service runs topic validators there); when false
-   * messages are accepted at once.
+   * Which topics' new messages wait for a `validation-result` input after a
+   * `validate` event (the service runs topic validators there); the others are
+   * accepted at once, with no round trip through the service. `true` defers every
+   * topic; default none.
    */
-  deferValidation?: boolean
+  deferValidation?: boolean | ((topic: string) => boolean)
   /** peer scoring weights and thresholds (SPEC.md §7.11) */
   score?: Partial<ScoreConfig>
 }
@@ -66,13 +68,16 @@ export class PubsubCore<P> {
   readonly stats: PubsubStats = emptyStats()
   readonly scores: PeerScores<P>
   private readonly ctx: Ctx<P>
+  /** subscription-change events: one per peer entering or leaving knownSubscribers (subscribers.ts) */
+  private readonly subscribers = new SubscriberAnnouncer<P>()
 
   constructor (self: P, rng: Rng, init: PubsubCoreInit = {}) {
     this.config = resolvePubsubConfig(init.config)
     this.scores = new PeerScores<P>(init.score)
     this.ctx = createCtx(self, this.config, rng, this.stats, this.scores)
     this.ctx.verify = init.verify
-    this.ctx.deferValidation = init.deferValidation === true
+    const defer = init.deferValidation
+    this.ctx.deferValidation = typeof defer === 'function' ? defer : () => defer === true
   }
 
   get self (): P {
@@ -134,6 +139,9 @@ export class PubsubCore<P> {
         break
       default:
         break
+    }
+    if (mayChangeSubscribers(input)) {
+      this.subscribers.reconcile(ctx, topic => this.knownSubscribers(topic))
     }
     return ctx.out
   }

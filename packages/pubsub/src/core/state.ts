@@ -100,7 +100,8 @@ export interface Ctx<P> {
   /** our own timer lateness and topic-ping round trips: the link timers follow them (liveness.ts) */
   load: LoadEstimate
   verify?(message: GossipMessage): boolean
-  deferValidation: boolean
+  /** whether new messages of a topic wait for the service's validation-result */
+  deferValidation(topic: string): boolean
   out: Array<PubsubEffect<P>>
 }
 
@@ -126,7 +127,7 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
     eagerLag: 0,
     graftedIds: new LruTtlCache({ maxEntries: 4096, ttl: 30_000 }),
     aeAnswered: new LruTtlCache({ maxEntries: 8192, ttl: Math.max(1, config.aePeriod / 2) }),
-    deferValidation: false,
+    deferValidation: () => false,
     load: new LoadEstimate(),
     out: []
   }

@@ -159,7 +159,7 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
     ctx.stats.dropped.lowScore++
     return
   }
-  if (ctx.deferValidation && ctx.pendingValidation.size >= ctx.config.maxPendingValidation) {
+  if (ctx.deferValidation(state.name) && ctx.pendingValidation.size >= ctx.config.maxPendingValidation) {
     ctx.stats.dropped.unexpected++
     return
   }
@@ -181,7 +181,7 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
     state.eager.add(from)
     optimize(ctx, state, from, message, missing?.announcements)
   }
-  if (ctx.deferValidation) {
+  if (ctx.deferValidation(state.name)) {
     ctx.pendingValidation.set(key, { from, message, missing, at: now })
     ctx.out.push(emit({ type: 'validate', topic: state.name, id: message.id, from, message }))
     return

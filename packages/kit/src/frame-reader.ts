@@ -1,0 +1,51 @@
+import { lpStream } from '@libp2p/utils'
+import type { Stream } from '@libp2p/interface'
+
+/** How a read loop over one inbound stream ended */
+export type ReadEnd = 'ended' | 'oversize'
+
+/**
+ * Errors that mean "the remote sent a frame over the limit or a length prefix that is not a
+ * varint", as opposed to a stream that merely ended or a connection that closed. Classified by
+ * error name, never by message text.
+ */
+const OVERSIZE_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
+
+export function isOversizeError (err: unknown): boolean {
+  return OVERSIZE_ERRORS.has((err as Error | undefined)?.name ?? '')
+}
+
+export interface ReadFramesInit {
+  /** largest frame accepted, bytes: a longer one aborts the stream */
+  maxDataLength: number
+  /**
+   * Called once per frame, in order. Return `false` to abort the stream (a frame that cannot
+   * be decoded: the service has already counted it); anything else reads on.
+   */
+  onFrame(bytes: Uint8Array): boolean | undefined | Promise<boolean | undefined>
+}
+
+/**
+ * Reads length-prefixed frames (unsigned varint, as lpStream / it-length-prefixed) from one
+ * inbound stream until it ends. A frame over `maxDataLength` or a bad length prefix aborts
+ * the stream and resolves 'oversize' so the service can count it; a closed stream or
+ * connection resolves 'ended'. Never throws.
+ */
+export async function readFrames (stream: Stream, init: ReadFramesInit): Promise<ReadEnd> {
+  const lp = lpStream(stream, { maxDataLength: init.maxDataLength })
+  try {
+    for (;;) {
+      const bytes = (await lp.read()).subarray()
+      if (await init.onFrame(bytes) === false) {
+        stream.abort(new Error('malformed frame'))
+        return 'ended'
+      }
+    }
+  } catch (err: any) {
+    if (isOversizeError(err)) {
+      stream.abort(err)
+      return 'oversize'
+    }
+    return 'ended'
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * @packageDocumentation
+ *
+ * The adapter kit: what every Saorsa Gossip libp2p service (membership(), plumtree(), and
+ * the services to come) is built from, so that a new service is its pure core, its codec and
+ * a short adapter (SPEC.md §2.7).
+ *
+ * - {@link EffectRunner}: runs a core's effects (timers, sends, emits, disconnects).
+ * - {@link OutboundStreams}: one write-only stream per peer, frames coalesced per write.
+ * - {@link readFrames}: the read loop of one inbound stream ({@link isOversizeError}).
+ * - {@link peerIdCodec}: PeerId strings to and from their multihash bytes, cached.
+ *
+ * @example
+ *
+ * ```TypeScript
+ * import { EffectRunner, OutboundStreams, readFrames, peerIdCodec } from '@saorsa-gossip/kit'
+ *
+ * // inside a service's constructor (components from libp2p):
+ * const outbound = new OutboundStreams({
+ *   connectionManager: components.connectionManager,
+ *   protocol: '/my-protocol/1.0.0',
+ *   maxDataLength: 64 * 1024,
+ *   dialTimeout: 10_000,
+ *   writeTimeout: 10_000,
+ *   onWriteError: (peer, err) => { log('send to %s failed: %s', peer, err.message) }
+ * })
+ * const runner = new EffectRunner(
+ *   { send: (to, message) => outbound.write(to, encode(message)), emit: (event) => dispatch(event) },
+ *   (key, timer) => { runner.run(core.handle({ type: 'timer-expired', key, timer }, Date.now())) }
+ * )
+ * // and per inbound stream:
+ * await readFrames(stream, { maxDataLength: 64 * 1024, onFrame: (bytes) => { runner.run(core.handle(decode(bytes), Date.now())) } })
+ * ```
+ */
+
+export { EffectRunner } from './effect-runner.ts'
+export type { EffectHandlers } from './effect-runner.ts'
+export { OutboundStreams, concatFrames, varintLength } from './outbound-streams.ts'
+export type { OutboundStreamsInit } from './outbound-streams.ts'
+export { readFrames, isOversizeError } from './frame-reader.ts'
+export type { ReadFramesInit, ReadEnd } from './frame-reader.ts'
+export { peerIdCodec } from './peer-codec.ts'
+export type { PeerIdCodec } from './peer-codec.ts'

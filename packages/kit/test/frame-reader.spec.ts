@@ -1,0 +1,50 @@
+import { streamPair } from '@libp2p/utils'
+import { expect } from 'aegir/chai'
+import { isOversizeError, readFrames } from '../src/frame-reader.ts'
+import { concatFrames, varintLength } from '../src/outbound-streams.ts'
+
+describe('readFrames', () => {
+  it('delivers each length-prefixed frame in order and ends when the remote closes', async () => {
+    const [outbound, inbound] = await streamPair()
+    const got: string[] = []
+    const reading = readFrames(inbound, { maxDataLength: 100, onFrame: (bytes) => { got.push(new TextDecoder().decode(bytes)); return true } })
+    outbound.send(concatFrames([new TextEncoder().encode('one'), new TextEncoder().encode('two')]))
+    outbound.send(concatFrames([new TextEncoder().encode('three')]))
+    await outbound.close()
+    expect(await reading).to.equal('ended')
+    expect(got).to.deep.equal(['one', 'two', 'three'])
+  })
+
+  it('a frame over the limit aborts the stream and reports oversize; frames before it are delivered', async () => {
+    const [outbound, inbound] = await streamPair()
+    const got: number[] = []
+    const reading = readFrames(inbound, { maxDataLength: 10, onFrame: (bytes) => { got.push(bytes.byteLength); return true } })
+    outbound.send(concatFrames([new Uint8Array(10), new Uint8Array(11)]))
+    expect(await reading).to.equal('oversize')
+    expect(got).to.deep.equal([10])
+    expect(inbound.status).to.not.equal('open')
+  })
+
+  it('a frame the service cannot decode aborts the stream (onFrame returns false)', async () => {
+    const [outbound, inbound] = await streamPair()
+    let calls = 0
+    const reading = readFrames(inbound, { maxDataLength: 10, onFrame: () => { calls++; return false } })
+    outbound.send(concatFrames([new Uint8Array(3), new Uint8Array(3)]))
+    expect(await reading).to.equal('ended')
+    expect(calls).to.equal(1)
+    expect(inbound.status).to.not.equal('open')
+  })
+
+  it('classifies errors by name, not by message text', () => {
+    expect(isOversizeError(Object.assign(new Error('anything'), { name: 'InvalidDataLengthError' }))).to.equal(true)
+    expect(isOversizeError(new Error('InvalidDataLengthError'))).to.equal(false)
+    expect(isOversizeError(undefined)).to.equal(false)
+  })
+
+  it('varint length prefixes match the unsigned varint encoding', () => {
+    expect([...varintLength(0)]).to.deep.equal([0])
+    expect([...varintLength(127)]).to.deep.equal([127])
+    expect([...varintLength(128)]).to.deep.equal([0x80, 0x01])
+    expect([...varintLength(300)]).to.deep.equal([0xac, 0x02])
+  })
+})
