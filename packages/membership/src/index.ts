@@ -47,7 +47,7 @@ export { suspicionTimeout, scaledTimeout, adjustLocalHealth } from './core/suspi
 export { Membership } from './core/membership.ts'
 export type { MembershipConfig, MembershipInput } from './core/membership.ts'
 export type { HyParViewMessage, SwimMessage, MembershipMessage, MemberUpdate, MemberStatus } from './core/messages.ts'
-export type { MembershipTimer, MembershipEvent, MembershipEffect, NeighborDownReason, DropCounters } from './core/types.ts'
+export type { MembershipTimer, MembershipEvent, MembershipEffect, CoreEffect, InternalEvent, NeighborDownReason, DropCounters } from './core/types.ts'
 export { IndexedSet } from '@saorsa-gossip/core'
 export { encodeFrame, decodeFrame, MAX_FRAME_BYTES, FRAME_LIMITS } from './codec.ts'
 export type { PeerCodec, DecodedFrame } from './codec.ts'

@@ -60,7 +60,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
       }
     })
     this.effects = new EffectRunner(
-      { send: (to, message) => { this.send(to, message) }, emit: (event) => { this.emitEvent(event) } },
+      { send: (to, message) => { this.send(to, message) }, emit: (event) => { this.emitEvent(event) }, disconnect: (peer) => { this.release(peer) } },
       (key, timer) => { this.input({ type: 'timer-expired', key, timer }) }
     )
     this.onConnectionClose = this.onConnectionClose.bind(this)
@@ -251,10 +251,6 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   // --- effects ------------------------------------------------------------------
 
   private emitEvent (event: MembershipEvent<string>): void {
-    if (event.type === 'neighbors-of' || event.type === 'link-asymmetric') {
-      // core-internal news, already acted on inside the core; arrives with acks, so skip it cheaply
-      return
-    }
     const peer = peerIdFromString(event.peer)
     switch (event.type) {
       case 'neighbor-up':
@@ -263,7 +259,6 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
         break
       case 'neighbor-down':
         void this.tag(peer, false)
-        this.release(peer)
         this.safeDispatchEvent('neighbor-down', { detail: { peer, reason: event.reason } })
         break
       case 'peer-suspect':
@@ -285,13 +280,13 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   }
 
   /**
-   * A peer left the active view: close our stream to it, and close the connection too if
+   * The core's `disconnect` effect (a peer left the active view): close our stream to it, and close the connection too if
    * nothing but this protocol uses it (other services' streams keep it open). Closing is
    * best-effort and happens a moment later, so a DISCONNECT still queued on the stream
    * gets out first.
    */
-  private release (peer: PeerId): void {
-    const key = peer.toString()
+  private release (key: string): void {
+    const peer = peerIdFromString(key)
     setTimeout(() => {
       if (this.core?.hyparview.isActive(key) === true) {
         return

@@ -1,6 +1,6 @@
-import type { MembershipEffect } from '../src/core/types.ts'
+import type { CoreEffect } from '../src/core/types.ts'
 
-export type Effects = Array<MembershipEffect<string>>
+export type Effects = Array<CoreEffect<string>>
 
 /** Messages sent, as [to, type] pairs */
 export function sent (effects: Effects): Array<[string, string]> {

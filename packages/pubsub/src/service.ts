@@ -216,25 +216,17 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     const seqno = this.nextSeqno(topic, publishedAt)
     const identity = this.identity as PqIdentityService
     const { id, header } = signOrigin({ topic, from: this.selfBytes, seqno, publishedAt, payload: data }, bytes => identity.identity.sign(bytes))
-    const before = core.stats.published
-    const effects = core.handle({ type: 'publish', topic, id, payload: data, publishedAt, header }, publishedAt)
-    const recipients = new Set<string>()
-    for (const effect of effects) {
-      if (effect.type === 'send' && effect.message.type === 'gossip') {
-        recipients.add(effect.to)
-      }
-    }
+    const { effects, outcome } = core.publish({ type: 'publish', topic, id, payload: data, publishedAt, header }, publishedAt)
     this.apply(effects)
-    if (core.stats.published === before) {
+    if (outcome.status !== 'published') {
+      // 'oversize' cannot happen: the size was checked above against the same limit
       if (opts.ignoreDuplicatePublishError ?? this.init.ignoreDuplicatePublishError ?? false) {
         return { recipients: [] }
       }
       throw new DuplicatePublishError(topic)
     }
-    if (toSelf) {
-      recipients.add(this.self)
-    }
-    return { recipients: [...recipients].map(p => peerIdFromString(p)) }
+    const recipients = toSelf ? [...outcome.recipients, this.self] : outcome.recipients
+    return { recipients: recipients.map(p => peerIdFromString(p)) }
   }
 
   // --- membership and connections --------------------------------------------------

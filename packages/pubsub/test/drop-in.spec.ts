@@ -1,12 +1,9 @@
 import { gossipsub } from '@libp2p/gossipsub'
 import { expect } from 'aegir/chai'
-import { ChatApp } from './fixtures/chat-app.ts'
 import { createOverlay, waitFor } from './fixtures/nodes.ts'
+import { expectedReceived, runChat } from './fixtures/run-chat.ts'
 import type { PubsubApi } from './fixtures/chat-app.ts'
-import type { PlumtreeNode } from './fixtures/nodes.ts'
-import type { GossipSub } from '@libp2p/gossipsub'
-
-type BothNode = PlumtreeNode & { services: { gossipsub: GossipSub } }
+import type { BothNode } from './fixtures/run-chat.ts'
 
 const N = 5
 
@@ -29,36 +26,14 @@ describe('plumtree() as a drop-in for gossipsub()', function () {
     expect(api.getTopics()).to.be.an('array')
   })
 
-  /** The application's whole run, on one implementation; returns what it observed */
-  async function runApp (pick: (n: BothNode) => PubsubApi, topic: string): Promise<{ early: Array<number | 'nobody'>, received: string[][], recipients: Array<number | 'nobody'> }> {
-    const apps = nodes.map(n => new ChatApp(pick(n), topic))
-    // nobody has subscribed yet: both implementations refuse the same way
-    const early = [await apps[0].say('too early')]
-    apps.forEach(a => { a.start() })
-    await waitFor(() => apps.every(a => a.knownSubscribers() >= 1), 30_000, `subscribers of ${topic}`)
-    // gossipsub forms its mesh on the heartbeat, plumtree its topic links on joins: let both settle
-    await new Promise(resolve => setTimeout(resolve, 2_500))
-    const recipients: Array<number | 'nobody'> = []
-    for (const [i, app] of apps.entries()) {
-      recipients.push(await app.say(`hello from ${i}`))
-      await app.say(`spam from ${i}`)
-    }
-    const expected = N - 1
-    await waitFor(() => apps.every(a => a.received.filter(t => t.startsWith('hello')).length === expected), 20_000, () => `deliveries on ${topic}: ${apps.map(a => a.received.length).join(',')}`)
-    await new Promise(resolve => setTimeout(resolve, 1_000))
-    return { early, received: apps.map(a => [...a.received].sort()), recipients }
-  }
-
   it('one application module observes the same behaviour on both, on the same nodes', async () => {
-    const onGossipsub = await runApp(n => n.services.gossipsub, 'app/gossipsub')
-    const onPlumtree = await runApp(n => n.services.pubsub, 'app/plumtree')
+    const onGossipsub = await runChat(nodes, n => n.services.gossipsub, 'app/gossipsub')
+    const onPlumtree = await runChat(nodes, n => n.services.pubsub, 'app/plumtree')
     expect(onPlumtree.early).to.deep.equal(['nobody'])
     expect(onPlumtree.early).to.deep.equal(onGossipsub.early)
     // every node got every other node's hello exactly once, no spam, not its own
     expect(onPlumtree.received).to.deep.equal(onGossipsub.received)
-    for (const [i, got] of onPlumtree.received.entries()) {
-      expect(got).to.deep.equal(Array.from({ length: N }, (_, j) => j).filter(j => j !== i).map(j => `hello from ${j}`).sort())
-    }
+    expect(onPlumtree.received).to.deep.equal(expectedReceived(N))
     expect(onPlumtree.recipients.every(r => typeof r === 'number' && r > 0)).to.equal(true)
     expect(onGossipsub.recipients.every(r => typeof r === 'number' && r > 0)).to.equal(true)
   })

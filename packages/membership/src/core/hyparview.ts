@@ -2,7 +2,7 @@ import { IndexedSet, LoadEstimate, cancelTimer, emit, scheduleTimer, send } from
 import { resolveHyParViewConfig } from './hyparview-config.ts'
 import type { HyParViewConfig } from './hyparview-config.ts'
 import type { HyParViewMessage } from './messages.ts'
-import type { DropCounters, MembershipEffect, MembershipTimer, NeighborDownReason } from './types.ts'
+import type { DropCounters, CoreEffect, MembershipTimer, NeighborDownReason } from './types.ts'
 import type { Rng } from '@saorsa-gossip/core'
 
 /** Largest peer list accepted in a SHUFFLE / SHUFFLE_REPLY: more is dropped as invalid */
@@ -19,7 +19,7 @@ export function isPeerKey (value: unknown): boolean {
   return (typeof value === 'string' && value.length > 0 && value.length <= 256) || (typeof value === 'number' && Number.isFinite(value))
 }
 
-type Out<P> = Array<MembershipEffect<P>>
+type Out<P> = Array<CoreEffect<P>>
 
 /** Contacts remembered for join retries (bootstrap list plus peers that connected to us) */
 const MAX_CONTACTS = 32

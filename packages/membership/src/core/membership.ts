@@ -1,9 +1,10 @@
+import { disconnect } from '@saorsa-gossip/core'
 import { HyParView } from './hyparview.ts'
 import { Swim } from './swim.ts'
 import type { HyParViewConfig } from './hyparview-config.ts'
 import type { MembershipMessage } from './messages.ts'
 import type { SwimConfig } from './swim-config.ts'
-import type { MembershipEffect, MembershipEvent, MembershipTimer, NeighborDownReason } from './types.ts'
+import type { CoreEffect, MembershipEffect, MembershipTimer, NeighborDownReason } from './types.ts'
 import type { Rng, TimerExpiredEvent } from '@saorsa-gossip/core'
 
 export interface MembershipConfig {
@@ -66,22 +67,28 @@ export class Membership<P> {
   }
 
   /** Feeds events between the two protocols until no new cross-effects arise */
-  private react (effects: Out<P>, now: number): Out<P> {
+  private react (effects: Array<CoreEffect<P>>, now: number): Out<P> {
     const out: Out<P> = []
     const queue = effects
     for (let i = 0; i < queue.length; i++) {
       const effect = queue[i]
-      out.push(effect)
       if (effect.type !== 'emit') {
+        out.push(effect)
         continue
       }
-      const event: MembershipEvent<P> = effect.event
+      const event = effect.event
+      if (event.type !== 'link-asymmetric' && event.type !== 'neighbors-of') {
+        // internal news stays inside the composition
+        out.push({ type: 'emit', event })
+      }
       switch (event.type) {
         case 'neighbor-up':
           this.swim.monitor(event.peer, now)
           break
         case 'neighbor-down':
           this.swim.unmonitor(event.peer)
+          // the driver closes our stream to it, and the connection if nothing else uses it
+          out.push(disconnect(event.peer, event.reason))
           break
         case 'peer-alive':
           this.hyparview.found(event.peer)

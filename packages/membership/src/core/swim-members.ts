@@ -4,10 +4,10 @@ import type { LocalHealth } from './local-health.ts'
 import type { MemberStatus, MemberUpdate } from './messages.ts'
 import type { SwimConfig } from './swim-config.ts'
 import type { Dissemination } from './swim-news.ts'
-import type { DropCounters, MembershipEffect } from './types.ts'
+import type { DropCounters, CoreEffect } from './types.ts'
 import type { IndexedSet, LoadEstimate } from '@saorsa-gossip/core'
 
-type Out<P> = Array<MembershipEffect<P>>
+type Out<P> = Array<CoreEffect<P>>
 
 /** Largest incarnation accepted: incarnation + 1 must still be exact */
 export const MAX_INCARNATION = Number.MAX_SAFE_INTEGER - 1

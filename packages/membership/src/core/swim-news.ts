@@ -1,10 +1,10 @@
 import { scheduleTimer, send } from '@saorsa-gossip/core'
 import type { MemberStatus, MemberUpdate } from './messages.ts'
 import type { SwimConfig } from './swim-config.ts'
-import type { MembershipEffect } from './types.ts'
+import type { CoreEffect } from './types.ts'
 import type { IndexedSet } from '@saorsa-gossip/core'
 
-type Out<P> = Array<MembershipEffect<P>>
+type Out<P> = Array<CoreEffect<P>>
 
 /**
  * SWIM's epidemic queue (SWIM §4.1): the latest update per member, each piggybacked a bounded

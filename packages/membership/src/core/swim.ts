@@ -8,10 +8,10 @@ import { MAX_INCARNATION, SwimMembers } from './swim-members.ts'
 import { AckViews, Dissemination } from './swim-news.ts'
 import type { MemberStatus, MemberUpdate, SwimMessage } from './messages.ts'
 import type { SwimConfig } from './swim-config.ts'
-import type { DropCounters, MembershipEffect, MembershipTimer } from './types.ts'
+import type { DropCounters, CoreEffect, MembershipTimer } from './types.ts'
 import type { Rng } from '@saorsa-gossip/core'
 
-type Out<P> = Array<MembershipEffect<P>>
+type Out<P> = Array<CoreEffect<P>>
 
 /** Largest neighbour list accepted in an ack (an active view is at most 12 by default) */
 export const MAX_NEIGHBORS = 64

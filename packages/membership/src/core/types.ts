@@ -17,7 +17,7 @@ export type MembershipTimer<P> =
 
 export type NeighborDownReason = 'disconnected' | 'evicted' | 'dead' | 'connection-lost' | 'asymmetric'
 
-/** Events for the application (and for the composed protocols) */
+/** Events the membership core reports to its driver (the service re-emits them to the application) */
 export type MembershipEvent<P> =
   | { type: 'neighbor-up', peer: P }
   | { type: 'neighbor-down', peer: P, reason: NeighborDownReason }
@@ -25,12 +25,18 @@ export type MembershipEvent<P> =
   | { type: 'peer-alive', peer: P, incarnation: number }
   /** `by` is the monitor whose suspicion timed out (the verdict's author) */
   | { type: 'peer-dead', peer: P, incarnation: number, by: P }
+
+/** News between SWIM and HyParView inside the composed core; never reaches the driver */
+export type InternalEvent<P> =
   /** SWIM saw from an ack that `peer` does not have us in its active view although we have it in ours */
   | { type: 'link-asymmetric', peer: P }
   /** SWIM learnt `peer`'s active view from its ack (live peers: repair candidates for HyParView) */
   | { type: 'neighbors-of', peer: P, neighbors: P[] }
 
+/** What the composed core returns to its driver */
 export type MembershipEffect<P> = Effect<P, MembershipMessage<P>, MembershipTimer<P>, MembershipEvent<P>>
+/** What SWIM and HyParView return to the composition: the driver's effects plus internal news */
+export type CoreEffect<P> = Effect<P, MembershipMessage<P>, MembershipTimer<P>, MembershipEvent<P> | InternalEvent<P>>
 
 /** Counters every core keeps for metrics; bad input is counted here, never thrown */
 export interface DropCounters {

@@ -12,7 +12,7 @@ import type { PubsubConfig } from './config.ts'
 import type { GossipMessage, PubsubMessage } from './messages.ts'
 import type { ScoreConfig } from './score.ts'
 import type { Ctx, TopicState } from './state.ts'
-import type { PubsubEffect, PubsubInput, PubsubStats, PubsubTimer } from './types.ts'
+import type { PublishOutcome, PubsubEffect, PubsubInput, PubsubStats, PubsubTimer } from './types.ts'
 import type { Rng } from '@saorsa-gossip/core'
 
 export interface PubsubCoreInit {
@@ -144,6 +144,17 @@ export class PubsubCore<P> {
       this.subscribers.reconcile(ctx, topic => this.knownSubscribers(topic))
     }
     return ctx.out
+  }
+
+  /**
+   * Publishes a message signed by the service: the effects to run and what happened (the
+   * `publish` input does the same and drops the outcome)
+   */
+  publish (input: Extract<PubsubInput<P>, { type: 'publish' }>, now: number): { effects: Out<P>, outcome: PublishOutcome<P> } {
+    const ctx = this.ctx
+    ctx.out = []
+    const outcome = publish(ctx, input, topicState(ctx, input.topic), now)
+    return { effects: ctx.out, outcome }
   }
 
   isSubscribed (topic: string): boolean {

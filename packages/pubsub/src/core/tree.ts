@@ -3,7 +3,7 @@ import { MessageStore } from './message-store.ts'
 import { heard, out } from './state.ts'
 import type { GossipMessage, GraftMessage, IHaveMessage } from './messages.ts'
 import type { Ctx, Missing, TopicState } from './state.ts'
-import type { PubsubInput, ValidationResult } from './types.ts'
+import type { PublishOutcome, PubsubInput, ValidationResult } from './types.ts'
 
 /** Hop counts above this are nonsense (a tree over any realistic overlay is far shallower) */
 const MAX_ROUND = 1024
@@ -44,24 +44,33 @@ export function validGossip (message: GossipMessage): boolean {
 }
 
 /** The application publishes: deliver locally, then push eagerly and announce lazily (Plumtree Broadcast) */
-export function publish<P> (ctx: Ctx<P>, input: Extract<PubsubInput<P>, { type: 'publish' }>, state: TopicState<P>, now: number): void {
+export function publish<P> (ctx: Ctx<P>, input: Extract<PubsubInput<P>, { type: 'publish' }>, state: TopicState<P>, now: number): PublishOutcome<P> {
   const message: GossipMessage = { type: 'gossip', topic: input.topic, id: input.id, round: 0, publishedAt: input.publishedAt, payload: input.payload, header: input.header }
   if (input.payload.length > ctx.config.maxMessageSize) {
     ctx.stats.dropped.oversize++
     ctx.out.push(emit({ type: 'publish-failed', topic: input.topic, id: input.id, reason: 'oversize' }))
-    return
+    return { status: 'oversize' }
   }
   if (!ctx.seen.add(input.id, now)) {
     ctx.stats.duplicates++
-    return
+    return { status: 'duplicate' }
   }
   ctx.stats.published++
+  const from = ctx.out.length
   if (state.subscribed) {
     deliverAndRelay(ctx, state, undefined, message, now)
-    return
+  } else {
+    // a non-subscriber hands its message to subscribers it knows; it never joins the tree
+    forwardToSubscribers(ctx, state, message, now)
   }
-  // a non-subscriber hands its message to subscribers it knows; it never joins the tree
-  forwardToSubscribers(ctx, state, message, now)
+  const recipients = new Set<P>()
+  for (let i = from; i < ctx.out.length; i++) {
+    const effect = ctx.out[i]
+    if (effect.type === 'send' && effect.message.type === 'gossip') {
+      recipients.add(effect.to)
+    }
+  }
+  return { status: 'published', recipients: [...recipients] }
 }
 
 /** Sends a non-subscriber's message to up to two known subscribers, or queues it while a walk looks for one */

@@ -47,6 +47,17 @@ export type PubsubEvent<P> =
 export type PubsubEffect<P> = Effect<P, PubsubMessage<P>, PubsubTimer, PubsubEvent<P>>
 
 /** Counters for metrics and tests; bad remote input is counted here, never thrown */
+/**
+ * What a publication did, returned by `PubsubCore.publish` so the service never reads counters
+ * or scans effects to find out: sent to `recipients` (empty when it was queued for a subscriber
+ * still being looked for, or when we are the only subscriber), or refused as a duplicate id or
+ * as over `maxMessageSize`
+ */
+export type PublishOutcome<P> =
+  | { status: 'published', recipients: P[] }
+  | { status: 'duplicate' }
+  | { status: 'oversize' }
+
 export interface PubsubStats {
   published: number
   delivered: number
