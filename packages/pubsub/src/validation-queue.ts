@@ -101,6 +101,10 @@ export class ValidationQueue {
 
   /** True once for a message already handed to the application: the core's delivery is then skipped */
   takeDeliveredEarly (id: Uint8Array): boolean {
+    if (!this.init.asyncValidation) {
+      // nothing is handed over early: spare every delivery the hex key and cache lookup
+      return false
+    }
     const key = toHex(id)
     if (this.deliveredEarly.get(key, Date.now()) == null) {
       return false
