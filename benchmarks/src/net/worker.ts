@@ -186,6 +186,24 @@ function counters (): Record<string, number> {
       for (const [type, n] of Object.entries(stats.framesOut as Record<string, number>)) {
         add(`plumtreeOut.${type}`, n)
       }
+      for (const [type, n] of Object.entries(stats.framesIn as Record<string, number>)) {
+        add(`plumtreeIn.${type}`, n)
+      }
+      // frames lost on the way (adapter drops) or refused by the core: where a join went
+      for (const [reason, n] of Object.entries(stats.drops as Record<string, number>)) {
+        add(`plumtreeDrop.${reason}`, n)
+      }
+      for (const [reason, n] of Object.entries(stats.core.dropped as Record<string, number>)) {
+        add(`plumtreeCoreDrop.${reason}`, n)
+      }
+      // what each open connection is for: a membership link, a topic link outside membership, or neither
+      const members = new Set(h.node.services.membership.activeView().map((p: { toString(): string }) => p.toString()))
+      const topicLinks = new Set(h.node.services.pubsub.getMeshPeers(S.topic).map((p: { toString(): string }) => p.toString()))
+      for (const connection of h.node.getConnections()) {
+        const peer = connection.remotePeer.toString()
+        add(members.has(peer) ? 'connsMembership' : topicLinks.has(peer) ? 'connsTopicOnly' : 'connsOther', 1)
+      }
+      add('topicLinksOnMembership', [...topicLinks].filter(p => members.has(p)).length)
       for (const [type, n] of Object.entries(h.node.services.membership.stats.messagesOut as Record<string, number>)) {
         add(`membershipOut.${type}`, n)
       }

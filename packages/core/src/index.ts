@@ -29,7 +29,7 @@
  */
 
 export { toHex, bytesKey, fromHex, bytesEqual, concatBytes, u64be } from './bytes.ts'
-export { InvalidConfigError, InvalidTopicIdError, InvalidMessageIdError, InvalidSeedError } from './errors.ts'
+export { GossipError, InvalidConfigError, InvalidTopicIdError, InvalidMessageIdError, InvalidSeedError } from './errors.ts'
 export { TopicId, TOPIC_ID_LENGTH } from './topic-id.ts'
 export { deriveMessageId, payloadHash, assertMessageId, MESSAGE_ID_LENGTH, MAX_SIGNER_LENGTH } from './message-id.ts'
 export type { MessageIdInput } from './message-id.ts'

@@ -101,7 +101,7 @@ export function decodeBinding (bytes: Uint8Array): BindingRecord {
   try {
     return BindingRecord.decode(bytes)
   } catch (err: any) {
-    throw new InvalidBindingError(`Undecodable binding record: ${err.message}`)
+    throw new InvalidBindingError(`Undecodable binding record: ${err.message}`, { cause: err })
   }
 }
 
@@ -139,7 +139,7 @@ export async function verifyBinding (record: BindingRecord, options: VerifyBindi
     libp2pKey = publicKeyFromProtobuf(record.libp2pPublicKey)
     peerId = peerIdFromPublicKey(libp2pKey)
   } catch (err: any) {
-    throw new InvalidBindingError(`Unreadable libp2p public key: ${err.message}`)
+    throw new InvalidBindingError(`Unreadable libp2p public key: ${err.message}`, { cause: err })
   }
   if (!bytesEqual(peerId.toMultihash().bytes, record.peerId)) {
     throw new BindingPeerIdMismatchError('The record\'s PeerId is not the one its libp2p public key gives')

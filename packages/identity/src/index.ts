@@ -204,7 +204,9 @@ export interface PqIdentityService extends TypedEventTarget<PqIdentityServiceEve
    * Verifies a binding record that another protocol carried (plumtree attaches an origin's
    * record to the first message from that origin on each link), and caches it. The record
    * certifies itself, so who carried it does not matter; `expected` is the peer it must be
-   * for. Throws InvalidBindingError (or a subclass) when it is not valid.
+   * for. Throws one of the binding errors (InvalidBindingError, BindingSignatureError,
+   * BindingPeerIdMismatchError, UnsupportedBindingVersionError, BindingFromTheFutureError)
+   * when it is not valid.
    */
   acceptBinding(record: BindingRecord, expected: PeerId | string): Promise<VerifiedBinding>
 }

@@ -1,14 +1,13 @@
 import { TypedEventEmitter, UnsupportedProtocolError, serviceCapabilities } from '@libp2p/interface'
-import { pbStream } from '@libp2p/utils'
 import { bytesEqual, LruTtlCache } from '@saorsa-gossip/core'
-import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import { MalformedFrameError, isOversizeError, peerIdCodec, requestFrame, respondFrame } from '@saorsa-gossip/kit'
 import { createBinding, verifyBinding } from './binding.ts'
 import {
   DEFAULT_BINDING_CACHE_TTL_MS, DEFAULT_EXCHANGE_TIMEOUT_MS, DEFAULT_LOOKUP_MAX_INBOUND_STREAMS, DEFAULT_LOOKUP_MAX_OUTBOUND_STREAMS,
   DEFAULT_MAX_CACHED_BINDINGS, DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS,
   LOOKUP_PROTOCOL, MAX_BINDING_FRAME_BYTES, MAX_LOOKUP_REQUEST_BYTES, MAX_PEER_ID_BYTES, PROTOCOL
 } from './constants.ts'
-import { InvalidBindingError, InvalidIdentityConfigError, NotStartedError, UnknownPeerKeyError } from './errors.ts'
+import { InvalidBindingError, InvalidIdentityConfigError, LookupFailedError, NotStartedError, UnknownPeerKeyError } from './errors.ts'
 import { PqIdentity } from './identity.ts'
 import { loadIdentity, saveIdentity } from './keystore.ts'
 import { selectBackend } from './ml-dsa/select.ts'
@@ -20,6 +19,7 @@ import type { MlDsa65Backend } from './ml-dsa/backend.ts'
 import type { BindingRecord } from './pb/identity.ts'
 import type { IdentityStats } from './stats.ts'
 import type { AbortOptions, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { PeerIdCodec } from '@saorsa-gossip/kit'
 
 function positive (name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback
@@ -29,20 +29,25 @@ function positive (name: string, value: number | undefined, fallback: number): n
   return v
 }
 
+/**
+ * Whatever a decoder throws, the bytes came from the remote: the frame is malformed. Only
+ * the decode is wrapped, so nothing else (transport, verification) can be counted as one.
+ */
+function decodeFrame<T> (codec: { decode(bytes: Uint8Array): T }, bytes: Uint8Array): T {
+  try {
+    return codec.decode(bytes)
+  } catch (err) {
+    throw new MalformedFrameError('Undecodable identity frame', { cause: err })
+  }
+}
+
 /** Errors that mean "the remote sent bytes we refuse", as opposed to transport trouble */
 function isMalformedFrame (err: any): boolean {
-  return ['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError', 'RangeError', 'MaxLengthError', 'MaxSizeError'].includes(err?.name) ||
-    /index out of range|invalid wire type|illegal/i.test(String(err?.message))
+  return isOversizeError(err) || err?.name === MalformedFrameError.name
 }
 
 /** Errors that mean "the remote sent a well-formed frame whose record does not verify" */
 const INVALID_RECORD_ERRORS = new Set(['InvalidBindingError', 'BindingSignatureError', 'BindingPeerIdMismatchError', 'UnsupportedBindingVersionError', 'BindingFromTheFutureError'])
-
-/** A lookup request that decoded but cannot name a peer; counted with malformed frames */
-class InvalidLookupRequestError extends Error {
-  static name = 'InvalidLookupRequestError'
-  name = 'InvalidLookupRequestError'
-}
 
 /**
  * Runs /saorsa-gossip/identity/1.0.0: on every outbound connection the dialer
@@ -62,6 +67,8 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
   private readonly inflight = new Map<string, Promise<VerifiedBinding>>()
   private readonly resolving = new Map<string, Promise<VerifiedBinding>>()
   private readonly counter: StatsCounter
+  private readonly peers: PeerIdCodec = peerIdCodec()
+  private readonly self: string
   private localIdentity?: PqIdentity
   private localBinding?: BindingRecord
   private started = false
@@ -71,6 +78,7 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
     this.components = components
     this.init = init
     this.log = components.logger.forComponent('saorsa-gossip:identity')
+    this.self = components.peerId.toString()
     this.backend = selectBackend(init.backend)
     this.exchangeTimeout = positive('exchangeTimeout', init.exchangeTimeout, DEFAULT_EXCHANGE_TIMEOUT_MS)
     this.maxClockSkew = positive('maxClockSkew', init.maxClockSkew, DEFAULT_MAX_CLOCK_SKEW_MS)
@@ -127,14 +135,14 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
 
   get identity (): PqIdentity {
     if (this.localIdentity == null) {
-      throw new NotStartedError('pqIdentity has not started')
+      throw new NotStartedError()
     }
     return this.localIdentity
   }
 
   get binding (): BindingRecord {
     if (this.localBinding == null) {
-      throw new NotStartedError('pqIdentity has not started')
+      throw new NotStartedError()
     }
     return this.localBinding
   }
@@ -179,7 +187,7 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
    */
   async fetchBinding (peer: PeerId, options: AbortOptions = {}): Promise<VerifiedBinding> {
     if (!this.started) {
-      throw new NotStartedError('pqIdentity has not started')
+      throw new NotStartedError()
     }
     const key = peer.toString()
     let pending = this.inflight.get(key)
@@ -194,7 +202,7 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
     try {
       return await pending
     } catch (err: any) {
-      throw new UnknownPeerKeyError(`No verified ML-DSA-65 key for ${key}: ${err.message}`)
+      throw new UnknownPeerKeyError(`No verified ML-DSA-65 key for ${key}: ${err.message}`, { cause: err })
     }
   }
 
@@ -204,7 +212,7 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
    */
   async resolveBinding (peer: PeerId, options: ResolveBindingOptions = {}): Promise<VerifiedBinding> {
     if (!this.started) {
-      throw new NotStartedError('pqIdentity has not started')
+      throw new NotStartedError()
     }
     if (peer.equals(this.components.peerId)) {
       return { peerId: peer, mlDsaPublicKey: this.identity.publicKey, createdAtMs: Number(this.binding.createdAtMs), record: this.binding }
@@ -247,20 +255,24 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
   }
 
   private async lookupThenFetch (peer: PeerId, via: PeerId, options: AbortOptions): Promise<VerifiedBinding> {
-    let lookupError: string
+    let lookupError: any
     try {
       const verified = await this.lookup(peer, via, options)
       this.counter.increment('lookupsOk')
       return verified
     } catch (err: any) {
       this.counter.increment('lookupsFailed')
-      lookupError = err.message
+      lookupError = err
       this.log.trace('lookup of %p via %p failed: %s', peer, via, err.message)
     }
     try {
       return await this.fetchBinding(peer, options)
     } catch (err: any) {
-      throw new UnknownPeerKeyError(`No verified ML-DSA-65 key for ${peer.toString()}: lookup via ${via.toString()} failed (${lookupError}); direct exchange failed (${err.message})`)
+      throw new UnknownPeerKeyError(
+        `No verified ML-DSA-65 key for ${peer.toString()}: lookup via ${via.toString()} failed (${lookupError?.message}); direct exchange failed (${err.message})`,
+        // both attempts, in order, for callers that need more than the message
+        { cause: new AggregateError([lookupError, err], 'lookup and direct exchange failed') }
+      )
     }
   }
 
@@ -269,25 +281,20 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
     const connection = this.components.connectionManager.getConnections(via)
       .find(c => c.status === 'open' && (c.limits == null || this.init.runOnLimitedConnection === true))
     if (connection == null) {
-      throw new Error('no open connection to the relay')
+      throw new LookupFailedError('no open connection to the relay')
     }
     const signal = AbortSignal.any([AbortSignal.timeout(this.exchangeTimeout), ...(options.signal != null ? [options.signal] : [])])
+    const request = BindingLookup.encode({ peerId: this.peers.toBytes(peer.toString()) as Uint8Array<ArrayBuffer> })
     const stream = await connection.newStream(LOOKUP_PROTOCOL, { signal, runOnLimitedConnection: this.init.runOnLimitedConnection })
-    let reply: BindingLookupReply
     try {
-      const pb = pbStream(stream, { maxDataLength: MAX_BINDING_FRAME_BYTES })
-      await pb.write({ peerId: peer.toMultihash().bytes as Uint8Array<ArrayBuffer> }, BindingLookup, { signal })
-      reply = await pb.read(BindingLookupReply, { signal })
-      await stream.close({ signal })
-    } catch (err: any) {
-      stream.abort(err)
-      this.countBadInput(err)
-      throw err
-    }
-    if (reply.binding == null) {
-      throw new Error('the relay does not know the peer')
-    }
-    try {
+      const reply = await requestFrame(stream, request, {
+        maxDataLength: MAX_BINDING_FRAME_BYTES,
+        signal,
+        onReply: (bytes) => decodeFrame(BindingLookupReply, bytes)
+      })
+      if (reply.binding == null) {
+        throw new LookupFailedError('the relay does not know the peer')
+      }
       // the expected peer is the one asked for, not the relay: the record certifies itself
       const verified = await verifyBinding(reply.binding, {
         expectedPeerId: peer,
@@ -305,25 +312,34 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
 
   /** Answers a lookup from the cache (or with our own record); never dials on the asker's behalf */
   private async handleLookup (stream: Stream, connection: Connection): Promise<void> {
-    const signal = AbortSignal.timeout(this.exchangeTimeout)
     try {
-      const pb = pbStream(stream, { maxDataLength: MAX_LOOKUP_REQUEST_BYTES })
-      const request = await pb.read(BindingLookup, { signal })
-      if (request.peerId.length === 0 || request.peerId.length > MAX_PEER_ID_BYTES) {
-        throw new InvalidLookupRequestError(`Lookup request PeerId of ${request.peerId.length} bytes`)
-      }
-      const binding = bytesEqual(request.peerId, this.components.peerId.toMultihash().bytes)
-        ? this.binding
-        // PeerId.toString() is the base58btc of the multihash bytes: the cache key
-        : this.cache.get(uint8ArrayToString(request.peerId, 'base58btc'), Date.now())?.record
-      await pb.write({ binding }, BindingLookupReply, { signal })
-      await stream.close({ signal })
+      await respondFrame(stream, {
+        maxDataLength: MAX_LOOKUP_REQUEST_BYTES,
+        signal: AbortSignal.timeout(this.exchangeTimeout),
+        onRequest: (bytes) => {
+          const request = decodeFrame(BindingLookup, bytes)
+          if (request.peerId.length === 0 || request.peerId.length > MAX_PEER_ID_BYTES) {
+            throw new MalformedFrameError(`Lookup request PeerId of ${request.peerId.length} bytes`)
+          }
+          return BindingLookupReply.encode({ binding: this.knownRecord(request.peerId) })
+        }
+      })
       this.counter.increment('lookupsServed')
     } catch (err: any) {
-      stream.abort(err)
       this.countBadInput(err)
       this.log.trace('lookup from %p failed: %s', connection.remotePeer, err.message)
     }
+  }
+
+  /** Our own record or a cached one; bytes that are no PeerId name no peer we know */
+  private knownRecord (peerId: Uint8Array): BindingRecord | undefined {
+    let peer: string
+    try {
+      peer = this.peers.fromBytes(peerId)
+    } catch {
+      return undefined
+    }
+    return peer === this.self ? this.binding : this.cache.get(peer, Date.now())?.record
   }
 
   private onConnectionOpen (evt: CustomEvent<Connection>): void {
@@ -345,22 +361,14 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
   /** Dialer side: send ours, read theirs, verify, close */
   private async exchange (connection: Connection, options: AbortOptions = {}): Promise<VerifiedBinding> {
     const signal = AbortSignal.any([AbortSignal.timeout(this.exchangeTimeout), ...(options.signal != null ? [options.signal] : [])])
-    let stream: Stream
     try {
-      stream = await connection.newStream(PROTOCOL, { signal, runOnLimitedConnection: this.init.runOnLimitedConnection })
+      const stream = await connection.newStream(PROTOCOL, { signal, runOnLimitedConnection: this.init.runOnLimitedConnection })
+      return await requestFrame(stream, IdentityExchange.encode({ binding: this.binding }), {
+        maxDataLength: MAX_BINDING_FRAME_BYTES,
+        signal,
+        onReply: async (bytes) => this.accept(decodeFrame(IdentityExchange, bytes), connection.remotePeer)
+      })
     } catch (err: any) {
-      this.countFailure(err)
-      throw err
-    }
-    try {
-      const pb = pbStream(stream, { maxDataLength: MAX_BINDING_FRAME_BYTES }).pb(IdentityExchange)
-      await pb.write({ binding: this.binding }, { signal })
-      const reply = await pb.read({ signal })
-      const verified = await this.accept(reply, connection.remotePeer)
-      await stream.close({ signal })
-      return verified
-    } catch (err: any) {
-      stream.abort(err)
       this.countFailure(err)
       throw err
     }
@@ -368,15 +376,16 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
 
   /** Listener side: read theirs, verify, send ours, close. Any failure resets the stream. */
   private async handleInbound (stream: Stream, connection: Connection): Promise<void> {
-    const signal = AbortSignal.timeout(this.exchangeTimeout)
     try {
-      const pb = pbStream(stream, { maxDataLength: MAX_BINDING_FRAME_BYTES }).pb(IdentityExchange)
-      const request = await pb.read({ signal })
-      await this.accept(request, connection.remotePeer)
-      await pb.write({ binding: this.binding }, { signal })
-      await stream.close({ signal })
+      await respondFrame(stream, {
+        maxDataLength: MAX_BINDING_FRAME_BYTES,
+        signal: AbortSignal.timeout(this.exchangeTimeout),
+        onRequest: async (bytes) => {
+          await this.accept(decodeFrame(IdentityExchange, bytes), connection.remotePeer)
+          return IdentityExchange.encode({ binding: this.binding })
+        }
+      })
     } catch (err: any) {
-      stream.abort(err)
       this.countFailure(err)
       this.log.trace('inbound binding exchange with %p failed: %s', connection.remotePeer, err.message)
     }
@@ -406,7 +415,7 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
   private countBadInput (err: any): void {
     if (INVALID_RECORD_ERRORS.has(err?.name)) {
       this.counter.increment('invalidRecords')
-    } else if (err?.name === 'InvalidLookupRequestError' || isMalformedFrame(err)) {
+    } else if (isMalformedFrame(err)) {
       this.counter.increment('malformedFrames')
     }
   }

@@ -149,7 +149,7 @@ describe('pqIdentity binding lookup', function () {
       expect(c.services.pqIdentity.getCachedBinding(b.peerId)).to.equal(undefined)
     })
 
-    it('answers with another peer\'s record and the peer is gone: UnknownPeerKeyError naming both attempts', async () => {
+    it('answers with another peer\'s record and the peer is gone: UnknownPeerKeyError carrying both attempts', async () => {
       const [a, b, c] = await identityNodes(3)
       const liar = await fakeRelay(replyWith(b.services.pqIdentity.binding))
       nodes.push(liar.node)
@@ -159,8 +159,10 @@ describe('pqIdentity binding lookup', function () {
 
       const err = await c.services.pqIdentity.resolveBinding(a.peerId, { via: liar.node.peerId }).then(() => undefined, (err: Error) => err)
 
-      expect(err).to.have.property('name', 'UnknownPeerKeyError')
-      expect(err?.message).to.include('lookup via').and.include('direct exchange failed')
+      expect(err).to.include({ name: 'UnknownPeerKeyError', code: 'ERR_UNKNOWN_PEER_KEY' })
+      // the lookup's error, then the direct exchange's
+      const attempts = (err?.cause as AggregateError | undefined)?.errors ?? []
+      expect(attempts.map(e => e.name)).to.deep.equal(['BindingPeerIdMismatchError', 'UnknownPeerKeyError'])
       expect(c.services.pqIdentity.stats.invalidRecords).to.equal(1)
       expect(c.services.pqIdentity.stats.lookupsFailed).to.equal(1)
       expect(c.services.pqIdentity.getCachedBinding(a.peerId)).to.equal(undefined)

@@ -1,4 +1,5 @@
 import { lpStream } from '@libp2p/utils'
+import { MalformedFrameError } from './errors.ts'
 import type { Stream } from '@libp2p/interface'
 
 /** How a read loop over one inbound stream ended */
@@ -37,7 +38,7 @@ export async function readFrames (stream: Stream, init: ReadFramesInit): Promise
     for (;;) {
       const bytes = (await lp.read()).subarray()
       if (await init.onFrame(bytes) === false) {
-        stream.abort(new Error('malformed frame'))
+        stream.abort(new MalformedFrameError('malformed frame'))
         return 'ended'
       }
     }

@@ -1,14 +1,18 @@
 /**
  * @packageDocumentation
  *
- * The adapter kit: what every Saorsa Gossip libp2p service (membership(), plumtree(), and
- * the services to come) is built from, so that a new service is its pure core, its codec and
+ * The adapter kit: what every Saorsa Gossip libp2p service (pqIdentity(), membership(),
+ * plumtree(), and the services to come) is built from, so that a new service is its pure core, its codec and
  * a short adapter (SPEC.md §2.7).
  *
  * - {@link EffectRunner}: runs a core's effects (timers, sends, emits, disconnects).
  * - {@link OutboundStreams}: one write-only stream per peer, frames coalesced per write.
  * - {@link readFrames}: the read loop of one inbound stream ({@link isOversizeError}).
  * - {@link peerIdCodec}: PeerId strings to and from their multihash bytes, cached.
+ * - {@link requestFrame} / {@link respondFrame}: one frame each way on a stream of its own, for
+ * protocols that ask and wait for one answer (identity's exchange and lookup).
+ * - {@link AddressBook}: peers' listen addresses to send beside their ids, and those received written to the peer store.
+ * - Named errors ({@link WriteTimeoutError}, {@link StreamClosedError}, ...): match on `name` or `code`.
  *
  * @example
  *
@@ -40,4 +44,9 @@ export type { OutboundStreamsInit } from './outbound-streams.ts'
 export { readFrames, isOversizeError } from './frame-reader.ts'
 export type { ReadFramesInit, ReadEnd } from './frame-reader.ts'
 export { peerIdCodec } from './peer-codec.ts'
+export { AddressBook } from './address-book.ts'
+export type { AddressBookInit } from './address-book.ts'
+export { WriteTimeoutError, StreamClosedError, MalformedFrameError, ServiceStoppedError } from './errors.ts'
 export type { PeerIdCodec } from './peer-codec.ts'
+export { requestFrame, respondFrame } from './request-response.ts'
+export type { OneFrameInit, RequestFrameInit, RespondFrameInit } from './request-response.ts'

@@ -1,4 +1,5 @@
 import { peerIdFromString } from '@libp2p/peer-id'
+import { ServiceStoppedError, StreamClosedError, WriteTimeoutError } from './errors.ts'
 import type { Stream } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
@@ -11,7 +12,7 @@ export interface OutboundStreamsInit {
   writeTimeout: number
   /** bytes waiting for one peer beyond which `write` refuses a frame (default: no bound) */
   maxQueuedBytes?: number
-  /** a dial or write failed; the stream is forgotten and the next write opens a new one */
+  /** a dial or write failed (the dial's own error, a WriteTimeoutError or a StreamClosedError); the stream is forgotten and the next write opens a new one */
   onWriteError(peer: string, err: Error): void
 }
 
@@ -125,14 +126,14 @@ export class OutboundStreams {
     void closeWhenIdle().catch(() => {})
   }
 
-  /** Aborts every stream (the service stops) */
+  /** Aborts every stream (the service stops) with a ServiceStoppedError carrying `reason` */
   async abortAll (reason: string): Promise<void> {
     const streams = [...this.streams.values()]
     this.streams.clear()
     await Promise.all(streams.map(async o => {
       o.pending.length = 0
       try {
-        (await o.stream).abort(new Error(reason))
+        (await o.stream).abort(new ServiceStoppedError(reason))
       } catch {
         // never opened: nothing to close
       }
@@ -193,8 +194,8 @@ async function waitForDrain (stream: Stream, timeout: number): Promise<void> {
       }
     }
     const onDrain = (): void => { done() }
-    const onClose = (): void => { done(new Error('stream closed while writing')) }
-    const timer = setTimeout(() => { done(new Error(`write not drained within ${timeout} ms`)) }, timeout)
+    const onClose = (): void => { done(new StreamClosedError('stream closed while writing')) }
+    const timer = setTimeout(() => { done(new WriteTimeoutError(`write not drained within ${timeout} ms`)) }, timeout)
     stream.addEventListener('drain', onDrain)
     stream.addEventListener('close', onClose)
   })

@@ -1,5 +1,6 @@
 import { streamPair } from '@libp2p/utils'
 import { expect } from 'aegir/chai'
+import { MalformedFrameError } from '../src/errors.ts'
 import { isOversizeError, readFrames } from '../src/frame-reader.ts'
 import { concatFrames, varintLength } from '../src/outbound-streams.ts'
 
@@ -25,14 +26,18 @@ describe('readFrames', () => {
     expect(inbound.status).to.not.equal('open')
   })
 
-  it('a frame the service cannot decode aborts the stream (onFrame returns false)', async () => {
+  it('a frame the service cannot decode aborts the stream (onFrame returns false) with a MalformedFrameError', async () => {
     const [outbound, inbound] = await streamPair()
     let calls = 0
+    let reason: Error | undefined
+    inbound.addEventListener('close', (evt) => { reason = evt.error }, { once: true })
     const reading = readFrames(inbound, { maxDataLength: 10, onFrame: () => { calls++; return false } })
     outbound.send(concatFrames([new Uint8Array(3), new Uint8Array(3)]))
     expect(await reading).to.equal('ended')
     expect(calls).to.equal(1)
     expect(inbound.status).to.not.equal('open')
+    expect(reason).to.be.instanceOf(MalformedFrameError)
+    expect(reason).to.include({ name: 'MalformedFrameError', code: 'ERR_MALFORMED_FRAME' })
   })
 
   it('classifies errors by name, not by message text', () => {

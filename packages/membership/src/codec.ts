@@ -89,7 +89,7 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PeerCodec<P>): Decoded
       limits: { peers: FRAME_LIMITS.peers, updates: FRAME_LIMITS.updates, peer: { addrs: FRAME_LIMITS.addrs }, peers$: { addrs: FRAME_LIMITS.addrs } }
     })
   } catch (err: any) {
-    throw new InvalidFrameError(`Undecodable frame: ${err.message}`)
+    throw new InvalidFrameError(`Undecodable frame: ${err.message}`, { cause: err })
   }
   const addrs = new Map<P, Uint8Array[]>()
   const peer = (r: Frame['peer']): P => {
@@ -100,7 +100,7 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PeerCodec<P>): Decoded
     try {
       p = codec.fromBytes(r.id)
     } catch (err: any) {
-      throw new InvalidFrameError(`Invalid peer id: ${err.message}`)
+      throw new InvalidFrameError(`Invalid peer id: ${err.message}`, { cause: err })
     }
     if (r.addrs.length > 0) {
       addrs.set(p, r.addrs)

@@ -1,8 +1,8 @@
 import { TypedEventEmitter, peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { bytesEqual, createRng } from '@saorsa-gossip/core'
-import { EffectRunner, OutboundStreams, readFrames } from '@saorsa-gossip/kit'
+import { createRng } from '@saorsa-gossip/core'
+import { AddressBook, EffectRunner, OutboundStreams, readFrames } from '@saorsa-gossip/kit'
 import { MAX_FRAME_BYTES, decodeFrame, encodeFrame } from './codec.ts'
 import { MAX_ADDRS_PER_PEER, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PASSIVE_VIEW_KEY, PROTOCOL, TAG_ACTIVE } from './constants.ts'
 import { Membership } from './core/membership.ts'
@@ -32,7 +32,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   private readonly log: Logger
   private readonly codec: PeerCodec<string>
   private readonly self: string
-  private readonly addrs = new Map<string, Uint8Array[]>()
+  private readonly addresses: AddressBook
   private readonly outbound: OutboundStreams
   private readonly effects: EffectRunner<string, MembershipMessage<string>, MembershipTimer<string>, MembershipEvent<string>>
   private core?: Membership<string>
@@ -46,7 +46,15 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     this.log = components.logger.forComponent('saorsa-gossip:membership')
     this.self = components.peerId.toString()
     this.stats = new MembershipStats(components.metrics)
-    this.codec = libp2pPeerCodec(peer => peer === this.self ? this.ownAddrs() : (this.addrs.get(peer) ?? []))
+    this.addresses = new AddressBook({
+      peerStore: components.peerStore,
+      addressManager: components.addressManager,
+      self: this.self,
+      maxPerPeer: MAX_ADDRS_PER_PEER,
+      // membership is a libp2p peer discovery: peers it hears of are announced
+      onFresh: (id, multiaddrs) => { this.safeDispatchEvent('peer', { detail: { id, multiaddrs } }) }
+    })
+    this.codec = libp2pPeerCodec(peer => this.addresses.of(peer))
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
       protocol: PROTOCOL,
@@ -197,7 +205,9 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
           this.stats.drop('malformed')
           return false
         }
-        await this.learnAddresses(decoded.addrs)
+        for (let bad = await this.addresses.learn(decoded.addrs); bad > 0; bad--) {
+          this.stats.drop('bad-address')
+        }
         this.stats.received(decoded.message, bytes.byteLength)
         this.input({ type: 'message', from, message: decoded.message })
         return true
@@ -208,35 +218,8 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     }
   }
 
-  private async learnAddresses (addrs: Map<string, Uint8Array[]>): Promise<void> {
-    for (const [peer, list] of addrs) {
-      if (peer === this.self) {
-        continue
-      }
-      const known = this.addrs.get(peer) ?? []
-      // only addresses we have not recorded reach the peer store and discovery: different senders
-      // describe one peer with different lists (its own announcement, what identify saw), and
-      // comparing whole lists made every alternation a peer-store write — 15% of the CPU of a
-      // forming 100-node overlay was peer-store work (issue 12)
-      const fresh = list.filter(a => !known.some(k => bytesEqual(k, a)))
-      if (fresh.length === 0) {
-        continue
-      }
-      try {
-        const multiaddrs = fresh.map(bytes => multiaddr(bytes))
-        const merged = [...known, ...fresh].slice(-MAX_ADDRS_PER_PEER)
-        this.addrs.set(peer, merged)
-        const peerId = peerIdFromString(peer)
-        await this.components.peerStore.merge(peerId, { multiaddrs })
-        this.safeDispatchEvent('peer', { detail: { id: peerId, multiaddrs: merged.map(bytes => multiaddr(bytes)) } })
-      } catch {
-        this.stats.drop('bad-address')
-      }
-    }
-  }
-
   private onIdentify (evt: CustomEvent<{ peerId: PeerId, listenAddrs: Multiaddr[] }>): void {
-    this.addrs.set(evt.detail.peerId.toString(), evt.detail.listenAddrs.slice(0, MAX_ADDRS_PER_PEER).map(ma => ma.bytes))
+    this.addresses.identified(evt.detail.peerId, evt.detail.listenAddrs)
   }
 
   private onConnectionClose (evt: CustomEvent<Connection>): void {
@@ -319,10 +302,5 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     }
     this.stats.sent(message, bytes.byteLength)
     this.outbound.write(to, bytes)
-  }
-
-  private ownAddrs (): Uint8Array[] {
-    // our own id travels as the record's id; strip the /p2p/ part (code 421) from the addresses
-    return this.components.addressManager.getAddresses().slice(0, MAX_ADDRS_PER_PEER).map(ma => ma.decapsulateCode(421).bytes)
   }
 }

@@ -81,7 +81,13 @@ describe('membership wire codec', () => {
       new Uint8Array(MAX_FRAME_BYTES + 1)
     ]
     for (const bytes of bad) {
-      expect(() => decodeFrame(bytes, names), toHex(bytes.subarray(0, 16))).to.throw().with.property('name', 'InvalidFrameError')
+      expect(() => decodeFrame(bytes, names), toHex(bytes.subarray(0, 16))).to.throw().that.includes({ name: 'InvalidFrameError', code: 'ERR_INVALID_FRAME' })
     }
+  })
+
+  it('an undecodable frame keeps the decoder\'s error as its cause', () => {
+    const err = (() => { try { decodeFrame(new Uint8Array([0xff, 0xff, 0xff]), names) } catch (e) { return e } })()
+    expect(err).to.include({ name: 'InvalidFrameError', code: 'ERR_INVALID_FRAME' })
+    expect(err).to.have.property('cause').that.is.instanceOf(Error)
   })
 })

@@ -217,7 +217,7 @@ describe('HyParView core', () => {
 
   it('rejects invalid configuration with InvalidConfigError', () => {
     for (const config of [{ activeViewTarget: 0 }, { activeViewTarget: 13, activeViewCapacity: 12 }, { passiveViewCapacity: 0 }, { shuffleInterval: 0 }, { passiveRandomWalkLength: 7 }, { repairInterval: 1.5 }]) {
-      expect(() => node('n', config)).to.throw().with.property('name', 'InvalidConfigError')
+      expect(() => node('n', config)).to.throw().that.includes({ name: 'InvalidConfigError', code: 'ERR_INVALID_CONFIG' })
     }
   })
 

@@ -280,7 +280,7 @@ describe('SWIM core', () => {
 
   it('rejects invalid configuration with InvalidConfigError', () => {
     for (const config of [{ probeInterval: 0 }, { ackTimeout: 900, indirectTimeout: 200 }, { suspicionMinTimeout: 5000 }, { lifeguard: 'yes' as any }, { maxPiggyback: 1.5 }]) {
-      expect(() => swim('a', [], config)).to.throw().with.property('name', 'InvalidConfigError')
+      expect(() => swim('a', [], config)).to.throw().that.includes({ name: 'InvalidConfigError', code: 'ERR_INVALID_CONFIG' })
     }
   })
 })

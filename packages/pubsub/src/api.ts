@@ -8,7 +8,7 @@ import type { ScoreConfig } from './core/score.ts'
 import type { IgnoredGossipsubOptions } from './gossipsub-options.ts'
 import type { PlumtreeStats } from './stats.ts'
 import type { ComponentLogger, Libp2pEvents, Metrics, PeerId, PeerStore, PublicKey, TypedEventTarget } from '@libp2p/interface'
-import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
 
 /** gossipsub's `TopicValidatorResult` values (strings, so values from either package compare equal) */
 export const TopicValidatorResult = {
@@ -150,6 +150,8 @@ export interface PlumtreeComponents {
   registrar: Registrar
   connectionManager: ConnectionManager
   peerStore: PeerStore
+  /** our listen addresses, sent when a frame names us (FIND) */
+  addressManager: AddressManager
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
   metrics?: Metrics

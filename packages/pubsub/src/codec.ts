@@ -15,12 +15,19 @@ export const RPC_LIMITS = {
   ihaveEntries: 1024,
   subscriptions: 1024,
   peers: 16,
+  /** address lists: one per named peer (`peers` plus FIND's `peer`) */
+  addressLists: 17,
+  addrsPerPeer: 8,
+  addrBytes: 256,
   symbols: 16_384,
   shortIds: 4096
 }
 
 /** How the driver turns its peer keys into bytes and back (PeerId multihash bytes in the service) */
-export type PubsubPeerCodec<P> = PeerKeyCodec<P>
+export interface PubsubPeerCodec<P> extends PeerKeyCodec<P> {
+  /** listen addresses to send beside a peer a frame names (FIND origin, FOUND / TOPIC_JOIN_REPLY others); none when absent */
+  addrs?(peer: P): Uint8Array[]
+}
 
 type Wire = Partial<Rpc>
 type Encoders = { [K in PubsubMessage<unknown>['type']]: (m: Extract<PubsubMessage<any>, { type: K }>, peer: (p: any) => Uint8Array) => Wire }
@@ -56,13 +63,38 @@ export function encodeRpc<P> (message: PubsubMessage<P>, codec: PubsubPeerCodec<
   if (originBinding != null && message.type === 'gossip') {
     wire.originBinding = b(originBinding)
   }
+  const named = namedPeers(message)
+  if (named.length > 0 && codec.addrs != null) {
+    wire.addresses = []
+    for (const peer of named) {
+      const addrs = codec.addrs(peer).filter(a => a.byteLength <= RPC_LIMITS.addrBytes).slice(0, RPC_LIMITS.addrsPerPeer)
+      if (addrs.length > 0) {
+        wire.addresses.push({ id: b(codec.toBytes(peer)), addrs: addrs.map(b) })
+      }
+    }
+  }
   return Rpc.encode(wire as Rpc)
+}
+
+/** The peers a frame tells its receiver about (the ones it may dial next) */
+function namedPeers<P> (message: PubsubMessage<P>): P[] {
+  switch (message.type) {
+    case 'find':
+      return [message.origin]
+    case 'found':
+    case 'topic-join-reply':
+      return message.others
+    default:
+      return []
+  }
 }
 
 /** A decoded frame and, on GOSSIP, the origin's binding record bytes when the sender attached them */
 export interface DecodedFrame<P> {
   message: PubsubMessage<P>
   originBinding?: Uint8Array
+  /** listen addresses the sender gave for peers the frame names (others are ignored) */
+  addresses?: Map<P, Uint8Array[]>
 }
 
 function safe (value: bigint, what: string): number {
@@ -134,10 +166,10 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, fr
   let rpc: Rpc
   try {
     rpc = Rpc.decode(bytes, {
-      limits: { entries: RPC_LIMITS.ihaveEntries, subscribe: RPC_LIMITS.subscriptions, unsubscribe: RPC_LIMITS.subscriptions, peers: RPC_LIMITS.peers, symbols: RPC_LIMITS.symbols, shortIds: RPC_LIMITS.shortIds }
+      limits: { entries: RPC_LIMITS.ihaveEntries, subscribe: RPC_LIMITS.subscriptions, unsubscribe: RPC_LIMITS.subscriptions, peers: RPC_LIMITS.peers, symbols: RPC_LIMITS.symbols, shortIds: RPC_LIMITS.shortIds, addresses: RPC_LIMITS.addressLists, addresses$: { addrs: RPC_LIMITS.addrsPerPeer } }
     })
   } catch (err: any) {
-    throw new InvalidFrameError(`Undecodable frame: ${err.message}`)
+    throw new InvalidFrameError(`Undecodable frame: ${err.message}`, { cause: err })
   }
   if (utf8.encode(rpc.topic).length > RPC_LIMITS.topicBytes) {
     throw new InvalidFrameError(`Topic longer than ${RPC_LIMITS.topicBytes} bytes`)
@@ -159,9 +191,28 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, fr
     try {
       return codec.fromBytes(raw)
     } catch (err: any) {
-      throw new InvalidFrameError(`Invalid peer id: ${err.message}`)
+      throw new InvalidFrameError(`Invalid peer id: ${err.message}`, { cause: err })
     }
   }
   const message = decode(rpc, peer)
-  return message.type === 'gossip' && rpc.originBinding.length > 0 ? { message, originBinding: rpc.originBinding } : { message }
+  if (message.type === 'gossip' && rpc.originBinding.length > 0) {
+    return { message, originBinding: rpc.originBinding }
+  }
+  return rpc.addresses.length > 0 ? { message, addresses: addressHints(message, rpc, peer) } : { message }
+}
+
+/** The address lists of peers the frame names; a list for anyone else is ignored, an oversize address is malformed */
+function addressHints<P> (message: PubsubMessage<P>, rpc: Rpc, peer: (raw: Uint8Array) => P): Map<P, Uint8Array[]> {
+  const named = new Set(namedPeers(message))
+  const hints = new Map<P, Uint8Array[]>()
+  for (const entry of rpc.addresses) {
+    if (entry.addrs.some(a => a.byteLength > RPC_LIMITS.addrBytes)) {
+      throw new InvalidFrameError(`Address longer than ${RPC_LIMITS.addrBytes} bytes`)
+    }
+    const p = peer(entry.id)
+    if (named.has(p) && entry.addrs.length > 0) {
+      hints.set(p, entry.addrs)
+    }
+  }
+  return hints
 }

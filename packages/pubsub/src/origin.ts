@@ -45,7 +45,7 @@ export function decodeOriginHeader (bytes: Uint8Array): DecodedOrigin {
   try {
     header = OriginHeader.decode(bytes)
   } catch (err: any) {
-    throw new InvalidFrameError(`Undecodable origin header: ${err.message}`)
+    throw new InvalidFrameError(`Undecodable origin header: ${err.message}`, { cause: err })
   }
   if (header.from.length === 0 || header.from.length > ORIGIN_LIMITS.fromBytes) {
     throw new InvalidFrameError(`Origin must be 1..${ORIGIN_LIMITS.fromBytes} bytes`)

@@ -3,7 +3,7 @@ import { TypedEventEmitter, serviceCapabilities, serviceDependencies } from '@li
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import { LruTtlCache, createRng } from '@saorsa-gossip/core'
 import { decodeBinding, verifyMlDsa65 } from '@saorsa-gossip/identity'
-import { EffectRunner, OutboundStreams, readFrames } from '@saorsa-gossip/kit'
+import { AddressBook, EffectRunner, OutboundStreams, readFrames } from '@saorsa-gossip/kit'
 import * as Digest from 'multiformats/hashes/digest'
 import { CarriedBindings } from './carried-bindings.ts'
 import { RPC_LIMITS, decodeFrame, encodeRpc } from './codec.ts'
@@ -20,6 +20,7 @@ import type { PubsubPeerCodec } from './codec.ts'
 import type { GossipMessage, PubsubMessage } from './core/messages.ts'
 import type { PubsubEffect, PubsubEvent, PubsubInput, PubsubTimer } from './core/types.ts'
 import type { Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { PqIdentityService } from '@saorsa-gossip/identity'
 import type { MembershipService } from '@saorsa-gossip/membership'
 
@@ -42,6 +43,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
   private readonly init: PlumtreeInit
   private readonly log: Logger
   private readonly codec: PubsubPeerCodec<string>
+  private readonly addresses: AddressBook
   private readonly self: string
   private readonly selfBytes: Uint8Array
   private readonly maxMessageSize: number
@@ -67,7 +69,8 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     this.log = components.logger.forComponent('saorsa-gossip:plumtree')
     this.self = components.peerId.toString()
     this.selfBytes = components.peerId.toMultihash().bytes
-    this.codec = libp2pPubsubCodec()
+    this.addresses = new AddressBook({ peerStore: components.peerStore, addressManager: components.addressManager, self: this.self })
+    this.codec = libp2pPubsubCodec(peer => this.addresses.of(peer))
     this.maxMessageSize = positiveInt('maxMessageSize', init.maxMessageSize, 1024 * 1024)
     this.frameLimit = Math.max(RPC_LIMITS.frameBytes, this.maxMessageSize + FRAME_OVERHEAD_BYTES)
     this.outbound = new OutboundStreams({
@@ -81,6 +84,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
       onWriteError: (peer, err) => {
         this.stats.drop('send-failed')
         this.log.trace('send to %s failed: %s', peer, err.message)
+        this.input({ type: 'unreachable', peer })
       }
     })
     this.unknownOrigins = new LruTtlCache({ maxEntries: 4096, ttl: positiveInt('unknownOriginBackoff', init.unknownOriginBackoff, 5_000) })
@@ -102,6 +106,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
       (key, timer) => { this.input({ type: 'timer-expired', key, timer }) }
     )
     this.onConnectionClose = this.onConnectionClose.bind(this)
+    this.onIdentify = this.onIdentify.bind(this)
     this.onNeighborUp = this.onNeighborUp.bind(this)
     this.onNeighborDown = this.onNeighborDown.bind(this)
     this.onPeerDead = this.onPeerDead.bind(this)
@@ -140,6 +145,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     })
     this.core = core
     this.components.events.addEventListener('connection:close', this.onConnectionClose)
+    this.components.events.addEventListener('peer:identify', this.onIdentify)
     this.membership.addEventListener('neighbor-up', this.onNeighborUp)
     this.membership.addEventListener('neighbor-down', this.onNeighborDown)
     this.membership.addEventListener('peer-dead', this.onPeerDead)
@@ -162,6 +168,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     this.held.clear()
     this.validation.clear()
     this.components.events.removeEventListener('connection:close', this.onConnectionClose)
+    this.components.events.removeEventListener('peer:identify', this.onIdentify)
     this.membership?.removeEventListener('neighbor-up', this.onNeighborUp)
     this.membership?.removeEventListener('neighbor-down', this.onNeighborDown)
     this.membership?.removeEventListener('peer-dead', this.onPeerDead)
@@ -243,6 +250,10 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     this.input({ type: 'peer-down', peer: evt.detail.peer.toString() })
   }
 
+  private onIdentify (evt: CustomEvent<{ peerId: PeerId, listenAddrs: Multiaddr[] }>): void {
+    this.addresses.identified(evt.detail.peerId, evt.detail.listenAddrs)
+  }
+
   private onConnectionClose (evt: CustomEvent<Connection>): void {
     const peer = evt.detail.remotePeer
     if (this.components.connectionManager.getConnections(peer).length > 0) {
@@ -268,7 +279,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     const from = connection.remotePeer.toString()
     this.inbound.set(from, (this.inbound.get(from) ?? 0) + 1)
     try {
-      const end = await readFrames(stream, { maxDataLength: this.frameLimit, onFrame: (bytes) => { this.onFrame(from, bytes); return true } })
+      const end = await readFrames(stream, { maxDataLength: this.frameLimit, onFrame: (bytes) => this.onFrame(from, bytes) })
       if (end === 'oversize') {
         this.stats.drop('oversize-frame')
         this.input({ type: 'bad-frame', peer: from })
@@ -283,11 +294,12 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     }
   }
 
-  private onFrame (from: string, bytes: Uint8Array): void {
+  private onFrame (from: string, bytes: Uint8Array): undefined | Promise<undefined> {
     let message: PubsubMessage<string>
     let originBinding: Uint8Array | undefined
+    let addresses: Map<string, Uint8Array[]> | undefined
     try {
-      ({ message, originBinding } = decodeFrame(bytes, this.codec, this.frameLimit))
+      ({ message, originBinding, addresses } = decodeFrame(bytes, this.codec, this.frameLimit))
     } catch {
       this.stats.drop('malformed')
       this.input({ type: 'bad-frame', peer: from })
@@ -297,6 +309,16 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     if (message.type === 'gossip') {
       this.admitGossip(from, message, originBinding)
       return
+    }
+    if (addresses != null) {
+      // the peer store must hold a named subscriber's addresses before the core can join it
+      return this.addresses.learn(addresses).then(bad => {
+        for (; bad > 0; bad--) {
+          this.stats.drop('bad-address')
+        }
+        this.input({ type: 'message', from, message })
+        return undefined
+      })
     }
     this.input({ type: 'message', from, message })
   }

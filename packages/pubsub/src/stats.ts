@@ -3,6 +3,8 @@ import type { Metrics } from '@libp2p/interface'
 
 /** Why the adapter dropped something before (or instead of) the core */
 export type AdapterDrop =
+  /** an address list for a named peer that does not parse as multiaddrs */
+  | 'bad-address'
   /** undecodable frame or one breaking a decode limit (the sender is scored) */
   | 'malformed'
   /** a length prefix over the frame limit: the stream is reset */
@@ -20,7 +22,7 @@ export type AdapterDrop =
   /** a binding record attached to a GOSSIP frame did not verify (the relay is scored; the origin is then looked up) */
   | 'bad-origin-binding'
 
-const DROPS: AdapterDrop[] = ['malformed', 'oversize-frame', 'unknown-origin', 'origin-queue-full', 'send-queue-full', 'send-failed', 'validator-error', 'bad-origin-binding']
+const DROPS: AdapterDrop[] = ['bad-address', 'malformed', 'oversize-frame', 'unknown-origin', 'origin-queue-full', 'send-queue-full', 'send-failed', 'validator-error', 'bad-origin-binding']
 
 /**
  * Counters of the plumtree service: the core's (deliveries, duplicates, grafts,

@@ -61,9 +61,37 @@ describe('pubsub wire codec', () => {
     expect(() => decodeFrame(oversize, codec)).to.throw().with.property('name', 'InvalidFrameError')
   })
 
+  it('carries the addresses of the peers a FIND, FOUND or TOPIC_JOIN_REPLY names, and only theirs', () => {
+    const book = new Map([['p1', [new Uint8Array([4, 127, 0, 0, 1])]], ['peer-o', [new Uint8Array([1]), new Uint8Array([2])]]])
+    const withAddrs: PubsubPeerCodec<string> = { ...codec, addrs: (p) => book.get(p) ?? [] }
+    const found = decodeFrame(encodeRpc(samples[8], withAddrs), codec)
+    expect(found.message).to.deep.equal(samples[8])
+    // p2 has no known address: no list for it
+    expect([...(found.addresses ?? [])]).to.deep.equal([['p1', [new Uint8Array([4, 127, 0, 0, 1])]]])
+    expect([...(decodeFrame(encodeRpc(samples[7], withAddrs), codec).addresses ?? [])]).to.deep.equal([['peer-o', book.get('peer-o')]])
+    // frames that name nobody carry none, even when the codec knows addresses
+    expect(decodeFrame(encodeRpc(samples[5], withAddrs), codec).addresses).to.equal(undefined)
+    // a list for a peer the frame does not name is ignored
+    const stray = Rpc.encode({ ...Rpc.decode(encodeRpc(samples[10], codec)), addresses: [{ id: new TextEncoder().encode('zz'), addrs: [new Uint8Array([1])] }] })
+    expect(decodeFrame(stray, codec).addresses?.size).to.equal(0)
+  })
+
+  it('rejects address lists over their limits', () => {
+    const base = Rpc.decode(encodeRpc(samples[8], codec))
+    const p1 = new TextEncoder().encode('p1')
+    const long = Rpc.encode({ ...base, addresses: [{ id: p1, addrs: [new Uint8Array(RPC_LIMITS.addrBytes + 1)] }] })
+    expect(() => decodeFrame(long, codec)).to.throw().with.property('name', 'InvalidFrameError')
+    const many = Rpc.encode({ ...base, addresses: [{ id: p1, addrs: Array.from({ length: RPC_LIMITS.addrsPerPeer + 1 }, () => new Uint8Array([1])) }] })
+    expect(() => decodeFrame(many, codec)).to.throw().with.property('name', 'InvalidFrameError')
+    const lists = Rpc.encode({ ...base, addresses: Array.from({ length: RPC_LIMITS.addressLists + 1 }, () => ({ id: p1, addrs: [] })) })
+    expect(() => decodeFrame(lists, codec)).to.throw().with.property('name', 'InvalidFrameError')
+  })
+
   it('matches the SPEC.md §7.8 vectors', () => {
     expect(hex(encodeRpc({ type: 'prune', topic: 'chat' }, codec))).to.equal('0804120463686174')
     expect(hex(encodeRpc({ type: 'ae-more', topic: 'chat', session: 3, offset: 32, count: 16 }, codec))).to.equal('080f1204636861747803900110a00120')
+    const withAddrs: PubsubPeerCodec<string> = { ...codec, addrs: (p) => p === 'p1' ? [new Uint8Array([4, 127, 0, 0, 1])] : [] }
+    expect(hex(encodeRpc({ type: 'found', topic: 'chat', walk: 12, others: ['p1', 'p2'] }, withAddrs))).to.equal('08071204636861746a0270316a027032780cc2010b0a0270311205047f000001')
   })
 
   it('rejects malformed frames with InvalidFrameError', () => {

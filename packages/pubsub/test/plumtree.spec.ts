@@ -310,10 +310,11 @@ describe('Plumtree core', () => {
   })
 
   it('invalid configuration throws InvalidConfigError naming the field', () => {
-    expect(() => resolvePubsubConfig({ graftTimeout1: -1 })).to.throw(/graftTimeout1/).with.property('name', 'InvalidConfigError')
-    expect(() => resolvePubsubConfig({ topicActiveTarget: 9, topicActiveCapacity: 3 })).to.throw(/topicActiveCapacity/)
-    expect(() => resolvePubsubConfig({ cacheRetention: 1000 })).to.throw(/cacheRetention/)
-    expect(() => resolvePubsubConfig({ maxIHaveIds: 0 })).to.throw(/maxIHaveIds/)
+    // the message names the bad field
+    expect(() => resolvePubsubConfig({ graftTimeout1: -1 })).to.throw(/graftTimeout1/).that.includes({ name: 'InvalidConfigError', code: 'ERR_INVALID_CONFIG' })
+    expect(() => resolvePubsubConfig({ topicActiveTarget: 9, topicActiveCapacity: 3 })).to.throw(/topicActiveCapacity/).with.property('code', 'ERR_INVALID_CONFIG')
+    expect(() => resolvePubsubConfig({ cacheRetention: 1000 })).to.throw(/cacheRetention/).with.property('code', 'ERR_INVALID_CONFIG')
+    expect(() => resolvePubsubConfig({ maxIHaveIds: 0 })).to.throw(/maxIHaveIds/).with.property('code', 'ERR_INVALID_CONFIG')
   })
 
   it('anti-entropy: a digest settles equal sets in one message; after a cut, coded symbols find the differences both ways and the messages move', () => {

@@ -107,9 +107,10 @@ describe('RIBLT', () => {
     })
 
     it('rejects keys that are not 8 bytes', () => {
-      expect(() => keyFromBytes(new Uint8Array(7))).to.throw(RangeError)
-      expect(() => keyFromBytes(new Uint8Array(9))).to.throw(RangeError)
-      expect(() => new RibltEncoder([new Uint8Array(4)])).to.throw(RangeError)
+      expect(() => keyFromBytes(new Uint8Array(7))).to.throw().with.property('code', 'ERR_INVALID_CONFIG')
+      expect(() => keyFromBytes(new Uint8Array(9))).to.throw().with.property('code', 'ERR_INVALID_CONFIG')
+      expect(() => new RibltEncoder([new Uint8Array(4)])).to.throw().with.property('name', 'InvalidConfigError')
+      expect(() => new RibltEncoder([]).produce(-1)).to.throw().with.property('code', 'ERR_INVALID_CONFIG')
     })
 
     it('computes the specified checksum (SPEC.md vector)', () => {

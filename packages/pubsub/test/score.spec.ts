@@ -47,9 +47,10 @@ describe('peer scores', () => {
   })
 
   it('invalid configuration throws InvalidConfigError', () => {
-    expect(() => resolveScoreConfig({ decay: 1.5 })).to.throw().with.property('name', 'InvalidConfigError')
-    expect(() => resolveScoreConfig({ graylistThreshold: 0, acceptThreshold: -50 })).to.throw(/graylistThreshold/)
-    expect(() => resolveScoreConfig({ invalidWeight: Number.NaN })).to.throw(/invalidWeight/)
+    expect(() => resolveScoreConfig({ decay: 1.5 })).to.throw().that.includes({ name: 'InvalidConfigError', code: 'ERR_INVALID_CONFIG' })
+    // the message names the bad field
+    expect(() => resolveScoreConfig({ graylistThreshold: 0, acceptThreshold: -50 })).to.throw(/graylistThreshold/).with.property('code', 'ERR_INVALID_CONFIG')
+    expect(() => resolveScoreConfig({ invalidWeight: Number.NaN })).to.throw(/invalidWeight/).with.property('code', 'ERR_INVALID_CONFIG')
   })
 
   it('enforced in the core: a peer sending forged messages is graylisted and cut from the topic, honest delivery continues', () => {

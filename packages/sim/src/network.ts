@@ -1,4 +1,4 @@
-import { createRng } from '@saorsa-gossip/core'
+import { InvalidConfigError, createRng } from '@saorsa-gossip/core'
 import { EventQueue } from './event-queue.ts'
 import { LagHistogram, coreLoad, summariseLag } from './processing.ts'
 import type { CoreCounters, CoreLoad, LagStats, Processing } from './processing.ts'
@@ -150,7 +150,7 @@ export class Network<M, T, E> {
     this.nodesPerCore = init.processing?.nodesPerCore ?? 1
     this.timerCost = init.processing?.timerCost ?? 0
     if (!Number.isInteger(this.nodesPerCore) || this.nodesPerCore < 1) {
-      throw new RangeError('processing.nodesPerCore must be an integer >= 1')
+      throw new InvalidConfigError('processing.nodesPerCore must be an integer >= 1')
     }
   }
 

@@ -1,5 +1,5 @@
 import { createRng } from '@saorsa-gossip/core'
-import { Membership, decodeFrame, encodeFrame, resolveHyParViewConfig } from '@saorsa-gossip/membership'
+import { InvalidFrameError, Membership, decodeFrame, encodeFrame, resolveHyParViewConfig } from '@saorsa-gossip/membership'
 import { measureConnectivity } from './connectivity.ts'
 import { membershipMessageBytes, membershipMessageType } from './membership-bytes.ts'
 import { Network } from './network.ts'
@@ -21,7 +21,7 @@ export const nodeIdCodec: PeerCodec<NodeId> = {
   },
   fromBytes: (bytes) => {
     if (bytes.length !== 4) {
-      throw new Error('node id must be 4 bytes')
+      throw new InvalidFrameError('node id must be 4 bytes')
     }
     return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0)
   }

@@ -182,9 +182,10 @@ describe('broadcast simulator harness', () => {
   })
 
   it('rejects an invalid scenario with InvalidConfigError naming the problem', () => {
-    expect(() => validateBroadcastScenario({ ...small, traffic: [{ label: 'x', at: 0, count: 1, interval: 0, sender: 'someone' }] })).to.throw(/sender/).with.property('name', 'InvalidConfigError')
-    expect(() => validateBroadcastScenario({ ...small, nodes: 1 })).to.throw(/nodes/)
-    expect(() => validateBroadcastScenario({ ...small, protocols: ['gossipsub'] })).to.throw(/protocols/)
+    // the message names the bad field
+    expect(() => validateBroadcastScenario({ ...small, traffic: [{ label: 'x', at: 0, count: 1, interval: 0, sender: 'someone' }] })).to.throw(/sender/).that.includes({ name: 'InvalidConfigError', code: 'ERR_INVALID_CONFIG' })
+    expect(() => validateBroadcastScenario({ ...small, nodes: 1 })).to.throw(/nodes/).with.property('code', 'ERR_INVALID_CONFIG')
+    expect(() => validateBroadcastScenario({ ...small, protocols: ['gossipsub'] })).to.throw(/protocols/).with.property('code', 'ERR_INVALID_CONFIG')
     expect(validateBroadcastScenario(small)).to.equal(small)
   })
 })
@@ -213,6 +214,6 @@ describe('broadcast simulator with the real wire codecs', () => {
       const ratio = (estimated.totals.bytesByType[type] ?? 0) / (exact.totals.bytesByType[type] ?? 1)
       expect(ratio, type).to.be.within(0.9, 1.1)
     }
-    expect(() => runBroadcastScenario({ ...scenario, codec: true }, 'mesh')).to.throw(/plumtree/)
+    expect(() => runBroadcastScenario({ ...scenario, codec: true }, 'mesh')).to.throw(/plumtree/).with.property('code', 'ERR_INVALID_CONFIG')
   })
 })

@@ -148,7 +148,7 @@ describe('scenario validation', () => {
       { ...good, timeline: [{ at: 1, action: 'partition', groups: 1 }] }
     ]
     for (const scenario of bad) {
-      expect(() => validateScenario(scenario)).to.throw().with.property('name', 'InvalidConfigError')
+      expect(() => validateScenario(scenario)).to.throw().that.includes({ name: 'InvalidConfigError', code: 'ERR_INVALID_CONFIG' })
     }
   })
 })

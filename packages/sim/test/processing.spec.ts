@@ -252,10 +252,10 @@ describe('processing parameters', () => {
     const good = { name: 's', seed: 1, nodes: 10, latency: { min: 1, max: 2 }, duration: 1000, join: { interval: 10 } }
     expect(validateScenario({ ...good, processing: { nodesPerCore: 5 } }).processing).to.deep.equal({ nodesPerCore: 5 })
     for (const processing of [5, { preset: 'fast' }, { nodesPerCore: 0 }, { nodesPerCore: 1.5 }, { receiveMs: -1 }, { perType: { x: 'a' } }]) {
-      expect(() => validateScenario({ ...good, processing })).to.throw(/processing/).with.property('name', 'InvalidConfigError')
+      expect(() => validateScenario({ ...good, processing })).to.throw(/processing/).that.includes({ name: 'InvalidConfigError', code: 'ERR_INVALID_CONFIG' })
     }
     const broadcast = { ...good, subscribeAt: 0, payloadSize: 10, traffic: [] }
-    expect(() => validateBroadcastScenario({ ...broadcast, processing: { timerMs: Number.NaN } })).to.throw(/processing.timerMs/)
+    expect(() => validateBroadcastScenario({ ...broadcast, processing: { timerMs: Number.NaN } })).to.throw(/processing.timerMs/).with.property('code', 'ERR_INVALID_CONFIG')
   })
 
   it('the lag histogram keeps percentiles within 2% without keeping samples', () => {

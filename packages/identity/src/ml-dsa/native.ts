@@ -52,7 +52,7 @@ function createPublicKeyObject (publicKey: Uint8Array): crypto.KeyObject {
   try {
     return crypto.createPublicKey({ key: Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength), format: 'raw-public', asymmetricKeyType: ALGORITHM } as any)
   } catch (err: any) {
-    throw new InvalidKeyError(`Malformed ML-DSA-65 public key: ${err.message}`)
+    throw new InvalidKeyError(`Malformed ML-DSA-65 public key: ${err.message}`, { cause: err })
   }
 }
 

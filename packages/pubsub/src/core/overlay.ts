@@ -86,6 +86,26 @@ export function onPeerDown<P> (ctx: Ctx<P>, peer: P, now: number): void {
   ctx.aeAnswering.delete(peer)
 }
 
+/**
+ * The driver could not reach the peer. A join sent to it will never be answered: waiting out
+ * `joinTimeout` for it held 100 real nodes' topic overlay back for 15–20 s, a third of the
+ * joins going to subscribers learned from FOUND that the driver had no address for (issue
+ * 12). The join is given up, the peer leaves the passive views and is no join candidate for
+ * `joinTimeout`; the topic asks its next candidate now. Links keep their own liveness timers: a failed write on
+ * a link says little about the peer's next connection.
+ */
+export function onUnreachable<P> (ctx: Ctx<P>, peer: P, now: number): void {
+  ctx.unreachable.set(peer, true, now)
+  for (const state of ctx.topics.values()) {
+    const waiting = state.pendingJoins.delete(peer)
+    state.lateJoins.delete(peer)
+    state.passive.delete(peer)
+    if (waiting && state.subscribed) {
+      maintainTopic(ctx, state, now, false)
+    }
+  }
+}
+
 export function onSubscriptions<P> (ctx: Ctx<P>, from: P, message: SubscriptionsMessage, now: number): void {
   if (!Array.isArray(message.subscribe) || !Array.isArray(message.unsubscribe) ||
     message.subscribe.length + message.unsubscribe.length > MAX_SUBSCRIPTIONS ||
@@ -361,7 +381,7 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   if (wanted <= 0) {
     return
   }
-  const taken = (p: P): boolean => p === ctx.self || state.active.has(p) || state.pendingJoins.has(p) || state.lateJoins.has(p)
+  const taken = (p: P): boolean => p === ctx.self || state.active.has(p) || state.pendingJoins.has(p) || state.lateJoins.has(p) || ctx.unreachable.has(p, now)
   const neighbours = ctx.neighbors.values().filter(p => !taken(p) && ctx.neighborTopics.get(p)?.has(state.name) === true)
   const candidates = [...ctx.rng.sample(neighbours, wanted)]
   if (candidates.length < wanted) {

@@ -2,7 +2,7 @@ import { scheduleTimer } from '@saorsa-gossip/core'
 import { onAeDigest, onAeMore, onAeSymbols, onAeWant, onAntiEntropyTimer } from './anti-entropy.ts'
 import { resolvePubsubConfig } from './config.ts'
 import { heardFrom } from './liveness.ts'
-import { maintainTopic, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
+import { maintainTopic, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onUnreachable, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
 import { PeerScores } from './score.ts'
 import { createCtx, linkDown, out, topicState } from './state.ts'
 import { SubscriberAnnouncer, mayChangeSubscribers } from './subscribers.ts'
@@ -116,6 +116,9 @@ export class PubsubCore<P> {
         break
       case 'peer-down':
         onPeerDown(ctx, input.peer, now)
+        break
+      case 'unreachable':
+        onUnreachable(ctx, input.peer, now)
         break
       case 'publish':
         publish(ctx, input, topicState(ctx, input.topic), now)

@@ -14,6 +14,8 @@
  * reproduce it bit for bit (SPEC.md).
  */
 
+import { InvalidConfigError } from '@saorsa-gossip/core'
+
 /** Length of a key (a short message id) in bytes */
 export const RIBLT_KEY_BYTES = 8
 
@@ -49,10 +51,10 @@ export function keyChecksum (hi: number, lo: number): number {
   return h >>> 0
 }
 
-/** Splits an 8-byte key into big-endian uint32 halves */
+/** Splits an 8-byte key into big-endian uint32 halves (InvalidConfigError for any other length) */
 export function keyFromBytes (bytes: Uint8Array): { hi: number, lo: number } {
   if (bytes.length !== RIBLT_KEY_BYTES) {
-    throw new RangeError(`RIBLT key must be ${RIBLT_KEY_BYTES} bytes, got ${bytes.length}`)
+    throw new InvalidConfigError(`RIBLT key must be ${RIBLT_KEY_BYTES} bytes, got ${bytes.length}`)
   }
   return {
     hi: ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0,
@@ -247,7 +249,7 @@ export class RibltEncoder {
   /** The next `count` coded symbols after those already produced */
   produce (count: number): CodedSymbol[] {
     if (!Number.isSafeInteger(count) || count < 0) {
-      throw new RangeError(`symbol count must be a non-negative integer, got ${count}`)
+      throw new InvalidConfigError(`symbol count must be a non-negative integer, got ${count}`)
     }
     const start = this.produced
     const out: CodedSymbol[] = []

@@ -96,6 +96,8 @@ export interface Ctx<P> {
   graftedIds: LruTtlCache<string, number>
   /** (peer, id) pairs whose GRAFT we answered recently */
   graftAnswers: LruTtlCache<string, true>
+  /** peers the driver could not reach lately: no join candidates until `joinTimeout` has passed (overlay.ts onUnreachable) */
+  unreachable: LruTtlCache<P, true>
   scores: PeerScores<P>
   /** our own timer lateness and topic-ping round trips: the link timers follow them (liveness.ts) */
   load: LoadEstimate
@@ -123,6 +125,7 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
     aeAnswering: new Map(),
     pendingValidation: new Map(),
     graftAnswers: new LruTtlCache({ maxEntries: 8192, ttl: 10_000 }),
+    unreachable: new LruTtlCache({ maxEntries: 1024, ttl: config.joinTimeout }),
     failedOrigin: new LruTtlCache({ maxEntries: 8192, ttl: 60_000 }),
     eagerLag: 0,
     graftedIds: new LruTtlCache({ maxEntries: 4096, ttl: 30_000 }),

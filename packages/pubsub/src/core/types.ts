@@ -21,6 +21,12 @@ export type PubsubInput<P> =
   | { type: 'publish', topic: string, id: Uint8Array, payload: Uint8Array, publishedAt: number, header?: Uint8Array }
   | { type: 'subscribe', topic: string }
   | { type: 'unsubscribe', topic: string }
+  /**
+   * the driver could not open a stream to the peer or write to it (no known address, dial
+   * refused or timed out): frames queued for it are lost. A join waiting for its answer is
+   * given up at once and the peer stops being a join candidate (SPEC.md §7.4)
+   */
+  | { type: 'unreachable', peer: P }
   /** the driver could not decode a frame from the peer (scored as a protocol violation) */
   | { type: 'bad-frame', peer: P }
   /** the driver's answer to a `validate` event */

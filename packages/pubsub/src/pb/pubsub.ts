@@ -319,6 +319,137 @@ export namespace Symbol {
   }
 }
 
+export interface PeerAddresses {
+  id: Uint8Array<ArrayBuffer>
+  addrs: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace PeerAddresses {
+  let _codec: Codec<PeerAddresses>
+
+  export const codec = (): Codec<PeerAddresses> => {
+    if (_codec == null) {
+      _codec = message<PeerAddresses>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if (obj.addrs != null && obj.addrs.length > 0) {
+          for (const value of obj.addrs) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          addrs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
+                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
+              }
+
+              obj.addrs.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          addrs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addrs[]`,
+                index: obj.addrs,
+                value: reader.bytes()
+              }
+
+              obj.addrs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PeerAddressesIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PeerAddressesAddrsFieldEvent {
+    field: '$.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PeerAddresses>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PeerAddresses.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeerAddresses>): PeerAddresses {
+    return decodeMessage(buf, PeerAddresses.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeerAddresses>): Generator<PeerAddressesIdFieldEvent | PeerAddressesAddrsFieldEvent> {
+    return streamMessage(buf, PeerAddresses.codec(), opts)
+  }
+}
+
 export interface Rpc {
   type: RpcType
   topic: string
@@ -343,6 +474,7 @@ export interface Rpc {
   symbols: Symbol[]
   shortIds: Uint8Array<ArrayBuffer>[]
   originBinding: Uint8Array<ArrayBuffer>
+  addresses: PeerAddresses[]
 }
 
 export namespace Rpc {
@@ -482,6 +614,13 @@ export namespace Rpc {
           w.bytes(obj.originBinding)
         }
 
+        if (obj.addresses != null && obj.addresses.length > 0) {
+          for (const value of obj.addresses) {
+            w.uint32(194)
+            PeerAddresses.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -509,7 +648,8 @@ export namespace Rpc {
           offset: 0,
           symbols: [],
           shortIds: [],
-          originBinding: uint8ArrayAlloc(0)
+          originBinding: uint8ArrayAlloc(0),
+          addresses: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -638,6 +778,16 @@ export namespace Rpc {
               obj.originBinding = reader.bytes()
               break
             }
+            case 24: {
+              if (opts.limits?.addresses != null && obj.addresses.length === opts.limits.addresses) {
+                throw new MaxLengthError('Decode error - repeated field "addresses" had too many elements')
+              }
+
+              obj.addresses.push(PeerAddresses.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.addresses$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -653,7 +803,8 @@ export namespace Rpc {
           unsubscribe: 0,
           peers: 0,
           symbols: 0,
-          shortIds: 0
+          shortIds: 0,
+          addresses: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -877,6 +1028,24 @@ export namespace Rpc {
               }
               break
             }
+            case 24: {
+              if (opts.limits?.addresses != null && obj.addresses === opts.limits.addresses) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addresses" had too many elements')
+              }
+
+              for (const evt of PeerAddresses.codec().stream(reader, reader.uint32(), `${prefix}.addresses[]`, {
+                limits: opts.limits?.addresses$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.addresses
+                }
+              }
+
+              obj.addresses++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1034,6 +1203,18 @@ export namespace Rpc {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RpcAddressesIdFieldEvent {
+    field: '$.addresses[].id'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RpcAddressesAddrsFieldEvent {
+    field: '$.addresses[].addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Rpc>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Rpc.codec())
   }
@@ -1042,7 +1223,7 @@ export namespace Rpc {
     return decodeMessage(buf, Rpc.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rpc>): Generator<RpcTypeFieldEvent | RpcTopicFieldEvent | RpcIdFieldEvent | RpcRoundFieldEvent | RpcPublishedAtFieldEvent | RpcPayloadFieldEvent | RpcHeaderFieldEvent | RpcFlagFieldEvent | RpcEntriesIdFieldEvent | RpcEntriesRoundFieldEvent | RpcSubscribeFieldEvent | RpcUnsubscribeFieldEvent | RpcPeerFieldEvent | RpcPeersFieldEvent | RpcTtlFieldEvent | RpcNonceFieldEvent | RpcFromFieldEvent | RpcToFieldEvent | RpcCountFieldEvent | RpcDigestFieldEvent | RpcOffsetFieldEvent | RpcSymbolsCountFieldEvent | RpcSymbolsHiFieldEvent | RpcSymbolsLoFieldEvent | RpcSymbolsCheckFieldEvent | RpcShortIdsFieldEvent | RpcOriginBindingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rpc>): Generator<RpcTypeFieldEvent | RpcTopicFieldEvent | RpcIdFieldEvent | RpcRoundFieldEvent | RpcPublishedAtFieldEvent | RpcPayloadFieldEvent | RpcHeaderFieldEvent | RpcFlagFieldEvent | RpcEntriesIdFieldEvent | RpcEntriesRoundFieldEvent | RpcSubscribeFieldEvent | RpcUnsubscribeFieldEvent | RpcPeerFieldEvent | RpcPeersFieldEvent | RpcTtlFieldEvent | RpcNonceFieldEvent | RpcFromFieldEvent | RpcToFieldEvent | RpcCountFieldEvent | RpcDigestFieldEvent | RpcOffsetFieldEvent | RpcSymbolsCountFieldEvent | RpcSymbolsHiFieldEvent | RpcSymbolsLoFieldEvent | RpcSymbolsCheckFieldEvent | RpcShortIdsFieldEvent | RpcOriginBindingFieldEvent | RpcAddressesIdFieldEvent | RpcAddressesAddrsFieldEvent> {
     return streamMessage(buf, Rpc.codec(), opts)
   }
 }

@@ -156,7 +156,7 @@ export function protocolFor (name: ProtocolName, scenario: BroadcastScenario): B
     case 'plumtree': return plumtreeProtocol(scenario.pubsub)
     case 'flood': return floodProtocol<NodeId>()
     case 'mesh': return meshProtocol<NodeId>()
-    default: throw new Error(`unknown protocol ${String(name)}`)
+    default: throw new InvalidConfigError(`unknown protocol ${String(name)}`)
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the suite's main job on embedded defaults, today's version.
+ * `npm run identity -w examples`: pqIdentity() beside any other libp2p node.
  *
  * Starts three libp2p nodes on loopback in this process: two run pqIdentity
  * (one over TCP+noise+yamux, both also over QUIC), the third is a plain libp2p
@@ -62,6 +62,6 @@ async function main (): Promise<void> {
 main().then(() => {
   process.exit(0)
 }, (err) => {
-  process.stderr.write(`start failed: ${err.stack ?? err}\n`)
+  process.stderr.write(`identity demo failed: ${err.stack ?? err}\n`)
   process.exit(1)
 })

@@ -1,0 +1,46 @@
+import { GossipError } from '@saorsa-gossip/core'
+
+/**
+ * Errors the kit hands to its caller (`onWriteError`) or gives as a stream's abort reason.
+ * Match on `name` or `code`, never on message text.
+ */
+
+/** A write did not drain within `writeTimeout`: the peer reads too slowly (or not at all) */
+export class WriteTimeoutError extends GossipError {
+  static readonly name = 'WriteTimeoutError'
+  static readonly code = 'ERR_WRITE_TIMEOUT'
+
+  constructor (message = 'Write not drained in time', options?: ErrorOptions) {
+    super('WriteTimeoutError', 'ERR_WRITE_TIMEOUT', message, options)
+  }
+}
+
+/** The outbound stream closed while frames were still being written */
+export class StreamClosedError extends GossipError {
+  static readonly name = 'StreamClosedError'
+  static readonly code = 'ERR_STREAM_CLOSED'
+
+  constructor (message = 'Stream closed while writing', options?: ErrorOptions) {
+    super('StreamClosedError', 'ERR_STREAM_CLOSED', message, options)
+  }
+}
+
+/** Abort reason of an inbound stream whose frame the service could not decode */
+export class MalformedFrameError extends GossipError {
+  static readonly name = 'MalformedFrameError'
+  static readonly code = 'ERR_MALFORMED_FRAME'
+
+  constructor (message = 'Malformed frame', options?: ErrorOptions) {
+    super('MalformedFrameError', 'ERR_MALFORMED_FRAME', message, options)
+  }
+}
+
+/** Abort reason of the outbound streams of a service that is stopping */
+export class ServiceStoppedError extends GossipError {
+  static readonly name = 'ServiceStoppedError'
+  static readonly code = 'ERR_SERVICE_STOPPED'
+
+  constructor (message = 'Service stopped', options?: ErrorOptions) {
+    super('ServiceStoppedError', 'ERR_SERVICE_STOPPED', message, options)
+  }
+}
