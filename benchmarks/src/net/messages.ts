@@ -35,6 +35,8 @@ export interface NodeStatus {
   /** peers known to subscribe to the topic, and peers on the pubsub protocol */
   subscribers: number
   pubsubPeers: number
+  /** membership active view size (plumtree runs) */
+  members: number
 }
 
 export interface WorkerReport {

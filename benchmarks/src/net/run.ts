@@ -156,7 +156,8 @@ export async function formCluster (config: RunConfig, topic: string, messages: n
       }
       if (Date.now() - lastLog > 3_000) {
         lastLog = Date.now()
-        log(`  ${label}: forming: ${ready}/${config.nodes} nodes have ≥ 2 topic neighbours`)
+        const members = config.protocol === 'plumtree' ? `, ${statuses.filter(s => s.members >= 4).length} ≥ 4 membership neighbours, ${statuses.reduce((n, s) => n + s.connections, 0)} connection ends` : ''
+        log(`  ${label}: forming: ${ready}/${config.nodes} nodes have ≥ 2 topic neighbours${members}`)
         if (process.env.BENCH_DEBUG != null) {
           log(`    topic peers/connections: ${statuses.sort((a, b) => a.index - b.index).map(s => `${s.topicPeers}/${s.subscribers}/${s.pubsubPeers}/${s.connections}`).join(' ')}`)
         }

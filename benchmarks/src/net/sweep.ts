@@ -42,6 +42,11 @@ export interface SweepRun {
   /** CPU of every process from its start to the end of the sweep, formation included, s */
   totalCpuSeconds: number
   steps: StepResult[]
+  /**
+   * the step (rate × size) whose snapshot a worker could not answer within STEP_REPLY_TIMEOUT:
+   * the processes were too far behind to measure; later steps were not run
+   */
+  unresponsiveAt?: { rate: number, size: number }
   /** highest 1 KiB rate with ≥ 99.9% delivery and P99 ≤ 1 s (null: none) */
   knee: number | null
 }
@@ -54,8 +59,15 @@ export interface SweepConfig extends Omit<RunConfig, 'rate' | 'duration' | 'size
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000
 
-async function snapshot (workers: WorkerHandle[]): Promise<WorkerSnapshot[]> {
-  return (await Promise.all(workers.map(async w => w.request({ type: 'snapshot' }, 'snapshot')))).map(m => m.snapshot)
+/**
+ * How long a saturated worker may take to answer between steps (its event loop can lag by
+ * tens of seconds at the top rates) before the run stops stepping up; the report after the
+ * last step waits twice as long (the backlog drains once publishing stops)
+ */
+const STEP_REPLY_TIMEOUT = 180_000
+
+async function snapshot (workers: WorkerHandle[], timeoutMs?: number): Promise<WorkerSnapshot[]> {
+  return (await Promise.all(workers.map(async w => w.request({ type: 'snapshot' }, 'snapshot', timeoutMs)))).map(m => m.snapshot)
 }
 
 function sum (snaps: WorkerSnapshot[], key: 'cpuSeconds' | 'bytesSent' | 'rssBytes'): number {
@@ -129,6 +141,7 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
     const publisherOf: number[] = []
     const windows: Array<{ before: WorkerSnapshot[], after: WorkerSnapshot[], wall: number, first: number }> = []
     let first = 0
+    let unresponsiveAt: SweepRun['unresponsiveAt']
     for (const step of plan) {
       const items: Array<{ at: number, node: number, msg: number }> = []
       for (let k = 0; k < step.messages; k++) {
@@ -136,19 +149,28 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
         publisherOf.push(node)
         items.push({ at: Math.round(k * 1000 / step.rate), node, msg: first + k })
       }
-      const before = await snapshot(workers)
+      let before: WorkerSnapshot[]
+      let after: WorkerSnapshot[]
       const began = Date.now()
-      const startAt = began + 500
-      workers.forEach((w, k) => { w.send({ type: 'schedule', startAt, size: step.size, items: items.filter(it => it.node % workers.length === k) }) })
-      await sleep(500 + step.duration * 1000 + config.drain)
-      const after = await snapshot(workers)
+      try {
+        before = await snapshot(workers, STEP_REPLY_TIMEOUT)
+        const startAt = Date.now() + 500
+        workers.forEach((w, k) => { w.send({ type: 'schedule', startAt, size: step.size, items: items.filter(it => it.node % workers.length === k) }) })
+        await sleep(500 + step.duration * 1000 + config.drain)
+        after = await snapshot(workers, STEP_REPLY_TIMEOUT)
+      } catch (err: any) {
+        // a worker this far behind cannot be measured: stop stepping up, keep what was measured
+        unresponsiveAt = { rate: step.rate, size: step.size }
+        log(`  ${label}: ${step.rate} msg/s of ${step.size} B: workers unresponsive (${err.message}); no further steps`)
+        break
+      }
       windows.push({ before, after, wall: (Date.now() - began) / 1000, first })
       log(`  ${label}: ${step.rate} msg/s of ${step.size} B done`)
       first += step.messages
     }
-    const reports = (await Promise.all(workers.map(async w => w.request({ type: 'report', perMessage: true }, 'report')))).map(r => r.report)
+    const reports = (await Promise.all(workers.map(async w => w.request({ type: 'report', perMessage: true }, 'report', 2 * STEP_REPLY_TIMEOUT)))).map(r => r.report)
     const latencyOf = reports.flatMap(r => r.perMessage ?? [])
-    const steps = plan.map((step, i) => {
+    const steps = plan.slice(0, windows.length).map((step, i) => {
       const w = windows[i]
       const lat: number[] = []
       let delivered = 0
@@ -194,7 +216,7 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
       }
       return result
     })
-    const end = await snapshot(workers)
+    const end = await snapshot(workers, 2 * STEP_REPLY_TIMEOUT)
     return {
       protocol,
       transport,
@@ -204,6 +226,7 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
       idle,
       totalCpuSeconds: r3(sum(end, 'cpuSeconds')),
       steps,
+      ...(unresponsiveAt != null ? { unresponsiveAt } : {}),
       knee: knee(steps)
     }
   } finally {

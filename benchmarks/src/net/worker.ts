@@ -159,6 +159,7 @@ function status (h: Hosted): NodeStatus {
   return {
     index: h.spec.index,
     topicPeers: started ? topicPeers(h.node, S.topic) : 0,
+    members: started && S.protocol === 'plumtree' ? h.node.services.membership.activeView().length : 0,
     connections: h.node.getConnections().length,
     subscribers: started ? h.node.services.pubsub.getSubscribers(S.topic).length : 0,
     pubsubPeers: started ? h.node.services.pubsub.getPeers().length : 0

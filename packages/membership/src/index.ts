@@ -23,7 +23,6 @@
  * ```
  *
  * @example The pure core
- * @example
  *
  * ```TypeScript
  * import { Membership } from '@saorsa-gossip/membership'

@@ -65,6 +65,10 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
       onWriteError: (peer, err) => {
         this.stats.drop('send-failed')
         this.log.trace('send to %s failed: %s', peer, err.message)
+        if (err.name === 'UnsupportedProtocolError') {
+          // a plain libp2p peer: asking it again would fail the same way (SPEC.md §5.5)
+          this.input({ type: 'unsupported', peer })
+        }
       }
     })
     this.effects = new EffectRunner(

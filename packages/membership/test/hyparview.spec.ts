@@ -47,6 +47,29 @@ describe('HyParView core', () => {
     expect(linked.drops.invalid).to.equal(2)
   })
 
+  it('a contact that refuses the protocol is dropped: the JOIN goes to another contact at once, and it is never asked again', () => {
+    const n = node('a')
+    const first = sent(n.start(0, ['v', 'c'])).filter(([, type]) => type === 'join').map(([to]) => to)
+    expect(first).to.have.length(1)
+    const other = first[0] === 'v' ? 'c' : 'v'
+    const next = n.unsupported(first[0], 10)
+    expect(sent(next)).to.deep.include([other, 'join'])
+    // the retry after joinRetryInterval only ever goes to the remaining contact
+    n.unsupported(other, 20)
+    const retry = n.handleTimer({ kind: 'hpv-join-retry' }, 10_000)
+    expect(sent(retry).filter(([, type]) => type === 'join')).to.deep.equal([])
+    expect(n.passiveView()).to.not.include(first[0])
+  })
+
+  it('an active neighbour that refuses the protocol leaves the view with reason unsupported', () => {
+    const a = node('a')
+    const b = node('b')
+    link(a, b)
+    const out = a.unsupported('b', 5)
+    expect(emitted(out, 'neighbor-down')).to.deep.equal([{ type: 'neighbor-down', peer: 'b', reason: 'unsupported' }])
+    expect(a.activeView()).to.deep.equal([])
+  })
+
   it('JOIN: the contact adds the joiner, replies, and starts ARWL random walks through its other neighbours', () => {
     const c = node('c')
     for (const p of ['p1', 'p2', 'p3']) {

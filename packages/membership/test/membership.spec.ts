@@ -21,6 +21,52 @@ describe('Membership (HyParView + SWIM composed)', () => {
     expect(disconnects(lost), 'no longer a neighbour: nothing to close').to.deep.equal([])
   })
 
+  it('an active neighbour whose own probe fails while we are healthy leaves the active view before any verdict', () => {
+    const m = new Membership('a', createRng('a'))
+    const pending = new Map<string, { at: number, timer: any }>()
+    const out: Effects = []
+    const run = (effects: Effects): void => {
+      for (const e of effects) {
+        if (e.type === 'schedule-timer') {
+          pending.set(e.key, { at: e.at, timer: e.timer })
+        } else if (e.type === 'cancel-timer') {
+          pending.delete(e.key)
+        } else {
+          out.push(e)
+        }
+      }
+    }
+    const advance = (until: number): void => {
+      for (;;) {
+        const next = [...pending].sort((x, y) => x[1].at - y[1].at)[0]
+        if (next == null || next[1].at > until) {
+          return
+        }
+        pending.delete(next[0])
+        run(m.handle({ type: 'timer-expired', key: next[0], timer: next[1].timer }, next[1].at))
+      }
+    }
+    run(m.start(0, []))
+    // b and c become neighbours; c answers everything, b has crashed (never answers)
+    run(m.handle({ type: 'message', from: 'b', message: { proto: 'hpv', type: 'neighbor', priority: 'high' } }, 10))
+    run(m.handle({ type: 'message', from: 'c', message: { proto: 'hpv', type: 'neighbor', priority: 'low' } }, 10))
+    for (let t = 100; t < 6_000; t += 50) {
+      advance(t)
+      for (const e of out.splice(0)) {
+        if (e.type === 'send' && e.to === 'c' && e.message.proto === 'swim' && e.message.type === 'ping') {
+          run(m.handle({ type: 'message', from: 'c', message: { proto: 'swim', type: 'ack', seq: e.message.seq, incarnation: 1, updates: [] } }, t))
+        }
+        if (e.type === 'emit' && e.event.type === 'neighbor-down') {
+          expect(e.event).to.deep.include({ peer: 'b', reason: 'unresponsive' })
+          expect(m.swim.statusOf('b'), 'suspected, not yet declared').to.equal('suspect')
+          expect(m.hyparview.activeView()).to.deep.equal(['c'])
+          return
+        }
+      }
+    }
+    expect.fail('b stayed in the active view')
+  })
+
   it('a connected peer that runs the protocol is a contact: JOIN through it while alone', () => {
     const m = new Membership('a', createRng('a'))
     m.start(0, [])

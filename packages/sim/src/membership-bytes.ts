@@ -4,8 +4,9 @@ import type { MembershipMessage } from '@saorsa-gossip/membership'
  * Estimated encoded sizes, for bytes-by-type metrics. A peer is counted as a
  * 38-byte Ed25519 PeerId multihash (plus 2 bytes of protobuf framing) and each
  * message has a 4-byte frame header; SWIM updates carry member, incarnation,
- * status and the suspecter. Codec round-trips replace these estimates once the
- * wire format exists (issue 4).
+ * status and the suspecter. Used unless a scenario sets `codec: true`: then every frame
+ * goes through the real codec (packages/membership/src/codec.ts, SPEC.md §5.3) and is
+ * counted by its encoded length.
  */
 const PEER = 40
 const HEADER = 4

@@ -64,8 +64,9 @@ describe('membership at 1,000 nodes (simulator)', function () {
       // measured 0, 1, 0: one survivor on seed 2 still holds its dead neighbour undeclared after 25 s
       expect(result.detection.missed, `seed ${seed}: monitors that never declared`).to.be.at.most(1)
       expect(result.detection.monitorLatency.p99 as number, `seed ${seed}`).to.be.at.most(12_000)
-      // measured 3, 4, 7 (survivor, victim) pairs of ~2,600: those whose verdicts come last
-      expect(heal.deadNeighborsAfter15s as number, `seed ${seed}`).to.be.at.most(12)
+      // measured 0, 1, 0 (survivor, victim) pairs of ~2,600 since a failed own probe frees the
+      // active slot (SPEC.md §6.10); 3, 4, 7 when HyParView waited for the verdict
+      expect(heal.deadNeighborsAfter15s as number, `seed ${seed}`).to.be.at.most(2)
       expect(result.falsePositives.healthy, `seed ${seed}`).to.be.at.most(1)
       p99s.push(result.detection.monitorLatency.p99 as number)
     }

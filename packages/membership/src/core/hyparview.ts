@@ -169,6 +169,26 @@ export class HyParView<P> {
   }
 
   /**
+   * Our own SWIM probe of an active neighbour failed while we were healthy: its slot goes to a
+   * passive peer now instead of after the verdict. HyParView's own failure detector is the
+   * failed send to an active neighbour (paper §4.3); waiting for SWIM's verdict left dead
+   * neighbours in survivors' views 15 s after a 70% crash, when suspicions gather few
+   * confirmations (issue 12). Like a failed send in the paper, it leaves the passive view too
+   * (a live one comes back through shuffles), and is told DISCONNECT so a live one drops its
+   * side of the link.
+   */
+  unresponsive (peer: P, now: number): Out<P> {
+    const out: Out<P> = []
+    if (!this.active.delete(peer)) {
+      return out
+    }
+    out.push(send(peer, { proto: 'hpv', type: 'disconnect', alive: true }))
+    out.push(emit({ type: 'neighbor-down', peer, reason: 'unresponsive' }))
+    this.fill(now, out)
+    return out
+  }
+
+  /**
    * Peers known to be alive (a neighbour's own active view, from its SWIM ack) become passive
    * candidates: after a burst of joins passive views are nearly empty and repair has nothing to
    * promote until the next shuffle.
@@ -229,6 +249,29 @@ export class HyParView<P> {
       out.push(scheduleTimer('hpv:join', now + this.config.joinRetryInterval, { kind: 'hpv-join-retry' }))
     } else {
       this.addPassive(peer)
+    }
+    return out
+  }
+
+  /**
+   * The peer refused the protocol (a plain libp2p node among the bootstrap peers or the
+   * application's connections): it leaves the contacts, both views and any pending request,
+   * and a JOIN that was waiting on it goes to another contact at once. Before, a vanilla
+   * bootstrap peer was sent JOIN again every `joinRetryInterval` for ever (issue 18).
+   */
+  unsupported (peer: P, now: number): Out<P> {
+    const out: Out<P> = []
+    this.contacts = this.contacts.filter(c => c !== peer)
+    this.passive.delete(peer)
+    const waited = this.pending.delete(peer)
+    if (waited) {
+      out.push(cancelTimer(`hpv:nt:${String(peer)}`))
+    }
+    if (this.active.delete(peer)) {
+      out.push(emit({ type: 'neighbor-down', peer, reason: 'unsupported' }))
+      this.fill(now, out)
+    } else if (waited && this.active.size === 0 && this.pending.size === 0) {
+      this.sendJoin(now, out)
     }
     return out
   }

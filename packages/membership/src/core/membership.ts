@@ -10,7 +10,7 @@ import type { Rng, TimerExpiredEvent } from '@saorsa-gossip/core'
 export interface MembershipConfig {
   hyparview?: Partial<HyParViewConfig>
   swim?: Partial<SwimConfig>
-  /** SWIM incarnation to start from: the process start time in seconds (SPEC.md §6.3) */
+  /** SWIM incarnation to start from: the process start time in milliseconds, so a restarted node outranks verdicts about its previous run (SPEC.md §6.3) */
   startIncarnation?: number
 }
 
@@ -18,9 +18,12 @@ export interface MembershipConfig {
 export type MembershipInput<P> =
   | { type: 'message', from: P, message: MembershipMessage<P> }
   | TimerExpiredEvent<MembershipTimer<P>>
+  /** the transport lost the last connection to an active-view peer: a fact, not a verdict (SPEC.md §7.1) */
   | { type: 'connection-lost', peer: P }
   /** a peer that runs the protocol connected to us (the application dialled it, or discovery did) */
   | { type: 'contact', peer: P }
+  /** the peer does not run the protocol (stream negotiation refused it): never a contact or candidate */
+  | { type: 'unsupported', peer: P }
 
 type Out<P> = Array<MembershipEffect<P>>
 
@@ -61,6 +64,8 @@ export class Membership<P> {
         return this.react(this.hyparview.peerDown(input.peer, 'connection-lost', now), now)
       case 'contact':
         return this.react(this.hyparview.addContact(input.peer, now), now)
+      case 'unsupported':
+        return this.react(this.hyparview.unsupported(input.peer, now), now)
       default:
         return []
     }
@@ -77,7 +82,7 @@ export class Membership<P> {
         continue
       }
       const event = effect.event
-      if (event.type !== 'link-asymmetric' && event.type !== 'neighbors-of') {
+      if (event.type !== 'link-asymmetric' && event.type !== 'neighbors-of' && event.type !== 'probe-failed') {
         // internal news stays inside the composition
         out.push({ type: 'emit', event })
       }
@@ -101,6 +106,9 @@ export class Membership<P> {
           break
         case 'neighbors-of':
           queue.push(...this.hyparview.learn(event.neighbors, now))
+          break
+        case 'probe-failed':
+          queue.push(...this.hyparview.unresponsive(event.peer, now))
           break
         default:
           break

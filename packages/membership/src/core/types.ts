@@ -15,7 +15,13 @@ export type MembershipTimer<P> =
   | { kind: 'swim-suspicion', member: P }
   | { kind: 'swim-flush' }
 
-export type NeighborDownReason = 'disconnected' | 'evicted' | 'dead' | 'connection-lost' | 'asymmetric'
+/**
+ * Why a peer left the active view: it said DISCONNECT, we evicted it, SWIM's `dead` verdict,
+ * the transport's `connection-lost` (SPEC.md §5.2), one-way (`asymmetric`) links, our own
+ * SWIM probe of it failed while we were healthy (`unresponsive`, SPEC.md §6.10), or it
+ * refused the protocol (`unsupported`, SPEC.md §5.5)
+ */
+export type NeighborDownReason = 'disconnected' | 'evicted' | 'dead' | 'connection-lost' | 'asymmetric' | 'unresponsive' | 'unsupported'
 
 /** Events the membership core reports to its driver (the service re-emits them to the application) */
 export type MembershipEvent<P> =
@@ -23,7 +29,7 @@ export type MembershipEvent<P> =
   | { type: 'neighbor-down', peer: P, reason: NeighborDownReason }
   | { type: 'peer-suspect', peer: P, incarnation: number }
   | { type: 'peer-alive', peer: P, incarnation: number }
-  /** `by` is the monitor whose suspicion timed out (the verdict's author) */
+  /** SWIM's verdict (SPEC.md §7.1: not a transport fact); `by` is the monitor whose suspicion timed out (the verdict's author) */
   | { type: 'peer-dead', peer: P, incarnation: number, by: P }
 
 /** News between SWIM and HyParView inside the composed core; never reaches the driver */
@@ -32,6 +38,8 @@ export type InternalEvent<P> =
   | { type: 'link-asymmetric', peer: P }
   /** SWIM learnt `peer`'s active view from its ack (live peers: repair candidates for HyParView) */
   | { type: 'neighbors-of', peer: P, neighbors: P[] }
+  /** our own direct and indirect probe of `peer` went unanswered while our local health was perfect */
+  | { type: 'probe-failed', peer: P }
 
 /** What the composed core returns to its driver */
 export type MembershipEffect<P> = Effect<P, MembershipMessage<P>, MembershipTimer<P>, MembershipEvent<P>>

@@ -11,7 +11,7 @@ export type BroadcastInput<P, M, T> =
   | TimerExpiredEvent<T>
   | { type: 'neighbor-up', peer: P }
   | { type: 'neighbor-down', peer: P }
-  /** membership declared the peer dead (protocols that only track neighbours may ignore it) */
+  /** the peer is gone (SPEC.md §7.1); here always SWIM's `peer-dead`: the simulator has no connections to lose (protocols that only track neighbours may ignore it) */
   | { type: 'peer-down', peer: P }
   /** the application publishes: `id` is unique per message, `publishedAt` the origin's clock */
   | { type: 'publish', topic: string, id: Uint8Array, payload: Uint8Array, publishedAt: number }

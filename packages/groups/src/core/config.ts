@@ -1,0 +1,32 @@
+import { InvalidConfigError } from '@saorsa-gossip/core'
+
+export interface GroupCoreConfig {
+  /** commits kept behind the head, and so the deepest fork a member can switch away from (guess: a partition of a few minutes with a commit a minute) */
+  maxRollbackEpochs: number
+  /** messages for epochs or branches not (yet) ours, kept until their commit arrives (guess) */
+  maxFutureMessages: number
+  /** how long such a message waits, ms (guess: two anti-entropy periods of plumtree and a chain fetch) */
+  futureTtl: number
+  /** commits of other branches kept as candidates for the ordering rule (guess) */
+  maxCandidates: number
+  /** each member announces its head this often, ms, so that halves of a healed partition find each other's branch (guess: plumtree's anti-entropy period × 6) */
+  headInterval: number
+}
+
+export const DEFAULT_GROUP_CORE_CONFIG: GroupCoreConfig = {
+  maxRollbackEpochs: 16,
+  maxFutureMessages: 256,
+  futureTtl: 60_000,
+  maxCandidates: 256,
+  headInterval: 30_000
+}
+
+export function groupCoreConfig (init: Partial<GroupCoreConfig> = {}): GroupCoreConfig {
+  const config = { ...DEFAULT_GROUP_CORE_CONFIG, ...init }
+  for (const [key, value] of Object.entries(config)) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new InvalidConfigError(`groups: ${key} must be a positive integer, got ${String(value)}`)
+    }
+  }
+  return config
+}

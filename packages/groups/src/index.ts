@@ -1,0 +1,145 @@
+/**
+ * @packageDocumentation
+ *
+ * End-to-end encrypted groups for Saorsa Gossip: MLS (RFC 9420, via ts-mls 1.6.4) with a
+ * post-quantum cipher suite by default (X-Wing + ML-DSA-87, suite 87), over plumtree topics.
+ * Members are named by PeerId: every leaf carries the member's ML-DSA-65 binding record
+ * (SPEC.md §3.2), and an authentication service refuses any leaf whose binding does not
+ * verify. Commits are ordered without a server (SPEC.md §11.4). Non-members that relay a
+ * group's topic see only sizes.
+ *
+ * - {@link groups}: the libp2p service (needs `pqIdentity()` and `plumtree()` in the node).
+ * - {@link GroupCore}: the pure state machine (ordering, buffering, refusals), for simulators.
+ *
+ * @example
+ *
+ * ```TypeScript
+ * import { groups } from '@saorsa-gossip/groups'
+ *
+ * const node = await createLibp2p({
+ *   // ...transports, identify, pqIdentity(), membership(), plumtree() under `pubsub`
+ *   services: { ..., groups: groups({ storeDir: './groups' }) }
+ * })
+ * const group = await node.services.groups.create('friends')
+ * await node.services.groups.invite(group.id, otherPeerId) // fetches its key package, commits, sends the Welcome
+ * node.services.groups.addEventListener('message', evt => { console.log(evt.detail.from.toString(), evt.detail.data) })
+ * await node.services.groups.send(group.id, new TextEncoder().encode('hello'))
+ * ```
+ */
+
+import { DefaultGroupsService } from './service.ts'
+import type { GroupCoreConfig } from './core/config.ts'
+import type { RefusalReason } from './core/types.ts'
+import type { AppDataMode } from './mls/provider.ts'
+import type { ComponentLogger, PeerId, TypedEventTarget } from '@libp2p/interface'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+
+export { GroupCore, REFUSAL_REASONS } from './core/group-core.ts'
+export type { GroupStart } from './core/group-core.ts'
+export { DEFAULT_GROUP_CORE_CONFIG } from './core/config.ts'
+export type { GroupCoreConfig } from './core/config.ts'
+export { beats, bestBranch } from './core/fork-choice.ts'
+export { commitId, rootId } from './core/commit-id.ts'
+export type * from './core/types.ts'
+export type { MlsProvider, MlsState, OwnKeyPackage, AppDataMode, CommitResult } from './mls/provider.ts'
+export { createTsMlsProvider } from './mls/ts-mls.ts'
+export type { TsMlsProviderInit } from './mls/ts-mls.ts'
+export { CredentialVerifier, makeCredential, credentialPeer, leafSigningBytes } from './mls/credential.ts'
+export { PROTOCOL, TOPIC_PREFIX, DEFAULT_SUITE } from './constants.ts'
+export * from './errors.ts'
+
+export interface GroupsInit {
+  /**
+   * MLS cipher suite for groups this node creates (RFC 9420 §17.1 id)
+   *
+   * @default 87 (X-Wing + ML-DSA-87)
+   */
+  suite?: number
+  /**
+   * How application data is protected (SPEC.md §11.8): sealed under the epoch's exporter key
+   * and authenticated by plumtree's ML-DSA-65 origin signature, or MLS application messages
+   *
+   * @default 'exporter'
+   */
+  appData?: AppDataMode
+  /** Directory where groups are saved, encrypted with a key derived from the identity (no persistence without it) */
+  storeDir?: string
+  /**
+   * Whether to accept an invitation (asked when a peer requests our key package). Also
+   * announced as an `invitation` event.
+   *
+   * @default accepts every invitation
+   */
+  acceptInvitation?(invitation: Invitation): boolean | Promise<boolean>
+  /** The pure core's limits (rollback window, buffers, head interval) */
+  core?: Partial<GroupCoreConfig>
+  /** @default 'pubsub' */
+  pubsubService?: string
+  /** @default 'pqIdentity' */
+  identityService?: string
+}
+
+export interface GroupsComponents {
+  peerId: PeerId
+  registrar: Registrar
+  connectionManager: ConnectionManager
+  logger: ComponentLogger
+}
+
+export interface Invitation {
+  /** group id, hex */
+  groupId: string
+  name: string
+  from: PeerId
+  suite: number
+}
+
+export interface GroupInfo {
+  /** group id, hex (64 characters) */
+  id: string
+  name: string
+  topic: string
+  epoch: number
+  members: PeerId[]
+  suite: number
+  /** false once removed */
+  member: boolean
+}
+
+export interface GroupMessageEvent { groupId: string, from: PeerId, epoch: number, data: Uint8Array }
+
+export interface GroupsEvents {
+  message: CustomEvent<GroupMessageEvent>
+  'members-changed': CustomEvent<{ groupId: string, added: PeerId[], removed: PeerId[], members: PeerId[] }>
+  epoch: CustomEvent<{ groupId: string, epoch: number }>
+  invitation: CustomEvent<Invitation & { accepted: boolean }>
+  joined: CustomEvent<GroupInfo>
+  removed: CustomEvent<{ groupId: string }>
+  refused: CustomEvent<{ groupId: string, from?: PeerId, reason: RefusalReason }>
+}
+
+export interface GroupsService extends TypedEventTarget<GroupsEvents> {
+  /** Creates a group with this node as its only member (epoch 0) */
+  create(name: string, options?: { suite?: number }): Promise<GroupInfo>
+  /** Asks `peer` for a key package (it may refuse), commits its addition and sends it the Welcome */
+  invite(groupId: string, peer: PeerId): Promise<GroupInfo>
+  /** Commits the removal of `peer` */
+  remove(groupId: string, peer: PeerId): Promise<GroupInfo>
+  /** Asks the members to remove us (RFC 9420 §12.1.3: one cannot commit one's own removal) and forgets the group */
+  leave(groupId: string): Promise<void>
+  /** Commits a fresh update path: new keys for us and the group (RFC 9420 §12.4, post-compromise security) */
+  update(groupId: string): Promise<GroupInfo>
+  /** Encrypts `data` for the group's current epoch and publishes it on the group's topic */
+  send(groupId: string, data: Uint8Array): Promise<{ epoch: number, bytes: number }>
+  members(groupId: string): PeerId[]
+  list(): GroupInfo[]
+  /** Carries the group's topic without membership (a relay sees sizes only) */
+  relay(groupId: string): void
+  /** Refusals of remote input by reason, over all groups (and relayed topics) */
+  refusals(): Record<RefusalReason, number>
+}
+
+/** Factory for libp2p's `services` map */
+export function groups (init: GroupsInit = {}): (components: GroupsComponents) => GroupsService {
+  return (components) => new DefaultGroupsService(components, init)
+}

@@ -1,0 +1,179 @@
+import { TypedEventEmitter } from '@libp2p/interface'
+import { CHANNEL_PROTOCOL, PQ_PIN_METADATA_KEY } from './constants.ts'
+import { PqNoise } from './encrypter.ts'
+import { ChannelError, DowngradeError } from './errors.ts'
+import { monitorFor } from './monitor.ts'
+import type { PqNoiseComponents, PqSecuredConnection } from './encrypter.ts'
+import type { PqNoiseServiceInit, SecureChannel, PqNoiseService, PqNoiseServiceEvents } from './index.ts'
+import type { PqNoiseMonitor, PqNoiseEvents, PqNoiseStats } from './monitor.ts'
+import type { AbortOptions, Connection, Libp2pEvents, Logger, PeerId, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { BindingRecord, VerifiedBinding } from '@saorsa-gossip/identity'
+
+export interface PqNoiseServiceComponents extends PqNoiseComponents {
+  registrar: Registrar
+  connectionManager: ConnectionManager
+  events: TypedEventTarget<Libp2pEvents>
+}
+
+/** The part of pqIdentity() this service uses */
+interface BindingSink {
+  acceptBinding(record: BindingRecord, expected: PeerId): Promise<unknown>
+}
+
+/** Transports whose security is not a libp2p connection encrypter: no negotiation to strip */
+const OWN_SECURITY = ['quic', 'quic-v1', 'webtransport', 'webrtc', 'webrtc-direct']
+
+function hasEncrypterSlot (connection: Connection): boolean {
+  return !connection.remoteAddr.getComponents().some(c => OWN_SECURITY.includes(c.name))
+}
+
+/**
+ * Downgrade detection and the stream-level channel (SPEC.md §10.5, §10.6).
+ * Forwards the node monitor's events, so applications listen in one place.
+ */
+export class DefaultPqNoiseService extends TypedEventEmitter<PqNoiseServiceEvents> implements PqNoiseService, Startable {
+  private readonly components: PqNoiseServiceComponents
+  private readonly init: PqNoiseServiceInit
+  private readonly monitor: PqNoiseMonitor
+  private readonly channel: PqNoise
+  private readonly log: Logger
+  private readonly protocol: string
+  private readonly channelProtocol: string
+  private readonly forward: Array<[keyof PqNoiseEvents, (evt: any) => void]> = []
+
+  constructor (components: PqNoiseServiceComponents, init: PqNoiseServiceInit = {}) {
+    super()
+    this.components = components
+    this.init = init
+    this.monitor = monitorFor(components.peerId)
+    this.monitor.attachMetrics(components.metrics)
+    this.channel = new PqNoise(components, init)
+    this.protocol = this.channel.protocol
+    this.channelProtocol = init.channelProtocol ?? CHANNEL_PROTOCOL
+    this.log = components.logger.forComponent('saorsa-gossip:pq-noise:service')
+  }
+
+  readonly [Symbol.toStringTag] = '@saorsa-gossip/pq-noise-service'
+
+  get stats (): Readonly<PqNoiseStats> {
+    return this.monitor.stats
+  }
+
+  async start (): Promise<void> {
+    for (const type of ['handshake', 'handshake:failed', 'binding', 'downgrade'] as const) {
+      const listener = (evt: CustomEvent): void => { this.safeDispatchEvent(type, { detail: evt.detail }) }
+      this.monitor.addEventListener(type, listener)
+      this.forward.push([type, listener])
+    }
+    this.components.events.addEventListener('connection:open', this.onConnectionOpen)
+    const sink = this.identitySink()
+    if (sink != null) {
+      const feed = (evt: CustomEvent<VerifiedBinding>): void => {
+        sink.acceptBinding(evt.detail.record, evt.detail.peerId)
+          .catch((err: any) => { this.log.error('pqIdentity refused a handshake binding: %e', err) })
+      }
+      this.monitor.addEventListener('binding', feed)
+      this.forward.push(['binding', feed])
+    }
+    await this.components.registrar.handle(this.channelProtocol, (stream, connection) => this.acceptChannel(stream, connection), {
+      maxInboundStreams: this.init.maxInboundChannels ?? 32,
+      maxOutboundStreams: this.init.maxOutboundChannels ?? 32
+    })
+  }
+
+  async stop (): Promise<void> {
+    this.components.events.removeEventListener('connection:open', this.onConnectionOpen)
+    for (const [type, listener] of this.forward.splice(0)) {
+      this.monitor.removeEventListener(type, listener)
+    }
+    await this.components.registrar.unhandle(this.channelProtocol)
+  }
+
+  /** The pqIdentity() service to hand verified bindings to, if configured and present */
+  private identitySink (): BindingSink | undefined {
+    const key = this.init.identityService ?? 'pqIdentity'
+    if (key === false) {
+      return undefined
+    }
+    try {
+      const service = (this.components as unknown as Record<string, unknown>)[key] as Partial<BindingSink> | undefined
+      return typeof service?.acceptBinding === 'function' ? service as BindingSink : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /** True when a verified binding of `peer` arrived over PQ Noise before (this run, or pinned in the peer store) */
+  async isPqCapable (peer: PeerId): Promise<boolean> {
+    if (this.monitor.pins.has(peer.toString())) {
+      return true
+    }
+    try {
+      const stored = await this.components.peerStore.get(peer)
+      return stored.metadata.has(PQ_PIN_METADATA_KEY)
+    } catch {
+      return false
+    }
+  }
+
+  private readonly onConnectionOpen = (evt: CustomEvent<Connection>): void => {
+    const connection = evt.detail
+    const encryption = connection.encryption
+    if (encryption == null || encryption === this.protocol || !hasEncrypterSlot(connection)) {
+      return
+    }
+    this.isPqCapable(connection.remotePeer).then(capable => {
+      if (!capable) {
+        return
+      }
+      // multistream-select is not authenticated: a PQ-capable peer arriving over
+      // classic Noise means someone stripped the PQ offer (or the peer turned it off)
+      const closed = this.init.requirePq === true
+      this.monitor.increment('downgrades')
+      if (closed) {
+        this.monitor.increment('downgradesClosed')
+        connection.abort(new DowngradeError(`${connection.remotePeer.toString()} is PQ-capable but connected over ${encryption}`))
+      }
+      this.log('downgrade: %p over %s%s', connection.remotePeer, encryption, closed ? ', closed' : '')
+      this.monitor.safeDispatchEvent('downgrade', { detail: { remotePeer: connection.remotePeer, encryption, reason: 'pinned', closed } })
+    }).catch((err: any) => { this.log.error('downgrade check failed: %e', err) })
+  }
+
+  private toChannel (secured: PqSecuredConnection, stream: Stream, connection: Connection): SecureChannel {
+    return {
+      stream: secured.connection,
+      remotePeer: secured.remotePeer,
+      binding: secured.binding,
+      handshakeHash: secured.handshakeHash,
+      connection,
+      rawStream: stream
+    }
+  }
+
+  async openSecureChannel (peer: PeerId, options: AbortOptions = {}): Promise<SecureChannel> {
+    let stream: Stream | undefined
+    try {
+      const connection = await this.components.connectionManager.openConnection(peer, options)
+      stream = await connection.newStream(this.channelProtocol, options)
+      const secured = await this.channel.secure(stream, true, { remotePeer: peer, skipStreamMuxerNegotiation: true, signal: options.signal })
+      this.monitor.increment('channelsOpened')
+      return this.toChannel(secured, stream, connection)
+    } catch (err: any) {
+      this.monitor.increment('channelsFailed')
+      stream?.abort(err)
+      throw err.code?.startsWith('ERR_PQ_NOISE') === true ? err : new ChannelError(`Could not open a PQ channel to ${peer.toString()}: ${err.message}`, { cause: err })
+    }
+  }
+
+  private async acceptChannel (stream: Stream, connection: Connection): Promise<void> {
+    try {
+      const secured = await this.channel.secure(stream, false, { remotePeer: connection.remotePeer, skipStreamMuxerNegotiation: true })
+      this.monitor.increment('channelsAccepted')
+      this.safeDispatchEvent('channel', { detail: this.toChannel(secured, stream, connection) })
+    } catch (err: any) {
+      this.monitor.increment('channelsFailed')
+      stream.abort(err)
+    }
+  }
+}
