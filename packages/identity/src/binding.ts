@@ -3,7 +3,7 @@ import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { bytesEqual, concatBytes, u64be } from '@saorsa-gossip/core'
 import {
   BINDING_VERSION, DEFAULT_MAX_CLOCK_SKEW_MS, MAX_BINDING_FRAME_BYTES, MAX_LIBP2P_PUBLIC_KEY_BYTES,
-  MAX_LIBP2P_SIGNATURE_BYTES, MAX_PEER_ID_BYTES, ML_DSA_65_PUBLIC_KEY_LENGTH, ML_DSA_65_SIGNATURE_LENGTH
+  MAX_LIBP2P_SIGNATURE_BYTES, MAX_PEER_ID_BYTES, MAX_SECURE_CHANNEL_BYTES, MAX_SECURE_CHANNELS, ML_DSA_65_PUBLIC_KEY_LENGTH, ML_DSA_65_SIGNATURE_LENGTH
 } from './constants.ts'
 import {
   BindingFromTheFutureError, BindingPeerIdMismatchError, BindingSignatureError, InvalidBindingError,
@@ -56,28 +56,44 @@ function u32be (n: number): Uint8Array {
  * Explicit lengths, not protobuf, so the signed bytes do not depend on any
  * encoder's field ordering or varint choices.
  */
-export function bindingSigningBytes (record: Pick<BindingRecord, 'version' | 'mlDsaPublicKey' | 'peerId' | 'libp2pPublicKey' | 'createdAtMs'>): Uint8Array {
+export function bindingSigningBytes (record: Pick<BindingRecord, 'version' | 'mlDsaPublicKey' | 'peerId' | 'libp2pPublicKey' | 'createdAtMs'> & { secureChannels?: string[] }): Uint8Array {
+  const channels = record.secureChannels ?? []
+  // advertised secure channels are appended only when present, so a record without them signs
+  // exactly the bytes it always did (the §3.2 vector is unchanged)
+  const advertised = channels.length === 0
+    ? []
+    : [u32be(channels.length), ...channels.flatMap(c => { const b = utf8.encode(c); return [u32be(b.length), b] })]
   return concatBytes(
     BINDING_DOMAIN,
     u32be(record.version),
     u32be(record.mlDsaPublicKey.length), record.mlDsaPublicKey,
     u32be(record.peerId.length), record.peerId,
     u32be(record.libp2pPublicKey.length), record.libp2pPublicKey,
-    u64be(record.createdAtMs)
+    u64be(record.createdAtMs),
+    ...advertised
   )
 }
 
-/** Creates a binding record signed by the ML-DSA identity and the libp2p private key */
-export async function createBinding (identity: PqIdentity, privateKey: PrivateKey, createdAtMs: number): Promise<BindingRecord> {
+const utf8 = new TextEncoder()
+
+/**
+ * Creates a binding record signed by the ML-DSA identity and the libp2p private key,
+ * advertising `secureChannels` (protocol ids of the secure channels this node accepts)
+ */
+export async function createBinding (identity: PqIdentity, privateKey: PrivateKey, createdAtMs: number, secureChannels: string[] = []): Promise<BindingRecord> {
   if (!Number.isSafeInteger(createdAtMs) || createdAtMs < 0) {
     throw new InvalidBindingError('createdAtMs must be a non-negative safe integer')
+  }
+  if (!secureChannelsValid(secureChannels)) {
+    throw new InvalidBindingError(`At most ${MAX_SECURE_CHANNELS} secure channels of at most ${MAX_SECURE_CHANNEL_BYTES} bytes each`)
   }
   const unsigned = {
     version: BINDING_VERSION,
     mlDsaPublicKey: identity.publicKey as Uint8Array<ArrayBuffer>,
     peerId: peerIdFromPublicKey(privateKey.publicKey).toMultihash().bytes as Uint8Array<ArrayBuffer>,
     libp2pPublicKey: publicKeyToProtobuf(privateKey.publicKey) as Uint8Array<ArrayBuffer>,
-    createdAtMs: BigInt(createdAtMs)
+    createdAtMs: BigInt(createdAtMs),
+    secureChannels: [...secureChannels]
   }
   const message = bindingSigningBytes(unsigned)
   return {
@@ -99,10 +115,14 @@ export function decodeBinding (bytes: Uint8Array): BindingRecord {
     throw new InvalidBindingError(`Binding record is ${bytes.length} bytes, the limit is ${MAX_BINDING_FRAME_BYTES}`)
   }
   try {
-    return BindingRecord.decode(bytes)
+    return BindingRecord.decode(bytes, { limits: { secureChannels: MAX_SECURE_CHANNELS } })
   } catch (err: any) {
     throw new InvalidBindingError(`Undecodable binding record: ${err.message}`, { cause: err })
   }
+}
+
+function secureChannelsValid (channels: string[]): boolean {
+  return channels.length <= MAX_SECURE_CHANNELS && channels.every(c => c.length > 0 && utf8.encode(c).length <= MAX_SECURE_CHANNEL_BYTES)
 }
 
 /** Checks field presence and sizes; cheap, runs before any signature check */
@@ -116,7 +136,8 @@ function checkShape (record: BindingRecord): void {
     [record.peerId.length > 0 && record.peerId.length <= MAX_PEER_ID_BYTES, 'PeerId missing or too long'],
     [record.libp2pPublicKey.length > 0 && record.libp2pPublicKey.length <= MAX_LIBP2P_PUBLIC_KEY_BYTES, 'libp2p public key missing or too long'],
     [record.libp2pSignature.length > 0 && record.libp2pSignature.length <= MAX_LIBP2P_SIGNATURE_BYTES, 'libp2p signature missing or too long'],
-    [record.createdAtMs > 0n && record.createdAtMs <= BigInt(Number.MAX_SAFE_INTEGER), 'createdAtMs out of range']
+    [record.createdAtMs > 0n && record.createdAtMs <= BigInt(Number.MAX_SAFE_INTEGER), 'createdAtMs out of range'],
+    [secureChannelsValid(record.secureChannels ?? []), 'too many or too long secure channels']
   ]
   for (const [ok, why] of checks) {
     if (!ok) {

@@ -40,6 +40,10 @@ export const MAX_LIBP2P_SIGNATURE_BYTES = 1024
 /** Largest PeerId multihash accepted (identity multihash of an RSA key is not used; sha256 is 34) */
 export const MAX_PEER_ID_BYTES = 128
 
+/** Secure-channel protocol ids a binding may advertise, and the longest one (bytes) */
+export const MAX_SECURE_CHANNELS = 8
+export const MAX_SECURE_CHANNEL_BYTES = 128
+
 /** Default clock skew tolerated for a record created "in the future", ms (guess: NTP-less laptops drift minutes) */
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60 * 1000
 

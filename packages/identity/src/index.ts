@@ -112,6 +112,15 @@ export interface PqIdentityInit {
    */
   backend?: BackendChoice | MlDsa65Backend
   /**
+   * Secure-channel protocol ids this node accepts, advertised in its signed binding record
+   * (SPEC.md §3.2): a peer that verifies the record and finds itself connected over a weaker
+   * channel knows the connection was downgraded. With `pqNoise()`:
+   * `[PQ_NOISE_PROTOCOL]` from `@saorsa-gossip/pq-noise`.
+   *
+   * @default []
+   */
+  secureChannels?: string[]
+  /**
    * Exchange binding records automatically on every outbound connection
    *
    * @default true

@@ -106,7 +106,7 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
       return
     }
     this.localIdentity = await this.loadLocalIdentity()
-    this.localBinding = await createBinding(this.localIdentity, this.components.privateKey, Date.now())
+    this.localBinding = await createBinding(this.localIdentity, this.components.privateKey, Date.now(), this.init.secureChannels)
     await this.components.registrar.handle(PROTOCOL, (stream, connection) => this.handleInbound(stream, connection), {
       maxInboundStreams: this.init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
       maxOutboundStreams: this.init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,

@@ -100,6 +100,25 @@ describe('binding records', () => {
     expect(() => decodeBinding(truncated)).to.throw().with.property('name', 'InvalidBindingError')
   })
 
+  it('advertised secure channels are signed: they verify, round-trip, and cannot be added, removed or changed', async () => {
+    const advertising = await createBinding(identity, key, NOW, ['/noise-mlkem768-hfs/0.2.0'])
+    const verified = await verifyBinding(decodeBinding(encodeBinding(advertising)))
+    expect(verified.record.secureChannels).to.deep.equal(['/noise-mlkem768-hfs/0.2.0'])
+    // a record without channels signs exactly the bytes it always did
+    expect(record.secureChannels).to.deep.equal([])
+    await expectRejected({ ...advertising, secureChannels: [] }, 'BindingSignatureError')
+    await expectRejected({ ...advertising, secureChannels: ['/noise-mlkem768-hfs/0.2.1'] }, 'BindingSignatureError')
+    await expectRejected({ ...record, secureChannels: ['/noise-mlkem768-hfs/0.2.0'] }, 'BindingSignatureError')
+  })
+
+  it('limits advertised secure channels to 8 of at most 128 bytes', async () => {
+    await expect(createBinding(identity, key, NOW, Array.from({ length: 9 }, (_, i) => `/p/${i}`))).to.eventually.be.rejected().with.property('name', 'InvalidBindingError')
+    await expect(createBinding(identity, key, NOW, ['x'.repeat(129)])).to.eventually.be.rejected().with.property('name', 'InvalidBindingError')
+    await expectRejected({ ...record, secureChannels: [''] }, 'InvalidBindingError')
+    const nine = encodeBinding({ ...record, secureChannels: Array.from({ length: 9 }, (_, i) => `/p/${i}`) })
+    expect(() => decodeBinding(nine)).to.throw().with.property('name', 'InvalidBindingError')
+  })
+
   it('createBinding rejects an invalid creation time', async () => {
     await expect(createBinding(identity, key, -1)).to.eventually.be.rejected().with.property('name', 'InvalidBindingError')
     await expect(createBinding(identity, key, 1.5)).to.eventually.be.rejected().with.property('name', 'InvalidBindingError')

@@ -77,7 +77,9 @@ export class PqNoise implements ConnectionEncrypter<NoiseExtensions> {
       if (binding != null) {
         this.binding = Promise.resolve(encodeBinding(binding))
       } else if (identity != null) {
-        this.binding = createBinding(identity, this.components.privateKey, Date.now()).then(encodeBinding)
+        // the record advertises our PQ protocol: a peer that later verifies it over classic
+        // Noise knows the connection was downgraded (SPEC.md §3.2, §10)
+        this.binding = createBinding(identity, this.components.privateKey, Date.now(), [this.protocol]).then(encodeBinding)
       } else {
         this.binding = Promise.resolve(undefined)
       }

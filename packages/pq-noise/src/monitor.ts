@@ -43,8 +43,12 @@ export interface DowngradeEventDetail {
   remotePeer: PeerId
   /** The encrypter the connection actually negotiated */
   encryption: string
-  /** Why the peer is known to speak PQ Noise */
-  reason: 'pinned'
+  /**
+   * Why the peer is known to speak PQ Noise: a verified binding of it arrived over PQ Noise
+   * before (`pinned`), or its signed binding record, verified on this very connection,
+   * advertises the PQ Noise protocol (`advertised`, SPEC.md §3.2: first contact too)
+   */
+  reason: 'pinned' | 'advertised'
   /** True when the connection was closed (`requirePq`) */
   closed: boolean
 }

@@ -5,7 +5,7 @@ import { ChannelError, DowngradeError } from './errors.ts'
 import { monitorFor } from './monitor.ts'
 import type { PqNoiseComponents, PqSecuredConnection } from './encrypter.ts'
 import type { PqNoiseServiceInit, SecureChannel, PqNoiseService, PqNoiseServiceEvents } from './index.ts'
-import type { PqNoiseMonitor, PqNoiseEvents, PqNoiseStats } from './monitor.ts'
+import type { DowngradeEventDetail, PqNoiseMonitor, PqNoiseEvents, PqNoiseStats } from './monitor.ts'
 import type { AbortOptions, Connection, Libp2pEvents, Logger, PeerId, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { BindingRecord, VerifiedBinding } from '@saorsa-gossip/identity'
@@ -19,6 +19,9 @@ export interface PqNoiseServiceComponents extends PqNoiseComponents {
 /** The part of pqIdentity() this service uses */
 interface BindingSink {
   acceptBinding(record: BindingRecord, expected: PeerId): Promise<unknown>
+  /** pqIdentity() announces every binding it verified (exchange, lookup or handshake) */
+  addEventListener?(type: 'binding', listener: (evt: CustomEvent<VerifiedBinding>) => void): void
+  removeEventListener?(type: 'binding', listener: (evt: CustomEvent<VerifiedBinding>) => void): void
 }
 
 /** Transports whose security is not a libp2p connection encrypter: no negotiation to strip */
@@ -41,6 +44,8 @@ export class DefaultPqNoiseService extends TypedEventEmitter<PqNoiseServiceEvent
   private readonly protocol: string
   private readonly channelProtocol: string
   private readonly forward: Array<[keyof PqNoiseEvents, (evt: any) => void]> = []
+  private readonly flagged = new WeakSet<Connection>()
+  private sink?: BindingSink
 
   constructor (components: PqNoiseServiceComponents, init: PqNoiseServiceInit = {}) {
     super()
@@ -75,6 +80,8 @@ export class DefaultPqNoiseService extends TypedEventEmitter<PqNoiseServiceEvent
       }
       this.monitor.addEventListener('binding', feed)
       this.forward.push(['binding', feed])
+      sink.addEventListener?.('binding', this.onIdentityBinding)
+      this.sink = sink
     }
     await this.components.registrar.handle(this.channelProtocol, (stream, connection) => this.acceptChannel(stream, connection), {
       maxInboundStreams: this.init.maxInboundChannels ?? 32,
@@ -84,6 +91,8 @@ export class DefaultPqNoiseService extends TypedEventEmitter<PqNoiseServiceEvent
 
   async stop (): Promise<void> {
     this.components.events.removeEventListener('connection:open', this.onConnectionOpen)
+    this.sink?.removeEventListener?.('binding', this.onIdentityBinding)
+    this.sink = undefined
     for (const [type, listener] of this.forward.splice(0)) {
       this.monitor.removeEventListener(type, listener)
     }
@@ -124,20 +133,46 @@ export class DefaultPqNoiseService extends TypedEventEmitter<PqNoiseServiceEvent
       return
     }
     this.isPqCapable(connection.remotePeer).then(capable => {
-      if (!capable) {
-        return
+      if (capable) {
+        this.downgraded(connection, encryption, 'pinned')
       }
-      // multistream-select is not authenticated: a PQ-capable peer arriving over
-      // classic Noise means someone stripped the PQ offer (or the peer turned it off)
-      const closed = this.init.requirePq === true
-      this.monitor.increment('downgrades')
-      if (closed) {
-        this.monitor.increment('downgradesClosed')
-        connection.abort(new DowngradeError(`${connection.remotePeer.toString()} is PQ-capable but connected over ${encryption}`))
-      }
-      this.log('downgrade: %p over %s%s', connection.remotePeer, encryption, closed ? ', closed' : '')
-      this.monitor.safeDispatchEvent('downgrade', { detail: { remotePeer: connection.remotePeer, encryption, reason: 'pinned', closed } })
     }).catch((err: any) => { this.log.error('downgrade check failed: %e', err) })
+  }
+
+  /**
+   * A binding pqIdentity() verified (its exchange runs inside the connection's encryption, so
+   * a relay that stripped the PQ offer cannot alter it): if it advertises our PQ protocol,
+   * every classic connection to that peer was downgraded — on first contact too
+   */
+  private readonly onIdentityBinding = (evt: CustomEvent<VerifiedBinding>): void => {
+    const { peerId, record } = evt.detail
+    if (record.secureChannels?.includes(this.protocol) !== true) {
+      return
+    }
+    for (const connection of this.components.connectionManager.getConnections(peerId)) {
+      const encryption = connection.encryption
+      if (encryption != null && encryption !== this.protocol && hasEncrypterSlot(connection)) {
+        this.downgraded(connection, encryption, 'advertised')
+      }
+    }
+  }
+
+  /** Counts and reports a downgrade once per connection; closes it under `requirePq` */
+  private downgraded (connection: Connection, encryption: string, reason: DowngradeEventDetail['reason']): void {
+    if (this.flagged.has(connection)) {
+      return
+    }
+    this.flagged.add(connection)
+    // multistream-select is not authenticated: a PQ-capable peer arriving over
+    // classic Noise means someone stripped the PQ offer (or the peer turned it off)
+    const closed = this.init.requirePq === true
+    this.monitor.increment('downgrades')
+    if (closed) {
+      this.monitor.increment('downgradesClosed')
+      connection.abort(new DowngradeError(`${connection.remotePeer.toString()} is PQ-capable but connected over ${encryption}`))
+    }
+    this.log('downgrade (%s): %p over %s%s', reason, connection.remotePeer, encryption, closed ? ', closed' : '')
+    this.monitor.safeDispatchEvent('downgrade', { detail: { remotePeer: connection.remotePeer, encryption, reason, closed } })
   }
 
   private toChannel (secured: PqSecuredConnection, stream: Stream, connection: Connection): SecureChannel {

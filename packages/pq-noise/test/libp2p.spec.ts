@@ -83,6 +83,37 @@ describe('pqNoise in real libp2p nodes over TCP', function () {
     await waitFor(() => b.services.pqNoise.stats.downgrades === 1, 5000, 'downgrade seen by b')
   })
 
+  it('detects a stripped PQ offer on first contact: the binding verified over classic Noise advertises PQ Noise', async () => {
+    const a = await createPqIdentityNode({ exchangeOnConnect: true, secureChannels: [PROTOCOL] })
+    const b = await createPqIdentityNode({ exchangeOnConnect: true, secureChannels: [PROTOCOL] })
+    nodes.push(a, b)
+    const relay = await strippingRelay(tcpPort(b))
+    cleanups.push(relay.close)
+    const events: DowngradeEventDetail[] = []
+    a.services.pqNoise.addEventListener('downgrade', (evt) => events.push(evt.detail))
+    // never connected before: nothing is pinned
+    expect(await a.services.pqNoise.isPqCapable(b.peerId)).to.be.false()
+    const viaRelay = await a.dial(multiaddr(`/ip4/127.0.0.1/tcp/${relay.port}/p2p/${b.peerId.toString()}`))
+    expect(relay.stripped()).to.be.greaterThan(0)
+    expect(viaRelay.encryption).to.equal('/noise')
+    await waitFor(() => events.length === 1, 10_000, 'downgrade event from the advertised binding')
+    expect(events[0]).to.deep.include({ reason: 'advertised', encryption: '/noise', closed: false })
+    expect(events[0].remotePeer.equals(b.peerId)).to.be.true()
+    expect(a.services.pqIdentity.getCachedBinding(b.peerId)?.record.secureChannels).to.deep.equal([PROTOCOL])
+  })
+
+  it('raises no alarm for a classic connection to a peer whose binding advertises no PQ channel', async () => {
+    const a = await createPqIdentityNode({ exchangeOnConnect: true, secureChannels: [PROTOCOL] })
+    const b = await createPqIdentityNode({ exchangeOnConnect: true })
+    nodes.push(a, b)
+    const relay = await strippingRelay(tcpPort(b))
+    cleanups.push(relay.close)
+    await a.dial(multiaddr(`/ip4/127.0.0.1/tcp/${relay.port}/p2p/${b.peerId.toString()}`))
+    await waitFor(() => a.services.pqIdentity.getCachedBinding(b.peerId) != null, 10_000, 'binding exchanged')
+    await new Promise(resolve => setTimeout(resolve, 100))
+    expect(a.services.pqNoise.stats.downgrades).to.equal(0)
+  })
+
   it('closes a downgraded connection under requirePq', async () => {
     const a = await createPqNode()
     const b = await createPqNode({ requirePq: true })

@@ -59,7 +59,7 @@ export interface SubscriptionChangeData {
   subscriptions: Subscription[]
 }
 
-export interface PlumtreeEvents {
+export interface PlumtreeServiceEvents {
   /** A new valid message on a subscribed topic: exactly once per message */
   message: CustomEvent<Message>
   /**
@@ -158,7 +158,7 @@ export interface PlumtreeComponents {
 }
 
 /** The service: gossipsub 17's public `GossipSub` surface plus plumtree extras */
-export interface Plumtree extends TypedEventTarget<PlumtreeEvents> {
+export interface PlumtreeService extends TypedEventTarget<PlumtreeServiceEvents> {
   readonly protocols: string[]
   readonly globalSignaturePolicy: 'StrictSign'
   /** Validators by topic; they run after the signature check and before delivery and relay */

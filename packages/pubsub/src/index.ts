@@ -54,26 +54,26 @@ export { shortId } from './core/message-store.ts'
 export { encodeRpc, decodeRpc, RPC_LIMITS } from './codec.ts'
 export type { PubsubPeerCodec } from './codec.ts'
 export { InvalidFrameError } from './errors.ts'
-export { ORIGIN_DOMAIN, ORIGIN_LIMITS, originMessageId, originSigningBytes, encodeOriginHeader, decodeOriginHeader, signOrigin, checkOriginStructure } from './origin.ts'
+export { ORIGIN_DOMAIN, ORIGIN_LIMITS, originMessageId, originSigningBytes, encodeOriginHeader, decodeOriginHeader, signOrigin, checkOriginStructure, checkOriginFields } from './origin.ts'
 export type { OriginFields, DecodedOrigin, CheckedOrigin } from './origin.ts'
 export { PeerScores, DEFAULT_SCORE_CONFIG, resolveScoreConfig } from './core/score.ts'
 export type { ScoreConfig, ScoreEvent } from './core/score.ts'
 
 export { PROTOCOL as PLUMTREE_PROTOCOL } from './constants.ts'
 export { TopicValidatorResult } from './api.ts'
-export type { Message, SignedMessage, UnsignedMessage, TopicValidatorFn, PublishResult, PublishOpts, Subscription, SubscriptionChangeData, PlumtreeEvents, PlumtreeInit, PlumtreeComponents, Plumtree } from './api.ts'
+export type { Message, SignedMessage, UnsignedMessage, TopicValidatorFn, PublishResult, PublishOpts, Subscription, SubscriptionChangeData, PlumtreeServiceEvents, PlumtreeInit, PlumtreeComponents, PlumtreeService } from './api.ts'
 export { NotStartedError, NoPeersSubscribedToTopicError, MessageTooLargeError, DuplicatePublishError, InvalidTopicError, PlumtreeConfigError } from './errors.ts'
 export { PlumtreeStats, flattenCore } from './stats.ts'
 export type { AdapterDrop } from './stats.ts'
 export { libp2pPubsubCodec } from './peer-codec.ts'
 
-import { DefaultPlumtree } from './service.ts'
-import type { Plumtree as PlumtreeService, PlumtreeComponents as Components, PlumtreeInit as Init } from './api.ts'
+import { DefaultPlumtreeService } from './service.ts'
+import type { PlumtreeService as Service, PlumtreeComponents as Components, PlumtreeInit as Init } from './api.ts'
 
 /**
  * Plumtree pubsub as a libp2p service, a drop-in for `gossipsub()`. Needs
  * `membership()` and `pqIdentity()` in the same node (keys configurable).
  */
-export function plumtree (init: Init = {}): (components: Components) => PlumtreeService {
-  return (components) => new DefaultPlumtree(components, init)
+export function plumtree (init: Init = {}): (components: Components) => Service {
+  return (components) => new DefaultPlumtreeService(components, init)
 }

@@ -83,6 +83,14 @@ export function checkOriginStructure (message: GossipMessage): CheckedOrigin | u
   } catch {
     return undefined
   }
+  return checkOriginFields(message, origin)
+}
+
+/**
+ * {@link checkOriginStructure} for a header already decoded (the service decodes each
+ * received header once, at the edge): the claimed id must be the one the fields give.
+ */
+export function checkOriginFields (message: GossipMessage, origin: DecodedOrigin): CheckedOrigin | undefined {
   let id: Uint8Array
   try {
     id = originMessageId({ topic: message.topic, from: origin.from, seqno: origin.seqno, payload: message.payload })
@@ -92,5 +100,5 @@ export function checkOriginStructure (message: GossipMessage): CheckedOrigin | u
   if (!bytesEqual(id, message.id)) {
     return undefined
   }
-  return { ...origin, signingBytes: originSigningBytes(id, message.publishedAt) }
+  return { from: origin.from, seqno: origin.seqno, signature: origin.signature, signingBytes: originSigningBytes(id, message.publishedAt) }
 }

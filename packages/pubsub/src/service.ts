@@ -1,23 +1,23 @@
-import { publicKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { TypedEventEmitter, serviceCapabilities, serviceDependencies } from '@libp2p/interface'
-import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
-import { LruTtlCache, createRng } from '@saorsa-gossip/core'
-import { decodeBinding, verifyMlDsa65 } from '@saorsa-gossip/identity'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { createRng } from '@saorsa-gossip/core'
 import { AddressBook, EffectRunner, OutboundStreams, readFrames } from '@saorsa-gossip/kit'
-import * as Digest from 'multiformats/hashes/digest'
 import { CarriedBindings } from './carried-bindings.ts'
 import { RPC_LIMITS, decodeFrame, encodeRpc } from './codec.ts'
-import { FRAME_OVERHEAD_BYTES, MAX_HELD_ORIGINS, MAX_HELD_PER_ORIGIN, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PROTOCOL } from './constants.ts'
+import { FRAME_OVERHEAD_BYTES, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PROTOCOL } from './constants.ts'
 import { DEFAULT_PUBSUB_CONFIG } from './core/config.ts'
 import { PubsubCore } from './core/pubsub.ts'
+import { DecodedOrigins } from './decoded-origins.ts'
 import { DuplicatePublishError, InvalidTopicError, MessageTooLargeError, NoPeersSubscribedToTopicError, NotStartedError, PlumtreeConfigError } from './errors.ts'
-import { checkOriginStructure, decodeOriginHeader, signOrigin } from './origin.ts'
+import { gossipsubMessage, graylisted, subscriptionChange, toMessage } from './gossipsub-events.ts'
+import { OriginGate } from './origin-gate.ts'
+import { signOrigin } from './origin.ts'
 import { libp2pPubsubCodec } from './peer-codec.ts'
 import { PlumtreeStats } from './stats.ts'
 import { ValidationQueue } from './validation-queue.ts'
-import type { Message, Plumtree, PlumtreeComponents, PlumtreeEvents, PlumtreeInit, PublishOpts, PublishResult, SubscriptionChangeData, TopicValidatorFn, TopicValidatorResult } from './api.ts'
+import type { Message, PlumtreeComponents, PlumtreeInit, PlumtreeService, PlumtreeServiceEvents, PublishOpts, PublishResult, TopicValidatorFn, TopicValidatorResult } from './api.ts'
 import type { PubsubPeerCodec } from './codec.ts'
-import type { GossipMessage, PubsubMessage } from './core/messages.ts'
+import type { PubsubMessage } from './core/messages.ts'
 import type { PubsubEffect, PubsubEvent, PubsubInput, PubsubTimer } from './core/types.ts'
 import type { Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -27,11 +27,14 @@ import type { MembershipService } from '@saorsa-gossip/membership'
 const utf8 = new TextEncoder()
 
 /**
- * The libp2p adapter for the pubsub core: streams, timers, origin signatures
- * and topic validators around PubsubCore, behind gossipsub 17's API. Protocol
- * decisions are the core's (SPEC.md §7); this file only moves bytes and calls.
+ * The libp2p wiring of the pubsub core, behind gossipsub 17's API: start and stop, the
+ * registrar and the streams, connection and membership events turned into core inputs,
+ * and the core's effects run. Protocol decisions are the core's (SPEC.md §7); the origin
+ * gate (origin-gate.ts), the application's validation (validation-queue.ts) and the
+ * gossipsub shapes of what the application receives (gossipsub-events.ts) have their own
+ * files (SPEC.md §7.12).
  */
-export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implements Plumtree, Startable {
+export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEvents> implements PlumtreeService, Startable {
   readonly [Symbol.toStringTag] = '@saorsa-gossip/plumtree'
   readonly [serviceCapabilities]: string[] = ['@libp2p/pubsub', '@saorsa-gossip/plumtree']
   readonly [serviceDependencies]: string[] = ['@saorsa-gossip/membership', '@saorsa-gossip/identity']
@@ -52,11 +55,9 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
   private readonly outbound: OutboundStreams
   private readonly inbound = new Map<string, number>()
   private readonly seqnos = new Map<string, bigint>()
-  private readonly held = new Map<string, Array<{ from: string, message: GossipMessage }>>()
-  private readonly unknownOrigins: LruTtlCache<string, true>
   private readonly bindings = new CarriedBindings(origin => origin === this.self ? this.identity?.binding : this.identity?.getCachedBinding(origin)?.record)
-  /** each message's origin, decoded once: a relay sends one message object to several peers */
-  private readonly origins = new WeakMap<GossipMessage, string | undefined>()
+  private readonly origins: DecodedOrigins
+  private readonly gate: OriginGate
   private readonly validation: ValidationQueue
   private core?: PubsubCore<string>
   private membership?: MembershipService
@@ -87,8 +88,18 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
         this.input({ type: 'unreachable', peer })
       }
     })
-    this.unknownOrigins = new LruTtlCache({ maxEntries: 4096, ttl: positiveInt('unknownOriginBackoff', init.unknownOriginBackoff, 5_000) })
     this.stats = new PlumtreeStats(components.metrics, () => this.core?.stats, () => this.scores())
+    this.origins = new DecodedOrigins(bytes => this.codec.fromBytes(bytes))
+    this.gate = new OriginGate({
+      self: this.self,
+      identity: () => this.identity,
+      stats: this.stats,
+      log: this.log,
+      lookupTimeout: init.dialTimeout ?? 10_000,
+      unknownOriginBackoff: positiveInt('unknownOriginBackoff', init.unknownOriginBackoff, 5_000),
+      pass: (from, message) => { this.input({ type: 'message', from, message }) },
+      badBinding: (peer) => { this.input({ type: 'bad-frame', peer }) }
+    })
     this.validation = new ValidationQueue({
       topicValidators: this.topicValidators,
       asyncValidation: init.asyncValidation === true,
@@ -96,7 +107,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
       toMessage: (pending) => this.toMessage(pending.topic, pending.message.payload, pending.message.header),
       settle: (topic, id, result) => { this.input({ type: 'validation-result', topic, id, result }) },
       deliverEarly: (msgId, from, msg) => {
-        this.safeDispatchEvent('gossipsub:message', { detail: { propagationSource: peerIdFromString(from), msgId, msg } })
+        this.safeDispatchEvent('gossipsub:message', { detail: gossipsubMessage(msgId, from, msg) })
         this.safeDispatchEvent('message', { detail: msg })
       },
       onValidatorError: () => { this.stats.drop('validator-error') }
@@ -136,7 +147,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     const core = new PubsubCore(this.self, createRng(this.init.seed ?? `${this.self}/${Date.now()}`), {
       config: { ...this.init.config, maxMessageSize: this.maxMessageSize },
       score: this.init.score,
-      verify: (message) => this.verifyOrigin(message),
+      verify: (message) => this.gate.verify(message, this.origins.of(message.header)),
       deferValidation: (topic) => this.validation.needed(topic)
     })
     await this.components.registrar.handle(PROTOCOL, (stream, connection) => { void this.readInbound(stream, connection) }, {
@@ -165,7 +176,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     }
     this.core = undefined
     this.effects.clear()
-    this.held.clear()
+    this.gate.clear()
     this.validation.clear()
     this.components.events.removeEventListener('connection:close', this.onConnectionClose)
     this.components.events.removeEventListener('peer:identify', this.onIdentify)
@@ -246,6 +257,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     this.input({ type: 'neighbor-down', peer: evt.detail.peer.toString() })
   }
 
+  /** SWIM's dead verdict: for pubsub the peer is gone, `peer-down` (SPEC.md §7.1 has the three names) */
   private onPeerDead (evt: CustomEvent<{ peer: PeerId }>): void {
     this.input({ type: 'peer-down', peer: evt.detail.peer.toString() })
   }
@@ -254,6 +266,7 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     this.addresses.identified(evt.detail.peerId, evt.detail.listenAddrs)
   }
 
+  /** The last connection to the peer closed (membership's core calls this `connection-lost`): for pubsub too, `peer-down` */
   private onConnectionClose (evt: CustomEvent<Connection>): void {
     const peer = evt.detail.remotePeer
     if (this.components.connectionManager.getConnections(peer).length > 0) {
@@ -307,7 +320,13 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
     }
     this.stats.received(message.type, bytes.byteLength)
     if (message.type === 'gossip') {
-      this.admitGossip(from, message, originBinding)
+      // decoded once, here: the gate, the verify hook, the application's Message and the send path read it (decoded-origins.ts)
+      const origin = this.origins.of(message.header)
+      if (origin != null) {
+        // it relays that origin's messages, so it verified (and holds) the origin's binding
+        this.bindings.held(from, origin.peer, Date.now())
+      }
+      this.gate.admit(from, message, origin, originBinding)
       return
     }
     if (addresses != null) {
@@ -321,125 +340,6 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
       })
     }
     this.input({ type: 'message', from, message })
-  }
-
-  // --- origin signatures (SPEC.md §7.10) ----------------------------------------------
-
-  /**
-   * A message goes to the core once its origin's ML-DSA-65 key is known, so the
-   * core's synchronous verify hook can check the signature. Unknown origins are
-   * resolved through the relay that sent the message (it verified it, so it holds
-   * the binding), then from the origin itself; meanwhile the message waits.
-   */
-  private admitGossip (from: string, message: GossipMessage, originBinding?: Uint8Array): void {
-    const origin = this.originOf(message)
-    if (origin != null) {
-      // it relays that origin's messages, so it verified (and holds) the origin's binding
-      this.bindings.held(from, origin, Date.now())
-    }
-    if (origin == null || origin === this.self || this.bindingOf(origin) != null) {
-      // a header that does not decode fails the core's origin check (and is scored there)
-      this.input({ type: 'message', from, message })
-      return
-    }
-    if (this.unknownOrigins.has(origin, Date.now())) {
-      this.stats.drop('unknown-origin')
-      return
-    }
-    let waiting = this.held.get(origin)
-    if (waiting == null) {
-      if (this.held.size >= MAX_HELD_ORIGINS) {
-        this.stats.drop('origin-queue-full')
-        return
-      }
-      waiting = []
-      this.held.set(origin, waiting)
-      void this.resolveOrigin(origin, from, originBinding)
-    }
-    if (waiting.length >= MAX_HELD_PER_ORIGIN) {
-      this.stats.drop('origin-queue-full')
-      return
-    }
-    waiting.push({ from, message })
-  }
-
-  private async resolveOrigin (origin: string, via: string, carried?: Uint8Array): Promise<void> {
-    let ok = false
-    if (carried != null) {
-      try {
-        // the record certifies itself (both keys sign it): checked here, no round trip needed
-        await (this.identity as PqIdentityService).acceptBinding(decodeBinding(carried), origin)
-        this.stats.originsCarried++
-        ok = true
-      } catch (err: any) {
-        // a relay that attaches a bad record is misbehaving; the message itself may still be fine
-        this.stats.drop('bad-origin-binding')
-        this.input({ type: 'bad-frame', peer: via })
-        this.log.trace('carried binding for %s from %s refused: %s', origin, via, err.message)
-      }
-    }
-    if (!ok) {
-      try {
-        await (this.identity as PqIdentityService).resolveBinding(peerIdFromString(origin), {
-          via: peerIdFromString(via),
-          signal: AbortSignal.timeout(this.init.dialTimeout ?? 10_000)
-        })
-        this.stats.originsResolved++
-        ok = true
-      } catch (err: any) {
-        this.unknownOrigins.set(origin, true, Date.now())
-        this.log.trace('no binding for origin %s: %s', origin, err.message)
-      }
-    }
-    const waiting = this.held.get(origin) ?? []
-    this.held.delete(origin)
-    for (const { from, message } of waiting) {
-      if (ok) {
-        this.input({ type: 'message', from, message })
-      } else {
-        this.stats.drop('unknown-origin')
-      }
-    }
-  }
-
-  private originOf (message: GossipMessage): string | undefined {
-    if (message.header == null) {
-      return undefined
-    }
-    if (this.origins.has(message)) {
-      return this.origins.get(message)
-    }
-    let origin: string | undefined
-    try {
-      origin = this.codec.fromBytes(decodeOriginHeader(message.header).from)
-    } catch {
-      origin = undefined
-    }
-    this.origins.set(message, origin)
-    return origin
-  }
-
-  private bindingOf (origin: string): Uint8Array | undefined {
-    if (origin === this.self) {
-      return this.identity?.identity.publicKey
-    }
-    // by PeerId string: no base58 parsing on the hot path (a benchmark profile showed it at 3%)
-    return this.identity?.getCachedBinding(origin)?.mlDsaPublicKey
-  }
-
-  /** The core's verify hook: header structure, claimed id, and the ML-DSA-65 signature */
-  private verifyOrigin (message: GossipMessage): boolean {
-    const checked = checkOriginStructure(message)
-    if (checked == null) {
-      return false
-    }
-    let key: Uint8Array | undefined
-    try {
-      key = this.bindingOf(this.codec.fromBytes(checked.from))
-    } catch {
-      return false
-    }
-    return key != null && verifyMlDsa65(key, checked.signingBytes, checked.signature)
   }
 
   // --- effects ----------------------------------------------------------------------
@@ -460,36 +360,27 @@ export class DefaultPlumtree extends TypedEventEmitter<PlumtreeEvents> implement
       case 'validate':
         this.validation.push({ topic: event.topic, id: event.id, from: event.from, message: event.message })
         break
-      case 'subscription-change': {
-        const detail: SubscriptionChangeData = { peerId: peerIdFromString(event.peer), subscriptions: [{ topic: event.topic, subscribe: event.subscribed }] }
-        this.safeDispatchEvent('subscription-change', { detail })
+      case 'subscription-change':
+        this.safeDispatchEvent('subscription-change', { detail: subscriptionChange(event) })
         break
-      }
       case 'graylisted':
         this.log('graylisted %s (score %d)', event.peer, event.score)
-        this.safeDispatchEvent('plumtree:graylisted', { detail: { peerId: peerIdFromString(event.peer), score: event.score } })
+        this.safeDispatchEvent('plumtree:graylisted', { detail: graylisted(event) })
         break
       default:
         break
     }
   }
 
+  /** The header was checked before the message got this far, so it decoded (once, at the edge) */
   private toMessage (topic: string, payload: Uint8Array, header: Uint8Array | undefined): Message {
-    if (header == null) {
-      return { type: 'unsigned', topic, data: payload }
-    }
-    // the header was checked before the message got this far
-    const origin = decodeOriginHeader(header)
-    const from = peerIdFromMultihash(Digest.decode(origin.from))
-    const record = from.equals(this.components.peerId) ? undefined : this.identity?.getCachedBinding(from)?.record
-    const key = from.publicKey ?? publicKeyFromProtobuf((record as { libp2pPublicKey: Uint8Array }).libp2pPublicKey)
-    return { type: 'signed', from, topic, data: payload, sequenceNumber: origin.seqno, signature: origin.signature, key }
+    return toMessage(topic, payload, this.origins.of(header), from => from.equals(this.components.peerId) ? undefined : this.identity?.getCachedBinding(from)?.record.libp2pPublicKey)
   }
 
   private send (to: string, message: PubsubMessage<string>): void {
     let bytes: Uint8Array
     try {
-      const origin = message.type === 'gossip' ? this.originOf(message) : undefined
+      const origin = message.type === 'gossip' ? this.origins.of(message.header)?.peer : undefined
       bytes = encodeRpc(message, this.codec, origin == null ? undefined : this.bindings.attachFor(to, origin, Date.now()))
     } catch (err: any) {
       this.log.error('cannot encode %s for %s: %s', message.type, to, err.message)

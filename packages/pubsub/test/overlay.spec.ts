@@ -1,11 +1,31 @@
 import { expect } from 'aegir/chai'
 import { DEFAULT_PUBSUB_CONFIG } from '../src/core/config.ts'
+import { T, chain, line, publish, sendsOf } from './harness-helpers.ts'
 import { Harness } from './harness.ts'
+import type { FindMessage } from '../src/core/messages.ts'
 
 /** Topic overlays (src/core/overlay.ts, SPEC.md §7.4, §7.13) */
 
-const T = 'topic'
 const { joinTimeout } = DEFAULT_PUBSUB_CONFIG
+
+/** Distinct walks started by `origin` (FIND messages carrying it), in order */
+function walksOf (h: Harness, origin: string): number[] {
+  const walks: number[] = []
+  for (const s of h.sentOfType('find')) {
+    const find = s.message as FindMessage<string>
+    if (find.origin === origin && !walks.includes(find.walk)) {
+      walks.push(find.walk)
+    }
+  }
+  return walks
+}
+
+/** Distinct peers named `sybil…` that `from` sent anything to */
+function sybilsContacted (h: Harness, from: string): string[] {
+  return [...new Set(h.sent.filter(s => s.from === from && s.to.startsWith('sybil')).map(s => s.to))]
+}
+
+const sybils = Array.from({ length: 16 }, (_, i) => `sybil${i}`)
 
 describe('topic overlay: unreachable join candidates', () => {
   /** a with membership neighbours b and c, both subscribed; a wants one topic neighbour */
@@ -51,5 +71,108 @@ describe('topic overlay: unreachable join candidates', () => {
     const h = setup()
     h.input('a', { type: 'unreachable', peer: 'z' })
     expect(h.sentOfType('topic-join', 'a')).to.have.length(1)
+  })
+})
+
+describe('topic overlay: walks, passive views and join replies', () => {
+  it('walks that expire unanswered back off: a lone subscriber and a non-subscriber with queued publishes walk rarely', () => {
+    const lone = new Harness()
+    const names = ['s', ...Array.from({ length: 10 }, (_, i) => `n${i}`)]
+    chain(lone, names)
+    lone.input('s', { type: 'subscribe', topic: T })
+    lone.advance(120_000)
+    const walks = walksOf(lone, 's')
+    expect(walks.length, 'walks by a lone subscriber').to.be.within(1, 15)
+
+    const h = new Harness()
+    chain(h, ['p', ...Array.from({ length: 10 }, (_, i) => `n${i}`)])
+    for (let t = 0; t < 120_000; t += 8000) {
+      h.advance(t)
+      publish(h, 'p')
+    }
+    h.advance(120_000)
+    expect(walksOf(h, 'p').length, 'walks by a non-subscriber with queued publishes').to.be.within(1, 15)
+  })
+
+  it('walk numbers are random', () => {
+    const w = new Harness()
+    chain(w, ['s', 'n'])
+    w.input('s', { type: 'subscribe', topic: T })
+    w.advance(30_000)
+    const walks = walksOf(w, 's')
+    expect(walks.length, 'walks').to.be.at.least(2)
+    expect(Math.abs(walks[1] - walks[0]), 'difference between consecutive walk numbers').to.be.greaterThan(1000)
+  })
+
+  it('passive hygiene: unsubscribed peers leave the passive view; a TOPIC_JOIN to a non-subscriber is answered with TOPIC_LEAVE and not repeated', () => {
+    const h = new Harness()
+    line(h, ['a', 'b'])
+    h.advance(2000)
+    // a publishes as a non-subscriber through the subscribers it knows
+    h.input('a', { type: 'unsubscribe', topic: T })
+    h.flush()
+    h.input('b', { type: 'unsubscribe', topic: T })
+    h.flush()
+    h.add('c')
+    h.neighbours('b', 'c')
+    h.input('c', { type: 'subscribe', topic: T })
+    h.flush()
+    h.advance(h.now + 5000)
+    const mark = h.sent.length
+    for (let i = 0; i < 3; i++) {
+      publish(h, 'a')
+      h.advance(h.now + 12_000)
+    }
+    const toB = h.sent.slice(mark).filter(s => s.from === 'a' && s.to === 'b' && s.message.type === 'gossip')
+    expect(toB, '(a) payloads forwarded to the ex-subscriber').to.have.length(0)
+    expect(h.delivered('c').length, '(a) publications reaching the remaining subscriber').to.be.at.least(1)
+
+    const g = new Harness()
+    chain(g, ['a', 'c', 'b'])
+    g.input('a', { type: 'subscribe', topic: T })
+    g.input('b', { type: 'subscribe', topic: T })
+    g.advance(10_000)
+    expect(g.core('a').topicPeers(T), 'a and b linked through a walk').to.include('b')
+    const answer = g.core('c').handle({ type: 'message', from: 'a', message: { type: 'topic-join', topic: T, urgent: true } }, g.now)
+    expect(sendsOf(answer).map(m => m.type), '(b) a non-subscriber answers TOPIC_JOIN').to.deep.equal(['topic-leave'])
+    g.input('b', { type: 'unsubscribe', topic: T })
+    g.flush()
+    const joinsBefore = g.sentOfType('topic-join', 'a').filter(s => s.to === 'b').length
+    g.advance(g.now + 60_000)
+    const joins = g.sentOfType('topic-join', 'a').filter(s => s.to === 'b').length - joinsBefore
+    expect(joins, '(b) TOPIC_JOINs to the ex-subscriber over 60 s').to.be.at.most(2)
+  })
+
+  it('TOPIC_JOIN_REPLY and FOUND: unsolicited replies add nothing, answers add at most 4 others', () => {
+    const h = new Harness()
+    h.add('a')
+    h.input('a', { type: 'subscribe', topic: T })
+    for (const accepted of [false, true]) {
+      h.input('a', { type: 'message', from: 'evil', message: { type: 'topic-join-reply', topic: T, accepted, others: sybils } })
+    }
+    h.advance(20_000)
+    expect(sybilsContacted(h, 'a'), 'peers named in an unsolicited reply').to.have.length(0)
+
+    const asked = new Harness()
+    asked.add('a')
+    asked.add('b')
+    asked.neighbours('a', 'b')
+    asked.input('b', { type: 'subscribe', topic: T })
+    asked.flush()
+    asked.cut.add('a|b')
+    asked.input('a', { type: 'subscribe', topic: T })
+    expect(asked.sentOfType('topic-join', 'a').map(s => s.to)).to.deep.equal(['b'])
+    asked.input('a', { type: 'message', from: 'b', message: { type: 'topic-join-reply', topic: T, accepted: false, others: sybils } })
+    asked.advance(20_000)
+    expect(sybilsContacted(asked, 'a').length, 'peers taken from an asked reply').to.be.at.most(4)
+
+    const found = new Harness()
+    chain(found, ['a', 'n'])
+    found.input('a', { type: 'subscribe', topic: T })
+    const walk = walksOf(found, 'a')[0]
+    expect(walk).to.be.a('number')
+    found.input('a', { type: 'message', from: 'x', message: { type: 'found', topic: T, walk, others: sybils } })
+    found.advance(20_000)
+    expect(sybilsContacted(found, 'a').length, 'peers taken from FOUND').to.be.at.most(4)
   })
 })

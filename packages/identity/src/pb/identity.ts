@@ -1,4 +1,4 @@
-import { decodeMessage, encodeMessage, message, streamMessage } from 'protons-runtime'
+import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -11,6 +11,7 @@ export interface BindingRecord {
   createdAtMs: bigint
   mlDsaSignature: Uint8Array<ArrayBuffer>
   libp2pSignature: Uint8Array<ArrayBuffer>
+  secureChannels: string[]
 }
 
 export namespace BindingRecord {
@@ -58,6 +59,13 @@ export namespace BindingRecord {
           w.bytes(obj.libp2pSignature)
         }
 
+        if (obj.secureChannels != null && obj.secureChannels.length > 0) {
+          for (const value of obj.secureChannels) {
+            w.uint32(66)
+            w.string(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -69,7 +77,8 @@ export namespace BindingRecord {
           libp2pPublicKey: uint8ArrayAlloc(0),
           createdAtMs: 0n,
           mlDsaSignature: uint8ArrayAlloc(0),
-          libp2pSignature: uint8ArrayAlloc(0)
+          libp2pSignature: uint8ArrayAlloc(0),
+          secureChannels: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -106,6 +115,14 @@ export namespace BindingRecord {
               obj.libp2pSignature = reader.bytes()
               break
             }
+            case 8: {
+              if (opts.limits?.secureChannels != null && obj.secureChannels.length === opts.limits.secureChannels) {
+                throw new MaxLengthError('Decode error - repeated field "secureChannels" had too many elements')
+              }
+
+              obj.secureChannels.push(reader.string())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -115,6 +132,10 @@ export namespace BindingRecord {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          secureChannels: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -170,6 +191,21 @@ export namespace BindingRecord {
               }
               break
             }
+            case 8: {
+              if (opts.limits?.secureChannels != null && obj.secureChannels === opts.limits.secureChannels) {
+                throw new MaxLengthError('Streaming decode error - repeated field "secureChannels" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.secureChannels[]`,
+                index: obj.secureChannels,
+                value: reader.string()
+              }
+
+              obj.secureChannels++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -217,6 +253,12 @@ export namespace BindingRecord {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface BindingRecordSecureChannelsFieldEvent {
+    field: '$.secureChannels[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<BindingRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, BindingRecord.codec())
   }
@@ -225,7 +267,7 @@ export namespace BindingRecord {
     return decodeMessage(buf, BindingRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BindingRecord>): Generator<BindingRecordVersionFieldEvent | BindingRecordMlDsaPublicKeyFieldEvent | BindingRecordPeerIdFieldEvent | BindingRecordLibp2pPublicKeyFieldEvent | BindingRecordCreatedAtMsFieldEvent | BindingRecordMlDsaSignatureFieldEvent | BindingRecordLibp2pSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BindingRecord>): Generator<BindingRecordVersionFieldEvent | BindingRecordMlDsaPublicKeyFieldEvent | BindingRecordPeerIdFieldEvent | BindingRecordLibp2pPublicKeyFieldEvent | BindingRecordCreatedAtMsFieldEvent | BindingRecordMlDsaSignatureFieldEvent | BindingRecordLibp2pSignatureFieldEvent | BindingRecordSecureChannelsFieldEvent> {
     return streamMessage(buf, BindingRecord.codec(), opts)
   }
 }
@@ -336,6 +378,12 @@ export namespace IdentityExchange {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface IdentityExchangeBindingSecureChannelsFieldEvent {
+    field: '$.binding.secureChannels[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<IdentityExchange>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, IdentityExchange.codec())
   }
@@ -344,7 +392,7 @@ export namespace IdentityExchange {
     return decodeMessage(buf, IdentityExchange.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IdentityExchange>): Generator<IdentityExchangeBindingVersionFieldEvent | IdentityExchangeBindingMlDsaPublicKeyFieldEvent | IdentityExchangeBindingPeerIdFieldEvent | IdentityExchangeBindingLibp2pPublicKeyFieldEvent | IdentityExchangeBindingCreatedAtMsFieldEvent | IdentityExchangeBindingMlDsaSignatureFieldEvent | IdentityExchangeBindingLibp2pSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IdentityExchange>): Generator<IdentityExchangeBindingVersionFieldEvent | IdentityExchangeBindingMlDsaPublicKeyFieldEvent | IdentityExchangeBindingPeerIdFieldEvent | IdentityExchangeBindingLibp2pPublicKeyFieldEvent | IdentityExchangeBindingCreatedAtMsFieldEvent | IdentityExchangeBindingMlDsaSignatureFieldEvent | IdentityExchangeBindingLibp2pSignatureFieldEvent | IdentityExchangeBindingSecureChannelsFieldEvent> {
     return streamMessage(buf, IdentityExchange.codec(), opts)
   }
 }
@@ -544,6 +592,12 @@ export namespace BindingLookupReply {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface BindingLookupReplyBindingSecureChannelsFieldEvent {
+    field: '$.binding.secureChannels[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<BindingLookupReply>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, BindingLookupReply.codec())
   }
@@ -552,7 +606,7 @@ export namespace BindingLookupReply {
     return decodeMessage(buf, BindingLookupReply.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BindingLookupReply>): Generator<BindingLookupReplyBindingVersionFieldEvent | BindingLookupReplyBindingMlDsaPublicKeyFieldEvent | BindingLookupReplyBindingPeerIdFieldEvent | BindingLookupReplyBindingLibp2pPublicKeyFieldEvent | BindingLookupReplyBindingCreatedAtMsFieldEvent | BindingLookupReplyBindingMlDsaSignatureFieldEvent | BindingLookupReplyBindingLibp2pSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BindingLookupReply>): Generator<BindingLookupReplyBindingVersionFieldEvent | BindingLookupReplyBindingMlDsaPublicKeyFieldEvent | BindingLookupReplyBindingPeerIdFieldEvent | BindingLookupReplyBindingLibp2pPublicKeyFieldEvent | BindingLookupReplyBindingCreatedAtMsFieldEvent | BindingLookupReplyBindingMlDsaSignatureFieldEvent | BindingLookupReplyBindingLibp2pSignatureFieldEvent | BindingLookupReplyBindingSecureChannelsFieldEvent> {
     return streamMessage(buf, BindingLookupReply.codec(), opts)
   }
 }

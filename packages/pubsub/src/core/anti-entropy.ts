@@ -1,6 +1,7 @@
 import { MESSAGE_ID_LENGTH, bytesEqual, emit } from '@saorsa-gossip/core'
 import { shortId } from './message-store.ts'
 import { RibltDecoder, RibltEncoder } from './riblt.ts'
+import { penalize } from './scoring.ts'
 import { heard, out, randomNonce, topicState } from './state.ts'
 import type { StoredMessage } from './message-store.ts'
 import type { AeDigestMessage, AeMoreMessage, AeSymbolsMessage, AeWantMessage } from './messages.ts'
@@ -73,25 +74,25 @@ function startSession<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, passive: b
   const entries = ctx.store.window(state.name, from, to, now)
   const session = randomNonce(ctx.rng)
   // the decoder works on this snapshot: the responder's symbols describe its set as of our digest
-  ctx.aeInitiated.set(session, { peer, topic: state.name, from, to, startedAt: now, passive, keys: keysOf(entries) })
+  ctx.ae.initiated.set(session, { peer, topic: state.name, from, to, startedAt: now, passive, keys: keysOf(entries) })
   ctx.stats.aeSessions++
   out(ctx, peer, { type: 'ae-digest', topic: state.name, session, from, to, count: entries.length, digest: digestOf(entries) })
 }
 
 function expireSessions<P> (ctx: Ctx<P>, now: number): void {
-  for (const [session, s] of ctx.aeInitiated) {
+  for (const [session, s] of ctx.ae.initiated) {
     if (now - s.startedAt > ctx.config.aeSessionTimeout) {
-      ctx.aeInitiated.delete(session)
+      ctx.ae.initiated.delete(session)
     }
   }
-  for (const [peer, sessions] of ctx.aeAnswering) {
+  for (const [peer, sessions] of ctx.ae.answering) {
     for (const [session, s] of sessions) {
       if (now - s.startedAt > ctx.config.aeSessionTimeout) {
         sessions.delete(session)
       }
     }
     if (sessions.size === 0) {
-      ctx.aeAnswering.delete(peer)
+      ctx.ae.answering.delete(peer)
     }
   }
 }
@@ -111,28 +112,28 @@ export function onAeDigest<P> (ctx: Ctx<P>, from: P, message: AeDigestMessage, n
   }
   if (!acceptableWindow(ctx, message.from, message.to, now) || !(message.digest instanceof Uint8Array) || !Number.isInteger(message.count) || !Number.isInteger(message.session)) {
     ctx.stats.dropped.invalid++
-    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'protocol-violation' }))
+    penalize(ctx, from, 'protocol-violation', now)
     return
   }
   // only known subscribers, at most once per topic per half period: a digest costs ~100 bytes,
   // its answer up to thousands of symbols and then the payloads
   // a digest from a topic neighbour proves the link alive, answered or not
   heard(state, from, now)
-  const knownSubscriber = state.active.has(from) || state.passive.has(from) || ctx.neighborTopics.get(from)?.has(message.topic) === true
+  const knownSubscriber = state.active.has(from) || state.passive.has(from) || ctx.overlay.neighborTopics.get(from)?.has(message.topic) === true
   const answeredKey = `${String(from)}|${message.topic}`
-  let sessions = ctx.aeAnswering.get(from)
-  if (!knownSubscriber || ctx.aeAnswered.has(answeredKey, now) || sessions?.has(message.session) === true || (sessions?.size ?? 0) >= 4) {
+  let sessions = ctx.ae.answering.get(from)
+  if (!knownSubscriber || ctx.ae.answered.has(answeredKey, now) || sessions?.has(message.session) === true || (sessions?.size ?? 0) >= 4) {
     ctx.stats.dropped.unexpected++
     return
   }
-  ctx.aeAnswered.set(answeredKey, true, now)
+  ctx.ae.answered.set(answeredKey, true, now)
   const entries = ctx.store.window(message.topic, message.from, message.to, now)
   if (entries.length === message.count && bytesEqual(digestOf(entries), message.digest)) {
     return
   }
   if (sessions == null) {
     sessions = new Map()
-    ctx.aeAnswering.set(from, sessions)
+    ctx.ae.answering.set(from, sessions)
   }
   const encoder = new RibltEncoder(keysOf(entries))
   // at least |Δcount| ids differ; decoding needs ≈1.35–1.7 symbols per difference (Yang et al.
@@ -157,15 +158,15 @@ function sendSymbols<P> (ctx: Ctx<P>, peer: P, session: number, answering: AeAns
 
 /** Symbols from the responder: decode; on success pull what we lack and push what it lacks */
 export function onAeSymbols<P> (ctx: Ctx<P>, from: P, message: AeSymbolsMessage, now: number): void {
-  const session = ctx.aeInitiated.get(message.session)
+  const session = ctx.ae.initiated.get(message.session)
   if (session == null || session.peer !== from || session.topic !== message.topic || !Array.isArray(message.symbols)) {
     ctx.stats.dropped.unexpected++
     return
   }
   if (!message.symbols.every(validSymbol)) {
     ctx.stats.dropped.invalid++
-    ctx.aeInitiated.delete(message.session)
-    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'protocol-violation' }))
+    ctx.ae.initiated.delete(message.session)
+    penalize(ctx, from, 'protocol-violation', now)
     return
   }
   const state = ctx.topics.get(session.topic)
@@ -177,7 +178,7 @@ export function onAeSymbols<P> (ctx: Ctx<P>, from: P, message: AeSymbolsMessage,
   }
   if (message.offset !== session.decoder.symbolsUsed || message.symbols.length === 0 || message.symbols.length > ctx.config.aeMaxSymbols) {
     ctx.stats.dropped.invalid++
-    ctx.aeInitiated.delete(message.session)
+    ctx.ae.initiated.delete(message.session)
     return
   }
   session.decoder.add(message.symbols)
@@ -185,14 +186,14 @@ export function onAeSymbols<P> (ctx: Ctx<P>, from: P, message: AeSymbolsMessage,
     const used = session.decoder.symbolsUsed
     if (used >= ctx.config.aeMaxSymbols) {
       ctx.stats.aeAbandoned++
-      ctx.aeInitiated.delete(message.session)
+      ctx.ae.initiated.delete(message.session)
       return
     }
     // grow by half of what was sent: total overshoot stays within 1.5× of what decoding needs
     out(ctx, from, { type: 'ae-more', topic: session.topic, session: message.session, offset: used, count: Math.max(ctx.config.aeInitialSymbols, Math.ceil(used / 2)) })
     return
   }
-  ctx.aeInitiated.delete(message.session)
+  ctx.ae.initiated.delete(message.session)
   // ids that arrived by other routes since the digest are no longer wanted
   const theirs = session.decoder.remoteOnly.filter(key => { const { hi, lo } = shortId(key); return ctx.store.getByShort(hi, lo) == null }).slice(0, ctx.config.aeMaxIds)
   const ours = session.decoder.localOnly.slice(0, ctx.config.aeMaxIds)
@@ -217,7 +218,7 @@ export function onAeSymbols<P> (ctx: Ctx<P>, from: P, message: AeSymbolsMessage,
 }
 
 export function onAeMore<P> (ctx: Ctx<P>, from: P, message: AeMoreMessage, now: number): void {
-  const answering = ctx.aeAnswering.get(from)?.get(message.session)
+  const answering = ctx.ae.answering.get(from)?.get(message.session)
   if (answering == null || message.offset !== answering.sent || !Number.isInteger(message.count) || message.count < 1) {
     ctx.stats.dropped.unexpected++
     return
@@ -232,13 +233,13 @@ export function onAeMore<P> (ctx: Ctx<P>, from: P, message: AeMoreMessage, now: 
 
 /** The initiator pulls: answer every short id we hold with the full message, as a repair */
 export function onAeWant<P> (ctx: Ctx<P>, from: P, message: AeWantMessage, now: number): void {
-  const answering = ctx.aeAnswering.get(from)?.get(message.session)
+  const answering = ctx.ae.answering.get(from)?.get(message.session)
   if (answering == null || answering.topic !== message.topic || !Array.isArray(message.shortIds) || message.shortIds.length > ctx.config.aeMaxIds) {
     ctx.stats.dropped.unexpected++
     return
   }
   // served once per session, and only messages of the session's topic and window
-  ctx.aeAnswering.get(from)?.delete(message.session)
+  ctx.ae.answering.get(from)?.delete(message.session)
   const state = ctx.topics.get(answering.topic)
   if (state != null) {
     heard(state, from, now)

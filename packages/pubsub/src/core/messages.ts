@@ -1,8 +1,9 @@
 /**
  * Wire messages of the pubsub core (SPEC.md §7). `P` is the peer key: a
- * PeerId in the libp2p service, a number in the simulator. Topics are opaque
- * string keys here (the service uses the hex of the 32-byte TopicId); message
- * ids are 32 bytes; AE short ids are the first 8 bytes of a message id.
+ * PeerId in the libp2p service, a number in the simulator. Topics are the
+ * application's topic names, as in gossipsub (the 32-byte TopicId of a name only
+ * enters the message id, SPEC.md §7.10); message ids are 32 bytes; AE short ids
+ * are the first 8 bytes of a message id.
  */
 
 /** A published message as it travels: every field but `round` and `repair` is fixed by the origin */

@@ -1,5 +1,6 @@
 import { emit } from '@saorsa-gossip/core'
 import { linkTimers } from './liveness.ts'
+import { penalize } from './scoring.ts'
 import { addPassive, heard, linkDown, linkUp, out, randomNonce, topicState } from './state.ts'
 import { deliverAndRelay, forwardToSubscribers } from './tree.ts'
 import type { FindMessage, FoundMessage, SubscriptionsMessage, TopicJoinMessage, TopicJoinReplyMessage } from './messages.ts'
@@ -22,7 +23,7 @@ export function subscribe<P> (ctx: Ctx<P>, topic: string, now: number): void {
     return
   }
   state.subscribed = true
-  for (const peer of ctx.neighbors.values()) {
+  for (const peer of ctx.overlay.neighbors.values()) {
     out(ctx, peer, { type: 'subscriptions', subscribe: [topic], unsubscribe: [] })
   }
   maintainTopic(ctx, state, now, true)
@@ -45,14 +46,14 @@ export function unsubscribe<P> (ctx: Ctx<P>, topic: string): void {
   state.missing.clear()
   state.pendingJoins.clear()
   state.lateJoins.clear()
-  for (const peer of ctx.neighbors.values()) {
+  for (const peer of ctx.overlay.neighbors.values()) {
     out(ctx, peer, { type: 'subscriptions', subscribe: [], unsubscribe: [topic] })
   }
 }
 
 /** A membership neighbour: tell it our topics (it routes walks and finds candidates by them) */
 export function onNeighborUp<P> (ctx: Ctx<P>, peer: P): void {
-  if (peer === ctx.self || !ctx.neighbors.add(peer)) {
+  if (peer === ctx.self || !ctx.overlay.neighbors.add(peer)) {
     return
   }
   const topics = subscribedTopics(ctx)
@@ -62,15 +63,16 @@ export function onNeighborUp<P> (ctx: Ctx<P>, peer: P): void {
 }
 
 export function onNeighborDown<P> (ctx: Ctx<P>, peer: P): void {
-  ctx.neighbors.delete(peer)
-  ctx.neighborTopics.delete(peer)
+  ctx.overlay.neighbors.delete(peer)
+  ctx.overlay.neighborTopics.delete(peer)
 }
 
 /**
- * The peer is gone (dead verdict or lost connection): drop every topic link and forget it as a
- * candidate — except links that carried something in the last half `keepaliveIdle`. A dead
- * verdict is a rumour that can be stale (after a partition heals, the verdicts each half made
- * about the other cross over until they are refuted); fresh traffic on the link is direct proof.
+ * The peer is gone (`peer-down`: SWIM's dead verdict, or its last connection closed; SPEC.md
+ * §7.1): drop every topic link and forget it as a candidate — except links that carried
+ * something in the last half `keepaliveIdle`. A dead verdict is a rumour that can be stale
+ * (after a partition heals, the verdicts each half made about the other cross over until they
+ * are refuted); fresh traffic on the link is direct proof.
  */
 export function onPeerDown<P> (ctx: Ctx<P>, peer: P, now: number): void {
   onNeighborDown(ctx, peer)
@@ -83,7 +85,7 @@ export function onPeerDown<P> (ctx: Ctx<P>, peer: P, now: number): void {
     state.pendingJoins.delete(peer)
     state.lateJoins.delete(peer)
   }
-  ctx.aeAnswering.delete(peer)
+  ctx.ae.answering.delete(peer)
 }
 
 /**
@@ -95,7 +97,7 @@ export function onPeerDown<P> (ctx: Ctx<P>, peer: P, now: number): void {
  * a link says little about the peer's next connection.
  */
 export function onUnreachable<P> (ctx: Ctx<P>, peer: P, now: number): void {
-  ctx.unreachable.set(peer, true, now)
+  ctx.overlay.unreachable.set(peer, true, now)
   for (const state of ctx.topics.values()) {
     const waiting = state.pendingJoins.delete(peer)
     state.lateJoins.delete(peer)
@@ -111,17 +113,17 @@ export function onSubscriptions<P> (ctx: Ctx<P>, from: P, message: Subscriptions
     message.subscribe.length + message.unsubscribe.length > MAX_SUBSCRIPTIONS ||
     ![...message.subscribe, ...message.unsubscribe].every(t => typeof t === 'string')) {
     ctx.stats.dropped.invalid++
-    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'protocol-violation' }))
+    penalize(ctx, from, 'protocol-violation', now)
     return
   }
-  if (!ctx.neighbors.has(from)) {
+  if (!ctx.overlay.neighbors.has(from)) {
     ctx.stats.dropped.unexpected++
     return
   }
-  let topics = ctx.neighborTopics.get(from)
+  let topics = ctx.overlay.neighborTopics.get(from)
   if (topics == null) {
     topics = new Set()
-    ctx.neighborTopics.set(from, topics)
+    ctx.overlay.neighborTopics.set(from, topics)
   }
   for (const topic of message.unsubscribe) {
     topics.delete(topic)
@@ -148,7 +150,7 @@ export function onSubscriptions<P> (ctx: Ctx<P>, from: P, message: Subscriptions
 
 /** Starts a random walk over the membership overlay for a subscriber of `state` */
 function startWalk<P> (ctx: Ctx<P>, state: TopicState<P>, now: number): void {
-  const next = ctx.neighbors.pick(ctx.rng)
+  const next = ctx.overlay.neighbors.pick(ctx.rng)
   if (next === undefined) {
     return
   }
@@ -174,8 +176,8 @@ export function onFind<P> (ctx: Ctx<P>, from: P, message: FindMessage<P>): void 
   if (ttl <= 0) {
     return
   }
-  const candidates = ctx.neighbors.values().filter(p => p !== from && p !== message.origin)
-  const subscribers = candidates.filter(p => ctx.neighborTopics.get(p)?.has(message.topic) === true)
+  const candidates = ctx.overlay.neighbors.values().filter(p => p !== from && p !== message.origin)
+  const subscribers = candidates.filter(p => ctx.overlay.neighborTopics.get(p)?.has(message.topic) === true)
   const next = ctx.rng.pick(subscribers.length > 0 ? subscribers : candidates)
   if (next !== undefined) {
     out(ctx, next, { ...message, ttl })
@@ -381,8 +383,8 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   if (wanted <= 0) {
     return
   }
-  const taken = (p: P): boolean => p === ctx.self || state.active.has(p) || state.pendingJoins.has(p) || state.lateJoins.has(p) || ctx.unreachable.has(p, now)
-  const neighbours = ctx.neighbors.values().filter(p => !taken(p) && ctx.neighborTopics.get(p)?.has(state.name) === true)
+  const taken = (p: P): boolean => p === ctx.self || state.active.has(p) || state.pendingJoins.has(p) || state.lateJoins.has(p) || ctx.overlay.unreachable.has(p, now)
+  const neighbours = ctx.overlay.neighbors.values().filter(p => !taken(p) && ctx.overlay.neighborTopics.get(p)?.has(state.name) === true)
   const candidates = [...ctx.rng.sample(neighbours, wanted)]
   if (candidates.length < wanted) {
     candidates.push(...state.passive.sample(ctx.rng, wanted - candidates.length, taken))

@@ -4,10 +4,12 @@ import { resolvePubsubConfig } from './config.ts'
 import { heardFrom } from './liveness.ts'
 import { maintainTopic, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onUnreachable, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
 import { PeerScores } from './score.ts'
-import { createCtx, linkDown, out, topicState } from './state.ts'
+import { enforceGraylist, penalize } from './scoring.ts'
+import { createCtx, topicState } from './state.ts'
 import { SubscriberAnnouncer, mayChangeSubscribers } from './subscribers.ts'
-import { expireValidations, onGossip, onGraft, onGraftTimer, onIHave, onIHaveFlush, onPrune, onValidationResult, publish } from './tree.ts'
+import { onGossip, onGraft, onGraftTimer, onIHave, onIHaveFlush, onPrune, publish } from './tree.ts'
 import { emptyStats } from './types.ts'
+import { expireValidations, onValidationResult } from './validation.ts'
 import type { PubsubConfig } from './config.ts'
 import type { GossipMessage, PubsubMessage } from './messages.ts'
 import type { ScoreConfig } from './score.ts'
@@ -19,8 +21,9 @@ export interface PubsubCoreInit {
   config?: Partial<PubsubConfig>
   /**
    * Origin check run on the first copy of every message before anything else
-   * (the service verifies the ML-DSA-65 signature here). False → dropped,
-   * tombstoned and a `penalty` event for the sender.
+   * (the service verifies the ML-DSA-65 signature here). False → dropped and the
+   * sender penalised; that sender's copies of the id are refused for a minute, while
+   * other peers' copies are still checked (a forgery must not block the genuine message).
    */
   verify?(message: GossipMessage): boolean
   /**
@@ -66,18 +69,17 @@ const HANDLERS: Handlers = {
 export class PubsubCore<P> {
   readonly config: PubsubConfig
   readonly stats: PubsubStats = emptyStats()
-  readonly scores: PeerScores<P>
   private readonly ctx: Ctx<P>
   /** subscription-change events: one per peer entering or leaving knownSubscribers (subscribers.ts) */
   private readonly subscribers = new SubscriberAnnouncer<P>()
 
   constructor (self: P, rng: Rng, init: PubsubCoreInit = {}) {
     this.config = resolvePubsubConfig(init.config)
-    this.scores = new PeerScores<P>(init.score)
-    this.ctx = createCtx(self, this.config, rng, this.stats, this.scores)
-    this.ctx.verify = init.verify
+    // the core owns the scores (scoring.ts): drivers report facts as inputs and read `peerScore`
+    this.ctx = createCtx(self, this.config, rng, this.stats, new PeerScores<P>(init.score))
+    this.ctx.validation.verify = init.verify
     const defer = init.deferValidation
-    this.ctx.deferValidation = typeof defer === 'function' ? defer : () => defer === true
+    this.ctx.validation.defer = typeof defer === 'function' ? defer : () => defer === true
   }
 
   get self (): P {
@@ -98,12 +100,11 @@ export class PubsubCore<P> {
     ctx.out = []
     switch (input.type) {
       case 'message':
-        if (this.scores.isGraylisted(input.from, now)) {
+        if (this.ctx.scoring.scores.isGraylisted(input.from, now)) {
           ctx.stats.dropped.lowScore++
           break
         }
         this.onMessage(input.from, input.message, now)
-        this.score(now)
         break
       case 'timer-expired':
         this.onTimer(input.timer, now)
@@ -130,19 +131,18 @@ export class PubsubCore<P> {
         unsubscribe(ctx, input.topic)
         break
       case 'bad-frame':
-        if (!this.scores.isGraylisted(input.peer, now)) {
+        if (!this.ctx.scoring.scores.isGraylisted(input.peer, now)) {
           ctx.stats.dropped.invalid++
-          ctx.out.push({ type: 'emit', event: { type: 'penalty', peer: input.peer, reason: 'protocol-violation' } })
-          this.score(now)
+          penalize(ctx, input.peer, 'protocol-violation', now)
         }
         break
       case 'validation-result':
         onValidationResult(ctx, input.topic, input.id, input.result, now)
-        this.score(now)
         break
       default:
         break
     }
+    enforceGraylist(ctx, now)
     if (mayChangeSubscribers(input)) {
       this.subscribers.reconcile(ctx, topic => this.knownSubscribers(topic))
     }
@@ -183,7 +183,7 @@ export class PubsubCore<P> {
 
   /** Membership neighbours known to subscribe to `topic` */
   neighborSubscribers (topic: string): P[] {
-    return this.ctx.neighbors.values().filter(p => this.ctx.neighborTopics.get(p)?.has(topic) === true)
+    return this.ctx.overlay.neighbors.values().filter(p => this.ctx.overlay.neighborTopics.get(p)?.has(topic) === true)
   }
 
   /**
@@ -216,50 +216,11 @@ export class PubsubCore<P> {
 
   /** The peer's current score (SPEC.md §7.11) */
   peerScore (peer: P, now: number): number {
-    return this.scores.score(peer, now)
+    return this.ctx.scoring.scores.score(peer, now)
   }
 
   get cachedMessages (): number {
     return this.ctx.store.size
-  }
-
-  /**
-   * Scores what the last input produced: penalties and first deliveries are
-   * read from the effects (one place, whatever handler made them), and a peer
-   * that fell below the graylist threshold loses its topic links.
-   */
-  private score (now: number): void {
-    const ctx = this.ctx
-    let touched: Set<P> | undefined
-    for (const effect of ctx.out) {
-      if (effect.type !== 'emit') {
-        continue
-      }
-      const event = effect.event
-      if (event.type === 'penalty') {
-        this.scores.record(event.peer, event.reason === 'protocol-violation' ? 'protocol-violation' : 'invalid', now)
-        touched ??= new Set()
-        touched.add(event.peer)
-      } else if (event.type === 'message' && event.from !== undefined) {
-        this.scores.record(event.from, 'first-delivery', now)
-      }
-    }
-    for (const peer of touched ?? []) {
-      if (!this.scores.isGraylisted(peer, now)) {
-        continue
-      }
-      ctx.stats.graylisted++
-      ctx.out.push({ type: 'emit', event: { type: 'graylisted', peer, score: this.scores.score(peer, now) } })
-      for (const state of ctx.topics.values()) {
-        if (state.active.has(peer)) {
-          out(ctx, peer, { type: 'topic-leave', topic: state.name })
-        }
-        linkDown(ctx, state, peer, false)
-        state.passive.delete(peer)
-        state.pendingJoins.delete(peer)
-        state.lateJoins.delete(peer)
-      }
-    }
   }
 
   private onMessage (from: P, message: PubsubMessage<P>, now: number): void {

@@ -68,69 +68,127 @@ export interface TopicState<P> {
   pending: Array<{ message: GossipMessage, since: number }>
 }
 
-/** Shared mutable state the handlers work on; `out` collects the effects of one input */
-export interface Ctx<P> {
-  self: P
-  config: PubsubConfig
-  rng: Rng
-  stats: PubsubStats
-  store: MessageStore
-  seen: SeenIds
-  topics: Map<string, TopicState<P>>
-  /** membership overlay neighbours and the topics each announced */
+/** Membership overlay neighbours (fed by the driver) and what the overlay knows about peers (overlay.ts) */
+export interface OverlayState<P> {
+  /** HyParView active view of the membership service: announcements and walks go through it */
   neighbors: IndexedSet<P>
+  /** the topics each membership neighbour announced (SUBSCRIPTIONS) */
   neighborTopics: Map<P, Set<string>>
-  /** lazy IHAVE entries waiting for the dispatch timer */
+  /** peers the driver could not reach lately: no join candidates until `joinTimeout` has passed (overlay.ts onUnreachable) */
+  unreachable: LruTtlCache<P, true>
+}
+
+/** Plumtree's bookkeeping across topics: lazy announcements waiting to go, and what grafts taught (tree.ts) */
+export interface TreeState<P> {
+  /** lazy IHAVE entries waiting for the dispatch timer, by peer and topic */
   lazyQueue: Map<P, Map<string, IHaveEntry[]>>
+  /** the dispatch timer is set */
   flushPending: boolean
-  aeInitiated: Map<number, AeInitiated<P>>
-  aeAnswering: Map<P, Map<number, AeAnswering>>
-  pendingValidation: Map<string, { from: P, message: GossipMessage, missing: Missing<P> | undefined, at: number }>
-  /** (peer, topic) pairs whose anti-entropy digest we answered recently */
-  aeAnswered: LruTtlCache<string, true>
-  /** (peer, id) pairs whose copy failed the origin check recently */
-  failedOrigin: LruTtlCache<string, true>
   /** smoothed delay from a message's first IHAVE to its unrequested eager copy, ms (adaptive timeout₁) */
   eagerLag: number
   /** ids first received as the answer to our GRAFT → when they were first announced (the late tree copy is a lag sample, not a fault) */
   graftedIds: LruTtlCache<string, number>
   /** (peer, id) pairs whose GRAFT we answered recently */
   graftAnswers: LruTtlCache<string, true>
-  /** peers the driver could not reach lately: no join candidates until `joinTimeout` has passed (overlay.ts onUnreachable) */
-  unreachable: LruTtlCache<P, true>
+}
+
+/** Anti-entropy sessions in both roles (anti-entropy.ts) */
+export interface AntiEntropyState<P> {
+  /** sessions we started, by session number */
+  initiated: Map<number, AeInitiated<P>>
+  /** sessions peers started with us, by peer and session number */
+  answering: Map<P, Map<number, AeAnswering>>
+  /** (peer, topic) pairs whose digest we answered recently */
+  answered: LruTtlCache<string, true>
+}
+
+/** A new message waiting for the driver's `validation-result` */
+export interface HeldForValidation<P> {
+  from: P
+  message: GossipMessage
+  /** its IHAVE bookkeeping, for the relay once it is accepted */
+  missing: Missing<P> | undefined
+  at: number
+}
+
+/** The checks a new message passes before delivery: the driver's origin check and its validators (tree.ts, validation.ts) */
+export interface ValidationState<P> {
+  /** the origin check (`PubsubCoreInit.verify`) */
+  verify?(message: GossipMessage): boolean
+  /** whether new messages of a topic wait for the driver's `validation-result` */
+  defer(topic: string): boolean
+  /** messages waiting for their verdict, by message id key */
+  pending: Map<string, HeldForValidation<P>>
+  /** (peer, id) pairs whose copy failed the origin check recently */
+  failedOrigin: LruTtlCache<string, true>
+}
+
+/** Peer scores and the peers the current input penalised (scoring.ts, SPEC.md §7.11) */
+export interface ScoringState<P> {
   scores: PeerScores<P>
+  /** penalised while handling the current input: checked against the graylist once it is done */
+  penalized: Set<P>
+}
+
+/**
+ * The mutable state the handlers share, by concern: the topics (each with its views, tree
+ * links and walks), the membership overlay, the tree's cross-topic bookkeeping,
+ * anti-entropy, validation, scoring, the message cache and seen ids, and our own load.
+ * `out` collects the effects of the input being handled.
+ */
+export interface Ctx<P> {
+  self: P
+  config: PubsubConfig
+  rng: Rng
+  stats: PubsubStats
+  /** everything the core knows about each topic it has seen */
+  topics: Map<string, TopicState<P>>
+  overlay: OverlayState<P>
+  tree: TreeState<P>
+  ae: AntiEntropyState<P>
+  validation: ValidationState<P>
+  scoring: ScoringState<P>
+  /** recent messages (payloads for GRAFT and anti-entropy, tombstones for refused ones) */
+  store: MessageStore
+  /** ids already received: a copy of one is a duplicate */
+  seen: SeenIds
   /** our own timer lateness and topic-ping round trips: the link timers follow them (liveness.ts) */
   load: LoadEstimate
-  verify?(message: GossipMessage): boolean
-  /** whether new messages of a topic wait for the service's validation-result */
-  deferValidation(topic: string): boolean
   out: Array<PubsubEffect<P>>
 }
 
 export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: PubsubStats, scores: PeerScores<P>): Ctx<P> {
   return {
-    scores,
     self,
     config,
     rng,
     stats,
+    topics: new Map(),
+    overlay: {
+      neighbors: new IndexedSet(),
+      neighborTopics: new Map(),
+      unreachable: new LruTtlCache({ maxEntries: 1024, ttl: config.joinTimeout })
+    },
+    tree: {
+      lazyQueue: new Map(),
+      flushPending: false,
+      eagerLag: 0,
+      graftedIds: new LruTtlCache({ maxEntries: 4096, ttl: 30_000 }),
+      graftAnswers: new LruTtlCache({ maxEntries: 8192, ttl: 10_000 })
+    },
+    ae: {
+      initiated: new Map(),
+      answering: new Map(),
+      answered: new LruTtlCache({ maxEntries: 8192, ttl: Math.max(1, config.aePeriod / 2) })
+    },
+    validation: {
+      defer: () => false,
+      pending: new Map(),
+      failedOrigin: new LruTtlCache({ maxEntries: 8192, ttl: 60_000 })
+    },
+    scoring: { scores, penalized: new Set() },
     store: new MessageStore({ retention: config.cacheRetention, maxMessages: config.cacheMaxMessages, maxBytes: config.cacheMaxBytes }),
     seen: new SeenIds({ maxEntries: config.seenMaxEntries, ttl: config.seenTtl }),
-    topics: new Map(),
-    neighbors: new IndexedSet(),
-    neighborTopics: new Map(),
-    lazyQueue: new Map(),
-    flushPending: false,
-    aeInitiated: new Map(),
-    aeAnswering: new Map(),
-    pendingValidation: new Map(),
-    graftAnswers: new LruTtlCache({ maxEntries: 8192, ttl: 10_000 }),
-    unreachable: new LruTtlCache({ maxEntries: 1024, ttl: config.joinTimeout }),
-    failedOrigin: new LruTtlCache({ maxEntries: 8192, ttl: 60_000 }),
-    eagerLag: 0,
-    graftedIds: new LruTtlCache({ maxEntries: 4096, ttl: 30_000 }),
-    aeAnswered: new LruTtlCache({ maxEntries: 8192, ttl: Math.max(1, config.aePeriod / 2) }),
-    deferValidation: () => false,
     load: new LoadEstimate(),
     out: []
   }

@@ -31,7 +31,7 @@ export class SubscriberAnnouncer<P> {
 
   reconcile (ctx: Ctx<P>, known: (topic: string) => P[]): void {
     const topics = new Set<string>([...ctx.topics.keys(), ...this.announced.keys()])
-    for (const peerTopics of ctx.neighborTopics.values()) {
+    for (const peerTopics of ctx.overlay.neighborTopics.values()) {
       for (const topic of peerTopics) {
         topics.add(topic)
       }

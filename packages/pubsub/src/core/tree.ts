@@ -1,9 +1,10 @@
 import { MESSAGE_ID_LENGTH, cancelTimer, emit, scheduleTimer, bytesKey } from '@saorsa-gossip/core'
 import { MessageStore } from './message-store.ts'
+import { penalize } from './scoring.ts'
 import { heard, out } from './state.ts'
 import type { GossipMessage, GraftMessage, IHaveMessage } from './messages.ts'
 import type { Ctx, Missing, TopicState } from './state.ts'
-import type { PublishOutcome, PubsubInput, ValidationResult } from './types.ts'
+import type { PublishOutcome, PubsubInput } from './types.ts'
 
 /** Hop counts above this are nonsense (a tree over any realistic overlay is far shallower) */
 const MAX_ROUND = 1024
@@ -21,11 +22,11 @@ export function graftTimeout<P> (ctx: Ctx<P>, now: number): number {
   const { graftTimeout1, graftTimeoutMax } = ctx.config
   // plus our own event-loop lag: the copy we would graft for may already be queued behind
   // it, and grafting adds payloads to an overloaded node (backpressure, SPEC.md §7.13)
-  return Math.min(graftTimeoutMax, Math.max(graftTimeout1, 2 * ctx.eagerLag)) + Math.ceil(ctx.load.lag(now))
+  return Math.min(graftTimeoutMax, Math.max(graftTimeout1, 2 * ctx.tree.eagerLag)) + Math.ceil(ctx.load.lag(now))
 }
 
 function learnLag<P> (ctx: Ctx<P>, lag: number): void {
-  ctx.eagerLag = ctx.eagerLag === 0 ? lag : ctx.eagerLag * 0.9 + lag * 0.1
+  ctx.tree.eagerLag = ctx.tree.eagerLag === 0 ? lag : ctx.tree.eagerLag * 0.9 + lag * 0.1
 }
 
 /** Timer key of a missing id: per topic, so the same id announced in two topics keeps both timers */
@@ -76,7 +77,7 @@ export function publish<P> (ctx: Ctx<P>, input: Extract<PubsubInput<P>, { type: 
 /** Sends a non-subscriber's message to up to two known subscribers, or queues it while a walk looks for one */
 export function forwardToSubscribers<P> (ctx: Ctx<P>, state: TopicState<P>, message: GossipMessage, now: number): void {
   // membership neighbours that announced the topic first (their word is fresh), then known subscribers
-  const announced = ctx.neighbors.values().filter(peer => ctx.neighborTopics.get(peer)?.has(state.name) === true)
+  const announced = ctx.overlay.neighbors.values().filter(peer => ctx.overlay.neighborTopics.get(peer)?.has(state.name) === true)
   const targets = ctx.rng.sample(announced, 2)
   if (targets.length < 2) {
     targets.push(...state.passive.sample(ctx.rng, 2 - targets.length, p => targets.includes(p)))
@@ -102,12 +103,12 @@ export function forwardToSubscribers<P> (ctx: Ctx<P>, state: TopicState<P>, mess
 export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state: TopicState<P> | undefined, now: number): void {
   if (!validGossip(message)) {
     ctx.stats.dropped.invalid++
-    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'invalid-message' }))
+    penalize(ctx, from, 'invalid-message', now)
     return
   }
   if (message.payload.length > ctx.config.maxMessageSize) {
     ctx.stats.dropped.oversize++
-    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'oversize' }))
+    penalize(ctx, from, 'oversize', now)
     return
   }
   if (state?.subscribed !== true) {
@@ -120,18 +121,18 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
   const key = MessageStore.key(message.id)
   if (ctx.seen.has(message.id, now)) {
     ctx.stats.duplicates++
-    const graftedSince = message.repair === true ? undefined : ctx.graftedIds.get(key, now)
+    const graftedSince = message.repair === true ? undefined : ctx.tree.graftedIds.get(key, now)
     if (graftedSince !== undefined) {
       // the tree's own copy of a message we already pulled with GRAFT: the eager path works, it
       // is only slow. Learn the lag and keep the link; pruning it would leave the next message
       // to IHAVE and GRAFT again (on an overloaded node, a spiral into flooding)
-      ctx.graftedIds.delete(key)
+      ctx.tree.graftedIds.delete(key)
       learnLag(ctx, now - graftedSince)
       return
     }
     if (message.repair !== true) {
       // repair pushes race each other by design: only tree duplicates count against the sender
-      ctx.scores.record(from, 'duplicate', now)
+      ctx.scoring.scores.record(from, 'duplicate', now)
     }
     // a duplicate on an eager link means two tree paths: make this one lazy (Plumtree §3.5)
     if (message.repair !== true && state.eager.has(from)) {
@@ -149,26 +150,26 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
     return
   }
   const failedKey = `${String(from)}|${key}`
-  if (ctx.failedOrigin.has(failedKey, now)) {
+  if (ctx.validation.failedOrigin.has(failedKey, now)) {
     // this peer already sent a copy of this id that failed the check: not verified again
     ctx.stats.dropped.invalid++
     return
   }
-  if (ctx.verify != null && !ctx.verify(message)) {
+  if (ctx.validation.verify != null && !ctx.validation.verify(message)) {
     // not marked seen and not tombstoned: a forged copy racing ahead must not block the real one
     // (from another peer); the same peer's copies of this id are refused for a minute
-    ctx.failedOrigin.set(failedKey, true, now)
+    ctx.validation.failedOrigin.set(failedKey, true, now)
     ctx.stats.dropped.invalid++
-    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'invalid-message' }))
+    penalize(ctx, from, 'invalid-message', now)
     return
   }
-  if (!ctx.scores.mayAccept(from, now)) {
+  if (!ctx.scoring.scores.mayAccept(from, now)) {
     // checked after the origin check, so forgeries keep counting against the peer until it is
     // graylisted; a valid copy is not marked seen, so the same message from another peer gets in
     ctx.stats.dropped.lowScore++
     return
   }
-  if (ctx.deferValidation(state.name) && ctx.pendingValidation.size >= ctx.config.maxPendingValidation) {
+  if (ctx.validation.defer(state.name) && ctx.validation.pending.size >= ctx.config.maxPendingValidation) {
     ctx.stats.dropped.unexpected++
     return
   }
@@ -178,8 +179,8 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
     state.missing.delete(key)
     ctx.out.push(cancelTimer(graftKey(state.name, key)))
     if (missing.asked.includes(from)) {
-      ctx.scores.record(from, 'graft-answered', now)
-      ctx.graftedIds.set(key, missing.since, now)
+      ctx.scoring.scores.record(from, 'graft-answered', now)
+      ctx.tree.graftedIds.set(key, missing.since, now)
     } else if (message.repair !== true) {
       // the tree delivered it, only later than the announcement: learn how late the tree runs
       learnLag(ctx, now - missing.since)
@@ -190,8 +191,8 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
     state.eager.add(from)
     optimize(ctx, state, from, message, missing?.announcements)
   }
-  if (ctx.deferValidation(state.name)) {
-    ctx.pendingValidation.set(key, { from, message, missing, at: now })
+  if (ctx.validation.defer(state.name)) {
+    ctx.validation.pending.set(key, { from, message, missing, at: now })
     ctx.out.push(emit({ type: 'validate', topic: state.name, id: message.id, from, message }))
     return
   }
@@ -221,68 +222,36 @@ function optimize<P> (ctx: Ctx<P>, state: TopicState<P>, from: P, message: Gossi
   ctx.stats.optimizations++
 }
 
-function rejectMessage<P> (ctx: Ctx<P>, key: string, from: P, message: GossipMessage, now: number, reason: 'invalid-message' | 'rejected'): void {
-  ctx.stats.dropped.rejected++
-  // a tombstone: anti-entropy must count it as held, or it would pull it again every period
-  ctx.store.put(key, message.topic, message.id, message.publishedAt, undefined, now)
-  ctx.out.push(emit({ type: 'penalty', peer: from, reason }))
-}
-
-/** The driver's verdict on a message held for deferred validation */
-export function onValidationResult<P> (ctx: Ctx<P>, topic: string, id: Uint8Array, result: ValidationResult, now: number): void {
-  const key = bytesKey(id)
-  const pending = ctx.pendingValidation.get(key)
-  if (pending == null) {
-    return
-  }
-  ctx.pendingValidation.delete(key)
-  const state = ctx.topics.get(topic)
-  if (result === 'accept' && state?.subscribed === true) {
-    deliverAndRelay(ctx, state, pending.from, pending.message, now, pending.missing)
-  } else if (result === 'reject') {
-    rejectMessage(ctx, key, pending.from, pending.message, now, 'rejected')
-  } else {
-    ctx.store.put(key, topic, id, pending.message.publishedAt, undefined, now)
-  }
-}
-
-/** Messages whose validation result never came: forgotten as if ignored (maintenance timer) */
-export function expireValidations<P> (ctx: Ctx<P>, now: number): void {
-  for (const [key, pending] of ctx.pendingValidation) {
-    if (now - pending.at > ctx.config.validationTimeout) {
-      ctx.pendingValidation.delete(key)
-      ctx.store.put(key, pending.message.topic, pending.message.id, pending.message.publishedAt, undefined, now)
-    }
-  }
-}
-
 /** First sight of a valid message: deliver, cache, push to eager links, announce to lazy ones */
 export function deliverAndRelay<P> (ctx: Ctx<P>, state: TopicState<P>, from: P | undefined, message: GossipMessage, now: number, missing?: Missing<P>): void {
   const key = MessageStore.key(message.id)
   ctx.store.put(key, state.name, message.id, message.publishedAt, message, now)
   ctx.stats.delivered++
   ctx.out.push(emit({ type: 'message', topic: state.name, id: message.id, hops: message.round, publishedAt: message.publishedAt, payload: message.payload, header: message.header, from }))
+  if (from !== undefined) {
+    ctx.scoring.scores.record(from, 'first-delivery', now)
+  }
   const next: GossipMessage = { ...message, round: message.round + 1 }
   // peers that announced the message have it: a copy would only come back as a duplicate (and
   // undo a graft the optimisation just made), an IHAVE would be noise
   const skip = (peer: P): boolean => peer === from || (missing != null && (missing.asked.includes(peer) || missing.announcements.some(a => a.peer === peer)))
   for (const peer of state.eager) {
-    if (!skip(peer) && ctx.scores.mayAccept(peer, now)) {
+    if (!skip(peer) && ctx.scoring.scores.mayAccept(peer, now)) {
       out(ctx, peer, next)
     }
   }
   for (const peer of state.lazy) {
-    if (!skip(peer) && ctx.scores.mayGossip(peer, now)) {
+    if (!skip(peer) && ctx.scoring.scores.mayGossip(peer, now)) {
       queueIHave(ctx, peer, state.name, { id: message.id, round: next.round }, now)
     }
   }
 }
 
 function queueIHave<P> (ctx: Ctx<P>, peer: P, topic: string, entry: { id: Uint8Array, round: number }, now: number): void {
-  let byTopic = ctx.lazyQueue.get(peer)
+  let byTopic = ctx.tree.lazyQueue.get(peer)
   if (byTopic == null) {
     byTopic = new Map()
-    ctx.lazyQueue.set(peer, byTopic)
+    ctx.tree.lazyQueue.set(peer, byTopic)
   }
   let entries = byTopic.get(topic)
   if (entries == null) {
@@ -290,8 +259,8 @@ function queueIHave<P> (ctx: Ctx<P>, peer: P, topic: string, entry: { id: Uint8A
     byTopic.set(topic, entries)
   }
   entries.push(entry)
-  if (!ctx.flushPending) {
-    ctx.flushPending = true
+  if (!ctx.tree.flushPending) {
+    ctx.tree.flushPending = true
     // the batch widens under load: a lagging node sends fewer, larger IHAVEs (SPEC.md §7.13)
     const due = now + ctx.config.ihaveDispatchInterval + Math.min(1_000, Math.ceil(ctx.load.lag(now) / 4))
     ctx.out.push(scheduleTimer('ihave-flush', due, { kind: 'ihave-flush', due }))
@@ -300,8 +269,8 @@ function queueIHave<P> (ctx: Ctx<P>, peer: P, topic: string, entry: { id: Uint8A
 
 /** IHAVE dispatch timer: batched ids, at most `maxIHaveIds` per message, only to current lazy links */
 export function onIHaveFlush<P> (ctx: Ctx<P>): void {
-  ctx.flushPending = false
-  for (const [peer, byTopic] of ctx.lazyQueue) {
+  ctx.tree.flushPending = false
+  for (const [peer, byTopic] of ctx.tree.lazyQueue) {
     for (const [topic, entries] of byTopic) {
       if (ctx.topics.get(topic)?.active.has(peer) !== true) {
         continue
@@ -312,14 +281,14 @@ export function onIHaveFlush<P> (ctx: Ctx<P>): void {
       }
     }
   }
-  ctx.lazyQueue.clear()
+  ctx.tree.lazyQueue.clear()
 }
 
 /** Plumtree Receive(IHAVE): remember the announcer, start timeout₁ for ids not yet received */
 export function onIHave<P> (ctx: Ctx<P>, from: P, message: IHaveMessage, state: TopicState<P> | undefined, now: number): void {
   if (!Array.isArray(message.entries) || message.entries.length > ctx.config.maxIHaveIds) {
     ctx.stats.dropped.invalid++
-    ctx.out.push(emit({ type: 'penalty', peer: from, reason: 'protocol-violation' }))
+    penalize(ctx, from, 'protocol-violation', now)
     return
   }
   ctx.stats.ihaveReceived++
@@ -374,7 +343,7 @@ export function onGraftTimer<P> (ctx: Ctx<P>, topic: string, key: string, now: n
   const previous = missing.asked[missing.asked.length - 1]
   if (previous !== undefined) {
     // asked last time and the message still has not come: it did not answer in time
-    ctx.scores.record(previous, 'graft-unanswered', now)
+    ctx.scoring.scores.record(previous, 'graft-unanswered', now)
   }
   ctx.out.push(scheduleTimer(graftKey(topic, key), now + ctx.config.graftTimeout2 * graftTimeout(ctx, now) / ctx.config.graftTimeout1, { kind: 'graft', topic, key }))
   state.lazy.delete(announcement.peer)
@@ -400,8 +369,8 @@ export function onGraft<P> (ctx: Ctx<P>, from: P, message: GraftMessage, state: 
     // once per (peer, id) for a while, and only within the topic asked about: a GRAFT costs a
     // few bytes and its answer up to a whole payload
     const answered = `${String(from)}|${key}`
-    if (stored?.message != null && stored.topic === state.name && !ctx.graftAnswers.has(answered, now)) {
-      ctx.graftAnswers.set(answered, true, now)
+    if (stored?.message != null && stored.topic === state.name && !ctx.tree.graftAnswers.has(answered, now)) {
+      ctx.tree.graftAnswers.set(answered, true, now)
       out(ctx, from, { ...stored.message, round: stored.message.round + 1 })
     }
   }

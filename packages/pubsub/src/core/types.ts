@@ -16,7 +16,11 @@ export type PubsubInput<P> =
   /** membership overlay neighbour (HyParView active view) */
   | { type: 'neighbor-up', peer: P }
   | { type: 'neighbor-down', peer: P }
-  /** the peer is gone (dead verdict, connection lost): every topic link to it is dropped */
+  /**
+   * the peer is gone, however the driver learnt it: SWIM's dead verdict (membership's
+   * `peer-dead` event) or the close of the last connection to it (what membership's core
+   * calls `connection-lost`). Every topic link to it is dropped (SPEC.md §7.1)
+   */
   | { type: 'peer-down', peer: P }
   | { type: 'publish', topic: string, id: Uint8Array, payload: Uint8Array, publishedAt: number, header?: Uint8Array }
   | { type: 'subscribe', topic: string }
@@ -27,7 +31,7 @@ export type PubsubInput<P> =
    * given up at once and the peer stops being a join candidate (SPEC.md §7.4)
    */
   | { type: 'unreachable', peer: P }
-  /** the driver could not decode a frame from the peer (scored as a protocol violation) */
+  /** a frame from the peer did not decode or broke the frame limit, or it carried a binding record that does not verify (the core scores it as a protocol violation) */
   | { type: 'bad-frame', peer: P }
   /** the driver's answer to a `validate` event */
   | { type: 'validation-result', topic: string, id: Uint8Array, result: ValidationResult }
@@ -37,9 +41,9 @@ export type PenaltyReason = 'invalid-message' | 'rejected' | 'oversize' | 'proto
 export type PubsubEvent<P> =
   /** delivery to the application: exactly once per message id */
   | { type: 'message', topic: string, id: Uint8Array, hops: number, publishedAt: number, payload: Uint8Array, header?: Uint8Array, from: P | undefined }
-  /** deferred validation (config `validate: 'deferred'`): answer with a `validation-result` input */
+  /** a new message of a topic `deferValidation` names waits for the driver's verdict: answer with a `validation-result` input */
   | { type: 'validate', topic: string, id: Uint8Array, from: P, message: GossipMessage }
-  /** the peer sent something a correct implementation never sends (for peer scoring) */
+  /** the peer sent something a correct implementation never sends: already recorded in its score (scoring.ts); the event is for observers */
   | { type: 'penalty', peer: P, reason: PenaltyReason }
   /** the peer's score fell below the graylist threshold: its topic links are closed, its messages dropped */
   | { type: 'graylisted', peer: P, score: number }
@@ -52,7 +56,6 @@ export type PubsubEvent<P> =
 
 export type PubsubEffect<P> = Effect<P, PubsubMessage<P>, PubsubTimer, PubsubEvent<P>>
 
-/** Counters for metrics and tests; bad remote input is counted here, never thrown */
 /**
  * What a publication did, returned by `PubsubCore.publish` so the service never reads counters
  * or scans effects to find out: sent to `recipients` (empty when it was queued for a subscriber
@@ -64,6 +67,7 @@ export type PublishOutcome<P> =
   | { status: 'duplicate' }
   | { status: 'oversize' }
 
+/** Counters for metrics and tests; bad remote input is counted here, never thrown */
 export interface PubsubStats {
   published: number
   delivered: number

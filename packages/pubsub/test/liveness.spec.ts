@@ -1,0 +1,31 @@
+import { expect } from 'aegir/chai'
+import { T, digest } from './harness-helpers.ts'
+import { Harness } from './harness.ts'
+import type { AeDigestMessage } from '../src/core/messages.ts'
+
+/** Topic-link liveness (src/core/liveness.ts, SPEC.md §7.13) */
+
+describe('topic-link liveness', () => {
+  it('anti-entropy traffic from a topic neighbour counts as liveness', () => {
+    const h = new Harness()
+    h.now = 100_000
+    h.add('a', { config: { aePeriod: 1000 } })
+    h.input('a', { type: 'subscribe', topic: T })
+    // b (simulated by hand) joins a and from then on only answers and starts anti-entropy sessions
+    h.input('a', { type: 'message', from: 'b', message: { type: 'topic-join', topic: T, urgent: true } })
+    expect(h.core('a').topicPeers(T)).to.deep.equal(['b'])
+    let answered = 0
+    for (let i = 0; i < 12; i++) {
+      h.advance(h.now + 1000)
+      const digests = h.sentOfType('ae-digest', 'a').filter(s => s.to === 'b')
+      for (const d of digests.slice(answered)) {
+        const { session, from, to } = d.message as AeDigestMessage
+        h.input('a', { type: 'message', from: 'b', message: { type: 'ae-symbols', topic: T, session, from, to, offset: 0, symbols: [{ count: 0, hi: 0, lo: 0, check: 0 }] } })
+      }
+      answered = digests.length
+      h.input('a', { type: 'message', from: 'b', message: digest(h.now, 1000 + i, 0) })
+    }
+    expect(answered, 'sessions a started with b').to.be.at.least(5)
+    expect(h.core('a').topicPeers(T), 'a link carrying only anti-entropy').to.deep.equal(['b'])
+  })
+})

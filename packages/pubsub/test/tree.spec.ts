@@ -1,0 +1,140 @@
+import { expect } from 'aegir/chai'
+import { DEFAULT_PUBSUB_CONFIG } from '../src/core/config.ts'
+import { T, deliveredId, gossip, line, publish, sameId, sendsOf } from './harness-helpers.ts'
+import { Harness, newId } from './harness.ts'
+import type { GossipMessage, GraftMessage } from '../src/core/messages.ts'
+
+/** The broadcast tree (src/core/tree.ts, SPEC.md §7.3): GRAFT, IHAVE, the origin check and the replay window */
+
+const T2 = 'topic-2'
+const verify = (m: GossipMessage): boolean => m.payload[0] !== 0xff
+
+describe('broadcast tree', () => {
+  it('GRAFT budget: a GRAFT naming another topic gets nothing, repeated GRAFTs for one id are answered once', () => {
+    const h = new Harness()
+    h.now = 100_000
+    line(h, ['a', 'b'], {}, [T, T2])
+    const id = publish(h, 'a', T2)
+    h.flush()
+    const wrongTopic = h.input('a', { type: 'message', from: 'b', message: { type: 'graft', topic: T, id, round: 1 } })
+    expect(sendsOf(wrongTopic, 'gossip'), '(f) GRAFT in T1 for a message of T2').to.have.length(0)
+    let answers = 0
+    for (let i = 0; i < 5; i++) {
+      h.now += 1000
+      answers += sendsOf(h.input('a', { type: 'message', from: 'b', message: { type: 'graft', topic: T2, id, round: 1 } }), 'gossip').length
+    }
+    expect(answers, '(f) answers to 5 GRAFTs for one id within 10 s').to.equal(1)
+  })
+
+  it('graft bookkeeping: one id announced in two topics keeps both timers; missing ids are capped per topic', () => {
+    const h = new Harness()
+    for (const n of ['a', 'b', 'c']) {
+      h.add(n)
+    }
+    h.neighbours('a', 'b')
+    h.neighbours('a', 'c')
+    h.input('a', { type: 'subscribe', topic: T })
+    h.input('a', { type: 'subscribe', topic: T2 })
+    h.input('b', { type: 'subscribe', topic: T })
+    h.input('c', { type: 'subscribe', topic: T2 })
+    h.advance(1500)
+    expect(h.core('a').topicPeers(T)).to.include('b')
+    expect(h.core('a').topicPeers(T2)).to.include('c')
+    const id = newId()
+    h.input('a', { type: 'message', from: 'b', message: { type: 'ihave', topic: T, entries: [{ id, round: 1 }] } })
+    h.input('a', { type: 'message', from: 'c', message: { type: 'ihave', topic: T2, entries: [{ id, round: 1 }] } })
+    h.advance(h.now + 60_000)
+    const grafts = h.sentOfType('graft', 'a').filter(s => sameId((s.message as GraftMessage).id, id)).map(s => `${s.to}/${(s.message as GraftMessage).topic}`)
+    expect(grafts, '(a) grafts for an id announced in two topics').to.include.members([`b/${T}`, `c/${T2}`])
+
+    const g = new Harness()
+    line(g, ['a', 'evil'])
+    g.input('a', { type: 'message', from: 'evil', message: { type: 'prune', topic: T } })
+    for (let m = 0; m < 5; m++) {
+      const entries = Array.from({ length: 1024 }, () => ({ id: newId(), round: 1 }))
+      g.input('a', { type: 'message', from: 'evil', message: { type: 'ihave', topic: T, entries } })
+    }
+    g.advance(g.now + 5000)
+    expect(g.sentOfType('graft', 'a').length, '(b) grafts after 5 × 1,024 fresh ids from one peer').to.be.at.most(4096 + 64)
+  })
+
+  it('a forged copy arriving first does not poison the id or change eager/lazy sets', () => {
+    const h = new Harness()
+    h.now = 10_000
+    line(h, ['a', 'b', 'c'], { verify })
+    h.advance(11_500)
+    expect(h.core('c').topicPeers(T)).to.include('b')
+    h.input('c', { type: 'message', from: 'b', message: { type: 'prune', topic: T } })
+    const before = { eager: h.core('c').eagerPeers(T).sort(), lazy: h.core('c').lazyPeers(T).sort() }
+    expect(before.lazy).to.include('b')
+    const id = newId()
+    const forged = gossip(h, id, { payload: new Uint8Array([0xff]) })
+    h.input('c', { type: 'message', from: 'b', message: forged })
+    h.input('b', { type: 'message', from: 'evil', message: forged })
+    expect({ eager: h.core('c').eagerPeers(T).sort(), lazy: h.core('c').lazyPeers(T).sort() }, 'c after a forged copy from b').to.deep.equal(before)
+    publish(h, 'a', T, id)
+    h.advance(h.now + 60_000)
+    for (const n of ['a', 'b', 'c']) {
+      expect(deliveredId(h, n, id), `genuine message delivered at ${n}`).to.equal(1)
+    }
+  })
+
+  it('replay window: GOSSIP published too long ago or too far ahead is dropped as expired; a replay after seenTtl is not delivered again', () => {
+    const h = new Harness()
+    h.now = 200_000
+    line(h, ['a', 'b'])
+    const { seenTtl } = DEFAULT_PUBSUB_CONFIG
+    const skew = 30_000
+    const old = newId()
+    const ahead = newId()
+    h.input('b', { type: 'message', from: 'a', message: gossip(h, old, { publishedAt: h.now - (seenTtl - skew) - 10_000 }) })
+    h.input('b', { type: 'message', from: 'a', message: gossip(h, ahead, { publishedAt: h.now + skew + 1000 }) })
+    expect(deliveredId(h, 'b', old), 'too old').to.equal(0)
+    expect(deliveredId(h, 'b', ahead), 'too far ahead').to.equal(0)
+    expect(h.core('b').stats.dropped.expired, 'stats.dropped.expired').to.be.at.least(2)
+    // inside the window: delivered
+    const recent = newId()
+    const early = newId()
+    h.input('b', { type: 'message', from: 'a', message: gossip(h, recent, { publishedAt: h.now - 100_000 }) })
+    h.input('b', { type: 'message', from: 'a', message: gossip(h, early, { publishedAt: h.now + 10_000 }) })
+    expect(deliveredId(h, 'b', recent)).to.equal(1)
+    expect(deliveredId(h, 'b', early)).to.equal(1)
+    // the same message replayed after its seen entry expired
+    const id = newId()
+    const m = gossip(h, id)
+    h.input('b', { type: 'message', from: 'a', message: m })
+    h.advance(h.now + seenTtl + 1000)
+    h.input('b', { type: 'message', from: 'a', message: m })
+    expect(deliveredId(h, 'b', id), 'replayed after seenTtl').to.equal(1)
+  })
+
+  it('IHAVE: rounds outside 1…1024 are ignored and cannot steal the tree; one peer announcing an id many times is recorded once', () => {
+    const h = new Harness()
+    line(h, ['p', 'c', 'evil'])
+    h.advance(1500)
+    expect(h.core('c').topicPeers(T).sort()).to.include.members(['evil', 'p'])
+    const invalid = h.core('c').stats.dropped.invalid
+    const id = newId()
+    h.input('c', { type: 'message', from: 'evil', message: { type: 'ihave', topic: T, entries: [{ id, round: -5 }, { id: newId(), round: 0 }, { id: newId(), round: 1025 }] } })
+    expect(h.core('c').stats.dropped.invalid - invalid, 'entries counted invalid').to.be.at.least(3)
+    h.input('c', { type: 'message', from: 'p', message: gossip(h, id, { round: 3 }) })
+    expect(h.core('c').stats.optimizations, 'optimisations').to.equal(0)
+    expect(h.core('c').eagerPeers(T), 'eager at c').to.include('p')
+    expect(h.sentOfType('graft', 'c').filter(s => s.to === 'evil'), 'grafts to evil').to.have.length(0)
+
+    const g = new Harness()
+    line(g, ['a', 'b', 'c'])
+    g.neighbours('a', 'c')
+    g.advance(1500)
+    expect(g.core('c').topicPeers(T).sort()).to.deep.equal(['a', 'b'])
+    g.cut.add('a|c')
+    g.cut.add('b|c')
+    const wanted = newId()
+    g.input('c', { type: 'message', from: 'b', message: { type: 'ihave', topic: T, entries: Array.from({ length: 12 }, () => ({ id: wanted, round: 1 })) } })
+    g.input('c', { type: 'message', from: 'a', message: { type: 'ihave', topic: T, entries: [{ id: wanted, round: 1 }] } })
+    g.advance(g.now + DEFAULT_PUBSUB_CONFIG.graftTimeout1 + DEFAULT_PUBSUB_CONFIG.graftTimeout2 + 1)
+    const grafts = g.sentOfType('graft', 'c').filter(s => sameId((s.message as GraftMessage).id, wanted)).map(s => s.to)
+    expect(grafts.length, 'grafts after timeout₁ + timeout₂').to.be.at.least(2)
+    expect(grafts[1], 'second graft goes to another announcer').to.not.equal(grafts[0])
+  })
+})
