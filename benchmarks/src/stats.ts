@@ -1,6 +1,7 @@
 /** Small helpers shared by the benchmarks: timing, medians, output */
 import fs from 'node:fs'
 import path from 'node:path'
+import { percentile as nearestRank } from '@saorsa-gossip/core'
 
 export function median (samples: number[]): number {
   const sorted = samples.slice().sort((a, b) => a - b)
@@ -8,9 +9,9 @@ export function median (samples: number[]): number {
   return sorted.length % 2 === 0 ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[mid]
 }
 
+/** core's nearest-rank percentile of unsorted samples */
 export function percentile (samples: number[], p: number): number {
-  const sorted = samples.slice().sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100 * sorted.length) - 1))]
+  return nearestRank(samples.slice().sort((a, b) => a - b), p)
 }
 
 /** Runs `fn` `warmup` times unmeasured, then `iterations` times, returning each duration in ms */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { percentile } from '@saorsa-gossip/core'
 import { WorkerHandle } from './cluster.ts'
 import { listenAddr, peerIdFor } from './stack.ts'
 import type { NodeSpec, ProtocolName, TransportName, WorkerReport } from './messages.ts'
@@ -67,12 +68,8 @@ export function prng (seed: number): () => number {
   }
 }
 
-export function percentile (sorted: number[], p: number): number {
-  if (sorted.length === 0) {
-    return NaN
-  }
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100 * sorted.length) - 1))]
-}
+/** core's nearest-rank percentile over sorted samples (NaN for none), for the net modules */
+export { percentile }
 
 /** Start waves of doubling size (1, 2, 4, 8, then 10 at a time); contacts come from earlier waves only */
 function waves (n: number, cap = 10): number[][] {

@@ -1,11 +1,10 @@
 /** Summary statistics used in simulator results */
+import { percentile as nearestRank } from '@saorsa-gossip/core'
 
+/** core's nearest-rank percentile, `null` (not NaN) for no samples: results are JSON */
 export function percentile (sorted: number[], p: number): number | null {
-  if (sorted.length === 0) {
-    return null
-  }
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100 * sorted.length) - 1))
-  return sorted[i]
+  const value = nearestRank(sorted, p)
+  return Number.isNaN(value) ? null : value
 }
 
 export interface Distribution {
