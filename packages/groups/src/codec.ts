@@ -1,5 +1,6 @@
 import { fromHex, toHex } from '@saorsa-gossip/core'
 import { MAX_CHAIN_COMMITS, MAX_NAME_BYTES } from './constants.ts'
+import { InvalidGroupFrameError } from './errors.ts'
 import { GroupMessage, GroupReply, GroupRequest } from './pb/groups.ts'
 import type { ChainCommit, CommitId, GroupWire } from './core/types.ts'
 import type { PeerIdCodec } from '@saorsa-gossip/kit'
@@ -17,14 +18,14 @@ function parentBytes (parent: CommitId): Uint8Array<ArrayBuffer> {
 
 function checkParent (parent: Uint8Array): CommitId {
   if (parent.byteLength !== 32) {
-    throw new RangeError('parent must be 32 bytes')
+    throw new InvalidGroupFrameError('parent must be 32 bytes')
   }
   return toHex(parent)
 }
 
 function checkEpoch (epoch: bigint): number {
   if (epoch > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new RangeError('epoch out of range')
+    throw new InvalidGroupFrameError('epoch out of range')
   }
   return Number(epoch)
 }
@@ -39,11 +40,26 @@ export function encodeGroupMessage (groupId: Uint8Array, message: GroupWire): Ui
   })
 }
 
-/** Throws on anything malformed; the service counts it */
+/**
+ * Remote bytes reach protons and the field checks only through here, so whatever
+ * they throw (a truncated varint is a RangeError) leaves as the one named error
+ */
+function decoding<T> (what: string, decode: () => T): T {
+  try {
+    return decode()
+  } catch (err: any) {
+    if (err instanceof InvalidGroupFrameError) {
+      throw err
+    }
+    throw new InvalidGroupFrameError(`Undecodable ${what}: ${String(err?.message)}`, { cause: err })
+  }
+}
+
+/** Throws InvalidGroupFrameError on anything malformed; the service counts it */
 export function decodeGroupMessage (bytes: Uint8Array): DecodedGroupMessage {
-  const m = GroupMessage.decode(bytes)
+  const m = decoding('group message', () => GroupMessage.decode(bytes))
   if (m.groupId.byteLength < 1 || m.groupId.byteLength > 64) {
-    throw new RangeError('group id length')
+    throw new InvalidGroupFrameError('group id length')
   }
   const epoch = checkEpoch(m.epoch)
   const parent = checkParent(m.parent)
@@ -52,27 +68,27 @@ export function decodeGroupMessage (bytes: Uint8Array): DecodedGroupMessage {
     case GroupMessage.Kind.APPLICATION: return { groupId: m.groupId, message: { kind: 'application', epoch, parent, mls: nonEmpty(m.mls) } }
     case GroupMessage.Kind.HEAD: return { groupId: m.groupId, message: { kind: 'head', epoch, parent } }
     case GroupMessage.Kind.LEAVE: return { groupId: m.groupId, message: { kind: 'leave', epoch, parent } }
-    default: throw new RangeError('unknown kind')
+    default: throw new InvalidGroupFrameError('unknown kind')
   }
 }
 
 function nonEmpty (b: Uint8Array): Uint8Array {
   if (b.byteLength === 0) {
-    throw new RangeError('empty MLS message')
+    throw new InvalidGroupFrameError('empty MLS message')
   }
   return b
 }
 
 export function decodeRequest (bytes: Uint8Array): GroupRequest {
-  const r = GroupRequest.decode(bytes)
+  const r = decoding('group request', () => GroupRequest.decode(bytes))
   if (r.groupId.byteLength < 1 || r.groupId.byteLength > 64 || new TextEncoder().encode(r.name).byteLength > MAX_NAME_BYTES) {
-    throw new RangeError('bad group id or name')
+    throw new InvalidGroupFrameError('bad group id or name')
   }
   return r
 }
 
 export function decodeReply (bytes: Uint8Array): GroupReply {
-  return GroupReply.decode(bytes, { limits: { commits: MAX_CHAIN_COMMITS } })
+  return decoding('group reply', () => GroupReply.decode(bytes, { limits: { commits: MAX_CHAIN_COMMITS } }))
 }
 
 export function chainToWire (commits: Array<ChainCommit<string>>, codec: PeerIdCodec): GroupReply['commits'] {
@@ -80,5 +96,5 @@ export function chainToWire (commits: Array<ChainCommit<string>>, codec: PeerIdC
 }
 
 export function chainFromWire (commits: GroupReply['commits'], codec: PeerIdCodec): Array<ChainCommit<string>> {
-  return commits.map(c => ({ epoch: checkEpoch(c.epoch), parent: checkParent(c.parent), from: codec.fromBytes(c.from), mls: nonEmpty(c.mls) }))
+  return decoding('chain', () => commits.map(c => ({ epoch: checkEpoch(c.epoch), parent: checkParent(c.parent), from: codec.fromBytes(c.from), mls: nonEmpty(c.mls) })))
 }

@@ -85,3 +85,13 @@ export class GroupsNotStartedError extends GossipError {
     super('GroupsNotStartedError', 'ERR_GROUPS_NOT_STARTED', message, options)
   }
 }
+
+/** Remote bytes that are not a valid groups frame: undecodable, or a field out of range. The service counts it as `malformed` */
+export class InvalidGroupFrameError extends GossipError {
+  static readonly name = 'InvalidGroupFrameError'
+  static readonly code = 'ERR_INVALID_GROUP_FRAME'
+
+  constructor (message = 'Invalid groups frame', options?: ErrorOptions) {
+    super('InvalidGroupFrameError', 'ERR_INVALID_GROUP_FRAME', message, options)
+  }
+}

@@ -21,8 +21,8 @@ describe('Membership (HyParView + SWIM composed)', () => {
     expect(disconnects(lost), 'no longer a neighbour: nothing to close').to.deep.equal([])
   })
 
-  it('an active neighbour whose own probe fails while we are healthy leaves the active view before any verdict', () => {
-    const m = new Membership('a', createRng('a'))
+  it('with replaceUnresponsive, an active neighbour whose own probe fails while we are healthy leaves the active view before any verdict', () => {
+    const m = new Membership('a', createRng('a'), { swim: { replaceUnresponsive: true } })
     const pending = new Map<string, { at: number, timer: any }>()
     const out: Effects = []
     const run = (effects: Effects): void => {

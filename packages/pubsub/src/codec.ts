@@ -158,6 +158,8 @@ export function decodeRpc<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, fram
   return decodeFrame(bytes, codec, frameBytes).message
 }
 
+const LONE_SURROGATE = /\p{Cs}/u
+
 /** As {@link decodeRpc}, also returning the GOSSIP frame's attached origin binding (bytes, not yet decoded) */
 export function decodeFrame<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, frameBytes: number = RPC_LIMITS.frameBytes): DecodedFrame<P> {
   if (bytes.length > frameBytes) {
@@ -182,6 +184,11 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, fr
   }
   if ([...rpc.subscribe, ...rpc.unsubscribe].some(t => utf8.encode(t).length > RPC_LIMITS.topicBytes)) {
     throw new InvalidFrameError(`Subscription topic longer than ${RPC_LIMITS.topicBytes} bytes`)
+  }
+  // bytes that are not UTF-8 decode to lone surrogates, which encode back as U+FFFD:
+  // the topic would change when the frame is relayed (found by fuzz/, pubsub-codec)
+  if ([rpc.topic, ...rpc.subscribe, ...rpc.unsubscribe].some(t => LONE_SURROGATE.test(t))) {
+    throw new InvalidFrameError('Topic is not valid UTF-8')
   }
   const decode = DECODERS[rpc.type]
   if (decode == null) {

@@ -41,6 +41,14 @@ export interface SwimConfig {
   maxLocalHealth: number
   /** Lifeguard on/off: local health awareness, dynamic suspicion, nacks, confirmation probes */
   lifeguard: boolean
+  /**
+   * Replace an active neighbour as soon as our own probe of it fails (SPEC.md §6.10) instead
+   * of at SWIM's verdict. Off by default: at 2,000 simulated nodes after a 70% crash it
+   * clears dead neighbours from survivors' views within 15 s, but on 100 real nodes sharing
+   * 2 cores, probes that time out only because the target is busy made it tear down live
+   * links (DISCONNECTs 17 → 54–245 per run, plumtree P50 97 → 310–354 ms)
+   */
+  replaceUnresponsive: boolean
   /** Our own news (suspicions, confirmations, verdicts, refutations) is sent in batches this often, ms (guess: a fraction of an RTT) */
   gossipFlushInterval: number
   /** Most updates in one message; the rest wait for the next flush (bounds frame size) */
@@ -66,6 +74,7 @@ export const DEFAULT_SWIM_CONFIG: Readonly<SwimConfig> = {
   expectedConfirmations: 5,
   maxLocalHealth: 8,
   lifeguard: true,
+  replaceUnresponsive: false,
   gossipFlushInterval: 10,
   maxUpdatesPerMessage: 256,
   maxPiggyback: 8,
@@ -77,9 +86,9 @@ export const DEFAULT_SWIM_CONFIG: Readonly<SwimConfig> = {
 export function resolveSwimConfig (init: Partial<SwimConfig> = {}): SwimConfig {
   const config = { ...DEFAULT_SWIM_CONFIG, ...init }
   for (const [key, value] of Object.entries(config)) {
-    if (key === 'lifeguard') {
+    if (key === 'lifeguard' || key === 'replaceUnresponsive') {
       if (typeof value !== 'boolean') {
-        throw new InvalidConfigError('swim.lifeguard must be a boolean')
+        throw new InvalidConfigError(`swim.${key} must be a boolean`)
       }
       continue
     }

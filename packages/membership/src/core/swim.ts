@@ -427,7 +427,7 @@ export class Swim<P> {
     }
     const again = this.members.get(probe.target)?.status === 'suspect'
     this.members.suspect(probe.target, now, out)
-    if (!this.config.lifeguard || this.health.multiplier === 0 || probe.nacked.size > 0 || again) {
+    if (this.config.replaceUnresponsive && (!this.config.lifeguard || this.health.multiplier === 0 || probe.nacked.size > 0 || again)) {
       // we are healthy, a helper reached us but not the target, or it failed a second probe as
       // a suspect: the overlay need not wait for the verdict to replace an active neighbour
       // (SPEC.md §6.10)

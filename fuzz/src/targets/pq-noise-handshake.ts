@@ -1,0 +1,63 @@
+import { GossipError } from '@saorsa-gossip/core'
+import { nobleBackend, XXhfsHandshakeState } from '@saorsa-gossip/pq-noise'
+import fc from 'fast-check'
+import { bytesFrom, decodes } from '../engine.ts'
+import type { Target } from '../engine.ts'
+
+/**
+ * Deterministic randomness makes both sides write the same messages every time, so
+ * the committed corpus holds valid messages A, B and C of XXhfs and the mutations
+ * start from bytes that pass the length checks and reach the AEAD and KEM.
+ */
+function counter (seed: number): (length: number) => Uint8Array {
+  let n = seed
+  return (length) => new Uint8Array(length).map(() => (n = (n * 1103515245 + 12345) >>> 0) >>> 24)
+}
+
+function state (initiator: boolean): XXhfsHandshakeState {
+  return new XXhfsHandshakeState({
+    crypto: nobleBackend,
+    initiator,
+    staticKeys: nobleBackend.x25519FromPrivate(new Uint8Array(32).fill(initiator ? 1 : 2)),
+    random: counter(initiator ? 11 : 22)
+  })
+}
+
+const EMPTY = new Uint8Array(0)
+
+/** Runs an honest handshake up to the message `step` is about to read */
+function reader (step: number): XXhfsHandshakeState {
+  const i = state(true)
+  const r = state(false)
+  const a = i.writeMessage(EMPTY)
+  if (step === 0) {
+    return r
+  }
+  r.readMessage(a)
+  const b = r.writeMessage(EMPTY)
+  if (step === 1) {
+    return i
+  }
+  i.readMessage(b)
+  return r
+}
+
+/** readMessage of each XXhfs message: named errors only (pq-noise's GossipError subclasses) */
+export const pqNoiseHandshake: Target<{ step: number, bytes: Uint8Array }> = {
+  name: 'pq-noise-handshake',
+  async seeds () {
+    const i = state(true)
+    const r = state(false)
+    const a = i.writeMessage(EMPTY)
+    r.readMessage(a)
+    const b = r.writeMessage(EMPTY)
+    i.readMessage(b)
+    const c = i.writeMessage(new Uint8Array([1, 2, 3]))
+    return [a, b, c]
+  },
+  arbitrary: (corpus) => fc.record({ step: fc.nat(2), bytes: bytesFrom(corpus, 8192) }),
+  run ({ step, bytes }) {
+    const side = reader(step)
+    decodes(() => side.readMessage(bytes), [GossipError])
+  }
+}

@@ -1,0 +1,31 @@
+import { GossipError } from '@saorsa-gossip/core'
+
+/** A received frame decodes but is not a valid delta or digest (never thrown to the application: counted as `malformed`) */
+export class MalformedDeltaError extends GossipError {
+  static readonly name = 'MalformedDeltaError'
+  static readonly code = 'ERR_MALFORMED_DELTA'
+
+  constructor (message = 'Malformed delta', options?: ErrorOptions) {
+    super('MalformedDeltaError', 'ERR_MALFORMED_DELTA', message, options)
+  }
+}
+
+/** `open(name, type)` for a document already open with another type, or a name attached twice */
+export class DocumentTypeError extends GossipError {
+  static readonly name = 'DocumentTypeError'
+  static readonly code = 'ERR_DOCUMENT_TYPE'
+
+  constructor (message = 'Document is open with another type', options?: ErrorOptions) {
+    super('DocumentTypeError', 'ERR_DOCUMENT_TYPE', message, options)
+  }
+}
+
+/** crdtSync() needs plumtree() in the node's services */
+export class CrdtConfigError extends GossipError {
+  static readonly name = 'CrdtConfigError'
+  static readonly code = 'ERR_CRDT_CONFIG'
+
+  constructor (message = 'Invalid crdtSync() configuration', options?: ErrorOptions) {
+    super('CrdtConfigError', 'ERR_CRDT_CONFIG', message, options)
+  }
+}

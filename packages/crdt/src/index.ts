@@ -1,0 +1,110 @@
+/**
+ * @packageDocumentation
+ *
+ * Delta-state CRDTs replicated over plumtree (SPEC.md §9): a pure core (add-wins OR-Set, LWW
+ * map on a hybrid logical clock, causal contexts as version vector + dot cloud, delta-intervals
+ * for anti-entropy), the `crdtSync()` libp2p service, and a Yjs provider.
+ *
+ * @example
+ *
+ * ```TypeScript
+ * const node = await createLibp2p({ services: { identify: identify(), pqIdentity: pqIdentity(), membership: membership(), pubsub: plumtree(), crdt: crdtSync() } })
+ * const todo = node.services.crdt.open('todo', 'orset')
+ * todo.addEventListener('change', () => { console.log(todo.values()) })
+ * todo.add('buy milk')
+ * ```
+ */
+import { CrdtSync } from './service.ts'
+import type { ReplicaConfig } from './core/replica.ts'
+import type { LwwDocument, OrSetDocument, Channel } from './documents.ts'
+import type { Frame } from './pb/crdt.ts'
+import type { ComponentLogger, PeerId } from '@libp2p/interface'
+
+export { CausalContext } from './core/causal-context.ts'
+export type { Dot, DotRange } from './core/causal-context.ts'
+export { HlcClock, compareHlc } from './core/hlc.ts'
+export type { Hlc } from './core/hlc.ts'
+export { LwwMap } from './core/lww-map.ts'
+export type { LwwEntry } from './core/lww-map.ts'
+export { OrSet } from './core/orset.ts'
+export { Replica, DEFAULT_REPLICA_CONFIG } from './core/replica.ts'
+export type { CrdtKind, CrdtState, ReceiveOutcome, ReplicaConfig } from './core/replica.ts'
+export { OrSetDocument, LwwDocument } from './documents.ts'
+export type { Channel, ChangeEvent, DocumentEvents } from './documents.ts'
+export { CrdtConfigError, DocumentTypeError, MalformedDeltaError } from './errors.ts'
+export { TOPIC_PREFIX } from './service.ts'
+export { SaorsaYjsProvider, yjsClientId } from './yjs-provider.ts'
+export { Frame } from './pb/crdt.ts'
+export { encodeFrame, decodeFrame, stateToFrame, frameToState } from './codec.ts'
+
+export interface CrdtSyncInit {
+  /**
+   * Key of the plumtree() service in libp2p's `services`
+   *
+   * @default 'pubsub'
+   */
+  pubsubService?: string
+  /**
+   * Period of digests (version vectors) per document, ms
+   *
+   * @default 2000
+   */
+  antiEntropyInterval?: number
+  /**
+   * A document whose state has not changed and that saw no peer ahead of it sends its digest
+   * only every this many periods
+   *
+   * @default 10
+   */
+  heartbeatPeriods?: number
+  /**
+   * Largest frame accepted, bytes; larger ones are dropped and counted
+   *
+   * @default 1048576
+   */
+  maxFrameBytes?: number
+  /** Replica parameters (skew bound, delta log, tombstone horizon) */
+  replica?: Partial<ReplicaConfig>
+}
+
+export interface CrdtSyncComponents {
+  peerId: PeerId
+  logger: ComponentLogger
+}
+
+/** Counters: every refused input is counted under its reason */
+export interface CrdtSyncStats {
+  published: number
+  publishFailed: number
+  applied: number
+  duplicate: number
+  forgedAuthor: number
+  futureClock: number
+  tooOld: number
+  wrongType: number
+  malformed: number
+  oversize: number
+  unsigned: number
+  repairs: number
+  /** bytes of delta frames we published (edits and repairs) */
+  deltaBytes: number
+  /** bytes of digest frames we published */
+  digestBytes: number
+}
+
+export interface CrdtSyncService {
+  /** Our PeerId string: the author of our operations */
+  readonly self: string
+  readonly stats: CrdtSyncStats
+  /** Open (or return) the document `name`: a replicated OR-Set or LWW map */
+  open(name: string, type: 'orset'): OrSetDocument
+  open(name: string, type: 'lww'): LwwDocument
+  /** Drive a custom channel (the Yjs provider) on the document topic `name` */
+  attach(name: string, channel: Channel): void
+  /** Publish a frame on the document topic `name` */
+  publish(name: string, frame: Frame): void
+}
+
+export function crdtSync (init: CrdtSyncInit = {}): (components: CrdtSyncComponents) => CrdtSyncService {
+  return (components) => new CrdtSync(components, init)
+}

@@ -1,0 +1,176 @@
+/**
+ * crdtSync(): the libp2p adapter. Documents are plumtree topics (`saorsa-crdt/<name>`); a
+ * local edit is published as a delta, so plumtree signs it with the author's ML-DSA-65 key
+ * (SPEC.md §7.10) and delivers it with `from` = that author. The author check compares the
+ * operations' claimed replica with `from`. Every `antiEntropyInterval` each document publishes
+ * its digest (version vector + dot cloud); a peer holding own operations the digest lacks
+ * publishes them as one delta-interval (SPEC.md §9).
+ */
+import { TypedEventEmitter, serviceDependencies } from '@libp2p/interface'
+import { decodeFrame, encodeFrame } from './codec.ts'
+import { DEFAULT_REPLICA_CONFIG } from './core/replica.ts'
+import { LwwDocument, OrSetDocument } from './documents.ts'
+import { CrdtConfigError, DocumentTypeError } from './errors.ts'
+import { Frame } from './pb/crdt.ts'
+import type { Channel } from './documents.ts'
+import type { CrdtSyncComponents, CrdtSyncInit, CrdtSyncService, CrdtSyncStats } from './index.ts'
+import type { Logger, Startable } from '@libp2p/interface'
+import type { Message, PlumtreeService } from '@saorsa-gossip/pubsub'
+
+export const TOPIC_PREFIX = 'saorsa-crdt/'
+
+export class CrdtSync extends TypedEventEmitter<Record<string, never>> implements CrdtSyncService, Startable {
+  readonly [Symbol.toStringTag] = '@saorsa-gossip/crdt'
+  readonly [serviceDependencies]: string[] = ['@saorsa-gossip/plumtree']
+  readonly stats: CrdtSyncStats = { published: 0, publishFailed: 0, applied: 0, duplicate: 0, forgedAuthor: 0, futureClock: 0, tooOld: 0, wrongType: 0, malformed: 0, oversize: 0, unsigned: 0, repairs: 0, deltaBytes: 0, digestBytes: 0 }
+  private readonly channels = new Map<string, Channel>()
+  private readonly documents = new Map<string, OrSetDocument | LwwDocument>()
+  private readonly log: Logger
+  private pubsub?: PlumtreeService
+  private timer?: ReturnType<typeof setInterval>
+  private periods = 0
+  private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
+
+  constructor (private readonly components: CrdtSyncComponents, private readonly init: CrdtSyncInit = {}) {
+    super()
+    this.log = components.logger.forComponent('saorsa-gossip:crdt')
+  }
+
+  get self (): string {
+    return this.components.peerId.toString()
+  }
+
+  async start (): Promise<void> {
+    const key = this.init.pubsubService ?? 'pubsub'
+    let pubsub: PlumtreeService | undefined
+    try {
+      pubsub = (this.components as unknown as Record<string, PlumtreeService | undefined>)[key]
+    } catch {
+      pubsub = undefined
+    }
+    if (pubsub == null) {
+      throw new CrdtConfigError(`crdtSync() needs plumtree() in the node's services under the key "${key}" (or name it in crdtSync({ pubsubService }))`)
+    }
+    this.pubsub = pubsub
+    pubsub.addEventListener('message', this.onMessage)
+    for (const topic of this.channels.keys()) {
+      pubsub.subscribe(topic)
+    }
+    this.timer = setInterval(() => { this.antiEntropy() }, this.init.antiEntropyInterval ?? 2000)
+  }
+
+  async stop (): Promise<void> {
+    clearInterval(this.timer)
+    this.pubsub?.removeEventListener('message', this.onMessage)
+    this.pubsub = undefined
+  }
+
+  open (name: string, type: 'orset'): OrSetDocument
+  open (name: string, type: 'lww'): LwwDocument
+  open (name: string, type: 'orset' | 'lww'): OrSetDocument | LwwDocument {
+    const existing = this.documents.get(name)
+    if (existing != null) {
+      if ((type === 'orset') !== (existing instanceof OrSetDocument)) {
+        throw new DocumentTypeError(`document "${name}" is open as ${existing instanceof OrSetDocument ? 'orset' : 'lww'}`)
+      }
+      return existing
+    }
+    const config = { ...DEFAULT_REPLICA_CONFIG, ...this.init.replica }
+    const publish = (frame: Frame): void => { this.publish(name, frame) }
+    const doc = type === 'orset'
+      ? new OrSetDocument(name, this.self, config, publish)
+      : new LwwDocument(name, this.self, config, publish, () => Date.now())
+    this.attach(name, doc)
+    this.documents.set(name, doc)
+    return doc
+  }
+
+  attach (name: string, channel: Channel): void {
+    const topic = TOPIC_PREFIX + name
+    if (this.channels.has(topic)) {
+      throw new DocumentTypeError(`"${name}" is already open`)
+    }
+    this.channels.set(topic, channel)
+    this.pubsub?.subscribe(topic)
+  }
+
+  publish (name: string, frame: Frame): void {
+    const bytes = encodeFrame(frame)
+    if (frame.kind === Frame.Kind.DELTA) {
+      this.stats.deltaBytes += bytes.byteLength
+    } else {
+      this.stats.digestBytes += bytes.byteLength
+    }
+    if (this.pubsub == null) {
+      // not started: anti-entropy ships it once we are
+      return
+    }
+    this.stats.published++
+    this.pubsub.publish(TOPIC_PREFIX + name, bytes, { allowPublishToZeroTopicPeers: true }).catch((err: Error) => {
+      this.stats.publishFailed++
+      this.log('publish on %s failed: %s', name, err.message)
+    })
+  }
+
+  /** A plumtree delivery: decoded once here, refused and counted when bad, never thrown */
+  private receive (msg: Message): void {
+    const channel = this.channels.get(msg.topic)
+    if (channel == null) {
+      return
+    }
+    if (msg.type !== 'signed') {
+      this.stats.unsigned++
+      return
+    }
+    if (msg.data.byteLength > (this.init.maxFrameBytes ?? 1_048_576)) {
+      this.stats.oversize++
+      return
+    }
+    let frame: Frame
+    try {
+      frame = decodeFrame(msg.data)
+    } catch {
+      this.stats.malformed++
+      return
+    }
+    if (frame.type !== channel.type) {
+      this.stats.wrongType++
+      return
+    }
+    const author = msg.from.toString()
+    const now = Date.now()
+    try {
+      if (frame.kind === Frame.Kind.DIGEST) {
+        const repair = channel.onDigest(author, frame, now)
+        if (repair != null) {
+          this.stats.repairs++
+          this.publish(msg.topic.slice(TOPIC_PREFIX.length), repair)
+        }
+        return
+      }
+      const outcome = channel.onDelta(author, frame, now)
+      switch (outcome) {
+        case 'applied': this.stats.applied++; break
+        case 'duplicate': this.stats.duplicate++; break
+        case 'forged-author': this.stats.forgedAuthor++; break
+        case 'future-clock': this.stats.futureClock++; break
+        case 'too-old': this.stats.tooOld++; break
+        default: this.stats.wrongType++
+      }
+    } catch (err: any) {
+      this.stats.malformed++
+      this.log('malformed frame on %s from %s: %s', msg.topic, author, err.message)
+    }
+  }
+
+  private antiEntropy (): void {
+    const now = Date.now()
+    const heartbeat = ++this.periods % (this.init.heartbeatPeriods ?? 10) === 0
+    for (const [topic, channel] of this.channels) {
+      const digest = channel.digest(now, heartbeat)
+      if (digest != null) {
+        this.publish(topic.slice(TOPIC_PREFIX.length), digest)
+      }
+    }
+  }
+}

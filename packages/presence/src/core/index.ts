@@ -1,0 +1,6 @@
+export { PresenceCore, DROP_REASONS } from './presence.ts'
+export { presenceConfig, DEFAULT_PRESENCE_CONFIG } from './config.ts'
+export type { PresenceConfig } from './config.ts'
+export { refuseBeacon } from './beacon-rules.ts'
+export { TokenBuckets } from './token-bucket.ts'
+export type * from './types.ts'

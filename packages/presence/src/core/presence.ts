@@ -1,0 +1,269 @@
+import { LruTtlCache, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
+import { refuseBeacon } from './beacon-rules.ts'
+import { presenceConfig } from './config.ts'
+import { RecordCache } from './record-cache.ts'
+import { TokenBuckets } from './token-bucket.ts'
+import type { PresenceConfig } from './config.ts'
+import type { BeaconRecord, DropCounts, DropReason, PresenceEffect, PresenceInput, PresenceMessage, PresenceTimer, QueryRecord } from './types.ts'
+import type { Rng } from '@saorsa-gossip/core'
+
+interface Pending<P> {
+  target: P
+  replies: number
+}
+
+const PRUNE_KEY = 'prune'
+const BEACON_KEY = 'beacon'
+
+/**
+ * Presence and friend-of-a-friend discovery as a pure state machine (SPEC.md §8).
+ * No keys, no clock, no randomness of its own: signatures are verified (and made) by
+ * the adapter, `now` is passed in, and the fan-out choice uses the injected Rng.
+ */
+export class PresenceCore<P> {
+  readonly config: PresenceConfig
+  readonly drops: DropCounts
+  readonly counters = { beaconsAccepted: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0 }
+  private readonly self: P
+  private readonly rng: Rng
+  private readonly records: RecordCache<P>
+  private readonly seen: LruTtlCache<string, true>
+  private readonly queryBuckets: TokenBuckets<P>
+  private readonly beaconBuckets: TokenBuckets<P>
+  private readonly pending = new Map<string, Pending<P>>()
+  private neighbors: P[] = []
+  private own: Uint8Array[] = []
+  private readonly sealed: LruTtlCache<string, Uint8Array>
+  private lastSeq: number
+
+  constructor (self: P, rng: Rng, config: Partial<PresenceConfig> = {}, lastSeq = 0) {
+    this.self = self
+    this.rng = rng
+    this.config = presenceConfig(config)
+    this.records = new RecordCache(this.config.maxRecords)
+    this.seen = new LruTtlCache({ maxEntries: this.config.seenQueries, ttl: this.config.seenQueryTtlMs, refreshOnGet: false })
+    this.sealed = new LruTtlCache({ maxEntries: this.config.maxRecords, ttl: this.config.beaconTtlMs, refreshOnGet: false })
+    this.queryBuckets = new TokenBuckets(this.config.queryRatePerSec, this.config.queryBurst)
+    this.beaconBuckets = new TokenBuckets(this.config.beaconRatePerSec, this.config.beaconBurst)
+    this.lastSeq = lastSeq
+    this.drops = Object.fromEntries(DROP_REASONS.map(r => [r, 0])) as DropCounts
+  }
+
+  /** The first timers: a beacon now, pruning every beacon interval */
+  start (now: number): Array<PresenceEffect<P>> {
+    return [scheduleTimer(BEACON_KEY, now, { type: 'beacon-due' }), scheduleTimer(PRUNE_KEY, now + this.config.beaconIntervalMs, { type: 'prune' })]
+  }
+
+  /** An unexpired record for `peer`, if held */
+  lookup (peer: P, now: number): BeaconRecord<P> | undefined {
+    return this.records.get(peer, now)
+  }
+
+  get recordCount (): number {
+    return this.records.size
+  }
+
+  /**
+   * Charges `from`'s bucket for one beacon or query; false (counted `rate-limited`) when empty.
+   * The adapter calls it before the ML-DSA-65 check, so a flood costs us no verification and
+   * no binding lookup, and then feeds the frame with `admitted: true`.
+   */
+  admit (kind: 'beacon' | 'query', from: P, now: number): boolean {
+    const ok = (kind === 'beacon' ? this.beaconBuckets : this.queryBuckets).take(from, now)
+    if (!ok) {
+      this.drops['rate-limited']++
+    }
+    return ok
+  }
+
+  handle (input: PresenceInput<P>, now: number): Array<PresenceEffect<P>> {
+    switch (input.type) {
+      case 'beacon': return this.onBeacon(input.from, input.beacon, input.signatureValid, input.admitted === true, now)
+      case 'query': return this.onQuery(input.from, input.query, input.signatureValid, input.admitted === true, now)
+      case 'reply': return this.onReply(input.from, input.id, input.beacons, now)
+      case 'find': return this.onFind(input.id, input.target, input.query, now)
+      case 'announce': return this.onAnnounce(input.frames, input.to)
+      case 'sealed': return this.onSealed(input.from, input.tag, input.wire, input.admitted === true, now)
+      case 'neighbors': return this.onNeighbors(input.peers)
+      case 'frame-dropped': return this.drop(input.reason)
+      case 'timer-expired': return this.onTimer(input.timer, now)
+      default: return []
+    }
+  }
+
+  private onAnnounce (frames: Uint8Array[], to: P[]): Array<PresenceEffect<P>> {
+    this.own = frames
+    return to.flatMap(peer => frames.map(wire => send(peer, { type: 'beacon', wire })))
+  }
+
+  /** Kept by tag for its local lifetime: a non-member cannot read the beacon's own expiry or seq */
+  private onSealed (from: P, tag: string, wire: Uint8Array, admitted: boolean, now: number): Array<PresenceEffect<P>> {
+    if (!admitted && !this.admit('beacon', from, now)) {
+      return []
+    }
+    this.sealed.set(tag, wire, now)
+    this.counters.sealedStored++
+    return []
+  }
+
+  /** A new neighbour gets our current beacon at once, not at the next beacon interval */
+  private onNeighbors (peers: P[]): Array<PresenceEffect<P>> {
+    const before = new Set(this.neighbors)
+    this.neighbors = peers.filter(p => p !== this.self)
+    const own = this.own
+    return this.neighbors.filter(p => !before.has(p)).flatMap(peer => own.map(wire => send(peer, { type: 'beacon', wire })))
+  }
+
+  private drop (reason: DropReason): Array<PresenceEffect<P>> {
+    this.drops[reason]++
+    return []
+  }
+
+  private onTimer (timer: PresenceTimer, now: number): Array<PresenceEffect<P>> {
+    if (timer.type === 'prune') {
+      this.records.prune(now)
+      return [scheduleTimer(PRUNE_KEY, now + this.config.beaconIntervalMs, { type: 'prune' })]
+    }
+    if (timer.type === 'beacon-due') {
+      // seq survives restarts: issue time in ms, or one more than the last if the clock stepped back
+      this.lastSeq = Math.max(this.lastSeq + 1, now)
+      return [emit({ type: 'beacon-due', seq: this.lastSeq }), scheduleTimer(BEACON_KEY, now + this.config.beaconIntervalMs, { type: 'beacon-due' })]
+    }
+    const pending = this.pending.get(timer.id)
+    if (pending == null) {
+      return []
+    }
+    this.pending.delete(timer.id)
+    return [emit({ type: 'query-failed', id: timer.id, target: pending.target })]
+  }
+
+  /** Accepts a beacon into the cache; the refusal reason when it is not accepted */
+  private accept (beacon: BeaconRecord<P>, signatureValid: boolean, now: number): DropReason | undefined {
+    if (beacon.peer === this.self) {
+      return 'self'
+    }
+    const refusal = refuseBeacon(beacon, signatureValid, this.records.seq(beacon.peer), this.config, now)
+    if (refusal == null) {
+      this.records.set(beacon)
+      this.counters.beaconsAccepted++
+    }
+    return refusal
+  }
+
+  private onBeacon (from: P, beacon: BeaconRecord<P>, signatureValid: boolean, admitted: boolean, now: number): Array<PresenceEffect<P>> {
+    if (!admitted && !this.admit('beacon', from, now)) {
+      return []
+    }
+    const refusal = this.accept(beacon, signatureValid, now)
+    if (refusal != null) {
+      return this.drop(refusal)
+    }
+    return [emit({ type: 'peer-found', peer: beacon.peer, addrs: beacon.addrs, via: 'beacon' })]
+  }
+
+  private onQuery (from: P, query: QueryRecord<P>, signatureValid: boolean, admitted: boolean, now: number): Array<PresenceEffect<P>> {
+    // the bucket is charged before anything else, so a flood of forged queries costs its sender too
+    if (!admitted && !this.admit('query', from, now)) {
+      return []
+    }
+    if (!signatureValid) {
+      return this.drop('bad-signature')
+    }
+    if (query.tags.length > this.config.maxTags) {
+      return this.drop('too-many-tags')
+    }
+    if (query.hopLimit > this.config.maxHops || query.ttl < 1 || query.ttl > query.hopLimit) {
+      return this.drop('bad-ttl')
+    }
+    if (query.issuedAtMs > now + this.config.maxClockSkewMs) {
+      return this.drop('from-future')
+    }
+    if (query.issuedAtMs + this.config.seenQueryTtlMs <= now) {
+      return this.drop('stale-query')
+    }
+    if (query.origin === this.self || this.seen.has(query.id, now)) {
+      return this.drop('duplicate-query')
+    }
+    this.seen.set(query.id, true, now)
+    const effects: Array<PresenceEffect<P>> = []
+    const held = query.target != null ? this.records.get(query.target, now) : undefined
+    const record = held?.fromGroup === true ? undefined : held
+    const sealed = query.tags.flatMap(tag => this.sealed.get(tag, now) ?? [])
+    const found = record != null || sealed.length > 0
+    if (found) {
+      this.counters.queriesAnswered++
+      effects.push(send(query.origin, { type: 'reply', id: query.id, beacons: record != null ? [record.wire] : [], sealed, origin: query.origin }))
+    }
+    if (query.ttl > 1 && !found) {
+      for (const to of this.pick(this.neighbors.filter(p => p !== from && p !== query.origin), this.config.fanout)) {
+        this.counters.queriesForwarded++
+        effects.push(send(to, { type: 'query', wire: query.wire, ttl: query.ttl - 1 }))
+      }
+    }
+    return effects
+  }
+
+  private onReply (from: P, id: string, beacons: Array<{ beacon: BeaconRecord<P>, signatureValid: boolean }>, now: number): Array<PresenceEffect<P>> {
+    const pending = this.pending.get(id)
+    if (pending == null) {
+      return this.drop('unsolicited-reply')
+    }
+    if (pending.replies >= this.config.replyBudget) {
+      return this.drop('over-budget')
+    }
+    pending.replies++
+    this.counters.repliesAccepted++
+    const effects: Array<PresenceEffect<P>> = []
+    for (const { beacon, signatureValid } of beacons.slice(0, this.config.replyBudget)) {
+      const refusal = this.accept(beacon, signatureValid, now)
+      // a record we already hold (same seq) still answers the query
+      const usable = refusal == null || (refusal === 'replayed' && this.records.get(beacon.peer, now)?.seq === beacon.seq)
+      if (!usable) {
+        this.drops[refusal]++
+        continue
+      }
+      if (refusal == null) {
+        effects.push(emit({ type: 'peer-found', peer: beacon.peer, addrs: beacon.addrs, via: 'foaf' }))
+      }
+      if (beacon.peer === pending.target && this.pending.has(id)) {
+        this.pending.delete(id)
+        effects.push(cancelTimer(`query:${id}`), emit({ type: 'query-answered', id, target: pending.target, addrs: beacon.addrs }))
+      }
+    }
+    return effects
+  }
+
+  private onFind (id: string, target: P, query: QueryRecord<P>, now: number): Array<PresenceEffect<P>> {
+    if (query.tags.length > this.config.maxTags) {
+      return [emit({ type: 'query-failed', id, target })]
+    }
+    const record = this.records.get(target, now)
+    if (record != null) {
+      return [emit({ type: 'query-answered', id, target, addrs: record.addrs })]
+    }
+    if (this.pending.size >= this.config.maxPendingQueries || this.neighbors.length === 0) {
+      return [emit({ type: 'query-failed', id, target })]
+    }
+    this.pending.set(id, { target, replies: 0 })
+    this.seen.set(id, true, now)
+    return [
+      ...this.pick(this.neighbors, this.config.originFanout).map(to => send<P, PresenceMessage<P>>(to, { type: 'query', wire: query.wire, ttl: query.ttl })),
+      scheduleTimer(`query:${id}`, now + this.config.queryTimeoutMs, { type: 'query-deadline', id })
+    ]
+  }
+
+  /** `n` distinct peers chosen with the injected Rng */
+  private pick (peers: P[], n: number): P[] {
+    const pool = [...peers]
+    const out: P[] = []
+    while (out.length < n && pool.length > 0) {
+      out.push(pool.splice(this.rng.int(pool.length), 1)[0])
+    }
+    return out
+  }
+}
+
+export const DROP_REASONS: DropReason[] = [
+  'bad-signature', 'from-future', 'expired', 'ttl-too-long', 'replayed', 'too-many-addrs', 'duplicate-query', 'rate-limited',
+  'bad-ttl', 'stale-query', 'unsolicited-reply', 'over-budget', 'malformed', 'oversize', 'self', 'too-many-tags', 'unopenable'
+]

@@ -1,0 +1,399 @@
+import { NotFoundError, TypedEventEmitter, peerDiscoverySymbol, peerRoutingSymbol, serviceCapabilities, serviceDependencies } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createRng, fromHex, toHex } from '@saorsa-gossip/core'
+import { EffectRunner, OutboundStreams, peerIdCodec, readFrames } from '@saorsa-gossip/kit'
+import { decodeBeaconBody, decodeFrame, decodeQueryBody, encodeFrame, own } from './codec.ts'
+import { BEACON_DOMAIN, DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, MAX_REPLY_BEACONS, MAX_OUTBOUND_STREAMS, PROTOCOL, QUERY_DOMAIN, QUERY_ID_BYTES, WRITE_TIMEOUT_MS } from './constants.ts'
+import { PresenceCore } from './core/index.ts'
+import { PresenceConfigError, PresenceNotStartedError } from './errors.ts'
+import { GroupKey, HOUR_MS, TAG_BYTES } from './group-keys.ts'
+import { Beacon as BeaconCodec, BeaconBody, QueryBody } from './pb/presence.ts'
+import { Signatures } from './signatures.ts'
+import type { BeaconRecord, PresenceEvent, PresenceInput, PresenceMessage, PresenceTimer, QueryRecord } from './core/index.ts'
+import type { PresenceComponents, PresenceInit, PresenceService, PresenceServiceEvents, PresenceStats } from './index.ts'
+import type { Beacon, Query, SealedBeacon } from './pb/presence.ts'
+import type { AbortOptions, Logger, PeerDiscovery, PeerId, PeerInfo, PeerRouting, Startable, Stream } from '@libp2p/interface'
+import type { PqIdentityService } from '@saorsa-gossip/identity'
+import type { MembershipService } from '@saorsa-gossip/membership'
+
+type Waiter = (addrs: Uint8Array[] | undefined) => void
+
+/**
+ * The libp2p adapter of the presence core: frames in and out on `/saorsa-gossip/presence/1.0.0`,
+ * ML-DSA-65 signatures made and checked at the edge, neighbours from membership(), and the
+ * core's answers turned into `findPeer` results and `peer` discovery events.
+ */
+export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEvents> implements PresenceService, PeerRouting, Startable {
+  readonly [Symbol.toStringTag] = '@saorsa-gossip/presence'
+  readonly [serviceCapabilities]: string[] = ['@libp2p/peer-routing', '@libp2p/peer-discovery', '@saorsa-gossip/presence']
+  readonly [serviceDependencies]: string[] = ['@saorsa-gossip/membership', '@saorsa-gossip/identity']
+  private readonly components: PresenceComponents
+  private readonly init: PresenceInit
+  private readonly log: Logger
+  private readonly self: string
+  private readonly peers = peerIdCodec()
+  private readonly outbound: OutboundStreams
+  private readonly effects: EffectRunner<string, PresenceMessage<string>, PresenceTimer, PresenceEvent<string>>
+  private readonly waiters = new Map<string, Waiter>()
+  private readonly counts = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0 }
+  private core?: PresenceCore<string>
+  private signatures?: Signatures
+  private membership?: MembershipService
+  private lastSeq = 0
+
+  constructor (components: PresenceComponents, init: PresenceInit = {}) {
+    super()
+    this.components = components
+    this.init = init
+    this.log = components.logger.forComponent('saorsa-gossip:presence')
+    this.self = components.peerId.toString()
+    this.outbound = new OutboundStreams({
+      connectionManager: components.connectionManager,
+      protocol: PROTOCOL,
+      maxDataLength: MAX_FRAME_BYTES,
+      dialTimeout: DIAL_TIMEOUT_MS,
+      writeTimeout: WRITE_TIMEOUT_MS,
+      onWriteError: (peer, err) => { this.log('send to %s failed: %s', peer, err.message) }
+    })
+    this.effects = new EffectRunner(
+      { send: (to, message) => { this.send(to, message) }, emit: (event) => { void this.onEvent(event) } },
+      (key, timer) => { this.input({ type: 'timer-expired', key, timer }) }
+    )
+  }
+
+  get [peerRoutingSymbol] (): PeerRouting {
+    return this
+  }
+
+  get [peerDiscoverySymbol] (): PeerDiscovery {
+    return this
+  }
+
+  get stats (): PresenceStats {
+    const core = this.core
+    return {
+      ...this.counts,
+      records: core?.recordCount ?? 0,
+      drops: { ...(core?.drops ?? {}) } as PresenceStats['drops'],
+      ...(core?.counters ?? { beaconsAccepted: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0 })
+    }
+  }
+
+  isStarted (): boolean {
+    return this.core != null
+  }
+
+  async start (): Promise<void> {
+    if (this.core != null) {
+      return
+    }
+    this.membership = this.service<MembershipService>(this.init.membershipService ?? 'membership', 'membership()')
+    this.signatures = new Signatures(this.service<PqIdentityService>(this.init.identityService ?? 'pqIdentity', 'pqIdentity()'))
+    await this.components.registrar.handle(PROTOCOL, (stream, connection) => { void this.readInbound(stream, connection.remotePeer.toString()) }, {
+      maxInboundStreams: MAX_INBOUND_STREAMS,
+      maxOutboundStreams: MAX_OUTBOUND_STREAMS
+    })
+    this.core = new PresenceCore(this.self, createRng(this.init.seed ?? `${this.self}/${Date.now()}`), this.init.config, this.lastSeq)
+    this.membership.addEventListener('neighbor-up', this.onNeighbors)
+    this.membership.addEventListener('neighbor-down', this.onNeighbors)
+  }
+
+  afterStart (): void {
+    this.onNeighbors()
+    // the first beacon waits until pqIdentity has its binding (it starts alongside us)
+    this.effects.run(this.core?.start(Date.now()) ?? [])
+  }
+
+  async stop (): Promise<void> {
+    this.membership?.removeEventListener('neighbor-up', this.onNeighbors)
+    this.membership?.removeEventListener('neighbor-down', this.onNeighbors)
+    this.effects.clear()
+    for (const waiter of this.waiters.values()) {
+      waiter(undefined)
+    }
+    this.waiters.clear()
+    await this.components.registrar.unhandle(PROTOCOL)
+    await this.outbound.abortAll('presence stopped')
+    this.core = undefined
+  }
+
+  async findPeer (peerId: PeerId, options: AbortOptions = {}): Promise<PeerInfo> {
+    const core = this.core
+    const signatures = this.signatures
+    if (core == null || signatures == null) {
+      throw new PresenceNotStartedError()
+    }
+    const target = peerId.toString()
+    const idBytes = crypto.getRandomValues(new Uint8Array(QUERY_ID_BYTES))
+    const id = toHex(idBytes)
+    const now = Date.now()
+    const targetBytes = own(this.peers.toBytes(target))
+    const tags = this.groupKeys().flatMap(key => key.tagsAround(targetBytes, now)).map(own)
+    const body = QueryBody.encode({
+      id: idBytes,
+      origin: own(this.peers.toBytes(this.self)),
+      // group mode names nobody: forwarders see tags only members can link to a peer
+      target: this.mode() === 'groups' ? new Uint8Array(0) : targetBytes,
+      tags,
+      hopLimit: core.config.maxHops,
+      issuedAtMs: BigInt(now),
+      originAddrs: this.ownAddrs(core.config.maxAddrs)
+    })
+    const cached = core.lookup(target, now)
+    let wire: Uint8Array = new Uint8Array(0)
+    if (cached == null) {
+      const signature = await signatures.sign(QUERY_DOMAIN, body)
+      // no binding: our neighbours hold it since they connected, later hops ask the one before (RESOLVE_TIMEOUT_MS)
+      wire = encodeFrame({ query: { body: own(body), signature: own(signature), binding: new Uint8Array(0), ttl: core.config.maxHops } })
+    }
+    const query: QueryRecord<string> = { id, origin: this.self, target, tags: tags.map(toHex), hopLimit: core.config.maxHops, issuedAtMs: now, ttl: core.config.maxHops, wire }
+    const found = new Promise<Uint8Array[] | undefined>((resolve) => { this.waiters.set(id, resolve) })
+    const onAbort = (): void => { this.waiters.get(id)?.(undefined) }
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      this.input({ type: 'find', id, target, query })
+      const addrs = await found
+      if (addrs == null) {
+        throw new NotFoundError(`presence: no record of ${target}`)
+      }
+      return { id: peerId, multiaddrs: addrs.map(bytes => multiaddr(bytes)) }
+    } finally {
+      this.waiters.delete(id)
+      options.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** libp2p's random walk asks this: our overlay neighbours are the "closest" peers we know */
+  async * getClosestPeers (key: Uint8Array, options?: AbortOptions): AsyncGenerator<PeerInfo> {
+    void key
+    void options
+    for (const id of [...(this.membership?.activeView() ?? []), ...(this.membership?.passiveView() ?? [])]) {
+      yield { id, multiaddrs: [] }
+    }
+  }
+
+  private readonly onNeighbors = (): void => {
+    const peers = this.membership?.activeView().map(p => p.toString()) ?? []
+    this.input({ type: 'neighbors', peers })
+  }
+
+  private input (input: PresenceInput<string>): void {
+    if (this.core != null) {
+      this.effects.run(this.core.handle(input, Date.now()))
+    }
+  }
+
+  private send (to: string, message: PresenceMessage<string>): void {
+    if (message.type !== 'reply' && message.wire.byteLength === 0) {
+      // a lookup the cache answered when findPeer looked but whose record expired before the core did: nothing signed to send
+      return
+    }
+    let frame: Uint8Array
+    switch (message.type) {
+      case 'beacon': frame = message.wire; break
+      case 'query': frame = encodeFrame({ query: { ...this.rawQuery(message.wire), ttl: message.ttl } }); break
+      case 'reply': frame = encodeFrame({ reply: { id: own(fromHex(message.id) ?? new Uint8Array(0)), beacons: message.beacons.map(wire => ({ ...this.rawBeacon(wire), binding: new Uint8Array(0) })), sealed: message.sealed.slice(0, MAX_REPLY_BEACONS).map(wire => this.rawSealed(wire)) } }); break
+      default: return
+    }
+    this.counts.framesOut++
+    this.counts.bytesOut += frame.byteLength
+    this.outbound.write(to, frame)
+  }
+
+  /** Queries and beacons travel as the frames they arrived in: kept encoded, decoded only to re-wrap */
+  private rawQuery (wire: Uint8Array): Query {
+    return decodeFrame(wire).query as Query
+  }
+
+  private rawBeacon (wire: Uint8Array): Beacon {
+    return decodeFrame(wire).beacon as Beacon
+  }
+
+  private rawSealed (wire: Uint8Array): SealedBeacon {
+    return decodeFrame(wire).sealed as SealedBeacon
+  }
+
+  /** 'groups' when group secrets are configured (public beacons would undo the sealing), else 'public' */
+  private mode (): 'public' | 'groups' | 'both' {
+    return this.init.mode ?? (this.init.groupSecrets != null ? 'groups' : 'public')
+  }
+
+  /** Keys of the groups we are in now: read each time, so a new epoch's secret is used at once */
+  private groupKeys (): GroupKey[] {
+    return (this.init.groupSecrets?.() ?? []).map(secret => new GroupKey(secret))
+  }
+
+  private async onEvent (event: PresenceEvent<string>): Promise<void> {
+    switch (event.type) {
+      case 'beacon-due': await this.announce(event.seq); break
+      case 'peer-found': await this.discovered(event.peer, event.addrs); break
+      case 'query-answered': this.waiters.get(event.id)?.(event.addrs); break
+      case 'query-failed': this.waiters.get(event.id)?.(undefined); break
+      default: break
+    }
+  }
+
+  private async announce (seq: number): Promise<void> {
+    const core = this.core
+    const signatures = this.signatures
+    if (core == null || signatures == null) {
+      return
+    }
+    this.lastSeq = seq
+    const now = Date.now()
+    const body = BeaconBody.encode({
+      peer: own(this.peers.toBytes(this.self)),
+      seq: BigInt(seq),
+      issuedAtMs: BigInt(now),
+      expiresAtMs: BigInt(now + core.config.beaconTtlMs),
+      addrs: this.ownAddrs(core.config.maxAddrs)
+    })
+    try {
+      const signature = await signatures.sign(BEACON_DOMAIN, body)
+      const beacon: Beacon = { body: own(body), signature: own(signature), binding: own(signatures.binding()) }
+      // in clear without the binding: beacons go to neighbours only, which hold it since they connected
+      const frames: Uint8Array[] = this.mode() === 'groups' ? [] : [encodeFrame({ beacon: { ...beacon, binding: new Uint8Array(0) } })]
+      const plaintext = BeaconCodec.encode(beacon)
+      for (const key of this.groupKeys()) {
+        const tag = key.tag(this.peers.toBytes(this.self), Math.floor(now / HOUR_MS))
+        frames.push(encodeFrame({ sealed: { tag: own(tag), sealed: own(key.seal(tag, plaintext)) } }))
+      }
+      this.input({ type: 'announce', frames, to: this.membership?.activeView().map(p => p.toString()) ?? [] })
+    } catch (err: any) {
+      // pqIdentity not started yet: the next beacon-due timer tries again
+      this.log('beacon not signed: %s', err.message)
+    }
+  }
+
+  private async discovered (peer: string, addrs: Uint8Array[]): Promise<void> {
+    const id = peerIdFromString(peer)
+    const multiaddrs = addrs.map(bytes => multiaddr(bytes))
+    try {
+      await this.components.peerStore.merge(id, { multiaddrs })
+    } catch (err: any) {
+      this.log('peer store merge for %s failed: %s', peer, err.message)
+    }
+    this.safeDispatchEvent('peer', { detail: { id, multiaddrs } })
+  }
+
+  private ownAddrs (max: number): Array<Uint8Array<ArrayBuffer>> {
+    // without the /p2p suffix: the signer's id is in the body already
+    return this.components.addressManager.getAddresses().slice(0, max).map(ma => own(ma.decapsulateCode(421).bytes))
+  }
+
+  private async readInbound (stream: Stream, from: string): Promise<void> {
+    await readFrames(stream, {
+      maxDataLength: MAX_FRAME_BYTES,
+      onFrame: async (bytes) => this.onFrame(from, bytes)
+    }).catch(err => { this.log('read from %s ended: %s', from, err.message) })
+  }
+
+  /** One frame: decoded once, signatures checked, then handed to the core. False aborts the stream. */
+  private async onFrame (from: string, bytes: Uint8Array): Promise<boolean> {
+    const core = this.core
+    if (core == null) {
+      return false
+    }
+    this.counts.framesIn++
+    this.counts.bytesIn += bytes.byteLength
+    try {
+      const frame = decodeFrame(bytes)
+      // the sender's bucket first: what is over the rate costs no verification
+      if (frame.beacon != null && core.admit('beacon', from, Date.now())) {
+        const { beacon, signatureValid } = await this.checkBeacon(frame.beacon, bytes, core.config.maxAddrs, from)
+        this.input({ type: 'beacon', from, beacon, signatureValid, admitted: true })
+      } else if (frame.query != null && core.admit('query', from, Date.now())) {
+        const { query, signatureValid } = await this.checkQuery(frame.query, core.config.maxAddrs, from)
+        this.input({ type: 'query', from, query, signatureValid, admitted: true })
+      } else if (frame.sealed != null && core.admit('beacon', from, Date.now())) {
+        this.input({ type: 'sealed', from, tag: toHex(frame.sealed.tag), wire: bytes, admitted: true })
+        const opened = await this.openSealed(frame.sealed, core.config.maxAddrs, from)
+        if (opened != null) {
+          this.input({ type: 'beacon', from, ...opened, admitted: true })
+        }
+      } else if (frame.reply != null) {
+        // replies carry no binding records: the replier checked them, so it is asked for them (`from`)
+        const beacons = await Promise.all(frame.reply.beacons.map(async b => this.checkBeacon(b, encodeFrame({ beacon: b }), core.config.maxAddrs, from)))
+        for (const sealed of frame.reply.sealed) {
+          const opened = await this.openSealed(sealed, core.config.maxAddrs, from)
+          if (opened == null) {
+            this.input({ type: 'frame-dropped', from, reason: 'unopenable' })
+          } else {
+            beacons.push(opened)
+          }
+        }
+        this.input({ type: 'reply', from, id: toHex(frame.reply.id), beacons })
+      }
+      return true
+    } catch (err: any) {
+      this.log('malformed frame from %s: %s', from, err.message)
+      this.input({ type: 'frame-dropped', from, reason: 'malformed' })
+      return false
+    }
+  }
+
+  /** A group beacon opened with one of our group keys and its signature checked; undefined for a non-member */
+  private async openSealed (sealed: SealedBeacon, maxAddrs: number, via?: string): Promise<{ beacon: BeaconRecord<string>, signatureValid: boolean } | undefined> {
+    if (sealed.tag.byteLength !== TAG_BYTES) {
+      return undefined
+    }
+    for (const key of this.groupKeys()) {
+      const plaintext = key.open(sealed.tag, sealed.sealed)
+      if (plaintext != null) {
+        const opened = await this.checkBeacon(BeaconCodec.decode(plaintext), encodeFrame({ sealed }), maxAddrs, via)
+        return { ...opened, beacon: { ...opened.beacon, fromGroup: true } }
+      }
+    }
+    return undefined
+  }
+
+  private async checkBeacon (raw: Beacon, wire: Uint8Array, maxAddrs: number, via?: string): Promise<{ beacon: BeaconRecord<string>, signatureValid: boolean }> {
+    const body = decodeBeaconBody(raw, maxAddrs)
+    const peer = this.peers.fromBytes(body.peer)
+    const beacon: BeaconRecord<string> = {
+      peer,
+      seq: Number(body.seq),
+      issuedAtMs: Number(body.issuedAtMs),
+      expiresAtMs: Number(body.expiresAtMs),
+      addrs: body.addrs,
+      wire
+    }
+    const signatureValid = await this.signatures?.verify(peer, BEACON_DOMAIN, raw.body, raw.signature, raw.binding, via) ?? false
+    return { beacon, signatureValid }
+  }
+
+  private async checkQuery (raw: Query, maxAddrs: number, from: string): Promise<{ query: QueryRecord<string>, signatureValid: boolean }> {
+    const body = decodeQueryBody(raw, maxAddrs)
+    const origin = this.peers.fromBytes(body.origin)
+    const query: QueryRecord<string> = {
+      id: toHex(body.id),
+      origin,
+      target: body.target.byteLength > 0 ? this.peers.fromBytes(body.target) : undefined,
+      tags: body.tags.map(toHex),
+      hopLimit: body.hopLimit,
+      issuedAtMs: Number(body.issuedAtMs),
+      ttl: raw.ttl,
+      wire: encodeFrame({ query: raw })
+    }
+    const signatureValid = await this.signatures?.verify(origin, QUERY_DOMAIN, raw.body, raw.signature, raw.binding, from) ?? false
+    if (signatureValid && body.originAddrs.length > 0) {
+      // replies go straight to the origin, which we are usually not connected to
+      await this.components.peerStore.merge(peerIdFromString(origin), { multiaddrs: body.originAddrs.map(bytes => multiaddr(bytes)) }).catch(() => {})
+    }
+    return { query, signatureValid }
+  }
+
+  private service<T> (key: string, factory: string): T {
+    let service: unknown
+    try {
+      service = (this.components as unknown as Record<string, unknown>)[key]
+    } catch {
+      service = undefined
+    }
+    if (service == null) {
+      throw new PresenceConfigError(`presence() needs ${factory} in the node's services under the key "${key}"`)
+    }
+    return service as T
+  }
+}

@@ -1,0 +1,254 @@
+import { createRng } from '@saorsa-gossip/core'
+import { expect } from 'aegir/chai'
+import { PresenceCore } from '../src/core/index.ts'
+import { NOW, beacon, query } from './helpers.ts'
+import type { PresenceConfig, PresenceEffect } from '../src/core/index.ts'
+
+function core (config: Partial<PresenceConfig> = {}, neighbors = ['a', 'b', 'c', 'd', 'e']): PresenceCore<string> {
+  const c = new PresenceCore('self', createRng(1), config)
+  c.handle({ type: 'neighbors', peers: neighbors }, NOW)
+  return c
+}
+
+function sends (effects: Array<PresenceEffect<string>>): Array<{ to: string, type: string, ttl?: number }> {
+  return effects.flatMap(e => e.type === 'send' ? [{ to: e.to, type: e.message.type, ttl: e.message.type === 'query' ? e.message.ttl : undefined }] : [])
+}
+
+function events (effects: Array<PresenceEffect<string>>): string[] {
+  return effects.flatMap(e => e.type === 'emit' ? [e.event.type] : [])
+}
+
+describe('presence core: beacons', () => {
+  it('accepts a fresh signed beacon and emits peer-found', () => {
+    const c = core()
+    const effects = c.handle({ type: 'beacon', from: 'a', beacon: beacon('x'), signatureValid: true }, NOW)
+    expect(events(effects)).to.deep.equal(['peer-found'])
+    expect(c.lookup('x', NOW)).to.have.property('peer', 'x')
+  })
+
+  it('refuses and counts an unsigned or forged beacon', () => {
+    const c = core()
+    expect(c.handle({ type: 'beacon', from: 'a', beacon: beacon('x'), signatureValid: false }, NOW)).to.deep.equal([])
+    expect(c.drops['bad-signature']).to.equal(1)
+    expect(c.lookup('x', NOW)).to.equal(undefined)
+  })
+
+  it('refuses a replayed or older seq, accepts a newer one', () => {
+    const c = core()
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('x', { seq: 10 }), signatureValid: true }, NOW)
+    c.handle({ type: 'beacon', from: 'b', beacon: beacon('x', { seq: 10 }), signatureValid: true }, NOW)
+    c.handle({ type: 'beacon', from: 'b', beacon: beacon('x', { seq: 9 }), signatureValid: true }, NOW)
+    expect(c.drops.replayed).to.equal(2)
+    c.handle({ type: 'beacon', from: 'b', beacon: beacon('x', { seq: 11, addrs: [] }), signatureValid: true }, NOW)
+    expect(c.lookup('x', NOW)?.seq).to.equal(11)
+  })
+
+  it('refuses beacons from the future beyond the skew, accepts within it', () => {
+    const c = core()
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('x', { issuedAtMs: NOW + 121_000, expiresAtMs: NOW + 900_000 }), signatureValid: true }, NOW)
+    expect(c.drops['from-future']).to.equal(1)
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('y', { issuedAtMs: NOW + 119_000, expiresAtMs: NOW + 900_000 }), signatureValid: true }, NOW)
+    expect(c.lookup('y', NOW)).to.not.equal(undefined)
+  })
+
+  it('refuses expired beacons and lifetimes longer than the TTL', () => {
+    const c = core()
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('x', { issuedAtMs: NOW - 2_000_000, expiresAtMs: NOW - 200_000 }), signatureValid: true }, NOW)
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('y', { expiresAtMs: NOW + 86_400_000 }), signatureValid: true }, NOW)
+    expect(c.drops.expired).to.equal(1)
+    expect(c.drops['ttl-too-long']).to.equal(1)
+  })
+
+  it('forgets records once they expire', () => {
+    const c = core()
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('x'), signatureValid: true }, NOW)
+    expect(c.lookup('x', NOW + 899_999)).to.not.equal(undefined)
+    expect(c.lookup('x', NOW + 900_000)).to.equal(undefined)
+    c.handle({ type: 'timer-expired', key: 'prune', timer: { type: 'prune' } }, NOW + 900_000)
+    expect(c.recordCount).to.equal(0)
+  })
+
+  it('bounds the record cache, evicting the record that expires first', () => {
+    const c = core({ maxRecords: 2 })
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('x', { expiresAtMs: NOW + 100_000 }), signatureValid: true }, NOW)
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('y'), signatureValid: true }, NOW)
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('z'), signatureValid: true }, NOW)
+    expect(c.recordCount).to.equal(2)
+    expect(c.lookup('x', NOW)).to.equal(undefined)
+  })
+
+  it('rate limits beacons per neighbour', () => {
+    const c = core({ beaconBurst: 3, beaconRatePerSec: 1 })
+    for (let i = 0; i < 5; i++) {
+      c.handle({ type: 'beacon', from: 'a', beacon: beacon(`p${i}`), signatureValid: true }, NOW)
+    }
+    expect(c.drops['rate-limited']).to.equal(2)
+    c.handle({ type: 'beacon', from: 'b', beacon: beacon('q'), signatureValid: true }, NOW)
+    expect(c.lookup('q', NOW)).to.not.equal(undefined)
+  })
+
+  it('asks for a beacon with a seq that grows across restarts', () => {
+    const c = new PresenceCore('self', createRng(1), {}, NOW + 5)
+    const effects = c.handle({ type: 'timer-expired', key: 'beacon', timer: { type: 'beacon-due' } }, NOW)
+    const due = effects.find(e => e.type === 'emit')
+    expect(due).to.deep.include({ event: { type: 'beacon-due', seq: NOW + 6 } })
+  })
+})
+
+describe('presence core: FOAF queries', () => {
+  it('answers the origin directly when it holds the target, and does not forward', () => {
+    const c = core()
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('t'), signatureValid: true }, NOW)
+    const effects = c.handle({ type: 'query', from: 'b', query: query('o', 't'), signatureValid: true }, NOW)
+    expect(sends(effects)).to.deep.equal([{ to: 'o', type: 'reply', ttl: undefined }])
+  })
+
+  it('forwards to `fanout` neighbours other than the sender and the origin, with ttl - 1', () => {
+    const c = core({ fanout: 3 }, ['a', 'b', 'c', 'd', 'o'])
+    const out = sends(c.handle({ type: 'query', from: 'a', query: query('o', 't', { ttl: 3 }), signatureValid: true }, NOW))
+    expect(out).to.have.length(3)
+    expect(out.map(s => s.to)).to.not.include.members(['a', 'o'])
+    expect(out.every(s => s.ttl === 2)).to.equal(true)
+  })
+
+  it('stops forwarding at ttl 1', () => {
+    const c = core()
+    expect(sends(c.handle({ type: 'query', from: 'a', query: query('o', 't', { ttl: 1 }), signatureValid: true }, NOW))).to.deep.equal([])
+  })
+
+  it('drops duplicates of a query id', () => {
+    const c = core()
+    const q = query('o', 't')
+    c.handle({ type: 'query', from: 'a', query: q, signatureValid: true }, NOW)
+    expect(c.handle({ type: 'query', from: 'b', query: { ...q, ttl: 2 }, signatureValid: true }, NOW)).to.deep.equal([])
+    expect(c.drops['duplicate-query']).to.equal(1)
+  })
+
+  it('drops forged, over-long, inflated-ttl and stale queries', () => {
+    const c = core()
+    c.handle({ type: 'query', from: 'a', query: query('o', 't'), signatureValid: false }, NOW)
+    c.handle({ type: 'query', from: 'a', query: query('o', 't', { hopLimit: 9, ttl: 9 }), signatureValid: true }, NOW)
+    c.handle({ type: 'query', from: 'a', query: query('o', 't', { hopLimit: 2, ttl: 3 }), signatureValid: true }, NOW)
+    c.handle({ type: 'query', from: 'a', query: query('o', 't', { issuedAtMs: NOW - 61_000 }), signatureValid: true }, NOW)
+    expect(c.drops['bad-signature']).to.equal(1)
+    expect(c.drops['bad-ttl']).to.equal(2)
+    expect(c.drops['stale-query']).to.equal(1)
+  })
+
+  it('rate limits queries per neighbour, refilling over time', () => {
+    const c = core({ queryBurst: 4, queryRatePerSec: 2 })
+    for (let i = 0; i < 6; i++) {
+      c.handle({ type: 'query', from: 'a', query: query('o', 't', { ttl: 1 }), signatureValid: true }, NOW)
+    }
+    expect(c.drops['rate-limited']).to.equal(2)
+    c.handle({ type: 'query', from: 'a', query: query('o', 't', { ttl: 1 }), signatureValid: true }, NOW + 500)
+    expect(c.drops['rate-limited']).to.equal(2)
+    c.handle({ type: 'query', from: 'a', query: query('o', 't', { ttl: 1 }), signatureValid: true }, NOW + 500)
+    expect(c.drops['rate-limited']).to.equal(3)
+  })
+})
+
+describe('presence core: admission before verification', () => {
+  it('admit charges the same bucket as handle, and admitted frames are not charged twice', () => {
+    const c = core({ queryBurst: 2, queryRatePerSec: 1 })
+    expect(c.admit('query', 'a', NOW)).to.equal(true)
+    c.handle({ type: 'query', from: 'a', query: query('o', 't', { ttl: 1 }), signatureValid: true, admitted: true }, NOW)
+    expect(c.admit('query', 'a', NOW)).to.equal(true)
+    expect(c.admit('query', 'a', NOW)).to.equal(false)
+    expect(c.drops['rate-limited']).to.equal(1)
+    expect(c.admit('beacon', 'a', NOW)).to.equal(true)
+  })
+})
+
+describe('presence core: finding a peer', () => {
+  it('answers from the cache without sending anything', () => {
+    const c = core()
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('t'), signatureValid: true }, NOW)
+    const effects = c.handle({ type: 'find', id: 'q1', target: 't', query: query('self', 't', { id: 'q1' }) }, NOW)
+    expect(events(effects)).to.deep.equal(['query-answered'])
+    expect(sends(effects)).to.deep.equal([])
+  })
+
+  it('queries `originFanout` neighbours, accepts a signed reply and answers', () => {
+    const c = core({ originFanout: 4 })
+    const out = c.handle({ type: 'find', id: 'q1', target: 't', query: query('self', 't', { id: 'q1' }) }, NOW)
+    expect(new Set(sends(out).map(s => s.to)).size).to.equal(4)
+    expect(sends(out).every(s => ['a', 'b', 'c', 'd', 'e'].includes(s.to))).to.equal(true)
+    const effects = c.handle({ type: 'reply', from: 'z', id: 'q1', beacons: [{ beacon: beacon('t'), signatureValid: true }] }, NOW + 10)
+    expect(events(effects)).to.deep.equal(['peer-found', 'query-answered'])
+  })
+
+  it('refuses forged records in a reply', () => {
+    const c = core()
+    c.handle({ type: 'find', id: 'q1', target: 't', query: query('self', 't', { id: 'q1' }) }, NOW)
+    const effects = c.handle({ type: 'reply', from: 'z', id: 'q1', beacons: [{ beacon: beacon('t'), signatureValid: false }] }, NOW)
+    expect(events(effects)).to.deep.equal([])
+    expect(c.drops['bad-signature']).to.equal(1)
+  })
+
+  it('drops replies nobody asked for', () => {
+    const c = core()
+    expect(c.handle({ type: 'reply', from: 'z', id: 'nope', beacons: [{ beacon: beacon('t'), signatureValid: true }] }, NOW)).to.deep.equal([])
+    expect(c.drops['unsolicited-reply']).to.equal(1)
+    expect(c.lookup('t', NOW)).to.equal(undefined)
+  })
+
+  it('enforces the reply budget per query', () => {
+    const c = core({ replyBudget: 2 })
+    c.handle({ type: 'find', id: 'q1', target: 't', query: query('self', 't', { id: 'q1' }) }, NOW)
+    for (let i = 0; i < 4; i++) {
+      c.handle({ type: 'reply', from: `r${i}`, id: 'q1', beacons: [{ beacon: beacon(`other${i}`), signatureValid: true }] }, NOW)
+    }
+    expect(c.counters.repliesAccepted).to.equal(2)
+    expect(c.drops['over-budget']).to.equal(2)
+  })
+
+  it('fails the query at its deadline', () => {
+    const c = core()
+    c.handle({ type: 'find', id: 'q1', target: 't', query: query('self', 't', { id: 'q1' }) }, NOW)
+    const effects = c.handle({ type: 'timer-expired', key: 'query:q1', timer: { type: 'query-deadline', id: 'q1' } }, NOW + 3000)
+    expect(events(effects)).to.deep.equal(['query-failed'])
+    c.handle({ type: 'reply', from: 'z', id: 'q1', beacons: [{ beacon: beacon('t'), signatureValid: true }] }, NOW + 3001)
+    expect(c.drops['unsolicited-reply']).to.equal(1)
+  })
+})
+
+describe('presence core: group beacons by tag', () => {
+  it('stores a sealed beacon by tag and returns it to a query carrying that tag, without forwarding', () => {
+    const c = core()
+    c.handle({ type: 'sealed', from: 'a', tag: 'aa', wire: Uint8Array.of(7) }, NOW)
+    const effects = c.handle({ type: 'query', from: 'b', query: query('o', undefined as unknown as string, { target: undefined, tags: ['ff', 'aa'] }), signatureValid: true }, NOW)
+    expect(effects).to.deep.equal([{ type: 'send', to: 'o', message: { type: 'reply', id: effects[0].type === 'send' && effects[0].message.type === 'reply' ? effects[0].message.id : '', beacons: [], sealed: [Uint8Array.of(7)], origin: 'o' } }])
+  })
+
+  it('forgets sealed beacons after the beacon TTL', () => {
+    const c = core()
+    c.handle({ type: 'sealed', from: 'a', tag: 'aa', wire: Uint8Array.of(7) }, NOW)
+    const effects = c.handle({ type: 'query', from: 'b', query: query('o', 't', { target: undefined, tags: ['aa'], ttl: 1, issuedAtMs: NOW + 900_000 }), signatureValid: true }, NOW + 900_000)
+    expect(sends(effects)).to.deep.equal([])
+  })
+
+  it('never answers a public query with a record opened from a group seal', () => {
+    const c = core()
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('t', { fromGroup: true }), signatureValid: true }, NOW)
+    const effects = c.handle({ type: 'query', from: 'b', query: query('o', 't', { ttl: 1 }), signatureValid: true }, NOW)
+    expect(sends(effects)).to.deep.equal([])
+    expect(c.lookup('t', NOW)).to.not.equal(undefined)
+  })
+
+  it('drops a query with more tags than allowed', () => {
+    const c = core({ maxTags: 2 })
+    c.handle({ type: 'query', from: 'b', query: query('o', 't', { tags: ['1', '2', '3'] }), signatureValid: true }, NOW)
+    expect(c.drops['too-many-tags']).to.equal(1)
+  })
+})
+
+describe('presence core: own beacon', () => {
+  it('sends the current beacon to the active view and to each new neighbour once', () => {
+    const c = core({}, ['a'])
+    const announced = c.handle({ type: 'announce', frames: [Uint8Array.of(1)], to: ['a'] }, NOW)
+    expect(sends(announced)).to.deep.equal([{ to: 'a', type: 'beacon', ttl: undefined }])
+    expect(sends(c.handle({ type: 'neighbors', peers: ['a', 'b'] }, NOW)).map(s => s.to)).to.deep.equal(['b'])
+    expect(sends(c.handle({ type: 'neighbors', peers: ['a', 'b'] }, NOW))).to.deep.equal([])
+  })
+})

@@ -1,0 +1,57 @@
+import { expect } from 'aegir/chai'
+import { createPresenceNode, createPresenceOverlay, dialFound, farPair as farPairOf, waitFor } from './fixtures/nodes.ts'
+import type { PresenceNode } from './fixtures/nodes.ts'
+import type { PeerInfo } from '@libp2p/interface'
+
+describe('presence() on 10 real nodes (memory transport, no kad-dht)', function () {
+  this.timeout(120_000)
+  let nodes: PresenceNode[]
+
+  before(async () => {
+    nodes = await createPresenceOverlay(10)
+    await waitFor(() => nodes.every(n => n.services.membership.activeView().length >= 1), 30_000, 'every node to have a neighbour')
+    // every neighbour has sent its beacon: each node holds a record per neighbour
+    await waitFor(() => nodes.every(n => n.services.presence.stats.records >= 1), 30_000, 'beacons from neighbours')
+  })
+
+  after(async () => {
+    await Promise.all(nodes.map(async n => n.stop()))
+  })
+
+  const farPair = (): [PresenceNode, PresenceNode, number] => farPairOf(nodes)
+
+  it('findPeer finds an unconnected peer 2–3 hops away through FOAF, and dial(peerId) reaches it', async () => {
+    const [searcher, target, distance] = farPair()
+    expect(distance).to.be.within(2, 3)
+    const info = await searcher.peerRouting.findPeer(target.peerId)
+    expect(info.id.toString()).to.equal(target.peerId.toString())
+    expect(info.multiaddrs.map(String)).to.include(target.getMultiaddrs()[0].toString().replace(`/p2p/${target.peerId.toString()}`, ''))
+    expect(searcher.services.presence.stats.repliesAccepted).to.be.greaterThan(0)
+    const connection = await dialFound(searcher, target)
+    expect(connection.remotePeer.toString()).to.equal(target.peerId.toString())
+  })
+
+  it('a second findPeer for the same peer is answered from the record cache, with no query', async () => {
+    const [searcher, target] = farPair()
+    await searcher.peerRouting.findPeer(target.peerId)
+    const sent = searcher.services.presence.stats.framesOut
+    await searcher.peerRouting.findPeer(target.peerId)
+    expect(searcher.services.presence.stats.framesOut).to.equal(sent)
+  })
+
+  it('emits a peer discovery event, with addresses, when a new node\'s beacon arrives', async () => {
+    const seen: string[] = []
+    const listeners = nodes.map(n => {
+      const listener = (evt: CustomEvent<PeerInfo>): void => { if (evt.detail.multiaddrs.length > 0) { seen.push(evt.detail.id.toString()) } }
+      n.services.presence.addEventListener('peer', listener)
+      return listener
+    })
+    const late = await createPresenceNode([nodes[0].getMultiaddrs()[0].toString()])
+    try {
+      await waitFor(() => seen.includes(late.peerId.toString()), 20_000, 'a neighbour to discover the new node through its beacon')
+    } finally {
+      nodes.forEach((n, i) => { n.services.presence.removeEventListener('peer', listeners[i]) })
+      await late.stop()
+    }
+  })
+})
