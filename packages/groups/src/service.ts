@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { TypedEventEmitter, serviceCapabilities, serviceDependencies } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { InvalidConfigError, fromHex, toHex } from '@saorsa-gossip/core'
-import { isOversizeError, peerIdCodec, requestFrame, respondFrame } from '@saorsa-gossip/kit'
+import { isOversizeError, peerIdCodec, requestFrame, respondFrame, siblingService } from '@saorsa-gossip/kit'
 import { chainFromWire, chainToWire, decodeGroupMessage, decodeReply, decodeRequest, encodeGroupMessage, GroupReply, GroupRequest } from './codec.ts'
 import {
   DEFAULT_SUITE, GROUP_ID_LENGTH, INVITATION_TTL, MAX_PENDING_INVITATIONS, MAX_REPLY_BYTES, MAX_REQUEST_BYTES, MAX_STREAMS, PROTOCOL,
@@ -454,16 +454,7 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
   }
 
   private service<T> (key: string, factory: string): T {
-    let service: unknown
-    try {
-      service = (this.components as unknown as Record<string, unknown>)[key]
-    } catch {
-      service = undefined
-    }
-    if (service == null) {
-      throw new InvalidConfigError(`groups() needs ${factory} in the node's services under the key "${key}"`)
-    }
-    return service as T
+    return siblingService<T>(this.components, key, () => new InvalidConfigError(`groups() needs ${factory} in the node's services under the key "${key}"`))
   }
 }
 

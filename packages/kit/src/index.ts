@@ -11,6 +11,7 @@
  * - {@link peerIdCodec}: PeerId strings to and from their multihash bytes, cached.
  * - {@link requestFrame} / {@link respondFrame}: one frame each way on a stream of its own, for
  * protocols that ask and wait for one answer (identity's exchange and lookup).
+ * - {@link siblingService}: another service of the same node, by its key, or the caller's named error.
  * - {@link AddressBook}: peers' listen addresses to send beside their ids, and those received written to the peer store.
  * - Named errors ({@link WriteTimeoutError}, {@link StreamClosedError}, ...): match on `name` or `code`.
  *
@@ -49,4 +50,5 @@ export type { AddressBookInit } from './address-book.ts'
 export { WriteTimeoutError, StreamClosedError, MalformedFrameError, ServiceStoppedError } from './errors.ts'
 export type { PeerIdCodec } from './peer-codec.ts'
 export { requestFrame, respondFrame } from './request-response.ts'
+export { siblingService } from './sibling-service.ts'
 export type { OneFrameInit, RequestFrameInit, RespondFrameInit } from './request-response.ts'

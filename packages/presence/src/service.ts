@@ -2,7 +2,7 @@ import { NotFoundError, TypedEventEmitter, peerDiscoverySymbol, peerRoutingSymbo
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createRng, fromHex, toHex } from '@saorsa-gossip/core'
-import { EffectRunner, OutboundStreams, peerIdCodec, readFrames } from '@saorsa-gossip/kit'
+import { EffectRunner, OutboundStreams, peerIdCodec, readFrames, siblingService } from '@saorsa-gossip/kit'
 import { decodeBeaconBody, decodeFrame, decodeQueryBody, encodeFrame, own } from './codec.ts'
 import { BEACON_DOMAIN, DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, MAX_REPLY_BEACONS, MAX_OUTBOUND_STREAMS, PROTOCOL, QUERY_DOMAIN, QUERY_ID_BYTES, WRITE_TIMEOUT_MS } from './constants.ts'
 import { PresenceCore } from './core/index.ts'
@@ -385,15 +385,6 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
   }
 
   private service<T> (key: string, factory: string): T {
-    let service: unknown
-    try {
-      service = (this.components as unknown as Record<string, unknown>)[key]
-    } catch {
-      service = undefined
-    }
-    if (service == null) {
-      throw new PresenceConfigError(`presence() needs ${factory} in the node's services under the key "${key}"`)
-    }
-    return service as T
+    return siblingService<T>(this.components, key, () => new PresenceConfigError(`presence() needs ${factory} in the node's services under the key "${key}"`))
   }
 }

@@ -1,7 +1,7 @@
 import { TypedEventEmitter, serviceCapabilities, serviceDependencies } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { createRng } from '@saorsa-gossip/core'
-import { AddressBook, EffectRunner, OutboundStreams, readFrames } from '@saorsa-gossip/kit'
+import { AddressBook, EffectRunner, OutboundStreams, readFrames, siblingService } from '@saorsa-gossip/kit'
 import { CarriedBindings } from './carried-bindings.ts'
 import { RPC_LIMITS, decodeFrame, encodeRpc } from './codec.ts'
 import { FRAME_OVERHEAD_BYTES, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PROTOCOL } from './constants.ts'
@@ -419,16 +419,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   }
 
   private service<T> (key: string, factory: string): T {
-    let service: unknown
-    try {
-      service = (this.components as unknown as Record<string, unknown>)[key]
-    } catch {
-      service = undefined
-    }
-    if (service == null) {
-      throw new PlumtreeConfigError(`plumtree() needs ${factory} in the node's services under the key "${key}" (or name its key in plumtree({ ${factory === 'membership()' ? 'membershipService' : 'identityService'} }))`)
-    }
-    return service as T
+    return siblingService<T>(this.components, key, () => new PlumtreeConfigError(`plumtree() needs ${factory} in the node's services under the key "${key}" (or name its key in plumtree({ ${factory === 'membership()' ? 'membershipService' : 'identityService'} }))`))
   }
 
   /** Peers with a plumtree stream either way */
