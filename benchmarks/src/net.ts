@@ -31,9 +31,28 @@ const config = {
   contacts: Number(arg('contacts') ?? 6),
   drain: quick ? 3_000 : 10_000,
   formationTimeout: quick ? 30_000 : 90_000,
-  /** plumtree core overrides for experiments, e.g. --plumtree-config '{"ihaveDispatchInterval":100}' */
-  options: arg('plumtree-config') == null ? undefined : { plumtree: { config: JSON.parse(arg('plumtree-config') as string) } }
+  /**
+   * Service options for experiments: --plumtree-config '{"ihaveDispatchInterval":100}' (plumtree core),
+   * --stack-options '{"identity":{…},"membership":{…},"plumtree":{…}}' (each service's init)
+   */
+  options: stackOptions()
 }
+function stackOptions (): Record<string, any> | undefined {
+  const parse = (flag: string): Record<string, any> => {
+    try {
+      return JSON.parse(arg(flag) as string)
+    } catch (err: any) {
+      process.stderr.write(`--${flag} is not JSON: ${String(err.message)}\n`)
+      process.exit(2)
+    }
+  }
+  const options: Record<string, any> = arg('stack-options') == null ? {} : parse('stack-options')
+  if (arg('plumtree-config') != null) {
+    options.plumtree = { ...options.plumtree, config: parse('plumtree-config') }
+  }
+  return Object.keys(options).length === 0 ? undefined : options
+}
+
 const transports = (arg('transports') ?? 'tcp,quic').split(',') as TransportName[]
 const protocols = (arg('protocols') ?? 'plumtree,gossipsub').split(',') as ProtocolName[]
 const name = quick ? 'net-quick' : 'net'

@@ -42,7 +42,7 @@ export function listenAddr (transport: TransportName, port: number): string {
 export async function createStackNode (protocol: ProtocolName, transport: TransportName, spec: NodeSpec, options: Record<string, any> = {}): Promise<StackNode> {
   const services: Record<string, any> = { identify: identify() }
   if (protocol === 'plumtree') {
-    services.pqIdentity = pqIdentity()
+    services.pqIdentity = pqIdentity(options.identity)
     services.membership = membership({ bootstrap: spec.contacts, seed: `bench-${spec.index}`, ...options.membership })
     services.pubsub = plumtree({ seed: `bench-${spec.index}`, allowPublishToZeroTopicPeers: true, ...options.plumtree })
   } else {

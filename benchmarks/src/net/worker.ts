@@ -202,7 +202,13 @@ function counters (): Record<string, number> {
       const topicLinks = new Set(h.node.services.pubsub.getMeshPeers(S.topic).map((p: { toString(): string }) => p.toString()))
       for (const connection of h.node.getConnections()) {
         const peer = connection.remotePeer.toString()
-        add(members.has(peer) ? 'connsMembership' : topicLinks.has(peer) ? 'connsTopicOnly' : 'connsOther', 1)
+        const use = members.has(peer) ? 'connsMembership' : topicLinks.has(peer) ? 'connsTopicOnly' : 'connsOther'
+        add(use, 1)
+        if (use === 'connsOther') {
+          // which protocols still hold streams on a connection nobody links over: who opened it
+          const protocols = [...new Set(connection.streams.map(s => `${s.direction === 'outbound' ? '>' : '<'}${(s.protocol ?? '?').split('/')[2] ?? '?'}`))].sort().join(',')
+          add(`connsOtherStreams.${connection.direction}.${protocols === '' ? 'none' : protocols}`, 1)
+        }
       }
       add('topicLinksOnMembership', [...topicLinks].filter(p => members.has(p)).length)
       for (const [type, n] of Object.entries(h.node.services.membership.stats.messagesOut as Record<string, number>)) {

@@ -121,9 +121,15 @@ export interface PqIdentityInit {
    */
   secureChannels?: string[]
   /**
-   * Exchange binding records automatically on every outbound connection
+   * Exchange binding records automatically on every outbound connection. Without it a peer's
+   * binding is fetched when a service first needs it (`getPublicKey`, `verify`,
+   * `fetchBinding`), and plumtree carries its origins' bindings with their messages anyway.
+   * Downgrade detection (`secureChannels`) needs the record of every peer met over a classic
+   * channel, so it turns the exchange on. On 100 nodes forming an overlay the exchange was
+   * about a tenth of the CPU (5.4 KB and one ML-DSA-65 verification each way per connection;
+   * SPEC.md §3.3).
    *
-   * @default true
+   * @default true when `secureChannels` is not empty, false otherwise
    */
   exchangeOnConnect?: boolean
   /**

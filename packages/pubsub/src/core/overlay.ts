@@ -352,13 +352,14 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   }
   for (const peer of [...state.active.values()]) {
     const silent = now - (state.lastHeard.get(peer) ?? now)
-    if (silent > timers.timeout) {
+    const watched = ctx.overlay.neighbors.has(peer)
+    if (silent > (watched ? timers.watchedTimeout : timers.timeout)) {
       // tell it: a link dropped on one side only would be pinged and answered with a leave
       // later, or carry payloads one way (SPEC.md §7.13)
       out(ctx, peer, { type: 'topic-leave', topic: state.name })
       ctx.stats.linkTimeouts++
       linkDown(ctx, state, peer, true)
-    } else if (silent > timers.idle && !state.pinged.has(peer)) {
+    } else if (silent > (watched ? timers.watchedIdle : timers.idle) && !state.pinged.has(peer)) {
       state.pinged.set(peer, now)
       out(ctx, peer, { type: 'topic-ping', topic: state.name, nonce: now })
     }
