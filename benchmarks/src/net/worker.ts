@@ -214,6 +214,12 @@ function counters (): Record<string, number> {
       for (const [type, n] of Object.entries(h.node.services.membership.stats.messagesOut as Record<string, number>)) {
         add(`membershipOut.${type}`, n)
       }
+      for (const [type, n] of Object.entries(h.node.services.membership.stats.messagesIn as Record<string, number>)) {
+        add(`membershipIn.${type}`, n)
+      }
+      for (const [reason, n] of Object.entries(h.node.services.membership.stats.drops as Record<string, number>)) {
+        add(`membershipDrop.${reason}`, n)
+      }
     }
   }
   return out
