@@ -220,6 +220,9 @@ function counters (): Record<string, number> {
       for (const [reason, n] of Object.entries(h.node.services.membership.stats.drops as Record<string, number>)) {
         add(`membershipDrop.${reason}`, n)
       }
+      for (const [name, n] of Object.entries(h.node.services.membership.stats.sendErrors as Record<string, number>)) {
+        add(`membershipSendError.${name}`, n)
+      }
     }
   }
   return out

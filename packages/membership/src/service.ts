@@ -64,11 +64,11 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
       // a failed dial or write: the core's own timeouts decide what it means
       onWriteError: (peer, err) => {
         this.stats.drop('send-failed')
+        this.stats.sendError(err.name)
         this.log.trace('send to %s failed: %s', peer, err.message)
-        if (err.name === 'UnsupportedProtocolError') {
-          // a plain libp2p peer: asking it again would fail the same way (SPEC.md §5.5)
-          this.input({ type: 'unsupported', peer })
-        }
+        // a plain libp2p peer: asking it again would fail the same way; anything else fails a
+        // request waiting on that peer now rather than at its timeout (SPEC.md §5.5)
+        this.input({ type: err.name === 'UnsupportedProtocolError' ? 'unsupported' : 'unreachable', peer })
       }
     })
     this.effects = new EffectRunner(

@@ -12,6 +12,8 @@ export class MembershipStats {
   readonly bytesOut: Record<string, number> = {}
   readonly drops: Record<DropReason, number> = { malformed: 0, oversize: 0, 'bad-address': 0, 'send-failed': 0 }
   readonly events: Record<EventCount, number> = { suspicions: 0, refutations: 0, deaths: 0 }
+  /** `send-failed` drops by the error's name (NoValidAddressesError, WriteTimeoutError, ...): why frames did not leave */
+  readonly sendErrors: Record<string, number> = {}
   private readonly metrics?: {
     messagesIn: CounterGroup
     messagesOut: CounterGroup
@@ -55,6 +57,13 @@ export class MembershipStats {
   drop (reason: DropReason): void {
     this.drops[reason]++
     this.metrics?.drops.increment({ [reason]: 1 })
+  }
+
+  sendError (name: string): void {
+    // error names come from libp2p and the kit: a bounded set, but cap it against surprises
+    if (this.sendErrors[name] != null || Object.keys(this.sendErrors).length < 32) {
+      this.sendErrors[name] = (this.sendErrors[name] ?? 0) + 1
+    }
   }
 
   count (event: EventCount): void {

@@ -61,6 +61,33 @@ describe('HyParView core', () => {
     expect(n.passiveView()).to.not.include(first[0])
   })
 
+  it('a request whose frame could not be written fails at once: the next candidate is asked now, a late acceptance is still taken', () => {
+    const a = node('a')
+    a.start(0, [])
+    seedPassive(a, ['p1', 'p2', 'p3'])
+    const first = sent(a.handleTimer({ kind: 'hpv-repair', due: 1000 }, 1000)).filter(([, type]) => type === 'neighbor').map(([to]) => to)
+    expect(first).to.have.length(3)
+    // the dial to p1 fails: no waiting for neighborRequestTimeout, p1 is no candidate any more
+    seedPassive(a, ['p4'])
+    const next = a.unreachable(first[0], 1100)
+    expect(timers(next).length).to.equal(1)
+    expect(sent(next)).to.deep.equal([['p4', 'neighbor']])
+    expect(a.passiveView()).to.not.include(first[0])
+    // an unknown or active peer changes nothing (SWIM judges neighbours)
+    expect(a.unreachable('stranger', 1200)).to.deep.equal([])
+    // the frame had left after all: its acceptance still makes a symmetric link
+    a.handleMessage(first[0], { proto: 'hpv', type: 'neighbor-reply', accepted: true }, 1300)
+    expect(a.isActive(first[0])).to.be.true()
+    expect(a.drops.unexpected).to.equal(0)
+  })
+
+  it('a JOIN whose frame could not be written goes to another contact at once', () => {
+    const n = node('a')
+    const first = sent(n.start(0, ['c1', 'c2'])).filter(([, type]) => type === 'join').map(([to]) => to)
+    const other = first[0] === 'c1' ? 'c2' : 'c1'
+    expect(sent(n.unreachable(first[0], 10))).to.deep.include([other, 'join'])
+  })
+
   it('an active neighbour that refuses the protocol leaves the view with reason unsupported', () => {
     const a = node('a')
     const b = node('b')

@@ -276,6 +276,30 @@ export class HyParView<P> {
     return out
   }
 
+  /**
+   * A frame to the peer could not be written (the dial failed, or the stream closed or timed
+   * out under it): a NEIGHBOR or JOIN request to it will never be answered. It fails now
+   * instead of after `neighborRequestTimeout` + 2 × lag — 4–6 s on 100 loaded real nodes, where
+   * about a third of the requests sent during formation were never answered (issue 12) — and
+   * the next candidate (or contact) is asked at once. Active neighbours are left to SWIM: one
+   * failed write says little about a peer we hold a link with (SPEC.md §5.5).
+   */
+  unreachable (peer: P, now: number): Out<P> {
+    const out: Out<P> = []
+    if (!this.pending.delete(peer)) {
+      return out
+    }
+    out.push(cancelTimer(`hpv:nt:${String(peer)}`))
+    // a write can fail after the frame left (a stream reset under it): an acceptance that
+    // still arrives is taken, as after a timeout, so the link stays symmetric
+    this.rememberTimedOut(peer)
+    this.passive.delete(peer)
+    // not asked again before the next repair round, whether candidate or contact
+    this.coolingOff.add(peer)
+    this.fill(now, out)
+    return out
+  }
+
   // --- JOIN ---------------------------------------------------------------
 
   private sendJoin (now: number, out: Out<P>): void {
@@ -396,13 +420,17 @@ export class HyParView<P> {
     if (!this.pending.delete(peer)) {
       return
     }
+    this.rememberTimedOut(peer)
+    // no answer: likely dead or unreachable, so it is no good as a repair candidate either
+    this.passive.delete(peer)
+    this.fill(now, out)
+  }
+
+  private rememberTimedOut (peer: P): void {
     this.timedOut.add(peer)
     if (this.timedOut.size > MAX_TIMED_OUT) {
       this.timedOut.delete(this.timedOut.values().next().value as P)
     }
-    // no answer: likely dead or unreachable, so it is no good as a repair candidate either
-    this.passive.delete(peer)
-    this.fill(now, out)
   }
 
   private onDisconnect (from: P, alive: boolean, now: number, out: Out<P>): void {

@@ -24,6 +24,7 @@ export type MembershipInput<P> =
   | { type: 'contact', peer: P }
   /** the peer does not run the protocol (stream negotiation refused it): never a contact or candidate */
   | { type: 'unsupported', peer: P }
+  | { type: 'unreachable', peer: P }
 
 type Out<P> = Array<MembershipEffect<P>>
 
@@ -66,6 +67,8 @@ export class Membership<P> {
         return this.react(this.hyparview.addContact(input.peer, now), now)
       case 'unsupported':
         return this.react(this.hyparview.unsupported(input.peer, now), now)
+      case 'unreachable':
+        return this.react(this.hyparview.unreachable(input.peer, now), now)
       default:
         return []
     }
