@@ -66,9 +66,15 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
         this.stats.drop('send-failed')
         this.stats.sendError(err.name)
         this.log.trace('send to %s failed: %s', peer, err.message)
-        // a plain libp2p peer: asking it again would fail the same way; anything else fails a
-        // request waiting on that peer now rather than at its timeout (SPEC.md §5.5)
-        this.input({ type: err.name === 'UnsupportedProtocolError' ? 'unsupported' : 'unreachable', peer })
+        if (err.name === 'UnsupportedProtocolError') {
+          // a plain libp2p peer: asking it again would fail the same way (SPEC.md §5.5)
+          this.input({ type: 'unsupported', peer })
+        } else if (err.name !== 'WriteTimeoutError' && err.name !== 'StreamClosedError') {
+          // the dial or the stream's negotiation failed: a request waiting on that peer fails
+          // now rather than at its timeout. A slow or broken write is what a loaded peer looks
+          // like: the core's load-stretched timeout decides that one (SPEC.md §5.5)
+          this.input({ type: 'unreachable', peer })
+        }
       }
     })
     this.effects = new EffectRunner(
