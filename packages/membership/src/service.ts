@@ -16,6 +16,9 @@ import type { MembershipComponents, MembershipInit, MembershipService, Membershi
 import type { Connection, Logger, PeerDiscovery, PeerDiscoveryEvents, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
+/** Dial failures that retrying cannot fix: no address known, or our own gater refuses the peer */
+const UNDIALLABLE = new Set(['NoValidAddressesError', 'DialDeniedError'])
+
 /**
  * The libp2p adapter for the membership core: turns effects into stream writes
  * and setTimeout calls, and feeds frames, timers and connection closes back in.
@@ -69,10 +72,10 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
         if (err.name === 'UnsupportedProtocolError') {
           // a plain libp2p peer: asking it again would fail the same way (SPEC.md §5.5)
           this.input({ type: 'unsupported', peer })
-        } else if (err.name !== 'WriteTimeoutError' && err.name !== 'StreamClosedError') {
-          // the dial or the stream's negotiation failed: a request waiting on that peer fails
-          // now rather than at its timeout. A slow or broken write is what a loaded peer looks
-          // like: the core's load-stretched timeout decides that one (SPEC.md §5.5)
+        } else if (UNDIALLABLE.has(err.name)) {
+          // a request waiting on that peer fails now rather than at its timeout. Timeouts and
+          // broken streams are what load looks like: the core's stretched timeout decides
+          // those, or failing fast sends more dials into saturated cores (SPEC.md §5.5)
           this.input({ type: 'unreachable', peer })
         }
       }
