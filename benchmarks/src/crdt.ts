@@ -1,8 +1,8 @@
 /**
  * Delta-state CRDT sync (issue 17, SPEC.md §9.7), in one run: (1) bytes of a
- * 10,000-element OR-Set with 1% changed, deltas against the full state; (2) sim1000:
- * 1,000 pure-core replicas split in two halves edit, heal, and converge by digest →
- * delta-interval anti-entropy (a round model of the service, not packages/sim); (3) the
+ * 10,000-element OR-Set with 1% changed, deltas against the full state; (2) sim1000: the
+ * crdt core on 1,000 simulated nodes (packages/sim: membership + Plumtree, link latency),
+ * partitioned while editing with 30% crash/restart, then healed; (3) the
  * sequence engine: Yjs Y.Text against a plain RGA on a 10,000-insert trace; (4) real nodes
  * (TCP, one process): 20 nodes edit one OR-Set and one Yjs document concurrently, and a
  * forged-author delta is published and must be refused everywhere.
@@ -15,10 +15,11 @@ import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { createRng } from '@saorsa-gossip/core'
-import { crdtSync, encodeFrame, Frame, OrSet, Replica, SaorsaYjsProvider, stateToFrame, TOPIC_PREFIX } from '@saorsa-gossip/crdt'
+import { crdtSync, encodeFrame, OrSet, SaorsaYjsProvider, stateToFrame, TOPIC_PREFIX } from '@saorsa-gossip/crdt'
 import { pqIdentity } from '@saorsa-gossip/identity'
 import { membership } from '@saorsa-gossip/membership'
 import { plumtree } from '@saorsa-gossip/pubsub'
+import { runCrdtScenario } from '@saorsa-gossip/sim'
 import { createLibp2p } from 'libp2p'
 import * as Y from 'yjs'
 import { Rga } from './crdt-rga-baseline.ts'
@@ -56,61 +57,32 @@ function deltaVsFull (): Record<string, number> {
   return { elements: 10_000, changed: 100, deltaBytes, fullStateBytes, ratio: round(deltaBytes / fullStateBytes, 4) }
 }
 
-/** Round model of the service: deltas within a half while partitioned; after the heal every replica broadcasts its digest, every author answers the slowest digest with one interval */
+/**
+ * The simulator (packages/sim/src/crdt): REPLICAS nodes running membership + Plumtree + the
+ * crdt pure core over simulated links (10–50 ms); two halves for 17 s while every node edits
+ * and 30% crash and restart from their store; then the heal. Same scenario as the 100-node
+ * test in packages/sim/test/crdt-scenarios.spec.ts.
+ */
 function sim (): Record<string, unknown> {
-  const rng = createRng('crdt-bench')
-  const names = Array.from({ length: REPLICAS }, (_, i) => `peer-${String(i).padStart(4, '0')}`)
-  const replicas = names.map(n => new Replica(n, 'orset'))
-  const half = (i: number): number => i < REPLICAS / 2 ? 0 : 1
-  let partitionDeltaBytes = 0
-  for (let i = 0; i < REPLICAS; i++) {
-    const r = replicas[i]
-    const set = r.state as OrSet
-    const edits = [set.add(r.self, `item-${rng.int(REPLICAS * 2)}`), set.add(r.self, `item-${rng.int(REPLICAS * 2)}`)]
-    if (rng.float() < 0.3 && set.size > 0) {
-      edits.push(set.remove(r.self, set.values()[0]))
-    }
-    for (const delta of edits) {
-      const seq = r.recordLocal(delta)
-      partitionDeltaBytes += bytesOf(delta)
-      for (let j = 0; j < REPLICAS; j++) {
-        if (j !== i && half(j) === half(i)) {
-          replicas[j].receive(r.self, delta, { replica: r.self, from: seq, to: seq }, 0)
-        }
-      }
-    }
-  }
-  // heal: one anti-entropy period
   const start = process.hrtime.bigint()
-  const digests = replicas.map(r => r.digest())
-  let deltaBytes = 0
-  let digestBytes = 0
-  for (const d of digests) {
-    digestBytes += encodeFrame({ ...stateToFrame(new OrSet()), kind: Frame.Kind.DIGEST, context: d.map(r => ({ replica: r.replica, from: BigInt(r.from), to: BigInt(r.to) })) }).byteLength
-  }
-  for (let i = 0; i < REPLICAS; i++) {
-    const r = replicas[i]
-    const slowest = digests.reduce((min, d, j) => {
-      const prefix = d.find(x => x.replica === r.self)?.to ?? 0
-      return j !== i && prefix < (min.find(x => x.replica === r.self)?.to ?? 0) ? d : min
-    }, digests[i])
-    const interval = r.intervalFor(slowest)
-    if (interval == null) {
-      continue
-    }
-    deltaBytes += encodeFrame(stateToFrame(interval.delta, interval.ops)).byteLength
-    for (let j = 0; j < REPLICAS; j++) {
-      if (j !== i) {
-        replicas[j].receive(r.self, interval.delta, interval.ops, 0)
-      }
-    }
-  }
-  const healCpuMs = ms(start)
-  const first = JSON.stringify((replicas[0].state as OrSet).values())
-  const converged = replicas.every(r => JSON.stringify((r.state as OrSet).values()) === first && r.state.context.covers(replicas[0].state.context))
-  const fullStateBytes = bytesOf(replicas[0].state)
-  log(`sim${REPLICAS}: converged=${converged} after 1 anti-entropy period; intervals ${deltaBytes} B (each shipped once, by its author) + digests ${digestBytes} B; one full state ${fullStateBytes} B (× ${REPLICAS} for full-state sync); heal CPU ${round(healCpuMs, 0)} ms`)
-  return { model: 'pure-core rounds', replicas: REPLICAS, converged, antiEntropyPeriods: 1, convergedAfterHealMs: PERIOD, deltaBytes, digestBytes, fullStateBytes, fullStateSyncBytes: fullStateBytes * REPLICAS, partitionDeltaBytes }
+  const base = REPLICAS * 20
+  const result = runCrdtScenario({
+    name: `crdt-partition-crash30-${REPLICAS}`,
+    seed: 1,
+    nodes: REPLICAS,
+    latency: { min: 10, max: 50 },
+    joinInterval: 20,
+    subscribeAt: base + 2000,
+    antiEntropyInterval: PERIOD,
+    partitionAt: base + 8000,
+    edits: { from: base + 9000, to: base + 21_000, perNode: 3 },
+    crash: { at: base + 13_000, fraction: 0.3, restartAt: base + 17_000 },
+    healAt: base + 25_000,
+    // Plumtree's topic overlay took 7–20 s to join the halves again in 100-node runs
+    duration: base + 65_000
+  }, (t) => { process.stderr.write(`  sim${REPLICAS}: ${t / 1000} s virtual after ${round(ms(start) / 1000, 0)} s wall\n`) })
+  log(`sim${REPLICAS} (packages/sim: membership + Plumtree + crdt core, partition + 30% crash/restart): converged=${result.converged} ${result.convergedAfterHealMs} ms after the heal (${result.antiEntropyPeriods} anti-entropy periods; the topic overlay joined the halves ${result.topicReconnectedAfterHealMs} ms after the heal, convergence ${result.convergedAfterReconnectMs} ms after that); ${result.operations} operations; after the heal: repairs ${result.repairs} = ${result.deltaBytes} B, digests ${result.digests} = ${result.digestBytes} B; deltas authored during the partition ${result.partitionDeltaBytes} B; one full state ${result.fullStateBytes} B, one per live node ${result.fullStateSyncBytes} B; restored ${result.restoredFromStore}/${result.crashed}, dot reuse ${result.dotReuse}; ${round(ms(start) / 1000, 1)} s wall`)
+  return { model: 'packages/sim', replicas: REPLICAS, ...result, wallMs: round(ms(start), 0) }
 }
 
 function sequence (): Record<string, unknown> {

@@ -106,3 +106,18 @@ export function canonical (value: unknown): string {
     return typeof v === 'bigint' ? `${v}n` : v
   })
 }
+
+/**
+ * Whether every number in a decoded value is a safe integer or an ordinary finite number:
+ * 64-bit fields decode as JS numbers (jstype = JS_NUMBER), so one above 2^53 - 1 arrives
+ * rounded, and a decoder must refuse it rather than pass it on (SPEC.md §1)
+ */
+export function numbersSafe (value: unknown): boolean {
+  if (typeof value === 'number') {
+    return Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value))
+  }
+  if (value instanceof Uint8Array || value == null || typeof value !== 'object') {
+    return true
+  }
+  return Object.values(value).every(numbersSafe)
+}

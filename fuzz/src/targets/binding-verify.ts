@@ -19,6 +19,7 @@ export const bindingVerify: Target<Uint8Array> = {
     const verified = await decodesAsync(async () => verifyBinding(decodeBinding(bytes), { now: CREATED_AT + 1000 }), [GossipError])
     if (verified != null) {
       invariant(bytesEqual(verified.mlDsaPublicKey, identity.publicKey) && bytesEqual(verified.record.peerId, signed.peerId), () => 'a mutated binding verified for other keys')
+      invariant(Number.isSafeInteger(verified.createdAtMs), () => `a binding verified with createdAtMs ${verified.createdAtMs}`)
     }
   }
 }

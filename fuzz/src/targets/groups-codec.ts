@@ -13,7 +13,7 @@ export interface GroupsCodec {
   decodeReply(bytes: Uint8Array): { commits: unknown[] }
   chainFromWire(commits: unknown[], codec: typeof stringPeerCodec): Array<ChainCommit<string>>
   chainToWire(commits: Array<ChainCommit<string>>, codec: typeof stringPeerCodec): unknown[]
-  GroupRequest: { encode(r: { type: number, groupId: Uint8Array, name: string, epoch: bigint, parent: Uint8Array, mls: Uint8Array, suite: number }): Uint8Array }
+  GroupRequest: { encode(r: { type: number, groupId: Uint8Array, name: string, epoch: number, parent: Uint8Array, mls: Uint8Array, suite: number }): Uint8Array }
   GroupReply: { encode(r: { refused: boolean, keyPackage: Uint8Array, commits: unknown[] }): Uint8Array }
 }
 
@@ -36,7 +36,7 @@ export async function groupsSeeds (): Promise<Uint8Array[]> {
     c.encodeGroupMessage(GROUP, { kind: 'application', epoch: 0, parent: PARENT, mls: new Uint8Array([4]) }),
     c.encodeGroupMessage(GROUP, { kind: 'head', epoch: 2, parent: PARENT }),
     c.encodeGroupMessage(GROUP, { kind: 'leave', epoch: 0, parent: PARENT }),
-    c.GroupRequest.encode({ type: 2, groupId: GROUP, name: 'g', epoch: 1n, parent: new Uint8Array(32), mls: new Uint8Array(0), suite: 0 }),
+    c.GroupRequest.encode({ type: 2, groupId: GROUP, name: 'g', epoch: 1, parent: new Uint8Array(32), mls: new Uint8Array(0), suite: 0 }),
     c.GroupReply.encode({ refused: false, keyPackage: new Uint8Array(0), commits: c.chainToWire(chain, stringPeerCodec) })
   ]
 }

@@ -1,5 +1,5 @@
 import { decodeFrame, encodeFrame, InvalidFrameError } from '@saorsa-gossip/membership'
-import { bytesFrom, canonical, decodes, invariant } from '../engine.ts'
+import { bytesFrom, canonical, decodes, invariant, numbersSafe } from '../engine.ts'
 import { membershipSeeds } from './messages.ts'
 import { stringPeerCodec as codec } from './peers.ts'
 import type { Target } from '../engine.ts'
@@ -13,6 +13,7 @@ export const membershipCodec: Target<Uint8Array> = {
     const frame = decodes(() => decodeFrame(bytes, codec), [InvalidFrameError])
     if (frame != null) {
       invariant(frame.message.proto === 'hpv' || frame.message.proto === 'swim', () => `decoded an unknown protocol ${String(frame.message.proto)}`)
+      invariant(numbersSafe(frame.message), () => `decoded a number above 2^53 - 1: ${canonical(frame.message)}`)
       const encoded = encodeFrame(frame.message, codec)
       const again = decodes(() => decodeFrame(encoded, codec).message, [])
       invariant(canonical(again) === canonical(frame.message), () => `${canonical(frame.message)} re-decodes as ${canonical(again)}`)

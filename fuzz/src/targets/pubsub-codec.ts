@@ -1,5 +1,5 @@
 import { decodeRpc, encodeRpc, InvalidFrameError, ANTI_ENTROPY_TYPES } from '@saorsa-gossip/pubsub'
-import { bytesFrom, canonical, decodes, invariant } from '../engine.ts'
+import { bytesFrom, canonical, decodes, invariant, numbersSafe } from '../engine.ts'
 import { pubsubSeeds } from './messages.ts'
 import { stringPeerCodec as codec } from './peers.ts'
 import type { Target } from '../engine.ts'
@@ -15,6 +15,7 @@ export const pubsubCodec: Target<Uint8Array> = {
     const message = decodes(() => decodeRpc(bytes, codec), [InvalidFrameError])
     if (message != null) {
       invariant(TYPES.has(message.type), () => `decoded an unknown type ${String(message.type)}`)
+      invariant(numbersSafe(message), () => `decoded a number above 2^53 - 1: ${canonical(message)}`)
       const encoded = encodeRpc(message, codec)
       const again = decodes(() => decodeRpc(encoded, codec), [])
       invariant(canonical(again) === canonical(message), () => `${canonical(message)} re-decodes as ${canonical(again)}`)

@@ -10,7 +10,7 @@ import { OrSet } from './core/orset.ts'
 import { MalformedDeltaError } from './errors.ts'
 import { Frame } from './pb/crdt.ts'
 import type { DotRange } from './core/causal-context.ts'
-import type { CrdtState } from './core/replica.ts'
+import type { CrdtKind, CrdtState, ReplicaSnapshot } from './core/replica.ts'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 export { Frame }
@@ -26,15 +26,16 @@ export const FRAME_LIMITS = {
   cloudDots: 65_536
 }
 
-function num (value: bigint): number {
-  if (value < 1n || value > BigInt(Number.MAX_SAFE_INTEGER)) {
+/** Decoded as JS numbers (jstype = JS_NUMBER): a varint at or above 2^53 arrives rounded, so it is refused, not used */
+function num (value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
     throw new MalformedDeltaError('number out of range')
   }
-  return Number(value)
+  return value
 }
 
 export function encodeRanges (ranges: DotRange[]): Frame['context'] {
-  return ranges.map(r => ({ replica: r.replica, from: BigInt(r.from), to: BigInt(r.to) }))
+  return ranges.map(r => ({ replica: r.replica, from: r.from, to: r.to }))
 }
 
 export function decodeRanges (wire: Frame['context']): DotRange[] {
@@ -62,9 +63,9 @@ export function stateToFrame (state: CrdtState, ops?: DotRange): Frame {
   }
   if (state instanceof OrSet) {
     for (const [element, dots] of state.store) {
-      const byReplica = new Map<string, bigint[]>()
+      const byReplica = new Map<string, number[]>()
       for (const dot of dots.values()) {
-        byReplica.set(dot.replica, [...(byReplica.get(dot.replica) ?? []), BigInt(dot.seq)])
+        byReplica.set(dot.replica, [...(byReplica.get(dot.replica) ?? []), dot.seq])
       }
       for (const [replica, seqs] of byReplica) {
         frame.orset.push({ element, replica, seqs })
@@ -73,7 +74,7 @@ export function stateToFrame (state: CrdtState, ops?: DotRange): Frame {
   } else {
     frame.type = Frame.Type.LWW
     for (const [key, e] of state.entries) {
-      frame.lww.push({ key, wall: BigInt(e.hlc.wall), counter: e.hlc.counter, node: e.hlc.node, seq: BigInt(e.dot.seq), value: (e.value ?? undefined) as Uint8Array<ArrayBuffer> | undefined })
+      frame.lww.push({ key, wall: e.hlc.wall, counter: e.hlc.counter, node: e.hlc.node, seq: e.dot.seq, value: (e.value ?? undefined) as Uint8Array<ArrayBuffer> | undefined })
     }
   }
   return frame
@@ -99,10 +100,10 @@ export function frameToState (frame: Frame): CrdtState {
   if (frame.type === Frame.Type.LWW) {
     const map = new LwwMap()
     for (const e of frame.lww) {
-      if (e.wall > BigInt(Number.MAX_SAFE_INTEGER)) {
+      if (!Number.isSafeInteger(e.wall)) {
         throw new MalformedDeltaError('wall out of range')
       }
-      map.entries.set(e.key, { hlc: { wall: Number(e.wall), counter: e.counter, node: e.node }, value: e.value ?? null, dot: { replica: e.node, seq: num(e.seq) } })
+      map.entries.set(e.key, { hlc: { wall: e.wall, counter: e.counter, node: e.node }, value: e.value ?? null, dot: { replica: e.node, seq: num(e.seq) } })
     }
     map.context.join(context)
     return map
@@ -131,4 +132,67 @@ export function opsOf (frame: Frame): DotRange {
     throw new MalformedDeltaError('delta without its operations range')
   }
   return decodeRanges([frame.ops])[0]
+}
+
+/**
+ * A replica snapshot (SPEC.md §9.9) as frames, each behind a 4-byte big-endian length: a
+ * DIGEST frame with the delivered operations, the state, the own-delta base (ops 1..baseSeq
+ * when present) and each logged own delta (ops seq..seq). Reusing the wire frames keeps one
+ * validated decoder for everything that is read back.
+ */
+export function encodeSnapshot (self: string, kind: CrdtKind, snapshot: ReplicaSnapshot): Uint8Array {
+  const type = kind === 'orset' ? Frame.Type.ORSET : Frame.Type.LWW
+  const frames: Frame[] = [
+    { kind: Frame.Kind.DIGEST, type, context: encodeRanges(snapshot.delivered), orset: [], lww: [], yjs: new Uint8Array(0) },
+    stateToFrame(snapshot.state),
+    stateToFrame(snapshot.base, snapshot.baseSeq > 0 ? { replica: self, from: 1, to: snapshot.baseSeq } : undefined)
+  ]
+  for (const entry of snapshot.log) {
+    frames.push(stateToFrame(entry.delta, { replica: self, from: entry.seq, to: entry.seq }))
+  }
+  const bodies = frames.map(f => { f.type = type; return encodeFrame(f) })
+  const out = new Uint8Array(bodies.reduce((n, b) => n + 4 + b.byteLength, 0))
+  const view = new DataView(out.buffer)
+  let at = 0
+  for (const body of bodies) {
+    view.setUint32(at, body.byteLength)
+    out.set(body, at + 4)
+    at += 4 + body.byteLength
+  }
+  return out
+}
+
+/** The frames of a snapshot back to a `ReplicaSnapshot`; anything inconsistent is a `MalformedDeltaError` */
+export function decodeSnapshot (self: string, kind: CrdtKind, bytes: Uint8Array): ReplicaSnapshot {
+  const type = kind === 'orset' ? Frame.Type.ORSET : Frame.Type.LWW
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const frames: Frame[] = []
+  for (let at = 0; at < bytes.byteLength;) {
+    if (at + 4 > bytes.byteLength) {
+      throw new MalformedDeltaError('snapshot truncated')
+    }
+    const length = view.getUint32(at)
+    if (at + 4 + length > bytes.byteLength) {
+      throw new MalformedDeltaError('snapshot truncated')
+    }
+    const frame = decodeFrame(bytes.subarray(at + 4, at + 4 + length))
+    if (frame.type !== type) {
+      throw new MalformedDeltaError('snapshot of another document type')
+    }
+    frames.push(frame)
+    at += 4 + length
+  }
+  if (frames.length < 3 || frames[0].kind !== Frame.Kind.DIGEST) {
+    throw new MalformedDeltaError('snapshot without its header frames')
+  }
+  const own = (frame: Frame): DotRange => {
+    const ops = opsOf(frame)
+    if (ops.replica !== self) {
+      throw new MalformedDeltaError('snapshot of another replica')
+    }
+    return ops
+  }
+  const baseSeq = frames[2].ops == null ? 0 : own(frames[2]).to
+  const log = frames.slice(3).map(frame => ({ seq: own(frame).to, delta: frameToState(frame) }))
+  return { delivered: decodeRanges(frames[0].context), state: frameToState(frames[1]), base: frameToState(frames[2]), baseSeq, log }
 }

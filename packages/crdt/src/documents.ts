@@ -5,14 +5,13 @@
  */
 import { TypedEventEmitter } from '@libp2p/interface'
 import { frameToState, stateToFrame, decodeRanges, encodeRanges, opsOf } from './codec.ts'
-import { CausalContext } from './core/causal-context.ts'
 import { HlcClock } from './core/hlc.ts'
 import { emptyState, joinInto, Replica } from './core/replica.ts'
+import { ReplicaSync } from './core/sync.ts'
 import { Frame } from './pb/crdt.ts'
-import type { DotRange } from './core/causal-context.ts'
 import type { LwwMap } from './core/lww-map.ts'
 import type { OrSet } from './core/orset.ts'
-import type { CrdtKind, CrdtState, ReceiveOutcome, ReplicaConfig } from './core/replica.ts'
+import type { CrdtKind, CrdtState, ReceiveOutcome, ReplicaConfig, ReplicaSnapshot } from './core/replica.ts'
 
 export interface ChangeEvent {
   /** PeerId string of the author */
@@ -37,34 +36,25 @@ export interface Channel {
    * so a quiet document must not send one every period (20 real nodes saturated a core).
    */
   digest(now: number, heartbeat: boolean): Frame | undefined
+  /** A peer newly subscribed to the topic: the next digest is due */
+  onPeer?(): void
 }
 
 export type Publish = (frame: Frame) => void
 
-function countDots (ranges: DotRange[]): number {
-  return ranges.reduce((n, r) => n + r.to - r.from + 1, 0)
-}
-
 abstract class ReplicaDocument extends TypedEventEmitter<DocumentEvents> implements Channel {
   readonly replica: Replica
   readonly type: Frame.Type
-  /**
-   * our own seq two digests ago: a peer behind it has missed at least a whole period, not just
-   * a delta still in flight (one period was not enough: on a saturated node deltas take
-   * longer, and repairs of in-flight deltas fed the overload)
-   */
-  private seqAtLastDigest = 0
-  private seqAtDigestBefore = 0
-  private lastRepairFrom = Infinity
-  /** dots in our context at the last digest (-1: none sent yet) */
-  private dotsAtLastDigest = -1
-  /** a peer's digest named dots we lack */
-  private behind = false
+  /** when digests are due and which get a repair: the same pure policy the simulator runs */
+  readonly sync: ReplicaSync
   private pending?: { delta: CrdtState, from: number }
+  /** set while the service has not restored the document yet: edits throw it */
+  notReady?: Error
 
   constructor (readonly name: string, readonly self: string, kind: CrdtKind, config: ReplicaConfig, protected readonly publish: Publish) {
     super()
     this.replica = new Replica(self, kind, config)
+    this.sync = new ReplicaSync(this.replica)
     this.type = kind === 'orset' ? Frame.Type.ORSET : Frame.Type.LWW
   }
 
@@ -79,43 +69,51 @@ abstract class ReplicaDocument extends TypedEventEmitter<DocumentEvents> impleme
     return outcome
   }
 
-  onDigest (author: string, frame: Frame): Frame | undefined {
-    const theirs = decodeRanges(frame.context)
-    if (!this.replica.delivered.covers(CausalContext.fromRanges(theirs))) {
-      this.behind = true
-    }
-    const theirPrefix = theirs.find(r => r.replica === this.self && r.from === 1)?.to ?? 0
-    if (theirPrefix >= this.seqAtDigestBefore || theirPrefix >= this.lastRepairFrom) {
-      return undefined
-    }
-    const interval = this.replica.intervalFor(theirs)
-    if (interval == null) {
-      return undefined
-    }
-    this.lastRepairFrom = theirPrefix
-    return stateToFrame(interval.delta, interval.ops)
+  onDigest (_author: string, frame: Frame): Frame | undefined {
+    const interval = this.sync.onDigest(decodeRanges(frame.context))
+    return interval == null ? undefined : stateToFrame(interval.delta, interval.ops)
+  }
+
+  onPeer (): void {
+    this.sync.peerArrived()
   }
 
   digest (now: number, heartbeat: boolean): Frame | undefined {
-    this.seqAtDigestBefore = this.seqAtLastDigest
-    this.seqAtLastDigest = this.replica.delivered.max(this.self)
-    this.lastRepairFrom = Infinity
-    this.replica.collect(now)
-    const dots = countDots(this.replica.digest())
-    if (!heartbeat && !this.behind && dots === this.dotsAtLastDigest) {
+    const ranges = this.sync.digest(now, heartbeat)
+    if (ranges == null) {
       return undefined
     }
-    this.dotsAtLastDigest = dots
-    this.behind = false
-    return { kind: Frame.Kind.DIGEST, type: this.type, context: encodeRanges(this.replica.digest()), orset: [], lww: [], yjs: new Uint8Array(0) }
+    return { kind: Frame.Kind.DIGEST, type: this.type, context: encodeRanges(ranges), orset: [], lww: [], yjs: new Uint8Array(0) }
+  }
+
+  /**
+   * Rebuilds the replica from what the service persisted (SPEC.md §9.9): the last snapshot,
+   * then the own delta-groups written after it. Only before our first edit: false otherwise.
+   */
+  load (snapshot: ReplicaSnapshot | undefined, own: Frame[]): boolean {
+    if (snapshot != null && !this.replica.load(snapshot)) {
+      return false
+    }
+    for (const frame of own) {
+      this.replica.restoreOwn(frameToState(frame), opsOf(frame))
+    }
+    this.received(this.replica.state as OrSet | LwwMap)
+    return true
+  }
+
+  protected checkReady (): void {
+    if (this.notReady != null) {
+      throw this.notReady
+    }
   }
 
   protected local (delta: OrSet | LwwMap): void {
-    const seq = this.replica.recordLocal(delta)
+    const from = this.replica.nextOwn()
+    this.replica.recordLocal(delta)
     // edits made in one turn of the event loop ship as one delta-group (the paper's §6 join
     // of deltas): one signature and one message instead of one per edit
     if (this.pending == null) {
-      const pending = { delta: emptyState(this.replica.kind), from: seq }
+      const pending = { delta: emptyState(this.replica.kind), from }
       this.pending = pending
       queueMicrotask(() => {
         this.pending = undefined
@@ -140,10 +138,12 @@ export class OrSetDocument extends ReplicaDocument {
   }
 
   add (element: string): void {
+    this.checkReady()
     this.local(this.set.add(this.self, element))
   }
 
   remove (element: string): void {
+    this.checkReady()
     this.local(this.set.remove(this.self, element))
   }
 
@@ -170,10 +170,12 @@ export class LwwDocument extends ReplicaDocument {
   }
 
   set (key: string, value: Uint8Array): void {
+    this.checkReady()
     this.local(this.map.set(key, value, this.clock.tick(this.now())))
   }
 
   delete (key: string): void {
+    this.checkReady()
     this.local(this.map.set(key, null, this.clock.tick(this.now())))
   }
 

@@ -29,3 +29,13 @@ export class CrdtConfigError extends GossipError {
     super('CrdtConfigError', 'ERR_CRDT_CONFIG', message, options)
   }
 }
+
+/** An edit of a document that crdtSync() has not restored from the datastore yet (opened before the node started) */
+export class DocumentNotReadyError extends GossipError {
+  static readonly name = 'DocumentNotReadyError'
+  static readonly code = 'ERR_DOCUMENT_NOT_READY'
+
+  constructor (message = 'Document not restored yet', options?: ErrorOptions) {
+    super('DocumentNotReadyError', 'ERR_DOCUMENT_NOT_READY', message, options)
+  }
+}

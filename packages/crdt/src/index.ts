@@ -19,6 +19,7 @@ import type { ReplicaConfig } from './core/replica.ts'
 import type { LwwDocument, OrSetDocument, Channel } from './documents.ts'
 import type { Frame } from './pb/crdt.ts'
 import type { ComponentLogger, PeerId } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
 
 export { CausalContext } from './core/causal-context.ts'
 export type { Dot, DotRange } from './core/causal-context.ts'
@@ -28,14 +29,15 @@ export { LwwMap } from './core/lww-map.ts'
 export type { LwwEntry } from './core/lww-map.ts'
 export { OrSet } from './core/orset.ts'
 export { Replica, DEFAULT_REPLICA_CONFIG } from './core/replica.ts'
-export type { CrdtKind, CrdtState, ReceiveOutcome, ReplicaConfig } from './core/replica.ts'
+export type { CrdtKind, CrdtState, ReceiveOutcome, ReplicaConfig, ReplicaSnapshot } from './core/replica.ts'
+export { ReplicaSync } from './core/sync.ts'
 export { OrSetDocument, LwwDocument } from './documents.ts'
 export type { Channel, ChangeEvent, DocumentEvents } from './documents.ts'
-export { CrdtConfigError, DocumentTypeError, MalformedDeltaError } from './errors.ts'
+export { CrdtConfigError, DocumentNotReadyError, DocumentTypeError, MalformedDeltaError } from './errors.ts'
 export { TOPIC_PREFIX } from './service.ts'
 export { SaorsaYjsProvider, yjsClientId } from './yjs-provider.ts'
 export { Frame } from './pb/crdt.ts'
-export { encodeFrame, decodeFrame, stateToFrame, frameToState } from './codec.ts'
+export { encodeFrame, decodeFrame, stateToFrame, frameToState, encodeRanges, decodeRanges, opsOf, encodeSnapshot, decodeSnapshot } from './codec.ts'
 
 export interface CrdtSyncInit {
   /**
@@ -65,11 +67,31 @@ export interface CrdtSyncInit {
   maxFrameBytes?: number
   /** Replica parameters (skew bound, delta log, tombstone horizon) */
   replica?: Partial<ReplicaConfig>
+  /**
+   * Keep documents in the node's datastore and restore them on `open()` after a restart
+   * (SPEC.md §9.9); off when false or when the node has no datastore
+   *
+   * @default true
+   */
+  persist?: boolean
+  /**
+   * A changed document is snapshotted at most once per this many ms
+   *
+   * @default 1000
+   */
+  snapshotDelay?: number
+  /**
+   * Own delta-groups stored since the last snapshot that trigger a snapshot at once
+   *
+   * @default 64
+   */
+  maxOwnRecords?: number
 }
 
 export interface CrdtSyncComponents {
   peerId: PeerId
   logger: ComponentLogger
+  datastore?: Datastore
 }
 
 /** Counters: every refused input is counted under its reason */
@@ -90,6 +112,16 @@ export interface CrdtSyncStats {
   deltaBytes: number
   /** bytes of digest frames we published */
   digestBytes: number
+  /** documents rebuilt from the datastore on open() */
+  restored: number
+  /** snapshots written */
+  snapshots: number
+  /** own delta-groups written ahead of their publish */
+  ownRecords: number
+  /** datastore writes that failed (logged; the edit is still published) */
+  persistFailed: number
+  /** stored documents that did not decode (open() threw MalformedDeltaError) */
+  corrupt: number
 }
 
 export interface CrdtSyncService {

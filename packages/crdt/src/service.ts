@@ -10,26 +10,38 @@ import { TypedEventEmitter, serviceDependencies } from '@libp2p/interface'
 import { decodeFrame, encodeFrame } from './codec.ts'
 import { DEFAULT_REPLICA_CONFIG } from './core/replica.ts'
 import { LwwDocument, OrSetDocument } from './documents.ts'
-import { CrdtConfigError, DocumentTypeError } from './errors.ts'
+import { CrdtConfigError, DocumentNotReadyError, DocumentTypeError } from './errors.ts'
 import { Frame } from './pb/crdt.ts'
+import { DocumentStore } from './persistence.ts'
 import type { Channel } from './documents.ts'
 import type { CrdtSyncComponents, CrdtSyncInit, CrdtSyncService, CrdtSyncStats } from './index.ts'
 import type { Logger, Startable } from '@libp2p/interface'
-import type { Message, PlumtreeService } from '@saorsa-gossip/pubsub'
+import type { Message, PlumtreeService, SubscriptionChangeData } from '@saorsa-gossip/pubsub'
 
 export const TOPIC_PREFIX = 'saorsa-crdt/'
 
 export class CrdtSync extends TypedEventEmitter<Record<string, never>> implements CrdtSyncService, Startable {
   readonly [Symbol.toStringTag] = '@saorsa-gossip/crdt'
   readonly [serviceDependencies]: string[] = ['@saorsa-gossip/plumtree']
-  readonly stats: CrdtSyncStats = { published: 0, publishFailed: 0, applied: 0, duplicate: 0, forgedAuthor: 0, futureClock: 0, tooOld: 0, wrongType: 0, malformed: 0, oversize: 0, unsigned: 0, repairs: 0, deltaBytes: 0, digestBytes: 0 }
+  readonly stats: CrdtSyncStats = { published: 0, publishFailed: 0, applied: 0, duplicate: 0, forgedAuthor: 0, futureClock: 0, tooOld: 0, wrongType: 0, malformed: 0, oversize: 0, unsigned: 0, repairs: 0, deltaBytes: 0, digestBytes: 0, restored: 0, snapshots: 0, ownRecords: 0, persistFailed: 0, corrupt: 0 }
   private readonly channels = new Map<string, Channel>()
   private readonly documents = new Map<string, OrSetDocument | LwwDocument>()
   private readonly log: Logger
   private pubsub?: PlumtreeService
   private timer?: ReturnType<typeof setInterval>
   private periods = 0
+  private store?: DocumentStore
+  /** documents opened before start(): restored from the store once it is read */
+  private readonly unrestored = new Set<string>()
   private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
+  /** a new subscriber of a document (a heal, a restart, a join): that document's next digest is due */
+  private readonly onSubscriptionChange = (evt: CustomEvent<SubscriptionChangeData>): void => {
+    for (const sub of evt.detail.subscriptions) {
+      if (sub.subscribe) {
+        this.channels.get(sub.topic)?.onPeer?.()
+      }
+    }
+  }
 
   constructor (private readonly components: CrdtSyncComponents, private readonly init: CrdtSyncInit = {}) {
     super()
@@ -51,8 +63,27 @@ export class CrdtSync extends TypedEventEmitter<Record<string, never>> implement
     if (pubsub == null) {
       throw new CrdtConfigError(`crdtSync() needs plumtree() in the node's services under the key "${key}" (or name it in crdtSync({ pubsubService }))`)
     }
+    const datastore = this.init.persist === false ? undefined : this.components.datastore
+    if (datastore != null && this.store == null) {
+      const store = new DocumentStore(datastore, this.self, this.stats, this.init.snapshotDelay ?? 1000, this.init.maxOwnRecords ?? 64, (msg) => { this.log(msg) })
+      await store.load()
+      this.store = store
+      for (const name of this.unrestored) {
+        const doc = this.documents.get(name)
+        if (doc != null) {
+          try {
+            this.restore(name, doc)
+          } catch (err: any) {
+            // not thrown from start(): the document alone stays unusable
+            doc.notReady = err
+          }
+        }
+      }
+      this.unrestored.clear()
+    }
     this.pubsub = pubsub
     pubsub.addEventListener('message', this.onMessage)
+    pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     for (const topic of this.channels.keys()) {
       pubsub.subscribe(topic)
     }
@@ -61,7 +92,9 @@ export class CrdtSync extends TypedEventEmitter<Record<string, never>> implement
 
   async stop (): Promise<void> {
     clearInterval(this.timer)
+    await this.store?.flush()
     this.pubsub?.removeEventListener('message', this.onMessage)
+    this.pubsub?.removeEventListener('subscription-change', this.onSubscriptionChange)
     this.pubsub = undefined
   }
 
@@ -76,13 +109,47 @@ export class CrdtSync extends TypedEventEmitter<Record<string, never>> implement
       return existing
     }
     const config = { ...DEFAULT_REPLICA_CONFIG, ...this.init.replica }
-    const publish = (frame: Frame): void => { this.publish(name, frame) }
+    // own edits are stored before they are published (persistence.ts: a restart must not reuse a dot)
+    const publish = (frame: Frame): void => {
+      if (this.store == null) {
+        this.publish(name, frame)
+        return
+      }
+      void this.store.writeOwn(name, frame).then(() => { this.publish(name, frame) })
+    }
     const doc = type === 'orset'
       ? new OrSetDocument(name, this.self, config, publish)
       : new LwwDocument(name, this.self, config, publish, () => Date.now())
     this.attach(name, doc)
     this.documents.set(name, doc)
+    if (this.store != null) {
+      this.restore(name, doc)
+    } else if (this.init.persist !== false && this.components.datastore != null) {
+      // the store is read at start(): until then an edit could take a dot the stored replica used
+      doc.notReady = new DocumentNotReadyError(`document "${name}" is restored when the node starts; edit it after start()`)
+      this.unrestored.add(name)
+    }
     return doc
+  }
+
+  private restore (name: string, doc: OrSetDocument | LwwDocument): void {
+    const store = this.store as DocumentStore
+    let stored
+    try {
+      stored = store.restore(name, doc.replica.kind)
+    } catch (err: any) {
+      // the document stays closed: editing it without its history could reuse our dots
+      this.channels.delete(TOPIC_PREFIX + name)
+      this.documents.delete(name)
+      this.pubsub?.unsubscribe(TOPIC_PREFIX + name)
+      throw err
+    }
+    if (stored != null && doc.load(stored.snapshot, stored.own)) {
+      this.stats.restored++
+    }
+    doc.notReady = undefined
+    store.track(name, doc.replica)
+    doc.addEventListener('change', () => { store.changed(name) })
   }
 
   attach (name: string, channel: Channel): void {

@@ -49,3 +49,37 @@ describe('replica: author check and delta-intervals', () => {
     expect((b.state as OrSet).values()).to.deep.equal(['v', 'w', 'x', 'z'])
   })
 })
+
+describe('replica: a remove claiming dots its author has not shown it saw (SPEC.md §9.8)', () => {
+  it('the victim\'s counter jumps past the claimed dots: its adds after it joined the claim survive everywhere, and no digest keeps a gap', () => {
+    const y = new Replica('y', 'orset', config)
+    const r = new Replica('r', 'orset', config)
+    const ship = (from: Replica, to: Replica, delta: OrSet, ops: { replica: string, from: number, to: number }): void => {
+      expect(to.receive(from.self, delta, ops, 0)).to.equal('applied')
+    }
+    for (const e of ['a', 'b']) {
+      const delta = (y.state as OrSet).add('y', e)
+      const seq = y.recordLocal(delta)
+      ship(y, r, delta as OrSet, { replica: 'y', from: seq, to: seq })
+    }
+    // m removes 'a', and its context also claims y's dots 3..1000, which y has not authored
+    const lie = new OrSet()
+    lie.context.add({ replica: 'm', seq: 1 })
+    lie.context.addRange({ replica: 'y', from: 1, to: 1000 })
+    ship({ self: 'm' } as Replica, r, lie, { replica: 'm', from: 1, to: 1 })
+    ship({ self: 'm' } as Replica, y, lie, { replica: 'm', from: 1, to: 1 })
+    expect((r.state as OrSet).values()).to.deep.equal([])
+
+    // y adds 'c' after joining the claim: its dot is 1001, unseen by every context
+    const from = y.nextOwn()
+    const delta = (y.state as OrSet).add('y', 'c')
+    const seq = y.recordLocal(delta)
+    expect(seq).to.equal(1001)
+    ship(y, r, delta as OrSet, { replica: 'y', from, to: seq })
+    expect((r.state as OrSet).values()).to.deep.equal(['c'])
+    // the burned dots 3..1000 travel in the ops range: both digests name y's operations as one run
+    expect(y.digest().filter(d => d.replica === 'y')).to.deep.equal([{ replica: 'y', from: 1, to: 1001 }])
+    expect(r.digest().filter(d => d.replica === 'y')).to.deep.equal([{ replica: 'y', from: 1, to: 1001 }])
+    expect(y.intervalFor(r.digest())).to.equal(undefined)
+  })
+})

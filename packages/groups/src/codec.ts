@@ -23,18 +23,19 @@ function checkParent (parent: Uint8Array): CommitId {
   return toHex(parent)
 }
 
-function checkEpoch (epoch: bigint): number {
-  if (epoch > BigInt(Number.MAX_SAFE_INTEGER)) {
+/** Epochs decode as JS numbers (jstype = JS_NUMBER): one in [2^53, 2^56) arrives rounded, so it is refused, not used */
+function checkEpoch (epoch: number): number {
+  if (!Number.isSafeInteger(epoch)) {
     throw new InvalidGroupFrameError('epoch out of range')
   }
-  return Number(epoch)
+  return epoch
 }
 
 export function encodeGroupMessage (groupId: Uint8Array, message: GroupWire): Uint8Array {
   return GroupMessage.encode({
     kind: KIND_TO_WIRE[message.kind],
     groupId: groupId as Uint8Array<ArrayBuffer>,
-    epoch: BigInt(message.epoch),
+    epoch: message.epoch,
     parent: parentBytes(message.parent),
     mls: ('mls' in message ? message.mls : new Uint8Array(0)) as Uint8Array<ArrayBuffer>
   })
@@ -84,6 +85,7 @@ export function decodeRequest (bytes: Uint8Array): GroupRequest {
   if (r.groupId.byteLength < 1 || r.groupId.byteLength > 64 || new TextEncoder().encode(r.name).byteLength > MAX_NAME_BYTES) {
     throw new InvalidGroupFrameError('bad group id or name')
   }
+  checkEpoch(r.epoch)
   return r
 }
 
@@ -92,7 +94,7 @@ export function decodeReply (bytes: Uint8Array): GroupReply {
 }
 
 export function chainToWire (commits: Array<ChainCommit<string>>, codec: PeerIdCodec): GroupReply['commits'] {
-  return commits.slice(-MAX_CHAIN_COMMITS).map(c => ({ epoch: BigInt(c.epoch), parent: parentBytes(c.parent), from: codec.toBytes(c.from) as Uint8Array<ArrayBuffer>, mls: c.mls as Uint8Array<ArrayBuffer> }))
+  return commits.slice(-MAX_CHAIN_COMMITS).map(c => ({ epoch: c.epoch, parent: parentBytes(c.parent), from: codec.toBytes(c.from) as Uint8Array<ArrayBuffer>, mls: c.mls as Uint8Array<ArrayBuffer> }))
 }
 
 export function chainFromWire (commits: GroupReply['commits'], codec: PeerIdCodec): Array<ChainCommit<string>> {

@@ -32,5 +32,17 @@ export const REQUEST_TIMEOUT = 20_000
 export const MAX_PENDING_INVITATIONS = 64
 export const INVITATION_TTL = 10 * 60_000
 
+/**
+ * Exporter labels under this prefix are this package's own (the application-data key, §11.8):
+ * `exportSecret` refuses them so no other consumer shares a key with group messages
+ */
+export const RESERVED_EXPORTER_PREFIX = 'saorsa-gossip/groups/'
+
+/** Exported secrets are keys: 1..1,024 bytes (RFC 9420's exporter allows up to 255 hash lengths) */
+export const MAX_EXPORT_BYTES = 1024
+
+/** Exporter labels, bytes of UTF-8 */
+export const MAX_EXPORT_LABEL_BYTES = 256
+
 /** Streams per connection each way: requests are short */
 export const MAX_STREAMS = 16

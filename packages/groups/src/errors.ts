@@ -66,6 +66,26 @@ export class GroupOperationError extends GossipError {
   }
 }
 
+/** The group's MLS wait queue is full (SPEC.md §11.6, maxQueuedInputs / maxQueuedBytes): try again once it drains */
+export class GroupBusyError extends GossipError {
+  static readonly name = 'GroupBusyError'
+  static readonly code = 'ERR_GROUP_BUSY'
+
+  constructor (message = 'Group busy: too many operations waiting for MLS', options?: ErrorOptions) {
+    super('GroupBusyError', 'ERR_GROUP_BUSY', message, options)
+  }
+}
+
+/** An exporter request refused: a label this package uses itself, an empty label, or a length out of range (SPEC.md §11.8) */
+export class InvalidExportError extends GossipError {
+  static readonly name = 'InvalidExportError'
+  static readonly code = 'ERR_INVALID_EXPORT'
+
+  constructor (message = 'Invalid exporter request', options?: ErrorOptions) {
+    super('InvalidExportError', 'ERR_INVALID_EXPORT', message, options)
+  }
+}
+
 /** A saved group file that does not decrypt or decode */
 export class CorruptGroupStateError extends GossipError {
   static readonly name = 'CorruptGroupStateError'

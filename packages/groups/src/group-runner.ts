@@ -99,6 +99,13 @@ export class GroupRunner {
     return done
   }
 
+  /** MLS-Exporter of the head's epoch, with that epoch (read together: the head may move while the export runs) */
+  async exportSecret (label: string, length: number): Promise<{ epoch: number, secret: Uint8Array }> {
+    const epoch = this.core.epoch
+    const secret = await this.provider.exportSecret(this.headState, label, this.groupId, length)
+    return { epoch, secret }
+  }
+
   /** The delivery of the Welcome sent to `peer` by the last commit that added it */
   welcomeTo (peer: string): Promise<void> | undefined {
     return this.welcomes.get(peer)

@@ -106,11 +106,25 @@ export interface GroupInfo {
   member: boolean
 }
 
+export interface ExportedSecret {
+  /** group id, hex */
+  groupId: string
+  /** the epoch the secret belongs to */
+  epoch: number
+  secret: Uint8Array
+}
+
 export interface GroupMessageEvent { groupId: string, from: PeerId, epoch: number, data: Uint8Array }
 
 export interface GroupsEvents {
   message: CustomEvent<GroupMessageEvent>
   'members-changed': CustomEvent<{ groupId: string, added: PeerId[], removed: PeerId[], members: PeerId[] }>
+  /**
+   * After a fork switch: peers a commit of the losing branch added, not members of the winning
+   * chain (SPEC.md §11.4). They are re-added (by `adder`, or in turn by the others); listen to
+   * tell them out of band if they are not
+   */
+  stranded: CustomEvent<{ groupId: string, peers: PeerId[], adder: PeerId }>
   epoch: CustomEvent<{ groupId: string, epoch: number }>
   invitation: CustomEvent<Invitation & { accepted: boolean }>
   joined: CustomEvent<GroupInfo>
@@ -129,6 +143,13 @@ export interface GroupsService extends TypedEventTarget<GroupsEvents> {
   leave(groupId: string): Promise<void>
   /** Commits a fresh update path: new keys for us and the group (RFC 9420 §12.4, post-compromise security) */
   update(groupId: string): Promise<GroupInfo>
+  /**
+   * MLS-Exporter(label, group id, length) of the group's current epoch (RFC 9420 §8.5), with that
+   * epoch: every member of the epoch derives the same secret, nobody else can, and the next
+   * commit replaces it. Labels starting `saorsa-gossip/groups/` are refused (ours), as is a
+   * length outside 1..1,024 (`InvalidExportError`)
+   */
+  exportSecret(groupId: string, label: string, length: number): Promise<ExportedSecret>
   /** Encrypts `data` for the group's current epoch and publishes it on the group's topic */
   send(groupId: string, data: Uint8Array): Promise<{ epoch: number, bytes: number }>
   members(groupId: string): PeerId[]

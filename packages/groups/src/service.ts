@@ -5,18 +5,20 @@ import { InvalidConfigError, fromHex, toHex } from '@saorsa-gossip/core'
 import { isOversizeError, peerIdCodec, requestFrame, respondFrame, siblingService } from '@saorsa-gossip/kit'
 import { chainFromWire, chainToWire, decodeGroupMessage, decodeReply, decodeRequest, encodeGroupMessage, GroupReply, GroupRequest } from './codec.ts'
 import {
-  DEFAULT_SUITE, GROUP_ID_LENGTH, INVITATION_TTL, MAX_PENDING_INVITATIONS, MAX_REPLY_BYTES, MAX_REQUEST_BYTES, MAX_STREAMS, PROTOCOL,
-  REQUEST_TIMEOUT, TOPIC_PREFIX
+  DEFAULT_SUITE, GROUP_ID_LENGTH, INVITATION_TTL, MAX_EXPORT_BYTES, MAX_EXPORT_LABEL_BYTES, MAX_PENDING_INVITATIONS, MAX_REPLY_BYTES, MAX_REQUEST_BYTES,
+  MAX_STREAMS, PROTOCOL, REQUEST_TIMEOUT, RESERVED_EXPORTER_PREFIX, TOPIC_PREFIX
 } from './constants.ts'
 import { rootId } from './core/commit-id.ts'
 import { REFUSAL_REASONS } from './core/group-core.ts'
-import { GroupOperationError, GroupsNotStartedError, InvitationFailedError, MlsRefusedError, NotAMemberError, UnknownGroupError } from './errors.ts'
+import {
+  GroupBusyError, GroupOperationError, GroupsNotStartedError, InvalidExportError, InvitationFailedError, MlsRefusedError, NotAMemberError, UnknownGroupError
+} from './errors.ts'
 import { GroupRunner } from './group-runner.ts'
 import { GroupStore, groupStateKey } from './group-store.ts'
 import { createTsMlsProvider } from './mls/ts-mls.ts'
 import type { CommitId, GroupEvent, GroupWire, RefusalReason } from './core/types.ts'
 import type { RunnerHost, RunnerInit } from './group-runner.ts'
-import type { GroupInfo, GroupsComponents, GroupsEvents, GroupsInit, GroupsService, Invitation } from './index.ts'
+import type { ExportedSecret, GroupInfo, GroupsComponents, GroupsEvents, GroupsInit, GroupsService, Invitation } from './index.ts'
 import type { MlsProvider, OwnKeyPackage } from './mls/provider.ts'
 import type { Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { PqIdentityService } from '@saorsa-gossip/identity'
@@ -163,10 +165,22 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
     await this.store?.remove(groupId)
   }
 
+  async exportSecret (groupId: string, label: string, length: number): Promise<ExportedSecret> {
+    const runner = this.member(groupId)
+    const labelBytes = new TextEncoder().encode(label).byteLength
+    if (labelBytes === 0 || labelBytes > MAX_EXPORT_LABEL_BYTES || label.startsWith(RESERVED_EXPORTER_PREFIX)) {
+      throw new InvalidExportError(`Exporter label must be 1..${MAX_EXPORT_LABEL_BYTES} bytes and not start with ${RESERVED_EXPORTER_PREFIX}`)
+    }
+    if (!Number.isSafeInteger(length) || length < 1 || length > MAX_EXPORT_BYTES) {
+      throw new InvalidExportError(`Exported secrets are 1..${MAX_EXPORT_BYTES} bytes, asked ${String(length)}`)
+    }
+    return { groupId, ...await runner.exportSecret(label, length) }
+  }
+
   async send (groupId: string, data: Uint8Array): Promise<{ epoch: number, bytes: number }> {
     const outcome = await this.member(groupId).send(data)
     if (!outcome.ok) {
-      throw outcome.reason === 'not-in-group' ? new NotAMemberError() : new GroupOperationError('Sealing failed')
+      throw outcomeError(outcome.reason, 'Sealing failed')
     }
     return { epoch: outcome.epoch, bytes: outcome.bytes }
   }
@@ -323,7 +337,7 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
       groupId: runner.groupId as Uint8Array<ArrayBuffer>,
       name: runner.name,
       suite: runner.provider.suite,
-      epoch: BigInt(epoch),
+      epoch,
       parent: fromHex(parent) as Uint8Array<ArrayBuffer>,
       mls: mls as Uint8Array<ArrayBuffer>
     })
@@ -333,7 +347,7 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
   }
 
   private requestChain (runner: GroupRunner, to: string, fromEpoch: number): void {
-    this.request(peerIdFromString(to), { type: GroupRequest.Type.CHAIN, groupId: runner.groupId as Uint8Array<ArrayBuffer>, epoch: BigInt(fromEpoch) })
+    this.request(peerIdFromString(to), { type: GroupRequest.Type.CHAIN, groupId: runner.groupId as Uint8Array<ArrayBuffer>, epoch: fromEpoch })
       .then(reply => {
         if (reply.refused) {
           return
@@ -380,6 +394,14 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
         break
       case 'removed': this.safeDispatchEvent('removed', { detail: { groupId } }); void this.store?.remove(groupId); break
       case 'refused': this.safeDispatchEvent('refused', { detail: { groupId, from: event.from == null ? undefined : peerIdFromString(event.from), reason: event.reason } }); break
+      case 'stranded':
+        this.safeDispatchEvent('stranded', { detail: { groupId, peers: event.peers.map(p => peerIdFromString(p)), adder: peerIdFromString(event.adder) } })
+        break
+      case 're-add':
+        // our turn to re-add a peer stranded on a losing branch (§11.4): a fresh invitation, so a fresh key package
+        this.invite(groupId, peerIdFromString(event.peer))
+          .catch(err => { this.log('re-adding %s to %s failed: %s', event.peer, groupId, err.message) })
+        break
       default: this.log('group %s: %s', groupId, event.type); break
     }
   }
@@ -387,7 +409,7 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
   private async commit (runner: GroupRunner, changes: Parameters<GroupRunner['commit']>[0]): Promise<void> {
     const outcome = await runner.commit(changes)
     if (!outcome.ok) {
-      throw outcome.reason === 'not-in-group' ? new NotAMemberError() : new GroupOperationError('Commit failed')
+      throw outcomeError(outcome.reason, 'Commit failed')
     }
   }
 
@@ -400,7 +422,7 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
       name: runner.name,
       mlsState: runner.provider.encodeState(runner.headState) as Uint8Array<ArrayBuffer>,
       head: fromHex(runner.core.head) as Uint8Array<ArrayBuffer>,
-      epoch: BigInt(runner.core.epoch),
+      epoch: runner.core.epoch,
       suite: runner.provider.suite
     }).catch(err => { this.log.error('saving group failed: %s', err.message) })
   }
@@ -455,6 +477,14 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
 
   private service<T> (key: string, factory: string): T {
     return siblingService<T>(this.components, key, () => new InvalidConfigError(`groups() needs ${factory} in the node's services under the key "${key}"`))
+  }
+}
+
+function outcomeError (reason: 'not-in-group' | 'failed' | 'queue-full', failed: string): Error {
+  switch (reason) {
+    case 'not-in-group': return new NotAMemberError()
+    case 'queue-full': return new GroupBusyError()
+    default: return new GroupOperationError(failed)
   }
 }
 

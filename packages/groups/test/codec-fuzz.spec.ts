@@ -18,7 +18,7 @@ describe('groups codec fuzz regressions', () => {
   it('out-of-range fields throw InvalidGroupFrameError', () => {
     expect(() => decodeGroupMessage(Uint8Array.of(0x08, 0x01, 0x12, 0x01, 0x01, 0x22, 0x01, 0x00))).to.throw(InvalidGroupFrameError)
     const codec = { toBytes: () => new Uint8Array(0), fromBytes: () => { throw new TypeError('not a peer id') } } as unknown as PeerIdCodec
-    expect(() => chainFromWire([{ epoch: 1n, parent: new Uint8Array(31), from: new Uint8Array(0), mls: Uint8Array.of(1) }], codec)).to.throw(InvalidGroupFrameError)
-    expect(() => chainFromWire([{ epoch: 1n, parent: new Uint8Array(32), from: new Uint8Array(0), mls: Uint8Array.of(1) }], codec)).to.throw(InvalidGroupFrameError)
+    expect(() => chainFromWire([{ epoch: 1, parent: new Uint8Array(31), from: new Uint8Array(0), mls: Uint8Array.of(1) }], codec)).to.throw(InvalidGroupFrameError)
+    expect(() => chainFromWire([{ epoch: 1, parent: new Uint8Array(32), from: new Uint8Array(0), mls: Uint8Array.of(1) }], codec)).to.throw(InvalidGroupFrameError)
   })
 })

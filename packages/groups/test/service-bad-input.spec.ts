@@ -53,7 +53,7 @@ describe('groups() service: bad input from real nodes', function () {
 
     // a welcome nobody asked for, and a frame over the limit, on the stream protocol
     const stream = await x.dialProtocol(b.peerId, PROTOCOL)
-    const reply = await requestFrame(stream, GroupRequest.encode({ type: GroupRequest.Type.WELCOME, groupId: new Uint8Array(32).fill(0x55), epoch: 3n, parent: new Uint8Array(32), mls: new Uint8Array(10) }),
+    const reply = await requestFrame(stream, GroupRequest.encode({ type: GroupRequest.Type.WELCOME, groupId: new Uint8Array(32).fill(0x55), epoch: 3, parent: new Uint8Array(32), mls: new Uint8Array(10) }),
       { maxDataLength: 1 << 20, onReply: (bytes) => bytes })
     expect(reply.length).to.be.greaterThan(0)
     expect(refusals(b, 'welcome-not-for-us')).to.equal(1)

@@ -69,7 +69,7 @@ export function bindingSigningBytes (record: Pick<BindingRecord, 'version' | 'ml
     u32be(record.mlDsaPublicKey.length), record.mlDsaPublicKey,
     u32be(record.peerId.length), record.peerId,
     u32be(record.libp2pPublicKey.length), record.libp2pPublicKey,
-    u64be(record.createdAtMs),
+    u64be(BigInt(record.createdAtMs)),
     ...advertised
   )
 }
@@ -92,7 +92,7 @@ export async function createBinding (identity: PqIdentity, privateKey: PrivateKe
     mlDsaPublicKey: identity.publicKey as Uint8Array<ArrayBuffer>,
     peerId: peerIdFromPublicKey(privateKey.publicKey).toMultihash().bytes as Uint8Array<ArrayBuffer>,
     libp2pPublicKey: publicKeyToProtobuf(privateKey.publicKey) as Uint8Array<ArrayBuffer>,
-    createdAtMs: BigInt(createdAtMs),
+    createdAtMs,
     secureChannels: [...secureChannels]
   }
   const message = bindingSigningBytes(unsigned)
@@ -114,15 +114,30 @@ export function decodeBinding (bytes: Uint8Array): BindingRecord {
   if (bytes.length > MAX_BINDING_FRAME_BYTES) {
     throw new InvalidBindingError(`Binding record is ${bytes.length} bytes, the limit is ${MAX_BINDING_FRAME_BYTES}`)
   }
+  let record: BindingRecord
   try {
-    return BindingRecord.decode(bytes, { limits: { secureChannels: MAX_SECURE_CHANNELS } })
+    record = BindingRecord.decode(bytes, { limits: { secureChannels: MAX_SECURE_CHANNELS } })
   } catch (err: any) {
     throw new InvalidBindingError(`Undecodable binding record: ${err.message}`, { cause: err })
   }
+  if (!(record.secureChannels ?? []).every(wellFormed)) {
+    throw new InvalidBindingError('A secure channel is not well-formed UTF-8')
+  }
+  return record
+}
+
+/**
+ * Bytes that are not UTF-8 (a CESU-8 surrogate, say) decode to lone surrogates, which encode
+ * back to other bytes: a record would change when relayed or stored. Found by the fuzzer
+ * (fuzz/known-bugs/identity-secure-channel-utf8); the signature could not be forged that way,
+ * since signing bytes use the same encoder, but a record must mean one thing (SPEC.md §3.2).
+ */
+function wellFormed (channel: string): boolean {
+  return !/\p{Cs}/u.test(channel)
 }
 
 function secureChannelsValid (channels: string[]): boolean {
-  return channels.length <= MAX_SECURE_CHANNELS && channels.every(c => c.length > 0 && utf8.encode(c).length <= MAX_SECURE_CHANNEL_BYTES)
+  return channels.length <= MAX_SECURE_CHANNELS && channels.every(c => c.length > 0 && wellFormed(c) && utf8.encode(c).length <= MAX_SECURE_CHANNEL_BYTES)
 }
 
 /** Checks field presence and sizes; cheap, runs before any signature check */
@@ -136,7 +151,7 @@ function checkShape (record: BindingRecord): void {
     [record.peerId.length > 0 && record.peerId.length <= MAX_PEER_ID_BYTES, 'PeerId missing or too long'],
     [record.libp2pPublicKey.length > 0 && record.libp2pPublicKey.length <= MAX_LIBP2P_PUBLIC_KEY_BYTES, 'libp2p public key missing or too long'],
     [record.libp2pSignature.length > 0 && record.libp2pSignature.length <= MAX_LIBP2P_SIGNATURE_BYTES, 'libp2p signature missing or too long'],
-    [record.createdAtMs > 0n && record.createdAtMs <= BigInt(Number.MAX_SAFE_INTEGER), 'createdAtMs out of range'],
+    [Number.isSafeInteger(record.createdAtMs) && record.createdAtMs > 0, 'createdAtMs out of range'],
     [secureChannelsValid(record.secureChannels ?? []), 'too many or too long secure channels']
   ]
   for (const [ok, why] of checks) {

@@ -60,7 +60,7 @@ describe('binding records', () => {
     await expectRejected({ ...record, mlDsaPublicKey: PqIdentity.generate().publicKey as Uint8Array<ArrayBuffer> }, 'BindingSignatureError')
     await expectRejected({ ...record, peerId: new Uint8Array(peerIdFromPrivateKey(otherKey).toMultihash().bytes) }, 'BindingPeerIdMismatchError')
     await expectRejected({ ...record, libp2pPublicKey: new Uint8Array(publicKeyToProtobuf(otherKey.publicKey)) }, 'BindingPeerIdMismatchError')
-    await expectRejected({ ...record, createdAtMs: record.createdAtMs + 1n }, 'BindingSignatureError')
+    await expectRejected({ ...record, createdAtMs: record.createdAtMs + 1 }, 'BindingSignatureError')
     await expectRejected({ ...record, mlDsaSignature: flip(record.mlDsaSignature) }, 'BindingSignatureError')
     await expectRejected({ ...record, libp2pSignature: flip(record.libp2pSignature) }, 'BindingSignatureError')
   })
@@ -81,8 +81,10 @@ describe('binding records', () => {
     await expectRejected({ ...record, libp2pPublicKey: new Uint8Array(0) }, 'InvalidBindingError')
     await expectRejected({ ...record, libp2pPublicKey: new Uint8Array([1, 2, 3]) }, 'InvalidBindingError')
     await expectRejected({ ...record, libp2pSignature: new Uint8Array(2000) }, 'InvalidBindingError')
-    await expectRejected({ ...record, createdAtMs: 0n }, 'InvalidBindingError')
-    await expectRejected({ ...record, createdAtMs: 1n << 60n }, 'InvalidBindingError')
+    await expectRejected({ ...record, createdAtMs: 0 }, 'InvalidBindingError')
+    await expectRejected({ ...record, createdAtMs: 2 ** 60 }, 'InvalidBindingError')
+    await expectRejected({ ...record, createdAtMs: 2 ** 53 }, 'InvalidBindingError')
+    await expectRejected({ ...record, createdAtMs: 1.5 }, 'InvalidBindingError')
   })
 
   it('rejects a record for another peer than expected, and one from the future', async () => {
@@ -117,6 +119,15 @@ describe('binding records', () => {
     await expectRejected({ ...record, secureChannels: [''] }, 'InvalidBindingError')
     const nine = encodeBinding({ ...record, secureChannels: Array.from({ length: 9 }, (_, i) => `/p/${i}`) })
     expect(() => decodeBinding(nine)).to.throw().with.property('name', 'InvalidBindingError')
+  })
+
+  it('a secure channel that is not well-formed UTF-8 is refused (it would change when re-encoded)', async () => {
+    // field 8 (secure_channels), length 3: a CESU-8 surrogate, which no UTF-8 encoder writes
+    const encoded = encodeBinding(record)
+    const withSurrogate = new Uint8Array([...encoded, 0x42, 0x03, 0xed, 0xa0, 0x80])
+    expect(() => decodeBinding(withSurrogate)).to.throw(/well-formed UTF-8/).with.property('name', 'InvalidBindingError')
+    await expect(createBinding(identity, key, NOW, ['/p/\ud800'])).to.eventually.be.rejected().with.property('name', 'InvalidBindingError')
+    await expectRejected({ ...record, secureChannels: ['/p/\udfff'] }, 'InvalidBindingError')
   })
 
   it('createBinding rejects an invalid creation time', async () => {

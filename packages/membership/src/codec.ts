@@ -35,7 +35,7 @@ function record<P> (peer: P, codec: PeerCodec<P>): { id: Uint8Array<ArrayBuffer>
 function updatesToWire<P> (updates: Array<MemberUpdate<P>>, codec: PeerCodec<P>): Frame['updates'] {
   return updates.map(u => ({
     member: codec.toBytes(u.member) as Uint8Array<ArrayBuffer>,
-    incarnation: BigInt(u.incarnation),
+    incarnation: u.incarnation,
     status: STATUS_TO_WIRE[u.status],
     from: codec.toBytes(u.from) as Uint8Array<ArrayBuffer>
   }))
@@ -56,21 +56,22 @@ export function encodeFrame<P> (message: MembershipMessage<P>, codec: PeerCodec<
     case 'disconnect': Object.assign(frame, { type: FrameType.DISCONNECT, flag: message.alive }); break
     case 'shuffle': Object.assign(frame, { type: FrameType.SHUFFLE, peer: record(message.origin, codec), ttl: message.ttl, peers: message.peers.map(p => record(p, codec)) }); break
     case 'shuffle-reply': Object.assign(frame, { type: FrameType.SHUFFLE_REPLY, peers: message.peers.map(p => record(p, codec)) }); break
-    case 'ping': Object.assign(frame, { type: FrameType.PING, seq: BigInt(message.seq), updates: updatesToWire(message.updates, codec), flag: message.wantView === true }); break
-    case 'ack': Object.assign(frame, { type: FrameType.ACK, seq: BigInt(message.seq), incarnation: BigInt(message.incarnation), updates: updatesToWire(message.updates, codec), peers: (message.neighbors ?? []).map(p => record(p, codec)), flag: message.neighbors === undefined }); break
-    case 'ping-req': Object.assign(frame, { type: FrameType.PING_REQ, seq: BigInt(message.seq), peer: record(message.target, codec), updates: updatesToWire(message.updates, codec) }); break
-    case 'nack': Object.assign(frame, { type: FrameType.NACK, seq: BigInt(message.seq) }); break
+    case 'ping': Object.assign(frame, { type: FrameType.PING, seq: message.seq, updates: updatesToWire(message.updates, codec), flag: message.wantView === true }); break
+    case 'ack': Object.assign(frame, { type: FrameType.ACK, seq: message.seq, incarnation: message.incarnation, updates: updatesToWire(message.updates, codec), peers: (message.neighbors ?? []).map(p => record(p, codec)), flag: message.neighbors === undefined }); break
+    case 'ping-req': Object.assign(frame, { type: FrameType.PING_REQ, seq: message.seq, peer: record(message.target, codec), updates: updatesToWire(message.updates, codec) }); break
+    case 'nack': Object.assign(frame, { type: FrameType.NACK, seq: message.seq }); break
     case 'gossip': Object.assign(frame, { type: FrameType.GOSSIP, updates: updatesToWire(message.updates, codec) }); break
     default: throw new InvalidFrameError(`Cannot encode message type ${String((message as any)?.type)}`)
   }
   return Frame.encode(frame as Frame)
 }
 
-function toSafe (value: bigint, what: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+/** Decoded as JS numbers (jstype = JS_NUMBER): a varint in [2^53, 2^56) arrives rounded, so it is refused, not used */
+function toSafe (value: number, what: string): number {
+  if (!Number.isSafeInteger(value)) {
     throw new InvalidFrameError(`${what} ${value} exceeds 2^53 - 1`)
   }
-  return Number(value)
+  return value
 }
 
 /**

@@ -110,6 +110,27 @@ describe('SWIM core', () => {
     expect(sentTo(ack, 'b', 'ack')[0].incarnation).to.equal(1)
   })
 
+  it('a forged dead verdict at the largest incarnation is ignored, so its victim can always refute', () => {
+    const now = 50_000
+    const MAX = Number.MAX_SAFE_INTEGER - 1
+    // a third party about m: without the bound m would be dead here for ever (no refutation can exceed MAX)
+    const s = swim('a', [])
+    s.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [{ member: 'm', incarnation: 3, status: 'alive', from: 'm' }] }, now)
+    s.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [{ member: 'm', incarnation: MAX, status: 'dead', from: 'z' }] }, now)
+    expect(s.statusOf('m'), 'm after a dead verdict at MAX_INCARNATION').to.equal('alive')
+    // about ourselves: not refuted upwards to a value no refutation could ever beat
+    const victim = swim('v', ['b'])
+    victim.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [{ member: 'v', incarnation: MAX, status: 'dead', from: 'z' }] }, now)
+    expect(victim.ownIncarnation, 'own incarnation after the forged verdict').to.equal(0)
+    // an accusation within the bound is refuted as before, and the refutation is accepted elsewhere
+    victim.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [{ member: 'v', incarnation: now + 2 ** 32, status: 'dead', from: 'z' }] }, now)
+    expect(victim.ownIncarnation).to.equal(now + 2 ** 32 + 1)
+    s.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [{ member: 'v', incarnation: now + 2 ** 32, status: 'dead', from: 'z' }] }, now)
+    expect(s.statusOf('v')).to.equal('dead')
+    s.handleMessage('v', { proto: 'swim', type: 'gossip', updates: [{ member: 'v', incarnation: victim.ownIncarnation, status: 'alive', from: 'v' }] }, now)
+    expect(s.statusOf('v'), 'the victim after its refutation').to.equal('alive')
+  })
+
   it('applies updates by SWIM precedence: higher incarnation wins; at equal, dead > suspect > alive', () => {
     const s = swim('a', [])
     const apply = (status: 'alive' | 'suspect' | 'dead', incarnation: number): void => {

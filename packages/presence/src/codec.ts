@@ -29,6 +29,10 @@ export function decodeBeaconBody (beacon: Beacon, maxAddrs: number): BeaconBody 
   if (body.peer.byteLength === 0 || body.peer.byteLength > MAX_PEER_ID_BYTES || body.addrs.some(a => a.byteLength > MAX_ADDR_BYTES)) {
     throw new InvalidPresenceFrameError('bad beacon body')
   }
+  // uint64 fields decode as JS numbers (jstype = JS_NUMBER): one in [2^53, 2^56) arrives rounded
+  if (![body.seq, body.issuedAtMs, body.expiresAtMs].every(Number.isSafeInteger)) {
+    throw new InvalidPresenceFrameError('beacon number above 2^53 - 1')
+  }
   return body
 }
 
@@ -37,6 +41,9 @@ export function decodeQueryBody (query: Query, maxAddrs: number): QueryBody {
   if (body.id.byteLength !== QUERY_ID_BYTES || body.origin.byteLength === 0 || body.origin.byteLength > MAX_PEER_ID_BYTES ||
     (body.target.byteLength === 0 && body.tags.length === 0) || body.target.byteLength > MAX_PEER_ID_BYTES || body.tags.some(t => t.byteLength !== TAG_BYTES) || body.originAddrs.some(a => a.byteLength > MAX_ADDR_BYTES)) {
     throw new InvalidPresenceFrameError('bad query body')
+  }
+  if (!Number.isSafeInteger(body.issuedAtMs)) {
+    throw new InvalidPresenceFrameError('query issuedAtMs above 2^53 - 1')
   }
   return body
 }

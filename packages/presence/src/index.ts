@@ -42,6 +42,8 @@ export { PROTOCOL, BEACON_DOMAIN, QUERY_DOMAIN, MAX_FRAME_BYTES, MAX_REPLY_BEACO
 export * from './errors.ts'
 export { GroupKey, PRESENCE_EXPORTER_LABEL, HOUR_MS } from './group-keys.ts'
 export type { GroupPresenceSecret, GroupSecretSource } from './group-keys.ts'
+export { GroupKeyring, GROUP_KEY_EVENTS } from './mls-keys.ts'
+export type { GroupsSource } from './mls-keys.ts'
 
 export interface PresenceInit {
   /** Core parameters (SPEC.md §8.7); each defaults to DEFAULT_PRESENCE_CONFIG */
@@ -59,6 +61,16 @@ export interface PresenceInit {
    * @default 'groups' with groupSecrets, else 'public'
    */
   mode?: 'public' | 'groups' | 'both'
+  /**
+   * Key of groups() (`@saorsa-gossip/groups`) in the node's services: the presence secret of
+   * every group this node is a member of is exported from its MLS state (`exportSecret` with
+   * {@link PRESENCE_EXPORTER_LABEL}) and follows its epochs, our beacon re-sealed at each
+   * change; the previous epoch's key is still accepted for `groupEpochGraceMs` (SPEC.md §8.3).
+   * Missing service: `PresenceConfigError` at start
+   *
+   * @default none (no keys from groups())
+   */
+  groupsService?: string
   /** Seed of the fan-out choice (default: peer id and start time) */
   seed?: string
   /**
@@ -90,6 +102,8 @@ export interface PresenceStats {
   bytesIn: number
   framesOut: number
   bytesOut: number
+  /** group beacons one of our group keys opened (before their signature check) */
+  sealedOpened: number
   /** beacon records held */
   records: number
   beaconsAccepted: number

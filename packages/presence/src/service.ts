@@ -8,10 +8,12 @@ import { BEACON_DOMAIN, DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, M
 import { PresenceCore } from './core/index.ts'
 import { PresenceConfigError, PresenceNotStartedError } from './errors.ts'
 import { GroupKey, HOUR_MS, TAG_BYTES } from './group-keys.ts'
+import { GROUP_KEY_EVENTS, GroupKeyring } from './mls-keys.ts'
 import { Beacon as BeaconCodec, BeaconBody, QueryBody } from './pb/presence.ts'
 import { Signatures } from './signatures.ts'
 import type { BeaconRecord, PresenceEvent, PresenceInput, PresenceMessage, PresenceTimer, QueryRecord } from './core/index.ts'
 import type { PresenceComponents, PresenceInit, PresenceService, PresenceServiceEvents, PresenceStats } from './index.ts'
+import type { GroupsSource } from './mls-keys.ts'
 import type { Beacon, Query, SealedBeacon } from './pb/presence.ts'
 import type { AbortOptions, Logger, PeerDiscovery, PeerId, PeerInfo, PeerRouting, Startable, Stream } from '@libp2p/interface'
 import type { PqIdentityService } from '@saorsa-gossip/identity'
@@ -36,10 +38,12 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
   private readonly outbound: OutboundStreams
   private readonly effects: EffectRunner<string, PresenceMessage<string>, PresenceTimer, PresenceEvent<string>>
   private readonly waiters = new Map<string, Waiter>()
-  private readonly counts = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0 }
+  private readonly counts = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, sealedOpened: 0 }
   private core?: PresenceCore<string>
   private signatures?: Signatures
   private membership?: MembershipService
+  private groups?: GroupsSource
+  private keyring?: GroupKeyring
   private lastSeq = 0
 
   constructor (components: PresenceComponents, init: PresenceInit = {}) {
@@ -48,6 +52,9 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     this.init = init
     this.log = components.logger.forComponent('saorsa-gossip:presence')
     this.self = components.peerId.toString()
+    if (init.groupsService != null) {
+      this[serviceDependencies].push('@saorsa-gossip/groups')
+    }
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
       protocol: PROTOCOL,
@@ -97,6 +104,14 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     this.core = new PresenceCore(this.self, createRng(this.init.seed ?? `${this.self}/${Date.now()}`), this.init.config, this.lastSeq)
     this.membership.addEventListener('neighbor-up', this.onNeighbors)
     this.membership.addEventListener('neighbor-down', this.onNeighbors)
+    if (this.init.groupsService != null) {
+      const groups = this.service<GroupsSource>(this.init.groupsService, 'groups()')
+      this.keyring = new GroupKeyring(groups, this.core.config.groupEpochGraceMs, (id, err) => { this.log('presence key of group %s not exported: %s', id, err.message) })
+      for (const type of GROUP_KEY_EVENTS) {
+        groups.addEventListener(type, this.onGroupsChanged)
+      }
+      this.groups = groups
+    }
   }
 
   afterStart (): void {
@@ -108,6 +123,11 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
   async stop (): Promise<void> {
     this.membership?.removeEventListener('neighbor-up', this.onNeighbors)
     this.membership?.removeEventListener('neighbor-down', this.onNeighbors)
+    for (const type of GROUP_KEY_EVENTS) {
+      this.groups?.removeEventListener(type, this.onGroupsChanged)
+    }
+    this.groups = undefined
+    this.keyring = undefined
     this.effects.clear()
     for (const waiter of this.waiters.values()) {
       waiter(undefined)
@@ -129,7 +149,9 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     const id = toHex(idBytes)
     const now = Date.now()
     const targetBytes = own(this.peers.toBytes(target))
-    const tags = this.groupKeys().flatMap(key => key.tagsAround(targetBytes, now)).map(own)
+    await this.keyring?.refresh(now)
+    // current keys come first: past maxTags, the previous epochs' tags are the ones left out
+    const tags = this.openingKeys(now).flatMap(key => key.tagsAround(targetBytes, now)).slice(0, core.config.maxTags).map(own)
     const body = QueryBody.encode({
       id: idBytes,
       origin: own(this.peers.toBytes(this.self)),
@@ -137,7 +159,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       target: this.mode() === 'groups' ? new Uint8Array(0) : targetBytes,
       tags,
       hopLimit: core.config.maxHops,
-      issuedAtMs: BigInt(now),
+      issuedAtMs: now,
       originAddrs: this.ownAddrs(core.config.maxAddrs)
     })
     const cached = core.lookup(target, now)
@@ -173,6 +195,40 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     }
   }
 
+  /** A group's epoch moved (or we joined or left one): new keys, and our beacon sealed under them at once */
+  private readonly onGroupsChanged = (): void => {
+    this.keyring?.refresh(Date.now(), true)
+      .then(async changed => {
+        if (changed) {
+          // as if the beacon timer fired: a new seq now, and the next beacon an interval later
+          this.input({ type: 'timer-expired', key: 'beacon', timer: { type: 'beacon-due' } })
+          await this.reopenHeld()
+        }
+      })
+      .catch(err => { this.log('group keys not refreshed: %s', err.message) })
+  }
+
+  /**
+   * Sealed beacons we hold, tried again with new keys: the members' beacons sealed for the epoch
+   * that added us reach us before we have its key, and the next ones come a beacon interval later
+   */
+  private async reopenHeld (): Promise<void> {
+    const core = this.core
+    if (core == null) {
+      return
+    }
+    for (const wire of core.heldSealed(Date.now())) {
+      const sealed = decodeFrame(wire).sealed
+      if (sealed == null) {
+        continue
+      }
+      const opened = await this.openSealed(sealed, core.config.maxAddrs).catch(() => undefined)
+      if (opened != null && opened.beacon.seq > (core.lookup(opened.beacon.peer, Date.now())?.seq ?? -1)) {
+        this.input({ type: 'beacon', from: opened.beacon.peer, ...opened, admitted: true })
+      }
+    }
+  }
+
   private readonly onNeighbors = (): void => {
     const peers = this.membership?.activeView().map(p => p.toString()) ?? []
     this.input({ type: 'neighbors', peers })
@@ -193,7 +249,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     switch (message.type) {
       case 'beacon': frame = message.wire; break
       case 'query': frame = encodeFrame({ query: { ...this.rawQuery(message.wire), ttl: message.ttl } }); break
-      case 'reply': frame = encodeFrame({ reply: { id: own(fromHex(message.id) ?? new Uint8Array(0)), beacons: message.beacons.map(wire => ({ ...this.rawBeacon(wire), binding: new Uint8Array(0) })), sealed: message.sealed.slice(0, MAX_REPLY_BEACONS).map(wire => this.rawSealed(wire)) } }); break
+      case 'reply': frame = encodeFrame({ reply: { id: own(fromHex(message.id) ?? new Uint8Array(0)), beacons: message.beacons.map(wire => this.withBinding(this.rawBeacon(wire))), sealed: message.sealed.slice(0, MAX_REPLY_BEACONS).map(wire => this.rawSealed(wire)) } }); break
       default: return
     }
     this.counts.framesOut++
@@ -210,18 +266,41 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     return decodeFrame(wire).beacon as Beacon
   }
 
+  /**
+   * A clear beacon in a reply carries its signer's binding record when we hold it (we checked
+   * the signature with it). Without it the origin asks us for the record, and if that lookup
+   * fails (a 1 s deadline, easily missed under load) identity() dials the signer itself, by id,
+   * before the beacon's addresses are in the peer store: libp2p then has no address to dial, and
+   * the application's dial to the peer it just found joins that dial and fails with it
+   * (`NoValidAddressesError`). The record is 5.3 KiB; the lookup it saves is a round trip
+   * carrying the same record.
+   */
+  private withBinding (raw: Beacon): Beacon {
+    try {
+      const peer = this.peers.fromBytes(BeaconBody.decode(raw.body).peer)
+      return { ...raw, binding: own(this.signatures?.cachedBinding(peer) ?? new Uint8Array(0)) }
+    } catch {
+      return { ...raw, binding: new Uint8Array(0) }
+    }
+  }
+
   private rawSealed (wire: Uint8Array): SealedBeacon {
     return decodeFrame(wire).sealed as SealedBeacon
   }
 
-  /** 'groups' when group secrets are configured (public beacons would undo the sealing), else 'public' */
+  /** 'groups' when group secrets or groups() are configured (public beacons would undo the sealing), else 'public' */
   private mode (): 'public' | 'groups' | 'both' {
-    return this.init.mode ?? (this.init.groupSecrets != null ? 'groups' : 'public')
+    return this.init.mode ?? (this.init.groupSecrets != null || this.init.groupsService != null ? 'groups' : 'public')
   }
 
-  /** Keys of the groups we are in now: read each time, so a new epoch's secret is used at once */
-  private groupKeys (): GroupKey[] {
-    return (this.init.groupSecrets?.() ?? []).map(secret => new GroupKey(secret))
+  /** Keys that seal our beacon: the application's secrets, read each time, and the current epoch's of each MLS group */
+  private sealingKeys (): GroupKey[] {
+    return [...(this.init.groupSecrets?.() ?? []).map(secret => new GroupKey(secret)), ...(this.keyring?.sealing() ?? [])]
+  }
+
+  /** Keys that open beacons and make lookup tags: those, and MLS groups' previous epoch within the grace period */
+  private openingKeys (now: number): GroupKey[] {
+    return [...(this.init.groupSecrets?.() ?? []).map(secret => new GroupKey(secret)), ...(this.keyring?.opening(now) ?? [])]
   }
 
   private async onEvent (event: PresenceEvent<string>): Promise<void> {
@@ -242,11 +321,12 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     }
     this.lastSeq = seq
     const now = Date.now()
+    await this.keyring?.refresh(now)
     const body = BeaconBody.encode({
       peer: own(this.peers.toBytes(this.self)),
-      seq: BigInt(seq),
-      issuedAtMs: BigInt(now),
-      expiresAtMs: BigInt(now + core.config.beaconTtlMs),
+      seq,
+      issuedAtMs: now,
+      expiresAtMs: now + core.config.beaconTtlMs,
       addrs: this.ownAddrs(core.config.maxAddrs)
     })
     try {
@@ -255,7 +335,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       // in clear without the binding: beacons go to neighbours only, which hold it since they connected
       const frames: Uint8Array[] = this.mode() === 'groups' ? [] : [encodeFrame({ beacon: { ...beacon, binding: new Uint8Array(0) } })]
       const plaintext = BeaconCodec.encode(beacon)
-      for (const key of this.groupKeys()) {
+      for (const key of this.sealingKeys()) {
         const tag = key.tag(this.peers.toBytes(this.self), Math.floor(now / HOUR_MS))
         frames.push(encodeFrame({ sealed: { tag: own(tag), sealed: own(key.seal(tag, plaintext)) } }))
       }
@@ -313,7 +393,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
           this.input({ type: 'beacon', from, ...opened, admitted: true })
         }
       } else if (frame.reply != null) {
-        // replies carry no binding records: the replier checked them, so it is asked for them (`from`)
+        // a clear beacon in a reply carries its binding when the replier held it (withBinding); else the replier is asked (`from`)
         const beacons = await Promise.all(frame.reply.beacons.map(async b => this.checkBeacon(b, encodeFrame({ beacon: b }), core.config.maxAddrs, from)))
         for (const sealed of frame.reply.sealed) {
           const opened = await this.openSealed(sealed, core.config.maxAddrs, from)
@@ -338,9 +418,12 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     if (sealed.tag.byteLength !== TAG_BYTES) {
       return undefined
     }
-    for (const key of this.groupKeys()) {
+    const now = Date.now()
+    await this.keyring?.refresh(now)
+    for (const key of this.openingKeys(now)) {
       const plaintext = key.open(sealed.tag, sealed.sealed)
       if (plaintext != null) {
+        this.counts.sealedOpened++
         const opened = await this.checkBeacon(BeaconCodec.decode(plaintext), encodeFrame({ sealed }), maxAddrs, via)
         return { ...opened, beacon: { ...opened.beacon, fromGroup: true } }
       }

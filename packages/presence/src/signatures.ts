@@ -23,6 +23,12 @@ export class Signatures {
     return encodeBinding(this.identity.binding)
   }
 
+  /** The binding record of `peer` if we hold a verified one, encoded; else undefined */
+  cachedBinding (peer: string): Uint8Array | undefined {
+    const cached = this.identity.getCachedBinding(peer)
+    return cached == null ? undefined : encodeBinding(cached.record)
+  }
+
   async sign (domain: Uint8Array, body: Uint8Array): Promise<Uint8Array> {
     return this.identity.sign(signingBytes(domain, body))
   }

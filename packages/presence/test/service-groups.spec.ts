@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { createPresenceNode, dialFound, farPair, waitFor } from './fixtures/nodes.ts'
+import { createPresenceNode, farPair, waitFor } from './fixtures/nodes.ts'
 import type { PresenceNode } from './fixtures/nodes.ts'
 
 /** Stands in for groups(): the 32-byte MLS exporter output every member of one epoch shares */
@@ -36,7 +36,7 @@ describe('presence() with group-sealed beacons on 10 real nodes', function () {
     const info = await searcher.peerRouting.findPeer(target.peerId)
     expect(info.id.toString()).to.equal(target.peerId.toString())
     expect(info.multiaddrs.length).to.be.greaterThan(0)
-    const connection = await dialFound(searcher, target)
+    const connection = await searcher.dial(target.peerId)
     expect(connection.remotePeer.toString()).to.equal(target.peerId.toString())
   })
 

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { createPresenceNode, createPresenceOverlay, dialFound, farPair as farPairOf, waitFor } from './fixtures/nodes.ts'
+import { createPresenceNode, createPresenceOverlay, farPair as farPairOf, waitFor } from './fixtures/nodes.ts'
 import type { PresenceNode } from './fixtures/nodes.ts'
 import type { PeerInfo } from '@libp2p/interface'
 
@@ -23,11 +23,17 @@ describe('presence() on 10 real nodes (memory transport, no kad-dht)', function 
   it('findPeer finds an unconnected peer 2–3 hops away through FOAF, and dial(peerId) reaches it', async () => {
     const [searcher, target, distance] = farPair()
     expect(distance).to.be.within(2, 3)
+    const identityBefore = { ...searcher.services.pqIdentity.stats }
     const info = await searcher.peerRouting.findPeer(target.peerId)
+    // the reply carried the target's binding record: no lookup through the replier, so no fallback dial to the target by id
+    const identity = searcher.services.pqIdentity.stats
+    expect(identity.carriedOk - identityBefore.carriedOk).to.be.greaterThan(0)
+    expect(identity.lookupsOk + identity.lookupsFailed).to.equal(identityBefore.lookupsOk + identityBefore.lookupsFailed)
     expect(info.id.toString()).to.equal(target.peerId.toString())
     expect(info.multiaddrs.map(String)).to.include(target.getMultiaddrs()[0].toString().replace(`/p2p/${target.peerId.toString()}`, ''))
     expect(searcher.services.presence.stats.repliesAccepted).to.be.greaterThan(0)
-    const connection = await dialFound(searcher, target)
+    // no retry: the reply carried the target's binding, so nothing dialled the target before its addresses were known
+    const connection = await searcher.dial(target.peerId)
     expect(connection.remotePeer.toString()).to.equal(target.peerId.toString())
   })
 

@@ -35,22 +35,22 @@ type Encoders = { [K in PubsubMessage<unknown>['type']]: (m: Extract<PubsubMessa
 const b = (x: Uint8Array): Uint8Array<ArrayBuffer> => x as Uint8Array<ArrayBuffer>
 
 const ENCODERS: Encoders = {
-  gossip: (m) => ({ type: RpcType.GOSSIP, topic: m.topic, id: b(m.id), round: m.round, publishedAt: BigInt(m.publishedAt), payload: b(m.payload), header: m.header == null ? undefined : b(m.header), flag: m.repair === true }),
+  gossip: (m) => ({ type: RpcType.GOSSIP, topic: m.topic, id: b(m.id), round: m.round, publishedAt: m.publishedAt, payload: b(m.payload), header: m.header == null ? undefined : b(m.header), flag: m.repair === true }),
   ihave: (m) => ({ type: RpcType.IHAVE, topic: m.topic, entries: m.entries.map(e => ({ id: b(e.id), round: e.round })) }),
   graft: (m) => ({ type: RpcType.GRAFT, topic: m.topic, id: m.id == null ? undefined : b(m.id), round: m.round }),
   prune: (m) => ({ type: RpcType.PRUNE, topic: m.topic }),
   subscriptions: (m) => ({ type: RpcType.SUBSCRIPTIONS, subscribe: m.subscribe, unsubscribe: m.unsubscribe }),
-  find: (m, peer) => ({ type: RpcType.FIND, topic: m.topic, peer: b(peer(m.origin)), ttl: m.ttl, nonce: BigInt(m.walk) }),
-  found: (m, peer) => ({ type: RpcType.FOUND, topic: m.topic, nonce: BigInt(m.walk), peers: m.others.map(p => b(peer(p))) }),
+  find: (m, peer) => ({ type: RpcType.FIND, topic: m.topic, peer: b(peer(m.origin)), ttl: m.ttl, nonce: m.walk }),
+  found: (m, peer) => ({ type: RpcType.FOUND, topic: m.topic, nonce: m.walk, peers: m.others.map(p => b(peer(p))) }),
   'topic-join': (m) => ({ type: RpcType.TOPIC_JOIN, topic: m.topic, flag: m.urgent }),
   'topic-join-reply': (m, peer) => ({ type: RpcType.TOPIC_JOIN_REPLY, topic: m.topic, flag: m.accepted, peers: m.others.map(p => b(peer(p))) }),
   'topic-leave': (m) => ({ type: RpcType.TOPIC_LEAVE, topic: m.topic }),
-  'topic-ping': (m) => ({ type: RpcType.TOPIC_PING, topic: m.topic, nonce: BigInt(m.nonce) }),
-  'topic-pong': (m) => ({ type: RpcType.TOPIC_PONG, topic: m.topic, nonce: BigInt(m.nonce) }),
-  'ae-digest': (m) => ({ type: RpcType.AE_DIGEST, topic: m.topic, nonce: BigInt(m.session), from: BigInt(m.from), to: BigInt(m.to), count: m.count, digest: b(m.digest) }),
-  'ae-symbols': (m) => ({ type: RpcType.AE_SYMBOLS, topic: m.topic, nonce: BigInt(m.session), from: BigInt(m.from), to: BigInt(m.to), offset: m.offset, symbols: m.symbols.map(s => ({ count: BigInt(s.count), hi: s.hi, lo: s.lo, check: s.check })) }),
-  'ae-more': (m) => ({ type: RpcType.AE_MORE, topic: m.topic, nonce: BigInt(m.session), offset: m.offset, count: m.count }),
-  'ae-want': (m) => ({ type: RpcType.AE_WANT, topic: m.topic, nonce: BigInt(m.session), shortIds: m.shortIds.map(b) })
+  'topic-ping': (m) => ({ type: RpcType.TOPIC_PING, topic: m.topic, nonce: m.nonce }),
+  'topic-pong': (m) => ({ type: RpcType.TOPIC_PONG, topic: m.topic, nonce: m.nonce }),
+  'ae-digest': (m) => ({ type: RpcType.AE_DIGEST, topic: m.topic, nonce: m.session, from: m.from, to: m.to, count: m.count, digest: b(m.digest) }),
+  'ae-symbols': (m) => ({ type: RpcType.AE_SYMBOLS, topic: m.topic, nonce: m.session, from: m.from, to: m.to, offset: m.offset, symbols: m.symbols.map(s => ({ count: s.count, hi: s.hi, lo: s.lo, check: s.check })) }),
+  'ae-more': (m) => ({ type: RpcType.AE_MORE, topic: m.topic, nonce: m.session, offset: m.offset, count: m.count }),
+  'ae-want': (m) => ({ type: RpcType.AE_WANT, topic: m.topic, nonce: m.session, shortIds: m.shortIds.map(b) })
 }
 
 /** Encodes a core message as one protobuf Rpc */
@@ -97,11 +97,12 @@ export interface DecodedFrame<P> {
   addresses?: Map<P, Uint8Array[]>
 }
 
-function safe (value: bigint, what: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+/** uint64 fields decode as JS numbers (jstype = JS_NUMBER): one in [2^53, 2^56) arrives rounded, so it is refused, not used */
+function safe (value: number, what: string): number {
+  if (!Number.isSafeInteger(value)) {
     throw new InvalidFrameError(`${what} ${value} exceeds 2^53 - 1`)
   }
-  return Number(value)
+  return value
 }
 
 function id (bytes: Uint8Array, what: string): Uint8Array {
@@ -132,11 +133,11 @@ const DECODERS: Decoders = {
   [RpcType.AE_WANT]: (r) => ({ type: 'ae-want', topic: r.topic, session: safe(r.nonce, 'session'), shortIds: r.shortIds.map(shortIdBytes) })
 }
 
-function symbolCount (count: bigint): number {
-  if (count > 2n ** 31n || count < -(2n ** 31n)) {
+function symbolCount (count: number): number {
+  if (count > 2 ** 31 || count < -(2 ** 31)) {
     throw new InvalidFrameError(`symbol count ${count} out of range`)
   }
-  return Number(count)
+  return count
 }
 
 function shortIdBytes (bytes: Uint8Array): Uint8Array {

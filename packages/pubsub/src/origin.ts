@@ -36,7 +36,11 @@ export function originSigningBytes (id: Uint8Array, publishedAt: number): Uint8A
 }
 
 export function encodeOriginHeader (origin: DecodedOrigin): Uint8Array {
-  return OriginHeader.encode({ from: origin.from as Uint8Array<ArrayBuffer>, seqno: origin.seqno, signature: origin.signature as Uint8Array<ArrayBuffer> })
+  // seqno stays a bigint in the API (libp2p's sequenceNumber) but travels as a JS number (jstype = JS_NUMBER)
+  if (origin.seqno < 0n || origin.seqno > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new InvalidFrameError(`seqno ${origin.seqno} is not in 0..2^53 - 1`)
+  }
+  return OriginHeader.encode({ from: origin.from as Uint8Array<ArrayBuffer>, seqno: Number(origin.seqno), signature: origin.signature as Uint8Array<ArrayBuffer> })
 }
 
 /** Throws InvalidFrameError for an undecodable or over-limit header */
@@ -53,7 +57,11 @@ export function decodeOriginHeader (bytes: Uint8Array): DecodedOrigin {
   if (header.signature.length === 0 || header.signature.length > ORIGIN_LIMITS.signatureBytes) {
     throw new InvalidFrameError(`Signature must be 1..${ORIGIN_LIMITS.signatureBytes} bytes`)
   }
-  return { from: header.from, seqno: header.seqno, signature: header.signature }
+  // a seqno in [2^53, 2^56) decodes rounded: the id derived from it would be another message's
+  if (!Number.isSafeInteger(header.seqno)) {
+    throw new InvalidFrameError(`seqno ${header.seqno} exceeds 2^53 - 1`)
+  }
+  return { from: header.from, seqno: BigInt(header.seqno), signature: header.signature }
 }
 
 /** Signs a new message: returns its id and the header to send with it */

@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import { DEFAULT_PUBSUB_CONFIG } from '../src/core/config.ts'
-import { T, chain, line, publish, sendsOf } from './harness-helpers.ts'
-import { Harness } from './harness.ts'
+import { T, chain, gossip, line, publish, sendsOf } from './harness-helpers.ts'
+import { Harness, newId } from './harness.ts'
 import type { FindMessage } from '../src/core/messages.ts'
 
 /** Topic overlays (src/core/overlay.ts, SPEC.md §7.4, §7.13) */
@@ -75,6 +75,19 @@ describe('topic overlay: unreachable join candidates', () => {
 })
 
 describe('topic overlay: walks, passive views and join replies', () => {
+  it('a peer below the gossip threshold cannot join the topic view, not even urgently, until its score recovers', () => {
+    const h = new Harness()
+    line(h, ['a', 'b'], { verify: (m) => m.payload[0] !== 0xff })
+    h.add('evil', { verify: (m) => m.payload[0] !== 0xff })
+    h.advance(1500)
+    expect(h.core('a').topicPeers(T)).to.not.include('evil')
+    // one forged message: −20, below the gossip threshold (−10) but far from the graylist (−80)
+    h.input('a', { type: 'message', from: 'evil', message: gossip(h, newId(), { payload: new Uint8Array([0xff]) }) })
+    const reply = sendsOf(h.input('a', { type: 'message', from: 'evil', message: { type: 'topic-join', topic: T, urgent: true } }), 'topic-join-reply')
+    expect(reply.map(r => (r as { accepted: boolean }).accepted), 'reply to its urgent join').to.deep.equal([false])
+    expect(h.core('a').topicPeers(T)).to.not.include('evil')
+  })
+
   it('walks that expire unanswered back off: a lone subscriber and a non-subscriber with queued publishes walk rarely', () => {
     const lone = new Harness()
     const names = ['s', ...Array.from({ length: 10 }, (_, i) => `n${i}`)]

@@ -1,6 +1,5 @@
 import { expect } from 'aegir/chai'
 import { DEFAULT_PUBSUB_CONFIG, resolvePubsubConfig } from '../src/core/config.ts'
-import { WATCHED_LINK_FACTOR } from '../src/core/liveness.ts'
 import { Harness, newId } from './harness.ts'
 import type { GossipMessage } from '../src/core/messages.ts'
 
@@ -245,7 +244,8 @@ describe('Plumtree core', () => {
       expect(() => h.input('b', { type: 'message', from: 'a', message: message as any })).to.not.throw()
     }
     const d = h.core('b').stats.dropped
-    expect(d.invalid + d.unexpected).to.be.at.least(junk.length - 1)
+    // the junk GOSSIPs take a below the gossip threshold: its junk IHAVE is then dropped for its score
+    expect(d.invalid + d.unexpected + d.lowScore).to.be.at.least(junk.length - 1)
     expect(h.delivered('b')).to.have.length(0)
   })
 
@@ -307,23 +307,6 @@ describe('Plumtree core', () => {
     expect(h.sentOfType('topic-ping', 'a').length).to.be.at.least(1)
     expect(h.core('a').topicPeers(T)).to.deep.equal(['b'])
     h.advance(DEFAULT_PUBSUB_CONFIG.linkTimeout + 3 * DEFAULT_PUBSUB_CONFIG.maintenanceInterval)
-    expect(h.core('a').topicPeers(T)).to.have.length(0)
-  })
-
-  it('a silent topic link with a membership neighbour (SWIM watches it) is pinged WATCHED_LINK_FACTOR times less often', () => {
-    const h = new Harness()
-    line(h, ['a', 'b'])
-    h.cut.add('a|b')
-    const { keepaliveIdle, linkTimeout, maintenanceInterval } = DEFAULT_PUBSUB_CONFIG
-    h.advance(2 * keepaliveIdle)
-    // the base timers would have pinged by now
-    expect(h.sentOfType('topic-ping', 'a')).to.have.length(0)
-    h.advance(WATCHED_LINK_FACTOR * keepaliveIdle + 2 * maintenanceInterval)
-    expect(h.sentOfType('topic-ping', 'a').length).to.be.at.least(1)
-    h.advance(2 * linkTimeout)
-    expect(h.core('a').topicPeers(T)).to.deep.equal(['b'])
-    // a link the other side dropped silently still goes in the end
-    h.advance(WATCHED_LINK_FACTOR * linkTimeout + 3 * maintenanceInterval)
     expect(h.core('a').topicPeers(T)).to.have.length(0)
   })
 

@@ -1,5 +1,6 @@
 import { expect } from 'aegir/chai'
 import { DEFAULT_PUBSUB_CONFIG } from '../src/core/config.ts'
+import { DEFAULT_SCORE_CONFIG } from '../src/core/score.ts'
 import { T, deliveredId, gossip, line, publish, sameId, sendsOf } from './harness-helpers.ts'
 import { Harness, newId } from './harness.ts'
 import type { GossipMessage, GraftMessage } from '../src/core/messages.ts'
@@ -56,6 +57,38 @@ describe('broadcast tree', () => {
     }
     g.advance(g.now + 5000)
     expect(g.sentOfType('graft', 'a').length, '(b) grafts after 5 × 1,024 fresh ids from one peer').to.be.at.most(4096 + 64)
+  })
+
+  it('a lone announcer that never answers its GRAFTs loses score, and below the gossip threshold its IHAVEs are not acted on', () => {
+    const g = new Harness()
+    line(g, ['a', 'evil'])
+    const graftsToEvil = (): number => g.sentOfType('graft', 'a').filter(s => s.to === 'evil' && (s.message as GraftMessage).id != null).length
+    // fake ids: evil is always the only announcer, so no other announcer is ever tried
+    for (let i = 0; i < 3; i++) {
+      g.input('a', { type: 'message', from: 'evil', message: { type: 'ihave', topic: T, entries: [{ id: newId(), round: 1 }, { id: newId(), round: 1 }] } })
+      g.advance(g.now + 1000)
+    }
+    expect(g.core('a').peerScore('evil', g.now), 'score after 6 unanswered GRAFTs as the only announcer').to.be.below(DEFAULT_SCORE_CONFIG.gossipThreshold)
+    const before = graftsToEvil()
+    expect(before, 'grafts while evil was trusted').to.equal(6)
+    g.input('a', { type: 'message', from: 'evil', message: { type: 'ihave', topic: T, entries: [{ id: newId(), round: 1 }] } })
+    g.advance(g.now + 1000)
+    expect(graftsToEvil(), 'grafts for an announcement from a peer below the gossip threshold').to.equal(before)
+  })
+
+  it('optimisation: an announcer below the gossip threshold cannot take the eager link with a short round', () => {
+    const h = new Harness()
+    line(h, ['p', 'c', 'evil'], { verify: (m) => m.payload[0] !== 0xff })
+    h.advance(1500)
+    expect(h.core('c').topicPeers(T).sort()).to.include.members(['evil', 'p'])
+    // one forgery: evil at −20, below the gossip threshold
+    h.input('c', { type: 'message', from: 'evil', message: gossip(h, newId(), { payload: new Uint8Array([0xff]) }) })
+    const id = newId()
+    h.input('c', { type: 'message', from: 'evil', message: { type: 'ihave', topic: T, entries: [{ id, round: 1 }] } })
+    h.input('c', { type: 'message', from: 'p', message: gossip(h, id, { round: 1 + DEFAULT_PUBSUB_CONFIG.optimizationThreshold + 4 }) })
+    expect(h.core('c').stats.optimizations, 'optimisations toward a peer below the gossip threshold').to.equal(0)
+    expect(h.core('c').eagerPeers(T), 'eager at c').to.include('p')
+    expect(h.sentOfType('prune', 'c').filter(s => s.to === 'p'), 'prunes to the tree parent').to.have.length(0)
   })
 
   it('a forged copy arriving first does not poison the id or change eager/lazy sets', () => {

@@ -40,6 +40,17 @@ export function kindOf (state: CrdtState): CrdtKind {
   return state instanceof OrSet ? 'orset' : 'lww'
 }
 
+/** What a restart needs (SPEC.md §9.9): the state, the delivered operations, and the own-delta log that intervals are built from */
+export interface ReplicaSnapshot {
+  state: CrdtState
+  delivered: DotRange[]
+  /** the join of our own deltas 1..baseSeq (empty when baseSeq is 0) */
+  base: CrdtState
+  baseSeq: number
+  /** own deltas after base; `seq` is the last of our operations each holds */
+  log: Array<{ seq: number, delta: CrdtState }>
+}
+
 export class Replica {
   readonly state: CrdtState
   /**
@@ -63,11 +74,25 @@ export class Replica {
     this.base = emptyState(kind)
   }
 
+  /** The first of our operations the next `recordLocal` will cover (its delta's ops range starts here) */
+  nextOwn (): number {
+    return this.delivered.max(this.self) + 1
+  }
+
   /** Record a delta a local mutator produced (it is already joined into the state) */
   recordLocal (delta: CrdtState): number {
     const seq = delta.context.max(this.self)
-    this.delivered.add({ replica: this.self, seq })
+    // Our dots between the last one we authored and this one were claimed by someone else's
+    // context (a remove naming dots we had not authored yet: SPEC.md §9.8): our counter jumped
+    // past them, so they will never be operations. They count as delivered and ship in this
+    // delta's ops range, or every replica's digest would show a gap no one can fill.
+    this.delivered.addRange({ replica: this.self, from: Math.min(this.delivered.max(this.self) + 1, seq), to: seq })
     this.log.push({ seq, delta })
+    this.trimLog()
+    return seq
+  }
+
+  private trimLog (): void {
     while (this.log.length > this.config.maxLoggedDeltas) {
       const oldest = this.log.shift()
       if (oldest != null) {
@@ -75,7 +100,6 @@ export class Replica {
         this.baseSeq = oldest.seq
       }
     }
-    return seq
   }
 
   /**
@@ -117,6 +141,42 @@ export class Replica {
     joinInto(this.state, delta)
     this.delivered.join(authored)
     return 'applied'
+  }
+
+  /** Our own operations up to `ops.to` (a persisted delta-group written after the last snapshot), joined after a restart */
+  restoreOwn (delta: CrdtState, ops: DotRange): void {
+    if (ops.replica !== this.self || this.delivered.covers(CausalContext.fromRanges([ops]))) {
+      return
+    }
+    joinInto(this.state, delta)
+    this.delivered.addRange(ops)
+    this.log.push({ seq: ops.to, delta })
+    this.log.sort((a, b) => a.seq - b.seq)
+    this.trimLog()
+  }
+
+  /** The replica as it is now; the values are shared, so encode it before the next edit */
+  snapshot (): ReplicaSnapshot {
+    return { state: this.state, delivered: this.delivered.ranges(), base: this.base, baseSeq: this.baseSeq, log: [...this.log] }
+  }
+
+  /**
+   * Becomes the replica of `snapshot` (a fresh replica only: one that has authored nothing yet,
+   * or its own dots could collide with the restored ones). False, unchanged, otherwise.
+   */
+  load (snapshot: ReplicaSnapshot): boolean {
+    if (this.delivered.max(this.self) > 0 || this.log.length > 0) {
+      return false
+    }
+    joinInto(this.state, snapshot.state)
+    for (const range of snapshot.delivered) {
+      this.delivered.addRange(range)
+    }
+    joinInto(this.base, snapshot.base)
+    this.baseSeq = snapshot.baseSeq
+    this.log.push(...snapshot.log)
+    this.trimLog()
+    return true
   }
 
   /** Our version vector and dot cloud, as runs: the anti-entropy digest */

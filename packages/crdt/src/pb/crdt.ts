@@ -5,8 +5,8 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface DotRange {
   replica: string
-  from: bigint
-  to: bigint
+  from: number
+  to: number
 }
 
 export namespace DotRange {
@@ -24,14 +24,14 @@ export namespace DotRange {
           w.string(obj.replica)
         }
 
-        if ((obj.from != null && obj.from !== 0n)) {
+        if ((obj.from != null && obj.from !== 0)) {
           w.uint32(16)
-          w.uint64(obj.from)
+          w.uint64Number(obj.from)
         }
 
-        if ((obj.to != null && obj.to !== 0n)) {
+        if ((obj.to != null && obj.to !== 0)) {
           w.uint32(24)
-          w.uint64(obj.to)
+          w.uint64Number(obj.to)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -40,8 +40,8 @@ export namespace DotRange {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           replica: '',
-          from: 0n,
-          to: 0n
+          from: 0,
+          to: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -55,11 +55,11 @@ export namespace DotRange {
               break
             }
             case 2: {
-              obj.from = reader.uint64()
+              obj.from = reader.uint64Number()
               break
             }
             case 3: {
-              obj.to = reader.uint64()
+              obj.to = reader.uint64Number()
               break
             }
             default: {
@@ -87,14 +87,14 @@ export namespace DotRange {
             case 2: {
               yield {
                 field: `${prefix}.from`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 3: {
               yield {
                 field: `${prefix}.to`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -117,12 +117,12 @@ export namespace DotRange {
 
   export interface DotRangeFromFieldEvent {
     field: '$.from'
-    value: bigint
+    value: number
   }
 
   export interface DotRangeToFieldEvent {
     field: '$.to'
-    value: bigint
+    value: number
   }
 
   export function encode (obj: Partial<DotRange>): Uint8Array<ArrayBuffer> {
@@ -141,7 +141,7 @@ export namespace DotRange {
 export interface OrSetEntry {
   element: string
   replica: string
-  seqs: bigint[]
+  seqs: number[]
 }
 
 export namespace OrSetEntry {
@@ -167,7 +167,7 @@ export namespace OrSetEntry {
         if (obj.seqs != null && obj.seqs.length > 0) {
           for (const value of obj.seqs) {
             w.uint32(24)
-            w.uint64(value)
+            w.uint64Number(value)
           }
         }
 
@@ -200,7 +200,7 @@ export namespace OrSetEntry {
                 throw new MaxLengthError('Decode error - repeated field "seqs" had too many elements')
               }
 
-              obj.seqs.push(reader.uint64())
+              obj.seqs.push(reader.uint64Number())
               break
             }
             default: {
@@ -244,7 +244,7 @@ export namespace OrSetEntry {
               yield {
                 field: `${prefix}.seqs[]`,
                 index: obj.seqs,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
 
               obj.seqs++
@@ -276,7 +276,7 @@ export namespace OrSetEntry {
   export interface OrSetEntrySeqsFieldEvent {
     field: '$.seqs[]'
     index: number
-    value: bigint
+    value: number
   }
 
   export function encode (obj: Partial<OrSetEntry>): Uint8Array<ArrayBuffer> {
@@ -294,10 +294,10 @@ export namespace OrSetEntry {
 
 export interface LwwEntry {
   key: string
-  wall: bigint
+  wall: number
   counter: number
   node: string
-  seq: bigint
+  seq: number
   value?: Uint8Array<ArrayBuffer>
 }
 
@@ -316,9 +316,9 @@ export namespace LwwEntry {
           w.string(obj.key)
         }
 
-        if ((obj.wall != null && obj.wall !== 0n)) {
+        if ((obj.wall != null && obj.wall !== 0)) {
           w.uint32(16)
-          w.uint64(obj.wall)
+          w.uint64Number(obj.wall)
         }
 
         if ((obj.counter != null && obj.counter !== 0)) {
@@ -331,9 +331,9 @@ export namespace LwwEntry {
           w.string(obj.node)
         }
 
-        if ((obj.seq != null && obj.seq !== 0n)) {
+        if ((obj.seq != null && obj.seq !== 0)) {
           w.uint32(40)
-          w.uint64(obj.seq)
+          w.uint64Number(obj.seq)
         }
 
         if (obj.value != null) {
@@ -347,10 +347,10 @@ export namespace LwwEntry {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           key: '',
-          wall: 0n,
+          wall: 0,
           counter: 0,
           node: '',
-          seq: 0n
+          seq: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -364,7 +364,7 @@ export namespace LwwEntry {
               break
             }
             case 2: {
-              obj.wall = reader.uint64()
+              obj.wall = reader.uint64Number()
               break
             }
             case 3: {
@@ -376,7 +376,7 @@ export namespace LwwEntry {
               break
             }
             case 5: {
-              obj.seq = reader.uint64()
+              obj.seq = reader.uint64Number()
               break
             }
             case 6: {
@@ -408,7 +408,7 @@ export namespace LwwEntry {
             case 2: {
               yield {
                 field: `${prefix}.wall`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -429,7 +429,7 @@ export namespace LwwEntry {
             case 5: {
               yield {
                 field: `${prefix}.seq`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -459,7 +459,7 @@ export namespace LwwEntry {
 
   export interface LwwEntryWallFieldEvent {
     field: '$.wall'
-    value: bigint
+    value: number
   }
 
   export interface LwwEntryCounterFieldEvent {
@@ -474,7 +474,7 @@ export namespace LwwEntry {
 
   export interface LwwEntrySeqFieldEvent {
     field: '$.seq'
-    value: bigint
+    value: number
   }
 
   export interface LwwEntryValueFieldEvent {
@@ -790,13 +790,13 @@ export namespace Frame {
 
   export interface FrameContextFromFieldEvent {
     field: '$.context[].from'
-    value: bigint
+    value: number
     index: number
   }
 
   export interface FrameContextToFieldEvent {
     field: '$.context[].to'
-    value: bigint
+    value: number
     index: number
   }
 
@@ -815,7 +815,7 @@ export namespace Frame {
   export interface FrameOrsetSeqsFieldEvent {
     field: '$.orset[].seqs[]'
     index: number
-    value: bigint
+    value: number
   }
 
   export interface FrameLwwKeyFieldEvent {
@@ -826,7 +826,7 @@ export namespace Frame {
 
   export interface FrameLwwWallFieldEvent {
     field: '$.lww[].wall'
-    value: bigint
+    value: number
     index: number
   }
 
@@ -844,7 +844,7 @@ export namespace Frame {
 
   export interface FrameLwwSeqFieldEvent {
     field: '$.lww[].seq'
-    value: bigint
+    value: number
     index: number
   }
 
@@ -866,12 +866,12 @@ export namespace Frame {
 
   export interface FrameOpsFromFieldEvent {
     field: '$.ops.from'
-    value: bigint
+    value: number
   }
 
   export interface FrameOpsToFieldEvent {
     field: '$.ops.to'
-    value: bigint
+    value: number
   }
 
   export function encode (obj: Partial<Frame>): Uint8Array<ArrayBuffer> {

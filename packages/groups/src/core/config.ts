@@ -11,6 +11,21 @@ export interface GroupCoreConfig {
   maxCandidates: number
   /** each member announces its head this often, ms, so that halves of a healed partition find each other's branch (guess: plumtree's anti-entropy period × 6) */
   headInterval: number
+  /**
+   * Remote inputs (received messages, chain replies) and local operations waiting while an MLS
+   * operation is in flight; beyond it they are refused as `queue-full` (SPEC.md §11.6). Opening
+   * one suite-87 commit takes 30–300 ms (§11.9), so 1,024 waiting inputs is already minutes of work
+   */
+  maxQueuedInputs: number
+  /** bytes of MLS data those inputs carry: four full chain replies (MAX_REPLY_BYTES, 4 MiB each) */
+  maxQueuedBytes: number
+  /**
+   * A duty of the remaining members (committing a leaver's removal, re-adding a peer stranded
+   * on a losing branch) falls to the first of them in PeerId order; the k-th takes it over
+   * after k × this, ms, if it is still not done (SPEC.md §11.3). Guess: headInterval, the
+   * period in which a live member shows itself; a live first member's commit takes seconds
+   */
+  dutyTimeout: number
 }
 
 export const DEFAULT_GROUP_CORE_CONFIG: GroupCoreConfig = {
@@ -18,7 +33,10 @@ export const DEFAULT_GROUP_CORE_CONFIG: GroupCoreConfig = {
   maxFutureMessages: 256,
   futureTtl: 60_000,
   maxCandidates: 256,
-  headInterval: 30_000
+  headInterval: 30_000,
+  maxQueuedInputs: 1024,
+  maxQueuedBytes: 16 * 1024 * 1024,
+  dutyTimeout: 30_000
 }
 
 export function groupCoreConfig (init: Partial<GroupCoreConfig> = {}): GroupCoreConfig {

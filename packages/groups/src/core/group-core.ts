@@ -10,7 +10,7 @@ import type {
 
 export const REFUSAL_REASONS: readonly RefusalReason[] = [
   'not-a-member', 'forged', 'wrong-sender', 'replayed', 'stale-epoch', 'future-overflow', 'expired', 'removed-member',
-  'malformed', 'oversize', 'bad-credential', 'not-in-group', 'welcome-not-for-us', 'invitation-refused'
+  'malformed', 'oversize', 'bad-credential', 'not-in-group', 'welcome-not-for-us', 'invitation-refused', 'queue-full'
 ]
 
 /** Where a member starts: its first state (group creation: epoch 0, root id; a welcome: the adding commit) */
@@ -34,10 +34,18 @@ type Waiting<P> = WithoutTicket<Pending<P>>
 
 interface Buffered<P> { from: P, message: Extract<GroupWire, { kind: 'application' }>, at: number }
 
+/**
+ * A duty of the remaining members, taken in turn: `order` lists who shares it, first first; the
+ * k-th present member does it once `since + k × dutyTimeout` has passed and it is still not done
+ */
+interface Duty<P> { duty: 'remove' | 're-add', peer: P, since: number, order: P[] }
+
 /** ops the core starts itself (re-proposals, removing a member that asked to leave): no `done` */
 const INTERNAL_OP = -1
 /** parents asked for at most once each; the set is cleared when it reaches this size */
 const MAX_REQUESTED = 1024
+/** duties held at once (one per leaving or stranded peer, so a roster's worth); more are not taken */
+const MAX_DUTIES = 1024
 
 /**
  * One group as seen by one member: the pure state machine of SPEC.md §11.4–11.6. It orders
@@ -50,12 +58,16 @@ export class GroupCore<P> {
   readonly config: GroupCoreConfig
   status: 'member' | 'removed' = 'member'
   readonly refusals = Object.fromEntries(REFUSAL_REASONS.map(r => [r, 0])) as Record<RefusalReason, number>
-  readonly stats = { commitsApplied: 0, forkSwitches: 0, opened: 0, sealed: 0, chainRequests: 0 }
+  readonly stats = { commitsApplied: 0, forkSwitches: 0, opened: 0, sealed: 0, chainRequests: 0, queuePeak: 0, localQueueFull: 0, dutiesDone: 0 }
   private readonly chain: Chain<P>
   private readonly candidates = new Map<CommitId, CommitRecord<P>>()
   private readonly future: Array<Buffered<P>> = []
   private readonly requested = new Set<CommitId>()
   private readonly queue: Array<GroupInput<P>> = []
+  /** MLS bytes carried by the inputs in `queue` */
+  private queuedBytes = 0
+  private readonly duties = new Map<string, Duty<P>>()
+  private now = 0
   private pending?: Pending<P>
   private ticket = 0
   private out: Array<GroupEffect<P>> = []
@@ -80,15 +92,18 @@ export class GroupCore<P> {
   handle (input: GroupInput<P>, now: number): Array<GroupEffect<P>> {
     const out: Array<GroupEffect<P>> = []
     this.out = out
+    this.now = now
     if (input.type === 'mls-done') {
       this.onMlsDone(input.ticket, input.result)
     } else if (this.pending != null && needsMls(input)) {
-      this.queue.push(input)
+      this.wait(input, true)
     } else {
       this.dispatch(input, now)
     }
     while (this.pending == null && this.queue.length > 0) {
-      this.dispatch(this.queue.shift() as GroupInput<P>, now)
+      const next = this.queue.shift() as GroupInput<P>
+      this.queuedBytes -= inputBytes(next)
+      this.dispatch(next, now)
     }
     if (this.pending == null) {
       this.evaluate()
@@ -102,9 +117,42 @@ export class GroupCore<P> {
       case 'chain-reply': this.onChainReply(input.commits); break
       case 'send': this.local(input.op, { kind: 'seal', plaintext: input.plaintext }, { kind: 'seal', op: input.op }); break
       case 'commit': this.local(input.op, { kind: 'commit', changes: input.changes }, { kind: 'commit', op: input.op, changes: input.changes }); break
-      case 'timer-expired': this.onHeadTimer(now); break
+      case 'timer-expired':
+        if (input.timer.type === 'duty') {
+          this.checkDuty(`${input.timer.duty}:${input.timer.peer}`, now)
+        } else {
+          this.onHeadTimer(now)
+        }
+        break
       default: break
     }
+  }
+
+  /**
+   * An input waits for the MLS operation in flight. Inputs from outside (received messages,
+   * chain replies, the application's sends and commits) are bounded by maxQueuedInputs and
+   * maxQueuedBytes and refused beyond (`queue-full`, SPEC.md §11.6); the core's own (messages
+   * whose epoch arrived, from the bounded future buffer; re-proposals and duties, a few per
+   * commit) always wait, so the queue stays within the bounds plus maxFutureMessages and those.
+   */
+  private wait (input: GroupInput<P>, bounded: boolean): void {
+    const bytes = inputBytes(input)
+    if (bounded && (this.queue.length >= this.config.maxQueuedInputs || this.queuedBytes + bytes > this.config.maxQueuedBytes)) {
+      switch (input.type) {
+        case 'received': this.refuse(input.from, 'queue-full'); break
+        case 'chain-reply': this.refuse(input.from, 'queue-full'); break
+        case 'send':
+        case 'commit':
+          this.stats.localQueueFull++
+          this.done(input.op, { ok: false, reason: 'queue-full' })
+          break
+        default: break
+      }
+      return
+    }
+    this.queue.push(input)
+    this.queuedBytes += bytes
+    this.stats.queuePeak = Math.max(this.stats.queuePeak, this.queue.length)
   }
 
   private onReceived (from: P, message: GroupWire, now: number): void {
@@ -116,7 +164,7 @@ export class GroupCore<P> {
       case 'commit': this.onCommit(from, message); break
       case 'application': this.onApplication(from, message, now); break
       case 'head': this.onHead(from, message.epoch, message.parent); break
-      case 'leave': this.onLeave(from); break
+      case 'leave': this.onLeave(from, now); break
       default: break
     }
   }
@@ -198,7 +246,7 @@ export class GroupCore<P> {
     const ready = this.future.filter(b => this.chain.has(b.message.parent))
     for (const b of ready) {
       this.future.splice(this.future.indexOf(b), 1)
-      this.queue.push({ type: 'received', from: b.from, message: b.message })
+      this.wait({ type: 'received', from: b.from, message: b.message }, false)
     }
   }
 
@@ -224,8 +272,9 @@ export class GroupCore<P> {
     }
   }
 
-  /** After a switch: our own commits that lost are proposed again on the winning chain */
+  /** After a switch: our own commits that lost are proposed again on the winning chain; peers the losing branch added are stranded */
   private finishSwitch (discarded: Array<CommitRecord<P>>): void {
+    this.strand(discarded)
     for (const c of discarded) {
       if (c.own == null || this.chain.has(c.id)) {
         continue
@@ -238,8 +287,83 @@ export class GroupCore<P> {
       }
       this.emit({ type: 're-propose', changes })
       if (changes.add.length + changes.remove.length > 0 || changes.update) {
-        this.queue.push({ type: 'commit', op: INTERNAL_OP, changes })
+        this.wait({ type: 'commit', op: INTERNAL_OP, changes }, false)
       }
+    }
+  }
+
+  /**
+   * Peers added by commits of the branch we left and absent from the winning chain hold a state
+   * nobody else follows (they cannot roll back past their join, §11.4). We tell the application
+   * (`stranded`) and share the duty of re-adding them: the adder re-proposes its add at once if
+   * it is us; the other members of the losing branch take over in turn if it does not come back.
+   */
+  private strand (discarded: Array<CommitRecord<P>>): void {
+    if (discarded.length === 0) {
+      return
+    }
+    let before = this.chain.rosterAt(discarded[0].epoch) ?? []
+    const byAdder = new Map<P, P[]>()
+    for (const c of discarded) {
+      const after = c.roster ?? before
+      const had = new Set(before)
+      for (const p of after.filter(p => !had.has(p))) {
+        byAdder.set(c.from, [...(byAdder.get(c.from) ?? []), p])
+      }
+      before = after
+    }
+    const roster = this.chain.roster
+    // who knew of the adds: members of the losing branch's last state still in the group
+    const witnesses = before.filter(p => roster.includes(p)).sort(byString)
+    for (const [adder, added] of byAdder) {
+      const peers = added.filter(p => !roster.includes(p) && p !== this.self)
+      if (peers.length === 0) {
+        continue
+      }
+      this.emit({ type: 'stranded', peers, adder })
+      if (adder === this.self) {
+        continue
+      }
+      for (const peer of peers) {
+        this.takeDuty({ duty: 're-add', peer, since: this.now, order: [adder, ...witnesses.filter(p => p !== adder)] })
+      }
+    }
+  }
+
+  private takeDuty (duty: Duty<P>): void {
+    const key = `${duty.duty}:${String(duty.peer)}`
+    if (this.duties.has(key) || this.duties.size >= MAX_DUTIES) {
+      return
+    }
+    this.duties.set(key, duty)
+    this.checkDuty(key, this.now)
+  }
+
+  /** Our turn at a duty: do it if it is still not done, else wait for our turn */
+  private checkDuty (key: string, now: number): void {
+    const d = this.duties.get(key)
+    if (d == null) {
+      return
+    }
+    const roster = this.chain.roster
+    const done = d.duty === 'remove' ? !roster.includes(d.peer) : roster.includes(d.peer)
+    // members gone since the duty began lose their turn: the next ones move up
+    const rank = d.order.filter(p => roster.includes(p) || p === this.self).indexOf(this.self)
+    if (this.status !== 'member' || done || rank < 0) {
+      this.duties.delete(key)
+      return
+    }
+    const due = d.since + rank * this.config.dutyTimeout
+    if (due > now) {
+      this.out.push({ type: 'schedule-timer', key: `duty:${key}`, at: due, timer: { type: 'duty', duty: d.duty, peer: String(d.peer) } })
+      return
+    }
+    this.duties.delete(key)
+    this.stats.dutiesDone++
+    if (d.duty === 'remove') {
+      this.wait({ type: 'commit', op: INTERNAL_OP, changes: { add: [], remove: [d.peer], update: false } }, false)
+    } else {
+      this.emit({ type: 're-add', peer: d.peer })
     }
   }
 
@@ -316,17 +440,17 @@ export class GroupCore<P> {
     }
   }
 
-  /** The remaining member that sorts first commits the removal; any other commit racing it is ordered by §11.4 */
-  private onLeave (from: P): void {
+  /**
+   * The remaining member that sorts first commits the removal at once; if it is offline the next
+   * one does after dutyTimeout, and so on (§11.3). A commit racing it is ordered by §11.4.
+   */
+  private onLeave (from: P, now: number): void {
     const roster = this.chain.roster
     if (!roster.includes(from)) {
       this.refuse(from, this.wasMember(from) ? 'removed-member' : 'not-a-member')
       return
     }
-    const remover = roster.filter(p => p !== from).map(p => String(p)).sort()[0]
-    if (remover === String(this.self)) {
-      this.queue.push({ type: 'commit', op: INTERNAL_OP, changes: { add: [], remove: [from], update: false } })
-    }
+    this.takeDuty({ duty: 'remove', peer: from, since: now, order: roster.filter(p => p !== from).sort(byString) })
   }
 
   private requestChain (to: P, parent: CommitId): void {
@@ -358,7 +482,7 @@ export class GroupCore<P> {
       if (this.chain.has(commitId(c.mls)) || this.candidates.has(commitId(c.mls))) {
         continue
       }
-      this.queue.push({ type: 'received', from: c.from, message: { kind: 'commit', epoch: c.epoch, parent: c.parent, mls: c.mls } })
+      this.wait({ type: 'received', from: c.from, message: { kind: 'commit', epoch: c.epoch, parent: c.parent, mls: c.mls } }, true)
     }
   }
 
@@ -477,4 +601,24 @@ export class GroupCore<P> {
 /** Inputs that may start an MLS operation wait while one is in flight; the rest are handled at once */
 function needsMls<P> (input: GroupInput<P>): boolean {
   return input.type !== 'timer-expired'
+}
+
+/** The bytes an input holds while it waits: MLS messages, key packages, plaintexts */
+function inputBytes<P> (input: GroupInput<P>): number {
+  switch (input.type) {
+    case 'received': return 'mls' in input.message ? input.message.mls.byteLength : 0
+    case 'chain-reply': return input.commits.reduce((n, c) => n + c.mls.byteLength, 0)
+    case 'send': return input.plaintext.byteLength
+    case 'commit': return input.changes.add.reduce((n, a) => n + a.keyPackage.byteLength, 0)
+    default: return 0
+  }
+}
+
+function byString<P> (a: P, b: P): number {
+  const x = String(a)
+  const y = String(b)
+  if (x === y) {
+    return 0
+  }
+  return x < y ? -1 : 1
 }

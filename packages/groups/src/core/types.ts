@@ -66,6 +66,7 @@ export type RefusalReason =
   | 'not-in-group' // this node is not a member (a relay, or removed)
   | 'welcome-not-for-us' // a welcome that no key package of ours opens
   | 'invitation-refused' // the application's policy declined the invitation
+  | 'queue-full' // arrived while MLS was busy and the wait queue was at maxQueuedInputs / maxQueuedBytes
 
 /** Events for the application */
 export type GroupEvent<P> =
@@ -76,11 +77,19 @@ export type GroupEvent<P> =
   /** our commit lost the ordering rule (§11.4); its changes should be proposed again */
   | { type: 're-propose', changes: Changes<P> }
   | { type: 'refused', from: P | undefined, reason: RefusalReason }
+  /**
+   * After a fork switch (§11.4): peers that commits of the losing branch added and that are not
+   * members on the winning chain. They hold an orphaned state; `adder` made the add (it
+   * re-proposes it if it is one of us and online), else a `re-add` follows if it does not return
+   */
+  | { type: 'stranded', peers: P[], adder: P }
+  /** a stranded peer is still not a member after our turn came (§11.4): invite it again (fresh key package) */
+  | { type: 're-add', peer: P }
 
 /** Outcome of a local operation (send, commit), reported with the operation's number */
 export type LocalOutcome =
   | { ok: true, epoch: number, head: CommitId, bytes: number }
-  | { ok: false, reason: 'not-in-group' | 'failed' }
+  | { ok: false, reason: 'not-in-group' | 'failed' | 'queue-full' }
 
 export type GroupEffect<P> =
   | { type: 'mls', ticket: number, base: CommitId, op: MlsOp<P> }
@@ -94,7 +103,10 @@ export type GroupEffect<P> =
   | { type: 'done', op: number, outcome: LocalOutcome }
   | { type: 'schedule-timer', key: string, at: number, timer: GroupTimer }
 
-export type GroupTimer = { type: 'head' }
+export type GroupTimer =
+  | { type: 'head' }
+  /** a duty of the remaining members, taken in turn (§11.3, §11.4): remove a peer that asked to leave, re-add a stranded one */
+  | { type: 'duty', duty: 'remove' | 're-add', peer: string }
 
 export type GroupInput<P> =
   | { type: 'received', from: P, message: GroupWire }

@@ -44,6 +44,11 @@ export interface MlsProvider {
   seal(state: MlsState, plaintext: Uint8Array, self: string): Promise<{ state: MlsState, message: Uint8Array }>
   /** Opens application data from `from` */
   openApplication(state: MlsState, message: Uint8Array, from: string): Promise<{ state: MlsState, plaintext: Uint8Array }>
+  /**
+   * MLS-Exporter(label, context, length) of the state's epoch (RFC 9420 §8.5): a secret every
+   * member of that epoch derives alike and nobody else can, replaced by the next commit
+   */
+  exportSecret(state: MlsState, label: string, context: Uint8Array, length: number): Promise<Uint8Array>
   /** PeerIds of the members, by leaf order */
   members(state: MlsState): string[]
   epoch(state: MlsState): number

@@ -192,6 +192,10 @@ class TsMlsProvider implements MlsProvider {
     return { state: asState(result.newState), plaintext: result.message }
   }
 
+  async exportSecret (state: MlsState, label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
+    return mlsExporter(fromState(state).keySchedule.exporterSecret, label, context, length, this.cs)
+  }
+
   members (state: MlsState): string[] {
     const out: string[] = []
     for (const node of fromState(state).ratchetTree) {

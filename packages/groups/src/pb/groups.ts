@@ -6,7 +6,7 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 export interface GroupMessage {
   kind: GroupMessage.Kind
   groupId: Uint8Array<ArrayBuffer>
-  epoch: bigint
+  epoch: number
   parent: Uint8Array<ArrayBuffer>
   mls: Uint8Array<ArrayBuffer>
 }
@@ -51,9 +51,9 @@ export namespace GroupMessage {
           w.bytes(obj.groupId)
         }
 
-        if ((obj.epoch != null && obj.epoch !== 0n)) {
+        if ((obj.epoch != null && obj.epoch !== 0)) {
           w.uint32(24)
-          w.uint64(obj.epoch)
+          w.uint64Number(obj.epoch)
         }
 
         if ((obj.parent != null && obj.parent.byteLength > 0)) {
@@ -73,7 +73,7 @@ export namespace GroupMessage {
         const obj: any = {
           kind: Kind.COMMIT,
           groupId: uint8ArrayAlloc(0),
-          epoch: 0n,
+          epoch: 0,
           parent: uint8ArrayAlloc(0),
           mls: uint8ArrayAlloc(0)
         }
@@ -93,7 +93,7 @@ export namespace GroupMessage {
               break
             }
             case 3: {
-              obj.epoch = reader.uint64()
+              obj.epoch = reader.uint64Number()
               break
             }
             case 4: {
@@ -136,7 +136,7 @@ export namespace GroupMessage {
             case 3: {
               yield {
                 field: `${prefix}.epoch`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -178,7 +178,7 @@ export namespace GroupMessage {
 
   export interface GroupMessageEpochFieldEvent {
     field: '$.epoch'
-    value: bigint
+    value: number
   }
 
   export interface GroupMessageParentFieldEvent {
@@ -208,7 +208,7 @@ export interface GroupRequest {
   type: GroupRequest.Type
   groupId: Uint8Array<ArrayBuffer>
   name: string
-  epoch: bigint
+  epoch: number
   parent: Uint8Array<ArrayBuffer>
   mls: Uint8Array<ArrayBuffer>
   suite: number
@@ -257,9 +257,9 @@ export namespace GroupRequest {
           w.string(obj.name)
         }
 
-        if ((obj.epoch != null && obj.epoch !== 0n)) {
+        if ((obj.epoch != null && obj.epoch !== 0)) {
           w.uint32(32)
-          w.uint64(obj.epoch)
+          w.uint64Number(obj.epoch)
         }
 
         if ((obj.parent != null && obj.parent.byteLength > 0)) {
@@ -285,7 +285,7 @@ export namespace GroupRequest {
           type: Type.KEY_PACKAGE,
           groupId: uint8ArrayAlloc(0),
           name: '',
-          epoch: 0n,
+          epoch: 0,
           parent: uint8ArrayAlloc(0),
           mls: uint8ArrayAlloc(0),
           suite: 0
@@ -310,7 +310,7 @@ export namespace GroupRequest {
               break
             }
             case 4: {
-              obj.epoch = reader.uint64()
+              obj.epoch = reader.uint64Number()
               break
             }
             case 5: {
@@ -364,7 +364,7 @@ export namespace GroupRequest {
             case 4: {
               yield {
                 field: `${prefix}.epoch`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -418,7 +418,7 @@ export namespace GroupRequest {
 
   export interface GroupRequestEpochFieldEvent {
     field: '$.epoch'
-    value: bigint
+    value: number
   }
 
   export interface GroupRequestParentFieldEvent {
@@ -450,7 +450,7 @@ export namespace GroupRequest {
 }
 
 export interface ChainCommit {
-  epoch: bigint
+  epoch: number
   parent: Uint8Array<ArrayBuffer>
   from: Uint8Array<ArrayBuffer>
   mls: Uint8Array<ArrayBuffer>
@@ -466,9 +466,9 @@ export namespace ChainCommit {
           w.fork()
         }
 
-        if ((obj.epoch != null && obj.epoch !== 0n)) {
+        if ((obj.epoch != null && obj.epoch !== 0)) {
           w.uint32(8)
-          w.uint64(obj.epoch)
+          w.uint64Number(obj.epoch)
         }
 
         if ((obj.parent != null && obj.parent.byteLength > 0)) {
@@ -491,7 +491,7 @@ export namespace ChainCommit {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          epoch: 0n,
+          epoch: 0,
           parent: uint8ArrayAlloc(0),
           from: uint8ArrayAlloc(0),
           mls: uint8ArrayAlloc(0)
@@ -504,7 +504,7 @@ export namespace ChainCommit {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.epoch = reader.uint64()
+              obj.epoch = reader.uint64Number()
               break
             }
             case 2: {
@@ -537,7 +537,7 @@ export namespace ChainCommit {
             case 1: {
               yield {
                 field: `${prefix}.epoch`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -576,7 +576,7 @@ export namespace ChainCommit {
 
   export interface ChainCommitEpochFieldEvent {
     field: '$.epoch'
-    value: bigint
+    value: number
   }
 
   export interface ChainCommitParentFieldEvent {
@@ -749,7 +749,7 @@ export namespace GroupReply {
 
   export interface GroupReplyCommitsEpochFieldEvent {
     field: '$.commits[].epoch'
-    value: bigint
+    value: number
     index: number
   }
 
@@ -901,7 +901,7 @@ export interface SavedGroup {
   name: string
   mlsState: Uint8Array<ArrayBuffer>
   head: Uint8Array<ArrayBuffer>
-  epoch: bigint
+  epoch: number
   suite: number
 }
 
@@ -935,9 +935,9 @@ export namespace SavedGroup {
           w.bytes(obj.head)
         }
 
-        if ((obj.epoch != null && obj.epoch !== 0n)) {
+        if ((obj.epoch != null && obj.epoch !== 0)) {
           w.uint32(40)
-          w.uint64(obj.epoch)
+          w.uint64Number(obj.epoch)
         }
 
         if ((obj.suite != null && obj.suite !== 0)) {
@@ -954,7 +954,7 @@ export namespace SavedGroup {
           name: '',
           mlsState: uint8ArrayAlloc(0),
           head: uint8ArrayAlloc(0),
-          epoch: 0n,
+          epoch: 0,
           suite: 0
         }
 
@@ -981,7 +981,7 @@ export namespace SavedGroup {
               break
             }
             case 5: {
-              obj.epoch = reader.uint64()
+              obj.epoch = reader.uint64Number()
               break
             }
             case 6: {
@@ -1034,7 +1034,7 @@ export namespace SavedGroup {
             case 5: {
               yield {
                 field: `${prefix}.epoch`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -1079,7 +1079,7 @@ export namespace SavedGroup {
 
   export interface SavedGroupEpochFieldEvent {
     field: '$.epoch'
-    value: bigint
+    value: number
   }
 
   export interface SavedGroupSuiteFieldEvent {

@@ -8,7 +8,7 @@ export interface BindingRecord {
   mlDsaPublicKey: Uint8Array<ArrayBuffer>
   peerId: Uint8Array<ArrayBuffer>
   libp2pPublicKey: Uint8Array<ArrayBuffer>
-  createdAtMs: bigint
+  createdAtMs: number
   mlDsaSignature: Uint8Array<ArrayBuffer>
   libp2pSignature: Uint8Array<ArrayBuffer>
   secureChannels: string[]
@@ -44,9 +44,9 @@ export namespace BindingRecord {
           w.bytes(obj.libp2pPublicKey)
         }
 
-        if ((obj.createdAtMs != null && obj.createdAtMs !== 0n)) {
+        if ((obj.createdAtMs != null && obj.createdAtMs !== 0)) {
           w.uint32(40)
-          w.uint64(obj.createdAtMs)
+          w.uint64Number(obj.createdAtMs)
         }
 
         if ((obj.mlDsaSignature != null && obj.mlDsaSignature.byteLength > 0)) {
@@ -75,7 +75,7 @@ export namespace BindingRecord {
           mlDsaPublicKey: uint8ArrayAlloc(0),
           peerId: uint8ArrayAlloc(0),
           libp2pPublicKey: uint8ArrayAlloc(0),
-          createdAtMs: 0n,
+          createdAtMs: 0,
           mlDsaSignature: uint8ArrayAlloc(0),
           libp2pSignature: uint8ArrayAlloc(0),
           secureChannels: []
@@ -104,7 +104,7 @@ export namespace BindingRecord {
               break
             }
             case 5: {
-              obj.createdAtMs = reader.uint64()
+              obj.createdAtMs = reader.uint64Number()
               break
             }
             case 6: {
@@ -173,7 +173,7 @@ export namespace BindingRecord {
             case 5: {
               yield {
                 field: `${prefix}.createdAtMs`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -240,7 +240,7 @@ export namespace BindingRecord {
 
   export interface BindingRecordCreatedAtMsFieldEvent {
     field: '$.createdAtMs'
-    value: bigint
+    value: number
   }
 
   export interface BindingRecordMlDsaSignatureFieldEvent {
@@ -365,7 +365,7 @@ export namespace IdentityExchange {
 
   export interface IdentityExchangeBindingCreatedAtMsFieldEvent {
     field: '$.binding.createdAtMs'
-    value: bigint
+    value: number
   }
 
   export interface IdentityExchangeBindingMlDsaSignatureFieldEvent {
@@ -579,7 +579,7 @@ export namespace BindingLookupReply {
 
   export interface BindingLookupReplyBindingCreatedAtMsFieldEvent {
     field: '$.binding.createdAtMs'
-    value: bigint
+    value: number
   }
 
   export interface BindingLookupReplyBindingMlDsaSignatureFieldEvent {

@@ -11,6 +11,17 @@ type Out<P> = Array<CoreEffect<P>>
 
 /** Largest incarnation accepted: incarnation + 1 must still be exact */
 export const MAX_INCARNATION = Number.MAX_SAFE_INTEGER - 1
+/**
+ * How far ahead of our clock an accusation's incarnation may be, ms. Incarnations start at
+ * the node's clock (`Date.now()` in the service, virtual time in the simulator) and grow by
+ * one per refutation, so an honest one is never far ahead of any honest clock; 2³² ms (49
+ * days) is far beyond clock skew. Without a bound, one forged `dead` at MAX_INCARNATION made
+ * its victim unable to refute (its refutation would need MAX_INCARNATION + 1, which every
+ * core rejects): dead for ever in the eyes of everyone who heard it (issue 19, SPEC.md §6.3).
+ * Alive news gets twice the room, so that a refutation of an accusation at the bound is
+ * accepted by a node whose clock is somewhat behind.
+ */
+export const INCARNATION_AHEAD = 2 ** 32
 /** Accusers answered directly per incarnation at most */
 const MAX_REFUTED_TO = 64
 
@@ -126,6 +137,11 @@ export class SwimMembers<P> {
   apply (update: MemberUpdate<P>, now: number, out: Out<P>): void {
     if (update == null || !Number.isSafeInteger(update.incarnation) || update.incarnation < 0 || update.incarnation > MAX_INCARNATION ||
       !['alive', 'suspect', 'dead'].includes(update.status) || !this.validPeer(update.member) || !this.validPeer(update.from)) {
+      this.drops.invalid++
+      return
+    }
+    if (update.incarnation > Math.max(0, now) + (update.status === 'alive' ? 2 : 1) * INCARNATION_AHEAD) {
+      // implausibly far ahead of our clock: no honest node has reached it
       this.drops.invalid++
       return
     }

@@ -192,7 +192,7 @@ export namespace PeerRecord {
 
 export interface MemberUpdate {
   member: Uint8Array<ArrayBuffer>
-  incarnation: bigint
+  incarnation: number
   status: MemberStatus
   from: Uint8Array<ArrayBuffer>
 }
@@ -212,9 +212,9 @@ export namespace MemberUpdate {
           w.bytes(obj.member)
         }
 
-        if ((obj.incarnation != null && obj.incarnation !== 0n)) {
+        if ((obj.incarnation != null && obj.incarnation !== 0)) {
           w.uint32(16)
-          w.uint64(obj.incarnation)
+          w.uint64Number(obj.incarnation)
         }
 
         if (obj.status != null && __MemberStatusValues[obj.status] !== 0) {
@@ -233,7 +233,7 @@ export namespace MemberUpdate {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           member: uint8ArrayAlloc(0),
-          incarnation: 0n,
+          incarnation: 0,
           status: MemberStatus.ALIVE,
           from: uint8ArrayAlloc(0)
         }
@@ -249,7 +249,7 @@ export namespace MemberUpdate {
               break
             }
             case 2: {
-              obj.incarnation = reader.uint64()
+              obj.incarnation = reader.uint64Number()
               break
             }
             case 3: {
@@ -285,7 +285,7 @@ export namespace MemberUpdate {
             case 2: {
               yield {
                 field: `${prefix}.incarnation`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -322,7 +322,7 @@ export namespace MemberUpdate {
 
   export interface MemberUpdateIncarnationFieldEvent {
     field: '$.incarnation'
-    value: bigint
+    value: number
   }
 
   export interface MemberUpdateStatusFieldEvent {
@@ -354,8 +354,8 @@ export interface Frame {
   ttl: number
   flag: boolean
   peers: PeerRecord[]
-  seq: bigint
-  incarnation: bigint
+  seq: number
+  incarnation: number
   updates: MemberUpdate[]
 }
 
@@ -396,14 +396,14 @@ export namespace Frame {
           }
         }
 
-        if ((obj.seq != null && obj.seq !== 0n)) {
+        if ((obj.seq != null && obj.seq !== 0)) {
           w.uint32(48)
-          w.uint64(obj.seq)
+          w.uint64Number(obj.seq)
         }
 
-        if ((obj.incarnation != null && obj.incarnation !== 0n)) {
+        if ((obj.incarnation != null && obj.incarnation !== 0)) {
           w.uint32(56)
-          w.uint64(obj.incarnation)
+          w.uint64Number(obj.incarnation)
         }
 
         if (obj.updates != null && obj.updates.length > 0) {
@@ -422,8 +422,8 @@ export namespace Frame {
           ttl: 0,
           flag: false,
           peers: [],
-          seq: 0n,
-          incarnation: 0n,
+          seq: 0,
+          incarnation: 0,
           updates: []
         }
 
@@ -462,11 +462,11 @@ export namespace Frame {
               break
             }
             case 6: {
-              obj.seq = reader.uint64()
+              obj.seq = reader.uint64Number()
               break
             }
             case 7: {
-              obj.incarnation = reader.uint64()
+              obj.incarnation = reader.uint64Number()
               break
             }
             case 8: {
@@ -548,14 +548,14 @@ export namespace Frame {
             case 6: {
               yield {
                 field: `${prefix}.seq`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 7: {
               yield {
                 field: `${prefix}.incarnation`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -629,12 +629,12 @@ export namespace Frame {
 
   export interface FrameSeqFieldEvent {
     field: '$.seq'
-    value: bigint
+    value: number
   }
 
   export interface FrameIncarnationFieldEvent {
     field: '$.incarnation'
-    value: bigint
+    value: number
   }
 
   export interface FrameUpdatesMemberFieldEvent {
@@ -645,7 +645,7 @@ export namespace Frame {
 
   export interface FrameUpdatesIncarnationFieldEvent {
     field: '$.updates[].incarnation'
-    value: bigint
+    value: number
     index: number
   }
 

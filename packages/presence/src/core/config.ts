@@ -34,6 +34,13 @@ export interface PresenceConfig {
   maxTags: number
   /** queries we may have in flight at once */
   maxPendingQueries: number
+  /**
+   * With keys from groups() (SPEC.md §8.3): how long after our group moved to a new epoch the
+   * previous epoch's key still opens beacons and makes lookup tags, ms. Members re-seal at once
+   * when they apply a commit, so this covers the commit's spread (groups' futureTtl is 60 s, plus
+   * a chain fetch): guess
+   */
+  groupEpochGraceMs: number
 }
 
 export const DEFAULT_PRESENCE_CONFIG: PresenceConfig = {
@@ -54,7 +61,8 @@ export const DEFAULT_PRESENCE_CONFIG: PresenceConfig = {
   beaconRatePerSec: 1,
   beaconBurst: 10,
   maxPendingQueries: 64,
-  maxTags: 8
+  maxTags: 8,
+  groupEpochGraceMs: 120_000
 }
 
 export function presenceConfig (partial: Partial<PresenceConfig> = {}): PresenceConfig {

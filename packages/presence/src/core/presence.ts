@@ -59,6 +59,14 @@ export class PresenceCore<P> {
     return this.records.get(peer, now)
   }
 
+  /**
+   * The sealed beacons held (frames as received), for the adapter to try again with a group key
+   * it has just received: a new member gets its neighbours' beacons before its key (SPEC.md §8.3)
+   */
+  heldSealed (now: number): Uint8Array[] {
+    return [...this.sealed.entries(now)].map(([, wire]) => wire)
+  }
+
   get recordCount (): number {
     return this.records.size
   }

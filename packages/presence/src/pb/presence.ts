@@ -5,9 +5,9 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface BeaconBody {
   peer: Uint8Array<ArrayBuffer>
-  seq: bigint
-  issuedAtMs: bigint
-  expiresAtMs: bigint
+  seq: number
+  issuedAtMs: number
+  expiresAtMs: number
   addrs: Uint8Array<ArrayBuffer>[]
 }
 
@@ -26,19 +26,19 @@ export namespace BeaconBody {
           w.bytes(obj.peer)
         }
 
-        if ((obj.seq != null && obj.seq !== 0n)) {
+        if ((obj.seq != null && obj.seq !== 0)) {
           w.uint32(16)
-          w.uint64(obj.seq)
+          w.uint64Number(obj.seq)
         }
 
-        if ((obj.issuedAtMs != null && obj.issuedAtMs !== 0n)) {
+        if ((obj.issuedAtMs != null && obj.issuedAtMs !== 0)) {
           w.uint32(24)
-          w.uint64(obj.issuedAtMs)
+          w.uint64Number(obj.issuedAtMs)
         }
 
-        if ((obj.expiresAtMs != null && obj.expiresAtMs !== 0n)) {
+        if ((obj.expiresAtMs != null && obj.expiresAtMs !== 0)) {
           w.uint32(32)
-          w.uint64(obj.expiresAtMs)
+          w.uint64Number(obj.expiresAtMs)
         }
 
         if (obj.addrs != null && obj.addrs.length > 0) {
@@ -54,9 +54,9 @@ export namespace BeaconBody {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           peer: uint8ArrayAlloc(0),
-          seq: 0n,
-          issuedAtMs: 0n,
-          expiresAtMs: 0n,
+          seq: 0,
+          issuedAtMs: 0,
+          expiresAtMs: 0,
           addrs: []
         }
 
@@ -71,15 +71,15 @@ export namespace BeaconBody {
               break
             }
             case 2: {
-              obj.seq = reader.uint64()
+              obj.seq = reader.uint64Number()
               break
             }
             case 3: {
-              obj.issuedAtMs = reader.uint64()
+              obj.issuedAtMs = reader.uint64Number()
               break
             }
             case 4: {
-              obj.expiresAtMs = reader.uint64()
+              obj.expiresAtMs = reader.uint64Number()
               break
             }
             case 5: {
@@ -119,21 +119,21 @@ export namespace BeaconBody {
             case 2: {
               yield {
                 field: `${prefix}.seq`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 3: {
               yield {
                 field: `${prefix}.issuedAtMs`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 4: {
               yield {
                 field: `${prefix}.expiresAtMs`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -171,17 +171,17 @@ export namespace BeaconBody {
 
   export interface BeaconBodySeqFieldEvent {
     field: '$.seq'
-    value: bigint
+    value: number
   }
 
   export interface BeaconBodyIssuedAtMsFieldEvent {
     field: '$.issuedAtMs'
-    value: bigint
+    value: number
   }
 
   export interface BeaconBodyExpiresAtMsFieldEvent {
     field: '$.expiresAtMs'
-    value: bigint
+    value: number
   }
 
   export interface BeaconBodyAddrsFieldEvent {
@@ -343,7 +343,7 @@ export interface QueryBody {
   origin: Uint8Array<ArrayBuffer>
   target: Uint8Array<ArrayBuffer>
   hopLimit: number
-  issuedAtMs: bigint
+  issuedAtMs: number
   originAddrs: Uint8Array<ArrayBuffer>[]
   tags: Uint8Array<ArrayBuffer>[]
 }
@@ -378,9 +378,9 @@ export namespace QueryBody {
           w.uint32(obj.hopLimit)
         }
 
-        if ((obj.issuedAtMs != null && obj.issuedAtMs !== 0n)) {
+        if ((obj.issuedAtMs != null && obj.issuedAtMs !== 0)) {
           w.uint32(40)
-          w.uint64(obj.issuedAtMs)
+          w.uint64Number(obj.issuedAtMs)
         }
 
         if (obj.originAddrs != null && obj.originAddrs.length > 0) {
@@ -406,7 +406,7 @@ export namespace QueryBody {
           origin: uint8ArrayAlloc(0),
           target: uint8ArrayAlloc(0),
           hopLimit: 0,
-          issuedAtMs: 0n,
+          issuedAtMs: 0,
           originAddrs: [],
           tags: []
         }
@@ -434,7 +434,7 @@ export namespace QueryBody {
               break
             }
             case 5: {
-              obj.issuedAtMs = reader.uint64()
+              obj.issuedAtMs = reader.uint64Number()
               break
             }
             case 6: {
@@ -504,7 +504,7 @@ export namespace QueryBody {
             case 5: {
               yield {
                 field: `${prefix}.issuedAtMs`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -572,7 +572,7 @@ export namespace QueryBody {
 
   export interface QueryBodyIssuedAtMsFieldEvent {
     field: '$.issuedAtMs'
-    value: bigint
+    value: number
   }
 
   export interface QueryBodyOriginAddrsFieldEvent {

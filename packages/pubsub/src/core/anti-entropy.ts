@@ -252,6 +252,15 @@ export function onAeWant<P> (ctx: Ctx<P>, from: P, message: AeWantMessage, now: 
     const { hi, lo } = shortId(key)
     const stored = ctx.store.getByShort(hi, lo)
     if (stored?.message != null && stored.topic === message.topic && stored.publishedAt >= answering.from && stored.publishedAt < answering.to) {
+      // once per (peer, message) within the window: a peer that received a message cannot lack
+      // it again, so a second pull is an attack — a ~100-byte digest and 10 bytes per short id
+      // buying a whole window of payloads every few seconds (issue 19, SPEC.md §4.2)
+      const pair = `${String(from)}|${hi}:${lo}`
+      if (ctx.ae.pulled.has(pair, now)) {
+        ctx.stats.dropped.unexpected++
+        continue
+      }
+      ctx.ae.pulled.set(pair, true, now)
       ctx.stats.aeRepaired++
       out(ctx, from, { ...stored.message, round: stored.message.round + 1, repair: true })
     }

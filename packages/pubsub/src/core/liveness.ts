@@ -7,23 +7,11 @@ import type { Ctx } from './state.ts'
  * real nodes sharing two cores the event loop lagged 1–4.5 s during formation, against a
  * fixed 3 s link timeout: links were dropped while their pongs sat in the queue (issue 12).
  */
-/**
- * A topic link whose peer is also a membership neighbour is watched by SWIM, whose dead verdict
- * (or the lost connection) drops it at once (`peer-down`, SPEC.md §7.1): its keepalive only has
- * to catch a link the other side dropped silently, so it pings this many times less often. On
- * a formed 100-node overlay two thirds of the topic links are membership links, and their
- * pings and pongs were a third of the frames an idle node sent (issue 12; SPEC.md §7.13).
- */
-export const WATCHED_LINK_FACTOR = 6
-
 export interface LinkTimers {
   /** a topic link silent this long gets a ping, ms */
   idle: number
   /** a topic link silent this long is dropped (and the peer told), ms */
   timeout: number
-  /** the same two for a link whose peer is a membership neighbour (SWIM watches it), ms */
-  watchedIdle: number
-  watchedTimeout: number
   /** a TOPIC_JOIN unanswered this long stops counting as pending, ms */
   join: number
 }
@@ -39,7 +27,7 @@ export function linkTimers<P> (ctx: Ctx<P>, now: number): LinkTimers {
   // a join that is merely late is still taken when its answer comes (lateJoins); the floor is
   // the config's (SPEC.md §7.13 has the measurements behind its default)
   const join = Math.max(ctx.config.joinTimeout, Math.ceil(3 * exchange))
-  return { idle, timeout, join, watchedIdle: idle * WATCHED_LINK_FACTOR, watchedTimeout: timeout * WATCHED_LINK_FACTOR }
+  return { idle, timeout, join }
 }
 
 /**

@@ -212,6 +212,23 @@ export function onFound<P> (ctx: Ctx<P>, from: P, message: FoundMessage<P>, now:
   }
 }
 
+function lowestScored<P> (ctx: Ctx<P>, state: TopicState<P>, now: number): P | undefined {
+  const peers = [...state.active.values()]
+  let lowest = Infinity
+  let worst: P[] = []
+  for (const peer of peers) {
+    const score = ctx.scoring.scores.score(peer, now)
+    if (score < lowest) {
+      lowest = score
+      worst = [peer]
+    } else if (score === lowest) {
+      worst.push(peer)
+    }
+  }
+  // all equal (the usual case): the same draw as before scores counted here
+  return worst.length === peers.length ? state.active.pick(ctx.rng) : ctx.rng.pick(worst)
+}
+
 export function onTopicJoin<P> (ctx: Ctx<P>, from: P, message: TopicJoinMessage, now: number): void {
   const state = ctx.topics.get(message.topic)
   if (state?.subscribed !== true) {
@@ -225,14 +242,21 @@ export function onTopicJoin<P> (ctx: Ctx<P>, from: P, message: TopicJoinMessage,
     out(ctx, from, { type: 'topic-join-reply', topic: message.topic, accepted: true, others })
     return
   }
+  if (!ctx.scoring.scores.mayGossip(from, now)) {
+    // dropped for its score (maintainTopic): not back before the score recovers
+    out(ctx, from, { type: 'topic-join-reply', topic: message.topic, accepted: false, others: [] })
+    return
+  }
   if (state.active.size >= ctx.config.topicActiveCapacity) {
     if (message.urgent !== true) {
       addPassive(ctx, state, from)
       out(ctx, from, { type: 'topic-join-reply', topic: message.topic, accepted: false, others })
       return
     }
-    // a peer with no topic neighbour is always taken in (HyParView's high-priority join)
-    const victim = state.active.pick(ctx.rng)
+    // a peer with no topic neighbour is always taken in (HyParView's high-priority join); the
+    // neighbour with the lowest score makes room (random among equals): "urgent" is the
+    // joiner's word, and sybils repeating it must not displace neighbours that deliver
+    const victim = lowestScored(ctx, state, now)
     if (victim !== undefined) {
       out(ctx, victim, { type: 'topic-leave', topic: state.name })
       linkDown(ctx, state, victim, true)
@@ -352,14 +376,13 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   }
   for (const peer of [...state.active.values()]) {
     const silent = now - (state.lastHeard.get(peer) ?? now)
-    const watched = ctx.overlay.neighbors.has(peer)
-    if (silent > (watched ? timers.watchedTimeout : timers.timeout)) {
+    if (silent > timers.timeout) {
       // tell it: a link dropped on one side only would be pinged and answered with a leave
       // later, or carry payloads one way (SPEC.md §7.13)
       out(ctx, peer, { type: 'topic-leave', topic: state.name })
       ctx.stats.linkTimeouts++
       linkDown(ctx, state, peer, true)
-    } else if (silent > (watched ? timers.watchedIdle : timers.idle) && !state.pinged.has(peer)) {
+    } else if (silent > timers.idle && !state.pinged.has(peer)) {
       state.pinged.set(peer, now)
       out(ctx, peer, { type: 'topic-ping', topic: state.name, nonce: now })
     }
@@ -384,7 +407,7 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   if (wanted <= 0) {
     return
   }
-  const taken = (p: P): boolean => p === ctx.self || state.active.has(p) || state.pendingJoins.has(p) || state.lateJoins.has(p) || ctx.overlay.unreachable.has(p, now)
+  const taken = (p: P): boolean => p === ctx.self || state.active.has(p) || state.pendingJoins.has(p) || state.lateJoins.has(p) || ctx.overlay.unreachable.has(p, now) || !ctx.scoring.scores.mayGossip(p, now)
   const neighbours = ctx.overlay.neighbors.values().filter(p => !taken(p) && ctx.overlay.neighborTopics.get(p)?.has(state.name) === true)
   const candidates = [...ctx.rng.sample(neighbours, wanted)]
   if (candidates.length < wanted) {

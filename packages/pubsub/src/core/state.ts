@@ -100,6 +100,8 @@ export interface AntiEntropyState<P> {
   answering: Map<P, Map<number, AeAnswering>>
   /** (peer, topic) pairs whose digest we answered recently */
   answered: LruTtlCache<string, true>
+  /** (peer, message) pairs we served by AE_WANT within the window: each is served once (SPEC.md §7.5) */
+  pulled: LruTtlCache<string, true>
 }
 
 /** A new message waiting for the driver's `validation-result` */
@@ -179,7 +181,8 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
     ae: {
       initiated: new Map(),
       answering: new Map(),
-      answered: new LruTtlCache({ maxEntries: 8192, ttl: Math.max(1, config.aePeriod / 2) })
+      answered: new LruTtlCache({ maxEntries: 8192, ttl: Math.max(1, config.aePeriod / 2) }),
+      pulled: new LruTtlCache({ maxEntries: 65_536, ttl: config.aeWindow + config.aeGuard })
     },
     validation: {
       defer: () => false,

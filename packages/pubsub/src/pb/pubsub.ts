@@ -162,7 +162,7 @@ export namespace IHaveEntry {
 }
 
 export interface Symbol {
-  count: bigint
+  count: number
   hi: number
   lo: number
   check: number
@@ -178,9 +178,9 @@ export namespace Symbol {
           w.fork()
         }
 
-        if ((obj.count != null && obj.count !== 0n)) {
+        if ((obj.count != null && obj.count !== 0)) {
           w.uint32(8)
-          w.sint64(obj.count)
+          w.sint64Number(obj.count)
         }
 
         if ((obj.hi != null && obj.hi !== 0)) {
@@ -203,7 +203,7 @@ export namespace Symbol {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          count: 0n,
+          count: 0,
           hi: 0,
           lo: 0,
           check: 0
@@ -216,7 +216,7 @@ export namespace Symbol {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.count = reader.sint64()
+              obj.count = reader.sint64Number()
               break
             }
             case 2: {
@@ -249,7 +249,7 @@ export namespace Symbol {
             case 1: {
               yield {
                 field: `${prefix}.count`,
-                value: reader.sint64()
+                value: reader.sint64Number()
               }
               break
             }
@@ -288,7 +288,7 @@ export namespace Symbol {
 
   export interface SymbolCountFieldEvent {
     field: '$.count'
-    value: bigint
+    value: number
   }
 
   export interface SymbolHiFieldEvent {
@@ -455,7 +455,7 @@ export interface Rpc {
   topic: string
   id: Uint8Array<ArrayBuffer>
   round: number
-  publishedAt: bigint
+  publishedAt: number
   payload: Uint8Array<ArrayBuffer>
   header: Uint8Array<ArrayBuffer>
   flag: boolean
@@ -465,9 +465,9 @@ export interface Rpc {
   peer: Uint8Array<ArrayBuffer>
   peers: Uint8Array<ArrayBuffer>[]
   ttl: number
-  nonce: bigint
-  from: bigint
-  to: bigint
+  nonce: number
+  from: number
+  to: number
   count: number
   digest: Uint8Array<ArrayBuffer>
   offset: number
@@ -507,9 +507,9 @@ export namespace Rpc {
           w.uint32(obj.round)
         }
 
-        if ((obj.publishedAt != null && obj.publishedAt !== 0n)) {
+        if ((obj.publishedAt != null && obj.publishedAt !== 0)) {
           w.uint32(40)
-          w.uint64(obj.publishedAt)
+          w.uint64Number(obj.publishedAt)
         }
 
         if ((obj.payload != null && obj.payload.byteLength > 0)) {
@@ -565,19 +565,19 @@ export namespace Rpc {
           w.uint32(obj.ttl)
         }
 
-        if ((obj.nonce != null && obj.nonce !== 0n)) {
+        if ((obj.nonce != null && obj.nonce !== 0)) {
           w.uint32(120)
-          w.uint64(obj.nonce)
+          w.uint64Number(obj.nonce)
         }
 
-        if ((obj.from != null && obj.from !== 0n)) {
+        if ((obj.from != null && obj.from !== 0)) {
           w.uint32(128)
-          w.uint64(obj.from)
+          w.uint64Number(obj.from)
         }
 
-        if ((obj.to != null && obj.to !== 0n)) {
+        if ((obj.to != null && obj.to !== 0)) {
           w.uint32(136)
-          w.uint64(obj.to)
+          w.uint64Number(obj.to)
         }
 
         if ((obj.count != null && obj.count !== 0)) {
@@ -630,7 +630,7 @@ export namespace Rpc {
           topic: '',
           id: uint8ArrayAlloc(0),
           round: 0,
-          publishedAt: 0n,
+          publishedAt: 0,
           payload: uint8ArrayAlloc(0),
           header: uint8ArrayAlloc(0),
           flag: false,
@@ -640,9 +640,9 @@ export namespace Rpc {
           peer: uint8ArrayAlloc(0),
           peers: [],
           ttl: 0,
-          nonce: 0n,
-          from: 0n,
-          to: 0n,
+          nonce: 0,
+          from: 0,
+          to: 0,
           count: 0,
           digest: uint8ArrayAlloc(0),
           offset: 0,
@@ -675,7 +675,7 @@ export namespace Rpc {
               break
             }
             case 5: {
-              obj.publishedAt = reader.uint64()
+              obj.publishedAt = reader.uint64Number()
               break
             }
             case 6: {
@@ -733,15 +733,15 @@ export namespace Rpc {
               break
             }
             case 15: {
-              obj.nonce = reader.uint64()
+              obj.nonce = reader.uint64Number()
               break
             }
             case 16: {
-              obj.from = reader.uint64()
+              obj.from = reader.uint64Number()
               break
             }
             case 17: {
-              obj.to = reader.uint64()
+              obj.to = reader.uint64Number()
               break
             }
             case 18: {
@@ -844,7 +844,7 @@ export namespace Rpc {
             case 5: {
               yield {
                 field: `${prefix}.publishedAt`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -949,21 +949,21 @@ export namespace Rpc {
             case 15: {
               yield {
                 field: `${prefix}.nonce`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 16: {
               yield {
                 field: `${prefix}.from`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 17: {
               yield {
                 field: `${prefix}.to`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -1080,7 +1080,7 @@ export namespace Rpc {
 
   export interface RpcPublishedAtFieldEvent {
     field: '$.publishedAt'
-    value: bigint
+    value: number
   }
 
   export interface RpcPayloadFieldEvent {
@@ -1140,17 +1140,17 @@ export namespace Rpc {
 
   export interface RpcNonceFieldEvent {
     field: '$.nonce'
-    value: bigint
+    value: number
   }
 
   export interface RpcFromFieldEvent {
     field: '$.from'
-    value: bigint
+    value: number
   }
 
   export interface RpcToFieldEvent {
     field: '$.to'
-    value: bigint
+    value: number
   }
 
   export interface RpcCountFieldEvent {
@@ -1170,7 +1170,7 @@ export namespace Rpc {
 
   export interface RpcSymbolsCountFieldEvent {
     field: '$.symbols[].count'
-    value: bigint
+    value: number
     index: number
   }
 
@@ -1230,7 +1230,7 @@ export namespace Rpc {
 
 export interface OriginHeader {
   from: Uint8Array<ArrayBuffer>
-  seqno: bigint
+  seqno: number
   signature: Uint8Array<ArrayBuffer>
 }
 
@@ -1249,9 +1249,9 @@ export namespace OriginHeader {
           w.bytes(obj.from)
         }
 
-        if ((obj.seqno != null && obj.seqno !== 0n)) {
+        if ((obj.seqno != null && obj.seqno !== 0)) {
           w.uint32(16)
-          w.uint64(obj.seqno)
+          w.uint64Number(obj.seqno)
         }
 
         if ((obj.signature != null && obj.signature.byteLength > 0)) {
@@ -1265,7 +1265,7 @@ export namespace OriginHeader {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           from: uint8ArrayAlloc(0),
-          seqno: 0n,
+          seqno: 0,
           signature: uint8ArrayAlloc(0)
         }
 
@@ -1280,7 +1280,7 @@ export namespace OriginHeader {
               break
             }
             case 2: {
-              obj.seqno = reader.uint64()
+              obj.seqno = reader.uint64Number()
               break
             }
             case 3: {
@@ -1312,7 +1312,7 @@ export namespace OriginHeader {
             case 2: {
               yield {
                 field: `${prefix}.seqno`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -1342,7 +1342,7 @@ export namespace OriginHeader {
 
   export interface OriginHeaderSeqnoFieldEvent {
     field: '$.seqno'
-    value: bigint
+    value: number
   }
 
   export interface OriginHeaderSignatureFieldEvent {

@@ -1,14 +1,17 @@
 import { emit, LruTtlCache, scheduleTimer, send, SeenIds, bytesKey } from '@saorsa-gossip/core'
+import { MeshScores } from '../attacks/mesh-score.ts'
 import type { BroadcastCore, BroadcastEvent, BroadcastInput, BroadcastProtocol } from './types.ts'
+import type { MeshScoreConfig } from '../attacks/mesh-score.ts'
 import type { Effect, Rng } from '@saorsa-gossip/core'
 
 /**
  * A gossipsub v1.1-style mesh (libp2p specs, pubsub/gossipsub/gossipsub-v1.0.md
  * and -v1.1.md) over the shared HyParView overlay: full messages travel eagerly
  * along a per-topic mesh of about D neighbours; the rest hear of them lazily
- * through IHAVE / IWANT gossip at each heartbeat. Peer scoring, peer exchange,
- * fanout state, outbound quotas and opportunistic grafting are not modelled:
- * every neighbour is honest, so the score is always zero.
+ * through IHAVE / IWANT gossip at each heartbeat. Peer exchange, fanout state,
+ * outbound quotas and opportunistic grafting are not modelled. Peer scoring is
+ * off unless `MeshOptions.score` is given (the adversarial runs, src/attacks/):
+ * then a subset of v1.1's score acts (src/attacks/mesh-score.ts).
  */
 
 export type MeshMessage<P> =
@@ -83,6 +86,14 @@ export const DEFAULT_MESH_CONFIG: MeshConfig = {
 
 type Out<P> = Array<Effect<P, MeshMessage<P>, MeshTimer, BroadcastEvent>>
 
+/** Optional defences, off by default so that the attack-free comparisons stay as measured */
+export interface MeshOptions<P> {
+  /** gossipsub v1.1-style peer scoring (src/attacks/mesh-score.ts) */
+  score?: Partial<MeshScoreConfig>
+  /** origin check (gossipsub's signature check) on the first copy: false → dropped, P4, not marked seen */
+  verify?(message: MeshPublish<P>): boolean
+}
+
 interface PeerState {
   /** topics the neighbour announced */
   topics: Set<string>
@@ -151,11 +162,20 @@ export class MeshCore<P> implements BroadcastCore<P, MeshMessage<P>, MeshTimer> 
   private readonly mcache: MessageCache<P>
   /** ids requested by IWANT recently: hex id → true, expiring after `iwantFollowup` */
   private readonly asked: LruTtlCache<string, true>
+  /** scoring only: the score table, IWANT promises (hex id → peer and deadline), IWANT answers per (peer, id), IHAVEs per peer this heartbeat */
+  readonly scores: MeshScores<P> | undefined
+  private readonly verify: ((message: MeshPublish<P>) => boolean) | undefined
+  private readonly promises = new Map<string, { peer: P, until: number }>()
+  private readonly served: LruTtlCache<string, number>
+  private readonly ihaves = new Map<P, number>()
 
-  constructor (self: P, rng: Rng, config: Partial<MeshConfig> = {}) {
+  constructor (self: P, rng: Rng, config: Partial<MeshConfig> = {}, options: MeshOptions<P> = {}) {
     this.self = self
     this.rng = rng
     this.config = { ...DEFAULT_MESH_CONFIG, ...config }
+    this.scores = options.score == null ? undefined : new MeshScores<P>(options.score)
+    this.verify = options.verify
+    this.served = new LruTtlCache({ maxEntries: this.config.maxAsked, ttl: this.config.mcacheLength * this.config.heartbeatInterval, refreshOnGet: false })
     this.seen = new SeenIds({ maxEntries: this.config.seenMaxEntries, ttl: this.config.seenTtl })
     this.mcache = new MessageCache(this.config.mcacheLength, this.config.mcacheGossip)
     this.asked = new LruTtlCache({ maxEntries: this.config.maxAsked, ttl: this.config.iwantFollowup, refreshOnGet: false })
@@ -239,7 +259,8 @@ export class MeshCore<P> implements BroadcastCore<P, MeshMessage<P>, MeshTimer> 
   }
 
   private graft (topic: string, mesh: Set<P>, count: number, now: number): Out<P> {
-    const candidates = this.subscribers(topic).filter((peer) => !mesh.has(peer) && !this.backedOff(peer, topic, now))
+    const scores = this.scores
+    const candidates = this.subscribers(topic).filter((peer) => !mesh.has(peer) && !this.backedOff(peer, topic, now) && (scores == null || scores.score(peer, now) >= 0))
     return this.rng.sample(candidates, count).map((peer) => {
       mesh.add(peer)
       return send(peer, { kind: 'graft', topic })
@@ -269,6 +290,10 @@ export class MeshCore<P> implements BroadcastCore<P, MeshMessage<P>, MeshTimer> 
     this.mcache.put(bytesKey(id), message)
     const mesh = this.mesh.get(topic)
     let targets = this.subscribers(topic)
+    if (this.scores != null) {
+      const scores = this.scores
+      targets = targets.filter((peer) => scores.mayPublish(peer, now))
+    }
     if (!this.config.floodPublish) {
       targets = mesh != null ? [...mesh] : this.rng.sample(targets, this.config.D)
     }
@@ -276,6 +301,9 @@ export class MeshCore<P> implements BroadcastCore<P, MeshMessage<P>, MeshTimer> 
   }
 
   private receive (from: P, message: MeshMessage<P>, now: number): Out<P> {
+    if (this.scores?.isGraylisted(from, now) === true) {
+      return []
+    }
     if (message.kind === 'publish') {
       return this.onPublish(from, message, now)
     }
@@ -302,7 +330,7 @@ export class MeshCore<P> implements BroadcastCore<P, MeshMessage<P>, MeshTimer> 
       case 'ihave':
         return this.onIHave(from, message.topic, message.ids, now)
       case 'iwant':
-        return this.onIWant(from, message.ids)
+        return this.onIWant(from, message.ids, now)
       default:
         return []
     }
@@ -318,7 +346,11 @@ export class MeshCore<P> implements BroadcastCore<P, MeshMessage<P>, MeshTimer> 
     if (mesh.has(from)) {
       return []
     }
-    if (mesh.size >= this.config.Dhi || this.backedOff(from, topic, now)) {
+    if (this.scores != null && this.backedOff(from, topic, now)) {
+      // v1.1: a GRAFT during the backoff is a behaviour penalty
+      this.scores.misbehaved(from, now)
+    }
+    if (mesh.size >= this.config.Dhi || this.backedOff(from, topic, now) || (this.scores != null && this.scores.score(from, now) < 0)) {
       return [this.prune(from, topic, now)]
     }
     mesh.add(from)
@@ -330,24 +362,49 @@ export class MeshCore<P> implements BroadcastCore<P, MeshMessage<P>, MeshTimer> 
     if (!this.mesh.has(topic)) {
       return []
     }
+    if (this.scores != null) {
+      const count = (this.ihaves.get(from) ?? 0) + 1
+      this.ihaves.set(from, count)
+      if (!this.scores.mayGossip(from, now) || count > this.scores.config.maxIHaveMessages) {
+        return []
+      }
+    }
     const want: Uint8Array[] = []
     for (const id of ids.slice(0, this.config.maxIHaveLength)) {
       const key = bytesKey(id)
       if (!this.seen.has(id, now) && !this.asked.has(key, now)) {
         this.asked.set(key, true, now)
         want.push(id)
+        if (this.scores != null) {
+          this.promises.set(key, { peer: from, until: now + this.config.iwantFollowup })
+        }
       }
     }
     return want.length > 0 ? [send(from, { kind: 'iwant', ids: want })] : []
   }
 
-  private onIWant (from: P, ids: Uint8Array[]): Out<P> {
+  private onIWant (from: P, ids: Uint8Array[], now: number): Out<P> {
     const out: Out<P> = []
+    const scores = this.scores
+    if (scores != null && !scores.mayGossip(from, now)) {
+      return out
+    }
     for (const id of ids.slice(0, this.config.maxIHaveLength)) {
-      const cached = this.mcache.get(bytesKey(id))
-      if (cached != null) {
-        out.push(send(from, cached))
+      const key = bytesKey(id)
+      const cached = this.mcache.get(key)
+      if (cached == null) {
+        continue
       }
+      if (scores != null) {
+        // v1.1 gossip_retransmission: the same id to the same peer at most a few times
+        const pair = `${String(from)}|${key}`
+        const times = this.served.get(pair, now) ?? 0
+        if (times >= scores.config.gossipRetransmission) {
+          continue
+        }
+        this.served.set(pair, times + 1, now)
+      }
+      out.push(send(from, cached))
     }
     return out
   }
@@ -355,8 +412,18 @@ export class MeshCore<P> implements BroadcastCore<P, MeshMessage<P>, MeshTimer> 
   /** First sight: deliver, cache for IWANT, forward along the mesh (not back to the sender or the origin) */
   private onPublish (from: P, message: MeshPublish<P>, now: number): Out<P> {
     const mesh = this.mesh.get(message.topic)
-    if (mesh == null || !this.seen.add(message.id, now)) {
+    if (mesh == null || this.seen.has(message.id, now)) {
       return []
+    }
+    if (this.verify != null && !this.verify(message)) {
+      // not marked seen: a forged copy racing ahead must not block the genuine one
+      this.scores?.invalid(from, now)
+      return []
+    }
+    this.seen.add(message.id, now)
+    if (this.scores != null) {
+      this.scores.firstDelivery(from, now)
+      this.promises.delete(bytesKey(message.id))
     }
     const forward: MeshPublish<P> = { ...message, hops: message.hops + 1 }
     this.mcache.put(bytesKey(message.id), forward)
@@ -373,6 +440,25 @@ export class MeshCore<P> implements BroadcastCore<P, MeshMessage<P>, MeshTimer> 
   private heartbeat (now: number): Out<P> {
     const { D, Dlo, Dhi, Dlazy, maxIHaveLength } = this.config
     const out: Out<P> = []
+    const scores = this.scores
+    if (scores != null) {
+      for (const [key, promise] of this.promises) {
+        if (promise.until <= now) {
+          // v1.1 P7: an IHAVE whose IWANT was not answered in time
+          this.promises.delete(key)
+          scores.misbehaved(promise.peer, now)
+        }
+      }
+      this.ihaves.clear()
+      for (const [topic, mesh] of this.mesh) {
+        for (const peer of [...mesh]) {
+          if (scores.score(peer, now) < 0) {
+            mesh.delete(peer)
+            out.push(this.prune(peer, topic, now))
+          }
+        }
+      }
+    }
     for (const [topic, mesh] of this.mesh) {
       if (mesh.size < Dlo) {
         out.push(...this.graft(topic, mesh, D - mesh.size, now))
@@ -388,7 +474,7 @@ export class MeshCore<P> implements BroadcastCore<P, MeshMessage<P>, MeshTimer> 
       if (ids.length > 0) {
         ids = ids.length > maxIHaveLength ? this.rng.sample(ids, maxIHaveLength) : ids
         // v1.1 sends to max(Dlazy, 0.25 × eligible): with an active view of at most 12 that is always Dlazy
-        const eligible = this.subscribers(topic).filter((peer) => !mesh.has(peer))
+        const eligible = this.subscribers(topic).filter((peer) => !mesh.has(peer) && (scores == null || scores.mayGossip(peer, now)))
         for (const peer of this.rng.sample(eligible, Dlazy)) {
           out.push(send(peer, { kind: 'ihave', topic, ids }))
         }
@@ -407,10 +493,10 @@ export class MeshCore<P> implements BroadcastCore<P, MeshMessage<P>, MeshTimer> 
   }
 }
 
-export function meshProtocol<P> (config: Partial<MeshConfig> = {}): BroadcastProtocol<P, MeshMessage<P>, MeshTimer> {
+export function meshProtocol<P> (config: Partial<MeshConfig> = {}, options: MeshOptions<P> = {}): BroadcastProtocol<P, MeshMessage<P>, MeshTimer> {
   return {
     name: 'mesh',
-    create: (self: P, rng: Rng) => new MeshCore<P>(self, rng, config),
+    create: (self: P, rng: Rng) => new MeshCore<P>(self, rng, config, options),
     messageType: (message) => message.kind,
     messageBytes: (message) => {
       switch (message.kind) {
