@@ -42,7 +42,9 @@ export function listenAddr (transport: TransportName, port: number): string {
 export async function createStackNode (protocol: ProtocolName, transport: TransportName, spec: NodeSpec, options: Record<string, any> = {}): Promise<StackNode> {
   const services: Record<string, any> = { identify: identify() }
   if (protocol === 'plumtree') {
-    services.pqIdentity = pqIdentity(options.identity)
+    // plumtree carries its origins' bindings itself: the exchange on every connection is a
+    // tenth of formation CPU that a pubsub-only node does not need (SPEC.md §3.3)
+    services.pqIdentity = pqIdentity({ exchangeOnConnect: false, ...options.identity })
     services.membership = membership({ bootstrap: spec.contacts, seed: `bench-${spec.index}`, ...options.membership })
     services.pubsub = plumtree({ seed: `bench-${spec.index}`, allowPublishToZeroTopicPeers: true, ...options.plumtree })
   } else {

@@ -123,13 +123,13 @@ export interface PqIdentityInit {
   /**
    * Exchange binding records automatically on every outbound connection. Without it a peer's
    * binding is fetched when a service first needs it (`getPublicKey`, `verify`,
-   * `fetchBinding`), and plumtree carries its origins' bindings with their messages anyway.
-   * Downgrade detection (`secureChannels`) needs the record of every peer met over a classic
-   * channel, so it turns the exchange on. On 100 nodes forming an overlay the exchange was
-   * about a tenth of the CPU (5.4 KB and one ML-DSA-65 verification each way per connection;
-   * SPEC.md §3.3).
+   * `fetchBinding`). A node that runs only plumtree (which carries its origins' bindings with
+   * their messages) can turn it off: on 100 nodes forming an overlay the exchange was about a
+   * tenth of the CPU (5.4 KB and one ML-DSA-65 verification each way per connection; SPEC.md
+   * §3.3). Keep it on with presence() (FOAF replies carry the bindings their repliers hold)
+   * and with downgrade detection (`secureChannels`).
    *
-   * @default true when `secureChannels` is not empty, false otherwise
+   * @default true
    */
   exchangeOnConnect?: boolean
   /**

@@ -117,7 +117,7 @@ export class DefaultPqIdentityService extends TypedEventEmitter<PqIdentityServic
       maxOutboundStreams: DEFAULT_LOOKUP_MAX_OUTBOUND_STREAMS,
       runOnLimitedConnection: this.init.runOnLimitedConnection ?? false
     })
-    if (this.init.exchangeOnConnect ?? (this.init.secureChannels ?? []).length > 0) {
+    if (this.init.exchangeOnConnect !== false) {
       this.components.events.addEventListener('connection:open', this.onConnectionOpen)
     }
     this.started = true

@@ -59,25 +59,6 @@ describe('pqIdentity service behaviour', function () {
     await stopAll(nodes.splice(0))
   })
 
-  it('by default exchanges on connect only when it advertises secure channels (downgrade detection needs the record)', async () => {
-    const quiet = await createIdentityNode('tcp', { exchangeOnConnect: undefined })
-    const peer = await createIdentityNode('tcp', { exchangeOnConnect: undefined })
-    const advertising = await createIdentityNode('tcp', { exchangeOnConnect: undefined, secureChannels: ['/noise-mlkem768-hfs/0.2.0'] })
-    nodes.push(quiet, peer, advertising)
-    await quiet.dial(peer.getMultiaddrs())
-    await advertising.dial(peer.getMultiaddrs())
-    await waitFor(() => advertising.services.pqIdentity.getCachedBinding(peer.peerId) != null, 10_000, 'exchange by the advertising node')
-    expect(peer.services.pqIdentity.getCachedBinding(advertising.peerId)).to.not.equal(undefined)
-    expect(advertising.services.pqIdentity.stats.exchangesOk).to.equal(1)
-    // the quiet node's connection is older than the advertising node's, whose exchange is done
-    expect(quiet.services.pqIdentity.getCachedBinding(peer.peerId)).to.equal(undefined)
-    expect(peer.services.pqIdentity.getCachedBinding(quiet.peerId)).to.equal(undefined)
-    expect(quiet.services.pqIdentity.stats.exchangesOk).to.equal(0)
-    // and fetches the binding when it is first needed
-    expect(await quiet.services.pqIdentity.getPublicKey(peer.peerId)).to.equalBytes(peer.services.pqIdentity.identity.publicKey)
-    expect(quiet.services.pqIdentity.stats.exchangesOk).to.equal(1)
-  })
-
   it('fetches a binding on demand when automatic exchange is off, and emits a binding event', async () => {
     const a = await createIdentityNode('tcp', { exchangeOnConnect: false })
     const b = await createIdentityNode('tcp', { exchangeOnConnect: false })
