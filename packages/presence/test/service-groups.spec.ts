@@ -36,7 +36,10 @@ describe('presence() with group-sealed beacons on 10 real nodes', function () {
     const info = await searcher.peerRouting.findPeer(target.peerId)
     expect(info.id.toString()).to.equal(target.peerId.toString())
     expect(info.multiaddrs.length).to.be.greaterThan(0)
-    const connection = await searcher.dial(target.peerId)
+    // dialled at the addresses found: dial(peerId) here still fails now and then with
+    // NoValidAddressesError (a dial by id that started before the addresses reached the peer
+    // store is joined instead; issue 16), which the FOAF test in service.spec.ts covers
+    const connection = await searcher.dial(info.multiaddrs.map(ma => ma.encapsulate(`/p2p/${target.peerId.toString()}`)))
     expect(connection.remotePeer.toString()).to.equal(target.peerId.toString())
   })
 
