@@ -36,10 +36,21 @@ describe('presence() with group-sealed beacons on 10 real nodes', function () {
     const info = await searcher.peerRouting.findPeer(target.peerId)
     expect(info.id.toString()).to.equal(target.peerId.toString())
     expect(info.multiaddrs.length).to.be.greaterThan(0)
-    // dialled at the addresses found: dial(peerId) here still fails now and then with
-    // NoValidAddressesError (a dial by id that started before the addresses reached the peer
-    // store is joined instead; issue 16), which the FOAF test in service.spec.ts covers
-    const connection = await searcher.dial(info.multiaddrs.map(ma => ma.encapsulate(`/p2p/${target.peerId.toString()}`)))
+    // a dial by id that started before the found addresses reached the peer store is joined
+    // by ours and fails with NoValidAddressesError (3 clean-clone CI runs in a row; issue 16,
+    // not fixed): once it has failed, dialling again uses the addresses
+    let connection
+    for (let attempt = 1; ; attempt++) {
+      try {
+        connection = await searcher.dial(target.peerId)
+        break
+      } catch (err: any) {
+        if (err.name !== 'NoValidAddressesError' || attempt === 3) {
+          throw err
+        }
+        await new Promise(resolve => setTimeout(resolve, 500))
+      }
+    }
     expect(connection.remotePeer.toString()).to.equal(target.peerId.toString())
   })
 
