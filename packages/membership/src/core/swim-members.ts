@@ -13,7 +13,7 @@ type Out<P> = Array<CoreEffect<P>>
 export const MAX_INCARNATION = Number.MAX_SAFE_INTEGER - 1
 /**
  * How far ahead of our clock an accusation's incarnation may be, ms. Incarnations start at
- * the node's clock (`Date.now()` in the service, virtual time in the simulator) and grow by
+ * the node's clock (wall-clock ms in the service, virtual time in the simulator) and grow by
  * one per refutation, so an honest one is never far ahead of any honest clock; 2³² ms (49
  * days) is far beyond clock skew. Without a bound, one forged `dead` at MAX_INCARNATION made
  * its victim unable to refute (its refutation would need MAX_INCARNATION + 1, which every
