@@ -131,6 +131,7 @@ export async function formCluster (config: RunConfig, topic: string, messages: n
   try {
     await Promise.all(workers.map(async (w, k) => w.request({ type: 'init', protocol: config.protocol, transport: config.transport, topic, nodes: specs.filter(s => s.index % workers.length === k), messages, options: config.options }, 'ready')))
     let started = 0
+    const firstStart = Date.now()
     for (const wave of plan) {
       await Promise.all(workers.map(async (w, k) => {
         const indices = wave.filter(i => i % workers.length === k)
@@ -162,7 +163,7 @@ export async function formCluster (config: RunConfig, topic: string, messages: n
       await new Promise(resolve => setTimeout(resolve, 500))
     }
     const formationMs = Date.now() - formStart
-    log(`  ${label}: overlay ${formed ? 'formed' : 'NOT fully formed'} after ${(formationMs / 1000).toFixed(1)} s`)
+    log(`  ${label}: overlay ${formed ? 'formed' : 'NOT fully formed'} after ${(formationMs / 1000).toFixed(1)} s (${((Date.now() - firstStart) / 1000).toFixed(1)} s after the first node started)`)
     return { workers, specs, formationMs, formed, label }
   } catch (err) {
     await Promise.all(workers.map(async w => w.stop()))

@@ -121,6 +121,15 @@ export interface PlumtreeInit extends IgnoredGossipsubOptions {
    * @default 'pqIdentity'
    */
   identityService?: string
+  /**
+   * Treat every connected peer that runs plumtree as an overlay neighbour (announce our topics
+   * to it, take it as a topic-link candidate), not only membership's active view: topic links
+   * then form over the connections the node already has, as gossipsub's mesh does, instead of
+   * waiting for membership's walks to dial new ones (SPEC.md §7.1)
+   *
+   * @default true
+   */
+  connectedPeersAsNeighbors?: boolean
   /** Core parameters (SPEC.md §7.6) */
   config?: Partial<Omit<PubsubConfig, 'maxMessageSize'>>
   /** Peer scoring weights and thresholds (SPEC.md §7.11) */

@@ -62,6 +62,9 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   private core?: PubsubCore<string>
   private membership?: MembershipService
   private identity?: PqIdentityService
+  /** why each overlay neighbour is one: membership's active view, a plumtree connection, or both */
+  private readonly neighborSources = new Map<string, Set<'membership' | 'connection'>>()
+  private topologyId?: string
 
   constructor (components: PlumtreeComponents, init: PlumtreeInit = {}) {
     super()
@@ -161,12 +164,19 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.membership.addEventListener('neighbor-down', this.onNeighborDown)
     this.membership.addEventListener('peer-dead', this.onPeerDead)
     this.apply(core.start(Date.now()))
+    if (this.init.connectedPeersAsNeighbors !== false) {
+      // identify reports the protocol: the peer is an overlay neighbour while a connection lasts
+      this.topologyId = await this.components.registrar.register(PROTOCOL, {
+        onConnect: (peer) => { this.neighborSource(peer.toString(), 'connection', true) },
+        onDisconnect: (peer) => { this.neighborSource(peer.toString(), 'connection', false) }
+      })
+    }
   }
 
   /** Membership may have neighbours before we listened (services start together) */
   afterStart (): void {
     for (const peer of this.membership?.activeView() ?? []) {
-      this.input({ type: 'neighbor-up', peer: peer.toString() })
+      this.neighborSource(peer.toString(), 'membership', true)
     }
   }
 
@@ -183,6 +193,11 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.membership?.removeEventListener('neighbor-up', this.onNeighborUp)
     this.membership?.removeEventListener('neighbor-down', this.onNeighborDown)
     this.membership?.removeEventListener('peer-dead', this.onPeerDead)
+    if (this.topologyId != null) {
+      this.components.registrar.unregister(this.topologyId)
+      this.topologyId = undefined
+    }
+    this.neighborSources.clear()
     await this.components.registrar.unhandle(PROTOCOL)
     this.inbound.clear()
     await this.outbound.abortAll('plumtree stopped')
@@ -250,11 +265,38 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   // --- membership and connections --------------------------------------------------
 
   private onNeighborUp (evt: CustomEvent<{ peer: PeerId }>): void {
-    this.input({ type: 'neighbor-up', peer: evt.detail.peer.toString() })
+    this.neighborSource(evt.detail.peer.toString(), 'membership', true)
   }
 
   private onNeighborDown (evt: CustomEvent<{ peer: PeerId }>): void {
-    this.input({ type: 'neighbor-down', peer: evt.detail.peer.toString() })
+    this.neighborSource(evt.detail.peer.toString(), 'membership', false)
+  }
+
+  /**
+   * A peer is an overlay neighbour while membership's active view holds it or (option
+   * `connectedPeersAsNeighbors`) a connection to it runs plumtree; the core hears
+   * `neighbor-down` only when the last source goes
+   */
+  private neighborSource (peer: string, source: 'membership' | 'connection', up: boolean): void {
+    const sources = this.neighborSources.get(peer) ?? new Set()
+    const before = sources.size
+    if (up) {
+      sources.add(source)
+    } else {
+      sources.delete(source)
+    }
+    if (sources.size === 0) {
+      this.neighborSources.delete(peer)
+    } else {
+      this.neighborSources.set(peer, sources)
+    }
+    if (up) {
+      // every time, not only for the first source: the core ignores a neighbour it has, and
+      // re-adds one that a dead verdict (peer-down) removed while a source still held it
+      this.input({ type: 'neighbor-up', peer })
+    } else if (before > 0 && sources.size === 0) {
+      this.input({ type: 'neighbor-down', peer })
+    }
   }
 
   /** SWIM's dead verdict: for pubsub the peer is gone, `peer-down` (SPEC.md §7.1 has the three names) */
