@@ -127,10 +127,15 @@ describe('Plumtree core', () => {
     h.input('z', { type: 'message', from: 'y', message: gossip(id2) })
     expect(h.sentOfType('prune', 'z').length).to.equal(prunes)
     expect(h.core('z').eagerPeers(T)).to.include('y')
-    // an ordinary tree duplicate from y still prunes the link (Plumtree §3.5)
+    // ordinary tree duplicates from y still prune the link (Plumtree §3.5) once the credit y
+    // earned with its first copy of id1 is spent (SPEC.md §7.3): the first is spared, the second prunes
     const id3 = newId()
     h.input('z', { type: 'message', from: 'x', message: gossip(id3) })
     h.input('z', { type: 'message', from: 'y', message: gossip(id3) })
+    expect(h.sentOfType('prune', 'z').length).to.equal(prunes)
+    const id4 = newId()
+    h.input('z', { type: 'message', from: 'x', message: gossip(id4) })
+    h.input('z', { type: 'message', from: 'y', message: gossip(id4) })
     expect(h.sentOfType('prune', 'z').length).to.equal(prunes + 1)
     expect(h.core('z').eagerPeers(T)).to.not.include('y')
   })

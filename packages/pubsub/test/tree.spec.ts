@@ -1,6 +1,7 @@
 import { expect } from 'aegir/chai'
 import { DEFAULT_PUBSUB_CONFIG } from '../src/core/config.ts'
 import { DEFAULT_SCORE_CONFIG } from '../src/core/score.ts'
+import { MAX_EAGER_CREDIT } from '../src/core/tree.ts'
 import { T, deliveredId, gossip, line, publish, sameId, sendsOf } from './harness-helpers.ts'
 import { Harness, newId } from './harness.ts'
 import type { GossipMessage, GraftMessage } from '../src/core/messages.ts'
@@ -169,5 +170,48 @@ describe('broadcast tree', () => {
     const grafts = g.sentOfType('graft', 'c').filter(s => sameId((s.message as GraftMessage).id, wanted)).map(s => s.to)
     expect(grafts.length, 'grafts after timeout₁ + timeout₂').to.be.at.least(2)
     expect(grafts[1], 'second graft goes to another announcer').to.not.equal(grafts[0])
+  })
+
+  it('a duplicate prunes an eager link only once the link has no credit left from first copies (several publishers share one tree)', () => {
+    const h = new Harness()
+    for (const n of ['hub', 'a', 'b', 'c']) {
+      h.add(n)
+    }
+    for (const n of ['a', 'b', 'c']) {
+      h.neighbours('hub', n)
+    }
+    for (const n of ['hub', 'a', 'b', 'c']) {
+      h.input(n, { type: 'subscribe', topic: T })
+    }
+    h.flush()
+    expect(h.core('hub').topicPeers(T)).to.have.members(['a', 'b', 'c'])
+    const prunes = (effects: ReturnType<Harness['input']>, to: string): number => effects.filter(e => e.type === 'send' && e.to === to && e.message.type === 'prune').length
+    const copy = (from: string, id: Uint8Array): ReturnType<Harness['input']> => h.input('hub', { type: 'message', from, message: gossip(h, id) })
+
+    const m1 = newId()
+    copy('a', m1)
+    expect(prunes(copy('b', m1), 'b'), 'duplicate from b, which never delivered a first copy').to.equal(1)
+    const m2 = newId()
+    copy('c', m2)
+    expect(prunes(copy('a', m2), 'a'), 'duplicate from a, first path of m1').to.equal(0)
+    const m3 = newId()
+    copy('c', m3)
+    expect(prunes(copy('a', m3), 'a'), 'second duplicate from a: its credit is spent').to.equal(1)
+    expect(h.core('hub').stats.prunesSpared).to.equal(1)
+    expect(h.core('hub').stats.prunes).to.equal(2)
+
+    // credit is capped: a link that delivered many first copies still goes lazy at duplicate MAX_EAGER_CREDIT + 1
+    for (let i = 0; i < 10; i++) {
+      copy('c', newId())
+    }
+    let duplicates = 0
+    let pruned = 0
+    while (pruned === 0 && duplicates < 10) {
+      const id = newId()
+      copy('b', id)
+      duplicates++
+      pruned = prunes(copy('c', id), 'c')
+    }
+    expect(duplicates, 'duplicates c cost before it was pruned').to.equal(MAX_EAGER_CREDIT + 1)
   })
 })

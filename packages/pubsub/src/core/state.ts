@@ -51,6 +51,11 @@ export interface TopicState<P> {
   passive: IndexedSet<P>
   eager: Set<P>
   lazy: Set<P>
+  /**
+   * eager links' recent usefulness: first copies they delivered, less duplicates they cost,
+   * between 0 and MAX_EAGER_CREDIT; a duplicate on a link without credit prunes it (tree.ts)
+   */
+  eagerCredit: Map<P, number>
   /** last time anything arrived from each topic neighbour */
   lastHeard: Map<P, number>
   /** topic neighbours we pinged, and when */
@@ -212,6 +217,7 @@ export function topicState<P> (ctx: Ctx<P>, name: string): TopicState<P> {
       passive: new IndexedSet(),
       eager: new Set(),
       lazy: new Set(),
+      eagerCredit: new Map(),
       lastHeard: new Map(),
       pinged: new Map(),
       pendingJoins: new Map(),
@@ -270,6 +276,7 @@ export function linkDown<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, keepPas
   }
   state.eager.delete(peer)
   state.lazy.delete(peer)
+  state.eagerCredit.delete(peer)
   state.lastHeard.delete(peer)
   state.pinged.delete(peer)
   for (const missing of state.missing.values()) {

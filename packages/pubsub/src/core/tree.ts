@@ -8,6 +8,13 @@ import type { PublishOutcome, PubsubInput } from './types.ts'
 
 /** Hop counts above this are nonsense (a tree over any realistic overlay is far shallower) */
 const MAX_ROUND = 1024
+/**
+ * Most duplicates an eager link may cost before it is pruned, earned one per first copy it
+ * delivered. 1, measured (SPEC.md §7.3): 3 gave lower latency on 30 real nodes but made old
+ * links so sticky that after a partition healed the new links across it were the ones pruned,
+ * and repair took 11.6–13.8 s instead of 2.6–4.1 s
+ */
+export const MAX_EAGER_CREDIT = 1
 
 /** Most ids announced but not yet received, per topic: beyond it new announcements are ignored */
 export const MAX_MISSING = 4096
@@ -134,8 +141,19 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
       // repair pushes race each other by design: only tree duplicates count against the sender
       ctx.scoring.scores.record(from, 'duplicate', now)
     }
-    // a duplicate on an eager link means two tree paths: make this one lazy (Plumtree §3.5)
+    // a duplicate on an eager link means two tree paths: make this one lazy (Plumtree §3.5) —
+    // unless it recently delivered first copies: with several publishers one tree serves every
+    // origin, and a link that is the first path for some of them is a duplicate path for
+    // others. Pruning it at its first duplicate cut tree links each way under concurrent
+    // messages and left 100 real nodes repairing by IHAVE and GRAFT (SPEC.md §7.3)
     if (message.repair !== true && state.eager.has(from)) {
+      const credit = state.eagerCredit.get(from) ?? 0
+      if (credit > 0) {
+        state.eagerCredit.set(from, credit - 1)
+        ctx.stats.prunesSpared++
+        return
+      }
+      state.eagerCredit.delete(from)
       state.eager.delete(from)
       state.lazy.add(from)
       ctx.stats.prunes++
@@ -224,6 +242,7 @@ function optimize<P> (ctx: Ctx<P>, state: TopicState<P>, from: P, message: Gossi
   state.eager.add(best.peer)
   out(ctx, best.peer, { type: 'graft', topic: state.name, round: best.round })
   state.eager.delete(from)
+  state.eagerCredit.delete(from)
   state.lazy.add(from)
   out(ctx, from, { type: 'prune', topic: state.name })
   ctx.stats.optimizations++
@@ -237,6 +256,9 @@ export function deliverAndRelay<P> (ctx: Ctx<P>, state: TopicState<P>, from: P |
   ctx.out.push(emit({ type: 'message', topic: state.name, id: message.id, hops: message.round, publishedAt: message.publishedAt, payload: message.payload, header: message.header, from }))
   if (from !== undefined) {
     ctx.scoring.scores.record(from, 'first-delivery', now)
+    if (message.repair !== true && state.eager.has(from)) {
+      state.eagerCredit.set(from, Math.min(MAX_EAGER_CREDIT, (state.eagerCredit.get(from) ?? 0) + 1))
+    }
   }
   const next: GossipMessage = { ...message, round: message.round + 1 }
   // peers that announced the message have it: a copy would only come back as a duplicate (and
@@ -399,5 +421,6 @@ export function onPrune<P> (ctx: Ctx<P>, from: P, state: TopicState<P> | undefin
   }
   heard(state, from, now)
   state.eager.delete(from)
+  state.eagerCredit.delete(from)
   state.lazy.add(from)
 }

@@ -76,6 +76,8 @@ export interface PubsubStats {
   payloadsSent: number
   grafts: number
   prunes: number
+  /** eager duplicates that did not prune their link: it had delivered first copies lately (tree.ts MAX_EAGER_CREDIT) */
+  prunesSpared: number
   ihaveSent: number
   ihaveReceived: number
   /** Plumtree tree optimisations (lazy path replaced eager one) */
@@ -112,6 +114,7 @@ export function emptyStats (): PubsubStats {
     payloadsSent: 0,
     grafts: 0,
     prunes: 0,
+    prunesSpared: 0,
     ihaveSent: 0,
     ihaveReceived: 0,
     optimizations: 0,
