@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { createPresenceNode, farPair, waitFor } from './fixtures/nodes.ts'
+import { createPresenceNode, dialFound, farPair, waitFor } from './fixtures/nodes.ts'
 import type { PresenceNode } from './fixtures/nodes.ts'
 
 /** Stands in for groups(): the 32-byte MLS exporter output every member of one epoch shares */
@@ -36,21 +36,9 @@ describe('presence() with group-sealed beacons on 10 real nodes', function () {
     const info = await searcher.peerRouting.findPeer(target.peerId)
     expect(info.id.toString()).to.equal(target.peerId.toString())
     expect(info.multiaddrs.length).to.be.greaterThan(0)
-    // a dial by id that started before the found addresses reached the peer store is joined
-    // by ours and fails with NoValidAddressesError (3 clean-clone CI runs in a row; issue 16,
-    // not fixed): once it has failed, dialling again uses the addresses
-    let connection
-    for (let attempt = 1; ; attempt++) {
-      try {
-        connection = await searcher.dial(target.peerId)
-        break
-      } catch (err: any) {
-        if (err.name !== 'NoValidAddressesError' || attempt === 3) {
-          throw err
-        }
-        await new Promise(resolve => setTimeout(resolve, 500))
-      }
-    }
+    // a dial by id that started before the found addresses reached the peer store can race ours
+    // (3 clean-clone CI runs in a row; issue 16, not fixed): dialFound retries
+    const connection = await dialFound(searcher, target.peerId)
     expect(connection.remotePeer.toString()).to.equal(target.peerId.toString())
   })
 

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { createPresenceNode, createPresenceOverlay, farPair as farPairOf, waitFor } from './fixtures/nodes.ts'
+import { createPresenceNode, createPresenceOverlay, dialFound, farPair as farPairOf, waitFor } from './fixtures/nodes.ts'
 import type { PresenceNode } from './fixtures/nodes.ts'
 import type { PeerInfo } from '@libp2p/interface'
 
@@ -38,22 +38,9 @@ describe('presence() on 10 real nodes (memory transport, no kad-dht)', function 
     expect(info.id.toString()).to.equal(target.peerId.toString())
     expect(info.multiaddrs.map(String)).to.include(target.getMultiaddrs()[0].toString().replace(`/p2p/${target.peerId.toString()}`, ''))
     expect(searcher.services.presence.stats.repliesAccepted).to.be.greaterThan(0)
-    // the reply carried the target's binding, so pqIdentity no longer dials the target by id; a
-    // dial by id from elsewhere that started before the found addresses reached the peer store
-    // can still be joined by ours and fail with NoValidAddressesError (clean-clone CI at 4dee91f;
-    // issue 16, not fixed): once it has failed, dialling again uses the addresses
-    let connection
-    for (let attempt = 1; ; attempt++) {
-      try {
-        connection = await searcher.dial(target.peerId)
-        break
-      } catch (err: any) {
-        if (err.name !== 'NoValidAddressesError' || attempt === 3) {
-          throw err
-        }
-        await new Promise(resolve => setTimeout(resolve, 500))
-      }
-    }
+    // the reply carried the target's binding, so pqIdentity no longer dials the target by id;
+    // another dial by id can still race ours (clean-clone CI at 4dee91f; issue 16): dialFound retries
+    const connection = await dialFound(searcher, target.peerId)
     expect(connection.remotePeer.toString()).to.equal(target.peerId.toString())
   })
 
