@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { htmlReport } from './net/report.ts'
 import { runNetwork } from './net/run.ts'
+import { stackOptions } from './net/stack-options.ts'
 import { THROUGHPUT_METHOD, runThroughput } from './net/throughput.ts'
 import type { ProtocolName, TransportName } from './net/messages.ts'
 import type { RunResult } from './net/run.ts'
@@ -31,26 +32,8 @@ const config = {
   contacts: Number(arg('contacts') ?? 6),
   drain: quick ? 3_000 : 10_000,
   formationTimeout: quick ? 30_000 : 90_000,
-  /**
-   * Service options for experiments: --plumtree-config '{"ihaveDispatchInterval":100}' (plumtree core),
-   * --stack-options '{"identity":{…},"membership":{…},"plumtree":{…}}' (each service's init)
-   */
-  options: stackOptions()
-}
-function stackOptions (): Record<string, any> | undefined {
-  const parse = (flag: string): Record<string, any> => {
-    try {
-      return JSON.parse(arg(flag) as string)
-    } catch (err: any) {
-      process.stderr.write(`--${flag} is not JSON: ${String(err.message)}\n`)
-      process.exit(2)
-    }
-  }
-  const options: Record<string, any> = arg('stack-options') == null ? {} : parse('stack-options')
-  if (arg('plumtree-config') != null) {
-    options.plumtree = { ...options.plumtree, config: parse('plumtree-config') }
-  }
-  return Object.keys(options).length === 0 ? undefined : options
+  /** --stack-options / --plumtree-config (net/stack-options.ts) */
+  options: stackOptions(process.argv, 'bench')
 }
 
 const transports = (arg('transports') ?? 'tcp,quic').split(',') as TransportName[]

@@ -5,13 +5,14 @@
  *
  * Options: --nodes N --workers W --rates r1,r2,… (msg/s of 1 KiB) --big-rate R (the 16 KiB
  * step) --step-seconds S --idle-seconds S --transports tcp,quic --protocols plumtree,gossipsub
- * --seed S. Writes benchmarks/results/sweep.json and sweep.html; progress lines while it
+ * --seed S --stack-options JSON --plumtree-config JSON (experiments: net/stack-options.ts). Writes benchmarks/results/sweep.json and sweep.html; progress lines while it
  * runs, a table, and the JSON summary as the last line.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { sweepHtml } from './net/sweep-report.ts'
+import { stackOptions } from './net/stack-options.ts'
 import { runSweep } from './net/sweep.ts'
 import type { ProtocolName, TransportName } from './net/messages.ts'
 import type { SweepRun, SweepStep } from './net/sweep.ts'
@@ -64,6 +65,7 @@ const config = {
   formationTimeout: 60_000,
   idleSeconds: num('idle-seconds', 10),
   cores: os.availableParallelism(),
+  options: stackOptions(process.argv, 'bench:sweep'),
   steps,
   log: (line: string): void => { process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`) }
 }

@@ -90,7 +90,8 @@ function counterRates (before: WorkerSnapshot[], after: WorkerSnapshot[], nodeSe
   const rates: Record<string, number> = {}
   for (const [k, v] of Object.entries(b)) {
     const d = v - (a[k] ?? 0)
-    if (d > 0 && k.includes('Out.')) {
+    // frames sent by type, and connection churn (each new connection is a handshake and identify)
+    if (d > 0 && (k.includes('Out.') || k === 'connectionsOpened' || k === 'connectionsClosed')) {
       rates[k] = r3(d / nodeSeconds)
     }
   }

@@ -7,6 +7,7 @@
  *
  * - {@link EffectRunner}: runs a core's effects (timers, sends, emits, disconnects).
  * - {@link OutboundStreams}: one write-only stream per peer, frames coalesced per write.
+ * - {@link IdleConnections}: closes the connections our services dialled once no service holds the peer.
  * - {@link readFrames}: the read loop of one inbound stream ({@link isOversizeError}).
  * - {@link peerIdCodec}: PeerId strings to and from their multihash bytes, cached.
  * - {@link requestFrame} / {@link respondFrame}: one frame each way on a stream of its own, for
@@ -42,6 +43,8 @@ export { EffectRunner } from './effect-runner.ts'
 export type { EffectHandlers } from './effect-runner.ts'
 export { OutboundStreams, concatFrames, varintLength } from './outbound-streams.ts'
 export type { OutboundStreamsInit } from './outbound-streams.ts'
+export { IdleConnections } from './idle-connections.ts'
+export type { IdleConnectionsInit } from './idle-connections.ts'
 export { readFrames, isOversizeError } from './frame-reader.ts'
 export type { ReadFramesInit, ReadEnd } from './frame-reader.ts'
 export { peerIdCodec } from './peer-codec.ts'

@@ -1,5 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ServiceStoppedError, StreamClosedError, WriteTimeoutError } from './errors.ts'
+import type { IdleConnections } from './idle-connections.ts'
 import type { Stream } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
@@ -12,6 +13,8 @@ export interface OutboundStreamsInit {
   writeTimeout: number
   /** bytes waiting for one peer beyond which `write` refuses a frame (default: no bound) */
   maxQueuedBytes?: number
+  /** told of every connection this dials (none to the peer existed), so it can close it once unused */
+  idleConnections?: IdleConnections
   /** a dial or write failed (the dial's own error, a WriteTimeoutError or a StreamClosedError); the stream is forgotten and the next write opens a new one */
   onWriteError(peer: string, err: Error): void
 }
@@ -175,7 +178,12 @@ export class OutboundStreams {
   }
 
   private async open (peer: string): Promise<Stream> {
-    const connection = await this.init.connectionManager.openConnection(peerIdFromString(peer), { signal: AbortSignal.timeout(this.init.dialTimeout) })
+    const id = peerIdFromString(peer)
+    const existed = this.init.connectionManager.getConnections(id).length > 0
+    const connection = await this.init.connectionManager.openConnection(id, { signal: AbortSignal.timeout(this.init.dialTimeout) })
+    if (!existed) {
+      this.init.idleConnections?.dialledByUs(connection)
+    }
     return connection.newStream(this.init.protocol, { signal: AbortSignal.timeout(this.init.dialTimeout) })
   }
 }

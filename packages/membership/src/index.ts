@@ -103,6 +103,14 @@ export interface MembershipInit {
    * @default 1000
    */
   releaseDelay?: number
+  /**
+   * Close a connection this service dialled (a SHUFFLE_REPLY to a walk's origin, a NEIGHBOR
+   * request that was refused) once no service holds the peer and no other protocol's stream
+   * is open on it, after 30 s (SPEC.md §2.8); HyParView's temporary connections
+   *
+   * @default true
+   */
+  closeIdleConnections?: boolean
 }
 
 export interface MembershipComponents {

@@ -2,7 +2,7 @@ import { TypedEventEmitter, peerDiscoverySymbol, serviceCapabilities } from '@li
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createRng } from '@saorsa-gossip/core'
-import { AddressBook, EffectRunner, OutboundStreams, readFrames } from '@saorsa-gossip/kit'
+import { AddressBook, EffectRunner, IdleConnections, OutboundStreams, readFrames } from '@saorsa-gossip/kit'
 import { MAX_FRAME_BYTES, decodeFrame, encodeFrame } from './codec.ts'
 import { MAX_ADDRS_PER_PEER, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PASSIVE_VIEW_KEY, PROTOCOL, TAG_ACTIVE } from './constants.ts'
 import { Membership } from './core/membership.ts'
@@ -18,6 +18,8 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Dial failures that retrying cannot fix: no address known, or our own gater refuses the peer */
 const UNDIALLABLE = new Set(['NoValidAddressesError', 'DialDeniedError'])
+/** how this service names itself to the shared IdleConnections */
+const SERVICE_NAME = 'membership'
 
 /**
  * The libp2p adapter for the membership core: turns effects into stream writes
@@ -41,6 +43,8 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   private core?: Membership<string>
   private persistTimer?: ReturnType<typeof setInterval>
   private topologyId?: string
+  /** closes the connections we dialled (shuffle replies, refused NEIGHBOR requests) once unused; holds the active view */
+  private readonly idleConnections?: IdleConnections
 
   constructor (components: MembershipComponents, init: MembershipInit = {}) {
     super()
@@ -58,8 +62,10 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
       onFresh: (id, multiaddrs) => { this.safeDispatchEvent('peer', { detail: { id, multiaddrs } }) }
     })
     this.codec = libp2pPeerCodec(peer => this.addresses.of(peer))
+    this.idleConnections = init.closeIdleConnections === false ? undefined : IdleConnections.of(components.connectionManager)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      idleConnections: this.idleConnections,
       protocol: PROTOCOL,
       maxDataLength: init.maxFrameBytes ?? MAX_FRAME_BYTES,
       dialTimeout: init.dialTimeout ?? 10_000,
@@ -99,6 +105,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     })
     this.components.events.addEventListener('connection:close', this.onConnectionClose)
     this.components.events.addEventListener('peer:identify', this.onIdentify)
+    this.idleConnections?.register(SERVICE_NAME, [PROTOCOL])
     this.core = new Membership(this.self, createRng(this.init.seed ?? `${this.self}/${Date.now()}`), {
       hyparview: this.init.hyparview,
       swim: this.init.swim,
@@ -122,6 +129,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     clearInterval(this.persistTimer)
     this.effects.clear()
     this.core = undefined
+    this.idleConnections?.unregister(SERVICE_NAME)
     if (this.topologyId != null) {
       this.components.registrar.unregister(this.topologyId)
       this.topologyId = undefined
@@ -250,10 +258,12 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     const peer = peerIdFromString(event.peer)
     switch (event.type) {
       case 'neighbor-up':
+        this.idleConnections?.hold(SERVICE_NAME, event.peer, true)
         void this.tag(peer, true)
         this.safeDispatchEvent('neighbor-up', { detail: { peer } })
         break
       case 'neighbor-down':
+        this.idleConnections?.hold(SERVICE_NAME, event.peer, false)
         void this.tag(peer, false)
         this.safeDispatchEvent('neighbor-down', { detail: { peer, reason: event.reason } })
         break

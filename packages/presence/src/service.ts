@@ -2,7 +2,7 @@ import { NotFoundError, TypedEventEmitter, peerDiscoverySymbol, peerRoutingSymbo
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createRng, fromHex, toHex } from '@saorsa-gossip/core'
-import { EffectRunner, OutboundStreams, peerIdCodec, readFrames, siblingService } from '@saorsa-gossip/kit'
+import { EffectRunner, IdleConnections, OutboundStreams, peerIdCodec, readFrames, siblingService } from '@saorsa-gossip/kit'
 import { decodeBeaconBody, decodeFrame, decodeQueryBody, encodeFrame, own } from './codec.ts'
 import { BEACON_DOMAIN, DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, MAX_REPLY_BEACONS, MAX_OUTBOUND_STREAMS, PROTOCOL, QUERY_DOMAIN, QUERY_ID_BYTES, WRITE_TIMEOUT_MS } from './constants.ts'
 import { PresenceCore } from './core/index.ts'
@@ -36,6 +36,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
   private readonly self: string
   private readonly peers = peerIdCodec()
   private readonly outbound: OutboundStreams
+  private readonly idleConnections: IdleConnections
   private readonly effects: EffectRunner<string, PresenceMessage<string>, PresenceTimer, PresenceEvent<string>>
   private readonly waiters = new Map<string, Waiter>()
   private readonly counts = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, sealedOpened: 0 }
@@ -55,8 +56,11 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     if (init.groupsService != null) {
       this[serviceDependencies].push('@saorsa-gossip/groups')
     }
+    // a FOAF answer dials its origin: closed once unused, as membership's and plumtree's dials (SPEC.md §2.8)
+    this.idleConnections = IdleConnections.of(components.connectionManager)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      idleConnections: this.idleConnections,
       protocol: PROTOCOL,
       maxDataLength: MAX_FRAME_BYTES,
       dialTimeout: DIAL_TIMEOUT_MS,
@@ -101,6 +105,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       maxInboundStreams: MAX_INBOUND_STREAMS,
       maxOutboundStreams: MAX_OUTBOUND_STREAMS
     })
+    this.idleConnections.register('presence', [PROTOCOL])
     this.core = new PresenceCore(this.self, createRng(this.init.seed ?? `${this.self}/${Date.now()}`), this.init.config, this.lastSeq)
     this.membership.addEventListener('neighbor-up', this.onNeighbors)
     this.membership.addEventListener('neighbor-down', this.onNeighbors)
@@ -133,6 +138,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       waiter(undefined)
     }
     this.waiters.clear()
+    this.idleConnections.unregister('presence')
     await this.components.registrar.unhandle(PROTOCOL)
     await this.outbound.abortAll('presence stopped')
     this.core = undefined

@@ -130,6 +130,14 @@ export interface PlumtreeInit extends IgnoredGossipsubOptions {
    * @default true
    */
   connectedPeersAsNeighbors?: boolean
+  /**
+   * Close a connection this service dialled (a join to a peer found by a walk, a walk's answer)
+   * once no service holds the peer and no other protocol's stream is open on it, after 30 s
+   * (SPEC.md §2.8); membership does the same with its own
+   *
+   * @default true
+   */
+  closeIdleConnections?: boolean
   /** Core parameters (SPEC.md §7.6) */
   config?: Partial<Omit<PubsubConfig, 'maxMessageSize'>>
   /** Peer scoring weights and thresholds (SPEC.md §7.11) */

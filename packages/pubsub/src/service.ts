@@ -1,7 +1,7 @@
 import { TypedEventEmitter, serviceCapabilities, serviceDependencies } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { createRng } from '@saorsa-gossip/core'
-import { AddressBook, EffectRunner, OutboundStreams, readFrames, siblingService } from '@saorsa-gossip/kit'
+import { AddressBook, EffectRunner, IdleConnections, OutboundStreams, readFrames, siblingService } from '@saorsa-gossip/kit'
 import { CarriedBindings } from './carried-bindings.ts'
 import { RPC_LIMITS, decodeFrame, encodeRpc } from './codec.ts'
 import { FRAME_OVERHEAD_BYTES, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PROTOCOL } from './constants.ts'
@@ -25,6 +25,8 @@ import type { PqIdentityService } from '@saorsa-gossip/identity'
 import type { MembershipService } from '@saorsa-gossip/membership'
 
 const utf8 = new TextEncoder()
+/** how this service names itself to the shared IdleConnections */
+const SERVICE_NAME = 'plumtree'
 
 /**
  * The libp2p wiring of the pubsub core, behind gossipsub 17's API: start and stop, the
@@ -65,6 +67,10 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   /** why each overlay neighbour is one: membership's active view, a plumtree connection, or both */
   private readonly neighborSources = new Map<string, Set<'membership' | 'connection'>>()
   private topologyId?: string
+  /** closes the connections we dialled once unused; holds the peers we have topic links with */
+  private readonly idleConnections?: IdleConnections
+  /** topic links per peer, across topics (a peer with any is held) */
+  private readonly topicLinks = new Map<string, number>()
 
   constructor (components: PlumtreeComponents, init: PlumtreeInit = {}) {
     super()
@@ -77,8 +83,10 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.codec = libp2pPubsubCodec(peer => this.addresses.of(peer))
     this.maxMessageSize = positiveInt('maxMessageSize', init.maxMessageSize, 1024 * 1024)
     this.frameLimit = Math.max(RPC_LIMITS.frameBytes, this.maxMessageSize + FRAME_OVERHEAD_BYTES)
+    this.idleConnections = init.closeIdleConnections === false ? undefined : IdleConnections.of(components.connectionManager)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      idleConnections: this.idleConnections,
       protocol: PROTOCOL,
       maxDataLength: this.frameLimit,
       dialTimeout: init.dialTimeout ?? 10_000,
@@ -158,6 +166,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
       maxOutboundStreams: MAX_OUTBOUND_STREAMS
     })
     this.core = core
+    this.idleConnections?.register(SERVICE_NAME, [PROTOCOL])
     this.components.events.addEventListener('connection:close', this.onConnectionClose)
     this.components.events.addEventListener('peer:identify', this.onIdentify)
     this.membership.addEventListener('neighbor-up', this.onNeighborUp)
@@ -198,6 +207,8 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
       this.topologyId = undefined
     }
     this.neighborSources.clear()
+    this.idleConnections?.unregister(SERVICE_NAME)
+    this.topicLinks.clear()
     await this.components.registrar.unhandle(PROTOCOL)
     this.inbound.clear()
     await this.outbound.abortAll('plumtree stopped')
@@ -308,7 +319,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.addresses.identified(evt.detail.peerId, evt.detail.listenAddrs)
   }
 
-  /** The last connection to the peer closed (membership's core calls this `connection-lost`): for pubsub too, `peer-down` */
+  /** The last connection to the peer closed: `connection-lost` (its links go; it stays a candidate) */
   private onConnectionClose (evt: CustomEvent<Connection>): void {
     const peer = evt.detail.remotePeer
     if (this.components.connectionManager.getConnections(peer).length > 0) {
@@ -317,7 +328,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     const key = peer.toString()
     this.outbound.forget(key)
     this.inbound.delete(key)
-    this.input({ type: 'peer-down', peer: key })
+    this.input({ type: 'connection-lost', peer: key })
   }
 
   // --- input ----------------------------------------------------------------------
@@ -409,9 +420,24 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
         this.log('graylisted %s (score %d)', event.peer, event.score)
         this.safeDispatchEvent('plumtree:graylisted', { detail: graylisted(event) })
         break
+      case 'topic-neighbor-up':
+      case 'topic-neighbor-down':
+        this.countTopicLink(event.peer, event.type === 'topic-neighbor-up' ? 1 : -1)
+        break
       default:
         break
     }
+  }
+
+  /** A peer we have a topic link with keeps its connection (SPEC.md §2.8) */
+  private countTopicLink (peer: string, delta: number): void {
+    const links = (this.topicLinks.get(peer) ?? 0) + delta
+    if (links > 0) {
+      this.topicLinks.set(peer, links)
+    } else {
+      this.topicLinks.delete(peer)
+    }
+    this.idleConnections?.hold(SERVICE_NAME, peer, links > 0)
   }
 
   /** The header was checked before the message got this far, so it decoded (once, at the edge) */

@@ -114,6 +114,25 @@ describe('anti-entropy', () => {
     expect(h.delivered('a')).to.have.length(10)
   })
 
+  it('a node whose window is empty starts no session; a peer holding a message it lacks starts one and repairs it', () => {
+    const h = new Harness()
+    h.now = 100_000
+    line(h, ['a', 'b'])
+    h.advance(130_000)
+    expect(h.sentOfType('ae-digest'), 'digests on a quiet topic').to.have.length(0)
+    expect(h.core('a').stats.aeSkippedEmpty, 'rounds a skipped').to.be.at.least(5)
+    // b's eager copy to a is lost
+    h.cut.add('a|b')
+    publish(h, 'b')
+    h.flush()
+    h.cut.delete('a|b')
+    expect(h.delivered('a')).to.have.length(0)
+    h.advance(h.now + 4 * DEFAULT_PUBSUB_CONFIG.aePeriod)
+    expect(h.delivered('a'), 'repaired at a').to.have.length(1)
+    // (once repaired, a's window holds the message and a starts sessions too)
+    expect(h.sentOfType('ae-digest')[0]?.from, 'the first session after the loss').to.equal('b')
+  })
+
   it('malformed AE_SYMBOLS (null, non-object, non-integer symbols) never throw and are counted invalid', () => {
     const cases: unknown[][] = [
       [null],
@@ -130,6 +149,8 @@ describe('anti-entropy', () => {
       // a fresh pair per case: after a few violations b would (rightly) lose its topic link
       const h = new Harness()
       line(h, ['a', 'b'])
+      // a session needs something in a's window (an empty window starts none)
+      publish(h, 'a')
       h.advance(6000)
       const invalid = h.core('a').stats.dropped.invalid
       h.advance(h.now + DEFAULT_PUBSUB_CONFIG.aePeriod)

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { T, digest } from './harness-helpers.ts'
+import { T, digest, line, publish } from './harness-helpers.ts'
 import { Harness } from './harness.ts'
 import type { AeDigestMessage } from '../src/core/messages.ts'
 
@@ -14,6 +14,8 @@ describe('topic-link liveness', () => {
     // b (simulated by hand) joins a and from then on only answers and starts anti-entropy sessions
     h.input('a', { type: 'message', from: 'b', message: { type: 'topic-join', topic: T, urgent: true } })
     expect(h.core('a').topicPeers(T)).to.deep.equal(['b'])
+    // a session needs something in a's window (an empty window starts none)
+    publish(h, 'a')
     let answered = 0
     for (let i = 0; i < 12; i++) {
       h.advance(h.now + 1000)
@@ -27,5 +29,18 @@ describe('topic-link liveness', () => {
     }
     expect(answered, 'sessions a started with b').to.be.at.least(5)
     expect(h.core('a').topicPeers(T), 'a link carrying only anti-entropy').to.deep.equal(['b'])
+  })
+
+  it('a lost connection drops the topic link but keeps the peer as a candidate; a dead verdict forgets it', () => {
+    const h = new Harness()
+    line(h, ['a', 'b'])
+    expect(h.core('a').topicPeers(T)).to.deep.equal(['b'])
+    // no longer a membership neighbour: the link stays on its own
+    h.input('a', { type: 'neighbor-down', peer: 'b' })
+    h.input('a', { type: 'connection-lost', peer: 'b' })
+    expect(h.core('a').topicPeers(T), 'links after connection-lost').to.deep.equal([])
+    expect(h.core('a').knownSubscribers(T), 'candidates after connection-lost').to.deep.equal(['b'])
+    h.input('a', { type: 'peer-down', peer: 'b' })
+    expect(h.core('a').knownSubscribers(T), 'candidates after peer-down').to.deep.equal([])
   })
 })

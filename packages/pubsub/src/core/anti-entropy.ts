@@ -50,11 +50,23 @@ function validSymbol (s: unknown): boolean {
   return symbol != null && typeof symbol === 'object' && Number.isInteger(symbol.count) && isU32(symbol.hi) && isU32(symbol.lo) && isU32(symbol.check)
 }
 
-/** The anti-entropy timer: one session per subscribed topic with a random topic neighbour (sometimes a passive one) */
+/**
+ * The anti-entropy timer: one session per subscribed topic with a random topic neighbour
+ * (sometimes a passive one). Not when our window holds nothing: we have nothing to push, and
+ * a peer holding a message we lack has a non-empty window and starts a session itself. On a
+ * quiet topic every node's digests were a steady frame stream that could find nothing
+ * (SPEC.md §7.5).
+ */
 export function onAntiEntropyTimer<P> (ctx: Ctx<P>, now: number): void {
   expireSessions(ctx, now)
+  const { from, to } = windowFor(ctx, now)
   for (const state of ctx.topics.values()) {
-    if (!state.subscribed) {
+    if (!state.subscribed || to <= from) {
+      continue
+    }
+    const entries = ctx.store.window(state.name, from, to, now)
+    if (entries.length === 0) {
+      ctx.stats.aeSkippedEmpty++
       continue
     }
     const usePassive = state.passive.size > 0 && (state.active.size === 0 || ctx.rng.float() < PASSIVE_SESSION_SHARE)
@@ -62,16 +74,12 @@ export function onAntiEntropyTimer<P> (ctx: Ctx<P>, now: number): void {
     if (peer === undefined) {
       continue
     }
-    startSession(ctx, state, peer, usePassive, now)
+    startSession(ctx, state, peer, usePassive, { from, to, entries }, now)
   }
 }
 
-function startSession<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, passive: boolean, now: number): void {
-  const { from, to } = windowFor(ctx, now)
-  if (to <= from) {
-    return
-  }
-  const entries = ctx.store.window(state.name, from, to, now)
+function startSession<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, passive: boolean, window: { from: number, to: number, entries: StoredMessage[] }, now: number): void {
+  const { from, to, entries } = window
   const session = randomNonce(ctx.rng)
   // the decoder works on this snapshot: the responder's symbols describe its set as of our digest
   ctx.ae.initiated.set(session, { peer, topic: state.name, from, to, startedAt: now, passive, keys: keysOf(entries) })

@@ -68,8 +68,22 @@ export function onNeighborDown<P> (ctx: Ctx<P>, peer: P): void {
 }
 
 /**
- * The peer is gone (`peer-down`: SWIM's dead verdict, or its last connection closed; SPEC.md
- * §7.1): drop every topic link and forget it as a candidate — except links that carried
+ * The last connection to the peer closed: its links cannot carry anything, and a join sent
+ * to it will not be answered on that connection, so both go (a new connection starts over).
+ * It stays a passive candidate: connections that carry no link are closed on purpose (SPEC.md
+ * §2.8), and a dead peer is found by SWIM or by the next dial failing (`unreachable`).
+ */
+export function onConnectionLost<P> (ctx: Ctx<P>, peer: P): void {
+  for (const state of ctx.topics.values()) {
+    linkDown(ctx, state, peer, true)
+    state.pendingJoins.delete(peer)
+    state.lateJoins.delete(peer)
+  }
+  ctx.ae.answering.delete(peer)
+}
+
+/**
+ * The peer is gone (`peer-down`: SWIM's dead verdict; SPEC.md §7.1): drop every topic link and forget it as a candidate — except links that carried
  * something in the last half `keepaliveIdle`. A dead verdict is a rumour that can be stale
  * (after a partition heals, the verdicts each half made about the other cross over until they
  * are refuted); fresh traffic on the link is direct proof.

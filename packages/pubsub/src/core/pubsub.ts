@@ -2,7 +2,7 @@ import { scheduleTimer } from '@saorsa-gossip/core'
 import { onAeDigest, onAeMore, onAeSymbols, onAeWant, onAntiEntropyTimer } from './anti-entropy.ts'
 import { resolvePubsubConfig } from './config.ts'
 import { heardFrom } from './liveness.ts'
-import { maintainTopic, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onUnreachable, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
+import { maintainTopic, onConnectionLost, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onUnreachable, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
 import { PeerScores } from './score.ts'
 import { enforceGraylist, penalize } from './scoring.ts'
 import { createCtx, topicState } from './state.ts'
@@ -117,6 +117,9 @@ export class PubsubCore<P> {
         break
       case 'peer-down':
         onPeerDown(ctx, input.peer, now)
+        break
+      case 'connection-lost':
+        onConnectionLost(ctx, input.peer)
         break
       case 'unreachable':
         onUnreachable(ctx, input.peer, now)

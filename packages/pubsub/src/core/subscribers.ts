@@ -12,7 +12,7 @@ export function mayChangeSubscribers (input: { type: string, message?: { type?: 
   switch (input.type) {
     case 'message': return SUBSCRIBER_MESSAGES.has(String(input.message?.type))
     case 'timer-expired': return input.timer?.kind === 'maintain'
-    case 'neighbor-up': case 'neighbor-down': case 'peer-down': case 'subscribe': case 'unsubscribe': return true
+    case 'neighbor-up': case 'neighbor-down': case 'peer-down': case 'connection-lost': case 'subscribe': case 'unsubscribe': return true
     default: return false
   }
 }

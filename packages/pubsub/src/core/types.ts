@@ -17,11 +17,16 @@ export type PubsubInput<P> =
   | { type: 'neighbor-up', peer: P }
   | { type: 'neighbor-down', peer: P }
   /**
-   * the peer is gone, however the driver learnt it: SWIM's dead verdict (membership's
-   * `peer-dead` event) or the close of the last connection to it (what membership's core
-   * calls `connection-lost`). Every topic link to it is dropped (SPEC.md §7.1)
+   * the peer is gone: SWIM's dead verdict (membership's `peer-dead` event). Every topic link
+   * to it is dropped and it is no candidate any more (SPEC.md §7.1)
    */
   | { type: 'peer-down', peer: P }
+  /**
+   * the last connection to the peer closed (membership's core has the same name): its topic
+   * links go, since they cannot carry anything, but it stays a candidate — idle connections
+   * are closed on purpose (SPEC.md §2.8), which says nothing about the peer
+   */
+  | { type: 'connection-lost', peer: P }
   | { type: 'publish', topic: string, id: Uint8Array, payload: Uint8Array, publishedAt: number, header?: Uint8Array }
   | { type: 'subscribe', topic: string }
   | { type: 'unsubscribe', topic: string }
@@ -83,6 +88,8 @@ export interface PubsubStats {
   /** Plumtree tree optimisations (lazy path replaced eager one) */
   optimizations: number
   aeSessions: number
+  /** anti-entropy rounds not started because our window held no message (anti-entropy.ts) */
+  aeSkippedEmpty: number
   aeRepaired: number
   aeAbandoned: number
   walksStarted: number
@@ -119,6 +126,7 @@ export function emptyStats (): PubsubStats {
     ihaveReceived: 0,
     optimizations: 0,
     aeSessions: 0,
+    aeSkippedEmpty: 0,
     aeRepaired: 0,
     aeAbandoned: 0,
     walksStarted: 0,

@@ -1,0 +1,154 @@
+import type { Connection } from '@libp2p/interface'
+import type { ConnectionManager } from '@libp2p/interface-internal'
+
+export interface IdleConnectionsInit {
+  /** how long a dialled connection may stay unheld before it is closed, ms (default 120 s: re-dials cost a handshake, SPEC.md §2.8 has the measurement) */
+  idleTimeout?: number
+}
+
+const DEFAULT_IDLE_TIMEOUT = 120_000
+
+const instances = new WeakMap<ConnectionManager, IdleConnections>()
+
+/**
+ * Closes the connections our services dialled for one exchange once nobody holds them
+ * (SPEC.md §2.8). HyParView sends a SHUFFLE_REPLY and a refused NEIGHBOR request over a
+ * temporary connection and closes it afterwards (Leitão et al., DSN 2007, §4); a plumtree walk
+ * answers its origin directly. libp2p keeps every connection until its limits are reached, so on
+ * 100 real nodes those connections piled up (issue 12).
+ *
+ * One instance per libp2p node, shared by its services (`IdleConnections.of`). A connection is
+ * closed when one of our services dialled it (`OutboundStreams` reports the connections it
+ * created; the peer's own instance closes those it dialled, and one the application dialled is
+ * never ours to close), no service holds the peer (`hold`: membership's active view, plumtree's
+ * topic links), no open stream on it runs a protocol other than the registered ones, and all of
+ * that has held for `idleTimeout` in a row (checked every `idleTimeout / 3`).
+ */
+export class IdleConnections {
+  /** the node's shared instance (created on first use; `init` applies then) */
+  static of (connectionManager: ConnectionManager, init: IdleConnectionsInit = {}): IdleConnections {
+    let instance = instances.get(connectionManager)
+    if (instance == null) {
+      instance = new IdleConnections(connectionManager, init)
+      instances.set(connectionManager, instance)
+    }
+    return instance
+  }
+
+  /** connections closed for being idle */
+  readonly stats = { closed: 0 }
+  private readonly connectionManager: ConnectionManager
+  private readonly idleTimeout: number
+  /** service name → its protocol ids */
+  private readonly services = new Map<string, string[]>()
+  private readonly protocols = new Set<string>()
+  /** peer → the services holding it */
+  private readonly holders = new Map<string, Set<string>>()
+  private readonly dialled = new WeakSet<Connection>()
+  private readonly closing = new WeakSet<Connection>()
+  /** connection id → when it was first seen idle */
+  private readonly idleSince = new Map<string, number>()
+  private timer?: ReturnType<typeof setInterval>
+
+  constructor (connectionManager: ConnectionManager, init: IdleConnectionsInit = {}) {
+    const idleTimeout = init.idleTimeout ?? DEFAULT_IDLE_TIMEOUT
+    if (!Number.isFinite(idleTimeout) || idleTimeout <= 0) {
+      throw new RangeError(`idleTimeout must be a positive number of ms, got ${String(init.idleTimeout)}`)
+    }
+    this.connectionManager = connectionManager
+    this.idleTimeout = idleTimeout
+  }
+
+  /** A service starts: its streams do not keep a connection open; sweeping runs while any service is registered */
+  register (service: string, protocols: string[]): void {
+    this.services.set(service, protocols)
+    this.recomputeProtocols()
+    if (this.timer == null) {
+      this.timer = setInterval(() => { this.sweep(Date.now()) }, Math.max(1, Math.floor(this.idleTimeout / 3)))
+      this.timer.unref?.()
+    }
+  }
+
+  /** A service stops: its holds go, and sweeping stops with the last service */
+  unregister (service: string): void {
+    this.services.delete(service)
+    this.recomputeProtocols()
+    for (const [peer, owners] of this.holders) {
+      owners.delete(service)
+      if (owners.size === 0) {
+        this.holders.delete(peer)
+      }
+    }
+    if (this.services.size === 0) {
+      clearInterval(this.timer)
+      this.timer = undefined
+      this.idleSince.clear()
+    }
+  }
+
+  /** `service` keeps (or no longer keeps) a lasting relation with `peer`: its connections stay open */
+  hold (service: string, peer: string, on: boolean): void {
+    const owners = this.holders.get(peer) ?? new Set<string>()
+    if (on) {
+      owners.add(service)
+      this.holders.set(peer, owners)
+    } else {
+      owners.delete(service)
+      if (owners.size === 0) {
+        this.holders.delete(peer)
+      }
+    }
+  }
+
+  /** `OutboundStreams` created this connection (there was none to the peer when it dialled) */
+  dialledByUs (connection: Connection): void {
+    this.dialled.add(connection)
+  }
+
+  /** Whether we closed this connection for being idle: not a sign that the peer is gone */
+  closedByUs (connection: Connection): boolean {
+    return this.closing.has(connection)
+  }
+
+  /** One pass over the open connections; exported for tests */
+  sweep (now: number): void {
+    const seen = new Set<string>()
+    for (const connection of this.connectionManager.getConnections()) {
+      seen.add(connection.id)
+      if (!this.idle(connection)) {
+        this.idleSince.delete(connection.id)
+        continue
+      }
+      const since = this.idleSince.get(connection.id)
+      if (since == null) {
+        this.idleSince.set(connection.id, now)
+      } else if (now - since >= this.idleTimeout) {
+        this.idleSince.delete(connection.id)
+        this.closing.add(connection)
+        this.stats.closed++
+        void connection.close().catch((err: Error) => { connection.abort(err) })
+      }
+    }
+    for (const id of this.idleSince.keys()) {
+      if (!seen.has(id)) {
+        this.idleSince.delete(id)
+      }
+    }
+  }
+
+  private idle (connection: Connection): boolean {
+    return connection.status === 'open' &&
+      this.dialled.has(connection) &&
+      !this.holders.has(connection.remotePeer.toString()) &&
+      connection.streams.every(s => s.status !== 'open' || (s.protocol != null && this.protocols.has(s.protocol)))
+  }
+
+  private recomputeProtocols (): void {
+    this.protocols.clear()
+    for (const protocols of this.services.values()) {
+      for (const p of protocols) {
+        this.protocols.add(p)
+      }
+    }
+  }
+}
