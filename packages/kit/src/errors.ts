@@ -44,3 +44,17 @@ export class ServiceStoppedError extends GossipError {
     super('ServiceStoppedError', 'ERR_SERVICE_STOPPED', message, options)
   }
 }
+
+/**
+ * `OutboundStreams` did not dial: no connection to the peer and no address for it in the peer
+ * store. A dial by id would only wait on libp2p's peer routing, and a dial the application
+ * makes meanwhile would join it and fail with it (issue 16)
+ */
+export class NoKnownAddressesError extends GossipError {
+  static readonly name = 'NoKnownAddressesError'
+  static readonly code = 'ERR_NO_KNOWN_ADDRESSES'
+
+  constructor (message = 'No connection to the peer and no known address', options?: ErrorOptions) {
+    super('NoKnownAddressesError', 'ERR_NO_KNOWN_ADDRESSES', message, options)
+  }
+}

@@ -1,7 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { ServiceStoppedError, StreamClosedError, WriteTimeoutError } from './errors.ts'
+import { NoKnownAddressesError, ServiceStoppedError, StreamClosedError, WriteTimeoutError } from './errors.ts'
 import type { IdleConnections } from './idle-connections.ts'
-import type { Stream } from '@libp2p/interface'
+import type { PeerId, PeerStore, Stream } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
 export interface OutboundStreamsInit {
@@ -15,6 +15,11 @@ export interface OutboundStreamsInit {
   maxQueuedBytes?: number
   /** told of every connection this dials (none to the peer existed), so it can close it once unused */
   idleConnections?: IdleConnections
+  /**
+   * With it, a peer with no connection and no address in the peer store is not dialled: the
+   * write fails at once with `NoKnownAddressesError` (SPEC.md §2.7)
+   */
+  peerStore?: PeerStore
   /** a dial or write failed (the dial's own error, a WriteTimeoutError or a StreamClosedError); the stream is forgotten and the next write opens a new one */
   onWriteError(peer: string, err: Error): void
 }
@@ -180,11 +185,23 @@ export class OutboundStreams {
   private async open (peer: string): Promise<Stream> {
     const id = peerIdFromString(peer)
     const existed = this.init.connectionManager.getConnections(id).length > 0
+    if (!existed && this.init.peerStore != null && !(await hasAddresses(this.init.peerStore, id))) {
+      throw new NoKnownAddressesError(`no connection to ${peer} and no known address`)
+    }
     const connection = await this.init.connectionManager.openConnection(id, { signal: AbortSignal.timeout(this.init.dialTimeout) })
     if (!existed) {
       this.init.idleConnections?.dialledByUs(connection)
     }
     return connection.newStream(this.init.protocol, { signal: AbortSignal.timeout(this.init.dialTimeout) })
+  }
+}
+
+async function hasAddresses (peerStore: PeerStore, id: PeerId): Promise<boolean> {
+  try {
+    return (await peerStore.get(id)).addresses.length > 0
+  } catch {
+    // not in the peer store at all
+    return false
   }
 }
 

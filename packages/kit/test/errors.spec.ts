@@ -1,6 +1,6 @@
 import { GossipError } from '@saorsa-gossip/core'
 import { expect } from 'aegir/chai'
-import { MalformedFrameError, ServiceStoppedError, StreamClosedError, WriteTimeoutError } from '../src/index.ts'
+import { MalformedFrameError, NoKnownAddressesError, ServiceStoppedError, StreamClosedError, WriteTimeoutError } from '../src/index.ts'
 
 describe('kit errors', () => {
   it('are GossipErrors with a stable name and code', () => {
@@ -8,7 +8,8 @@ describe('kit errors', () => {
       [WriteTimeoutError, 'WriteTimeoutError', 'ERR_WRITE_TIMEOUT'],
       [StreamClosedError, 'StreamClosedError', 'ERR_STREAM_CLOSED'],
       [MalformedFrameError, 'MalformedFrameError', 'ERR_MALFORMED_FRAME'],
-      [ServiceStoppedError, 'ServiceStoppedError', 'ERR_SERVICE_STOPPED']
+      [ServiceStoppedError, 'ServiceStoppedError', 'ERR_SERVICE_STOPPED'],
+      [NoKnownAddressesError, 'NoKnownAddressesError', 'ERR_NO_KNOWN_ADDRESSES']
     ] as const
     for (const [Class, name, code] of classes) {
       const cause = new Error('underlying')

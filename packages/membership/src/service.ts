@@ -17,7 +17,7 @@ import type { Connection, Logger, PeerDiscovery, PeerDiscoveryEvents, PeerId, St
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Dial failures that retrying cannot fix: no address known, or our own gater refuses the peer */
-const UNDIALLABLE = new Set(['NoValidAddressesError', 'DialDeniedError'])
+const UNDIALLABLE = new Set(['NoValidAddressesError', 'NoKnownAddressesError', 'DialDeniedError'])
 /** how this service names itself to the shared IdleConnections */
 const SERVICE_NAME = 'membership'
 
@@ -66,6 +66,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
       idleConnections: this.idleConnections,
+      peerStore: components.peerStore,
       protocol: PROTOCOL,
       maxDataLength: init.maxFrameBytes ?? MAX_FRAME_BYTES,
       dialTimeout: init.dialTimeout ?? 10_000,

@@ -61,6 +61,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
       idleConnections: this.idleConnections,
+      peerStore: components.peerStore,
       protocol: PROTOCOL,
       maxDataLength: MAX_FRAME_BYTES,
       dialTimeout: DIAL_TIMEOUT_MS,

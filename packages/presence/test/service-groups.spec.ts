@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { createPresenceNode, dialFound, farPair, waitFor } from './fixtures/nodes.ts'
+import { createPresenceNode, farPair, waitFor } from './fixtures/nodes.ts'
 import type { PresenceNode } from './fixtures/nodes.ts'
 
 /** Stands in for groups(): the 32-byte MLS exporter output every member of one epoch shares */
@@ -36,9 +36,9 @@ describe('presence() with group-sealed beacons on 10 real nodes', function () {
     const info = await searcher.peerRouting.findPeer(target.peerId)
     expect(info.id.toString()).to.equal(target.peerId.toString())
     expect(info.multiaddrs.length).to.be.greaterThan(0)
-    // a dial by id that started before the found addresses reached the peer store can race ours
-    // (3 clean-clone CI runs in a row; issue 16, not fixed): dialFound retries
-    const connection = await dialFound(searcher, target.peerId)
+    // at once, no retry: our services no longer start dials by id that ours could join and
+    // fail with (SPEC.md §2.7; issue 16)
+    const connection = await searcher.dial(target.peerId)
     expect(connection.remotePeer.toString()).to.equal(target.peerId.toString())
   })
 

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { createPresenceNode, createPresenceOverlay, dialFound, farPair as farPairOf, waitFor } from './fixtures/nodes.ts'
+import { createPresenceNode, createPresenceOverlay, farPair as farPairOf, waitFor } from './fixtures/nodes.ts'
 import type { PresenceNode } from './fixtures/nodes.ts'
 import type { PeerInfo } from '@libp2p/interface'
 
@@ -38,9 +38,10 @@ describe('presence() on 10 real nodes (memory transport, no kad-dht)', function 
     expect(info.id.toString()).to.equal(target.peerId.toString())
     expect(info.multiaddrs.map(String)).to.include(target.getMultiaddrs()[0].toString().replace(`/p2p/${target.peerId.toString()}`, ''))
     expect(searcher.services.presence.stats.repliesAccepted).to.be.greaterThan(0)
-    // the reply carried the target's binding, so pqIdentity no longer dials the target by id;
-    // another dial by id can still race ours (clean-clone CI at 4dee91f; issue 16): dialFound retries
-    const connection = await dialFound(searcher, target.peerId)
+    // the reply carried the target's binding, so pqIdentity does not dial the target by id, and
+    // our services no longer start dials by id with no address to dial that ours could join and
+    // fail with (SPEC.md §2.7; issue 16): at once, no retry
+    const connection = await searcher.dial(target.peerId)
     expect(connection.remotePeer.toString()).to.equal(target.peerId.toString())
   })
 

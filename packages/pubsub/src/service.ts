@@ -87,6 +87,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
       idleConnections: this.idleConnections,
+      peerStore: components.peerStore,
       protocol: PROTOCOL,
       maxDataLength: this.frameLimit,
       dialTimeout: init.dialTimeout ?? 10_000,
