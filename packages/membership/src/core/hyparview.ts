@@ -1,5 +1,6 @@
 import { IndexedSet, LoadEstimate, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { resolveHyParViewConfig } from './hyparview-config.ts'
+import { Shuffle } from './shuffle.ts'
 import type { HyParViewConfig } from './hyparview-config.ts'
 import type { HyParViewMessage } from './messages.ts'
 import type { DropCounters, CoreEffect, MembershipTimer, NeighborDownReason } from './types.ts'
@@ -53,8 +54,8 @@ export class HyParView<P> {
   private readonly coolingOff = new Set<P>()
   /** neighbours lost to a dead verdict or a lost connection, and when: tried again now and then (SPEC.md §5.4) */
   private readonly lost = new Map<P, number>()
-  /** the sample our last SHUFFLE carried (evicted first when the reply comes); undefined: none outstanding */
-  private shuffleSent?: P[]
+  /** the passive-view exchange (shuffle.ts) */
+  private readonly shuffle: Shuffle<P>
   private contacts: P[] = []
   private started = false
   private readonly validPeer: (value: unknown) => boolean
@@ -68,6 +69,7 @@ export class HyParView<P> {
     this.rng = rng
     this.config = resolveHyParViewConfig(config)
     this.validPeer = validPeer
+    this.shuffle = new Shuffle({ self, config: this.config, rng, active: this.active, passive: this.passive, drops: this.drops, jitter: (interval) => this.jitter(interval) })
   }
 
   activeView (): readonly P[] {
@@ -112,8 +114,8 @@ export class HyParView<P> {
       case 'neighbor': this.onNeighbor(from, message.priority, out); break
       case 'neighbor-reply': this.onNeighborReply(from, message.accepted, now, out); break
       case 'disconnect': this.onDisconnect(from, message.alive, now, out); break
-      case 'shuffle': this.onShuffle(from, message.origin, message.ttl, message.peers, out); break
-      case 'shuffle-reply': this.onShuffleReply(message.peers); break
+      case 'shuffle': this.shuffle.onShuffle(from, message.origin, message.ttl, message.peers, out); break
+      case 'shuffle-reply': this.shuffle.onReply(message.peers); break
       default: this.drops.invalid++
     }
     return out
@@ -137,7 +139,7 @@ export class HyParView<P> {
   handleTimer (timer: MembershipTimer<P>, now: number): Out<P> {
     const out: Out<P> = []
     switch (timer.kind) {
-      case 'hpv-shuffle': this.onShuffleTimer(now, out); break
+      case 'hpv-shuffle': this.shuffle.onTimer(now, out); break
       case 'hpv-repair': this.onRepairTimer(now, timer.due, out); break
       case 'hpv-join-retry': this.onJoinRetry(now, out); break
       case 'hpv-neighbor-timeout': this.onNeighborTimeout(timer.peer, now, out); break
@@ -556,68 +558,6 @@ export class HyParView<P> {
     const peer = this.rng.pick(candidates)
     if (peer !== undefined) {
       this.requestNeighbor(peer, 'high', now, out)
-    }
-  }
-
-  // --- SHUFFLE --------------------------------------------------------------
-
-  private onShuffleTimer (now: number, out: Out<P>): void {
-    out.push(scheduleTimer('hpv:shuffle', now + this.jitter(this.config.shuffleInterval), { kind: 'hpv-shuffle' }))
-    const target = this.active.pick(this.rng)
-    if (target == null) {
-      return
-    }
-    const peers = [
-      this.self,
-      ...this.active.sample(this.rng, this.config.shuffleActiveCount, p => p === target),
-      ...this.passive.sample(this.rng, this.config.shufflePassiveCount)
-    ]
-    this.shuffleSent = peers.slice(1)
-    out.push(send(target, { proto: 'hpv', type: 'shuffle', origin: this.self, ttl: this.config.shuffleTtl, peers }))
-  }
-
-  private onShuffle (from: P, origin: P, ttl: number, peers: P[], out: Out<P>): void {
-    if (origin === this.self) {
-      return
-    }
-    if (ttl > 1 && this.active.size > 1) {
-      const next = this.active.pick(this.rng, p => p === from || p === origin)
-      if (next != null) {
-        out.push(send(next, { proto: 'hpv', type: 'shuffle', origin, ttl: ttl - 1, peers }))
-        return
-      }
-    }
-    // accept: answer with as many passive peers as were sent, then integrate theirs
-    const reply = this.passive.sample(this.rng, peers.length, p => p === origin)
-    out.push(send(origin, { proto: 'hpv', type: 'shuffle-reply', peers: reply }))
-    this.integrate(peers, reply)
-  }
-
-  /** Integrates the reply to our last SHUFFLE, evicting first what we sent (paper §4.4); unasked replies are dropped */
-  private onShuffleReply (peers: P[]): void {
-    const sent = this.shuffleSent
-    if (sent == null) {
-      this.drops.unexpected++
-      return
-    }
-    this.shuffleSent = undefined
-    this.integrate(peers, sent)
-  }
-
-  /** Adds received peers to the passive view, evicting first the peers we sent away (paper §4.4) */
-  private integrate (received: P[], sentAway: P[]): void {
-    const evictable = sentAway.filter(p => this.passive.has(p))
-    for (const peer of received) {
-      if (peer === this.self || this.active.has(peer) || this.passive.has(peer)) {
-        continue
-      }
-      if (this.passive.size >= this.config.passiveViewCapacity) {
-        const victim = evictable.pop() ?? this.passive.pick(this.rng)
-        if (victim != null) {
-          this.passive.delete(victim)
-        }
-      }
-      this.passive.add(peer)
     }
   }
 
