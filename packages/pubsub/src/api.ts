@@ -132,7 +132,7 @@ export interface PlumtreeInit extends IgnoredGossipsubOptions {
   connectedPeersAsNeighbors?: boolean
   /**
    * Close a connection this service dialled (a join to a peer found by a walk, a walk's answer)
-   * once no service holds the peer and no other protocol's stream is open on it, after 30 s
+   * once no service holds the peer and no other protocol's stream is open on it, after 120 s
    * (SPEC.md §2.8); membership does the same with its own
    *
    * @default true
