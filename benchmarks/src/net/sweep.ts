@@ -70,6 +70,11 @@ async function snapshot (workers: WorkerHandle[], timeoutMs?: number): Promise<W
   return (await Promise.all(workers.map(async w => w.request({ type: 'snapshot' }, 'snapshot', timeoutMs)))).map(m => m.snapshot)
 }
 
+async function activeViews (workers: WorkerHandle[]): Promise<string> {
+  const sizes = (await Promise.all(workers.map(async w => w.request({ type: 'status' }, 'status')))).flatMap(s => s.nodes.map(n => n.members)).sort((a, b) => a - b)
+  return `${sizes[0]}/${sizes[Math.floor(sizes.length / 2)]}/${sizes[sizes.length - 1]}`
+}
+
 function sum (snaps: WorkerSnapshot[], key: 'cpuSeconds' | 'bytesSent' | 'rssBytes'): number {
   return snaps.reduce((a, s) => a + s[key], 0)
 }
@@ -124,6 +129,7 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
   const { workers, label } = cluster
   try {
     await sleep(2_000)
+    const viewsBefore = await activeViews(workers)
     const idleStart = await snapshot(workers)
     const idleBegan = Date.now()
     await sleep(config.idleSeconds * 1000)
@@ -136,6 +142,10 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
       framesPerNodePerSecond: counterRates(idleStart, idleEnd, config.nodes * idleWall)
     }
     log(`  ${label}: idle ${idle.cpuMsPerNodePerSecond} ms CPU and ${idle.bytesPerNodePerSecond} B sent per node per second`)
+    if (protocol === 'plumtree') {
+      // views still filling after formation cost NEIGHBOR requests and new connections
+      log(`  ${label}: membership active views (min/median/max) ${viewsBefore} at the idle window's start, ${await activeViews(workers)} at its end`)
+    }
     await Promise.all(workers.map(async w => w.request({ type: 'measure-begin' }, 'ready')))
 
     const rand = prng(config.seed)

@@ -10,7 +10,9 @@ export const MAX_FRAME_BYTES = 64 * 1024
 export const FRAME_LIMITS = {
   peers: 64,
   updates: 256,
-  addrs: 8
+  addrs: 8,
+  /** SHUFFLE walks are at most 16 hops long on the wire (the core accepts at most its `shuffleTtl`) */
+  route: 16
 }
 
 /** How a driver turns its peer keys into bytes and back, and which addresses to advertise */
@@ -30,6 +32,10 @@ const STATUS_FROM_WIRE = { [MemberStatus.ALIVE]: 'alive', [MemberStatus.SUSPECT]
 
 function record<P> (peer: P, codec: PeerCodec<P>): { id: Uint8Array<ArrayBuffer>, addrs: Array<Uint8Array<ArrayBuffer>> } {
   return { id: codec.toBytes(peer) as Uint8Array<ArrayBuffer>, addrs: (codec.addrs?.(peer) ?? []).slice(0, FRAME_LIMITS.addrs) as Array<Uint8Array<ArrayBuffer>> }
+}
+
+function ids<P> (peers: P[] | undefined, codec: PeerCodec<P>): Array<Uint8Array<ArrayBuffer>> {
+  return (peers ?? []).map(p => codec.toBytes(p) as Uint8Array<ArrayBuffer>)
 }
 
 function updatesToWire<P> (updates: Array<MemberUpdate<P>>, codec: PeerCodec<P>): Frame['updates'] {
@@ -54,8 +60,8 @@ export function encodeFrame<P> (message: MembershipMessage<P>, codec: PeerCodec<
     case 'neighbor': Object.assign(frame, { type: FrameType.NEIGHBOR, flag: message.priority === 'high', peer: sender == null ? undefined : record(sender, codec) }); break
     case 'neighbor-reply': Object.assign(frame, { type: FrameType.NEIGHBOR_REPLY, flag: message.accepted }); break
     case 'disconnect': Object.assign(frame, { type: FrameType.DISCONNECT, flag: message.alive }); break
-    case 'shuffle': Object.assign(frame, { type: FrameType.SHUFFLE, peer: record(message.origin, codec), ttl: message.ttl, peers: message.peers.map(p => record(p, codec)) }); break
-    case 'shuffle-reply': Object.assign(frame, { type: FrameType.SHUFFLE_REPLY, peers: message.peers.map(p => record(p, codec)) }); break
+    case 'shuffle': Object.assign(frame, { type: FrameType.SHUFFLE, peer: record(message.origin, codec), ttl: message.ttl, peers: message.peers.map(p => record(p, codec)), route: ids(message.route, codec) }); break
+    case 'shuffle-reply': Object.assign(frame, { type: FrameType.SHUFFLE_REPLY, peers: message.peers.map(p => record(p, codec)), route: ids(message.route, codec) }); break
     case 'ping': Object.assign(frame, { type: FrameType.PING, seq: message.seq, updates: updatesToWire(message.updates, codec), flag: message.wantView === true }); break
     case 'ack': Object.assign(frame, { type: FrameType.ACK, seq: message.seq, incarnation: message.incarnation, updates: updatesToWire(message.updates, codec), peers: (message.neighbors ?? []).map(p => record(p, codec)), flag: message.neighbors === undefined }); break
     case 'ping-req': Object.assign(frame, { type: FrameType.PING_REQ, seq: message.seq, peer: record(message.target, codec), updates: updatesToWire(message.updates, codec) }); break
@@ -87,7 +93,7 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PeerCodec<P>): Decoded
   let frame: Frame
   try {
     frame = Frame.decode(bytes, {
-      limits: { peers: FRAME_LIMITS.peers, updates: FRAME_LIMITS.updates, peer: { addrs: FRAME_LIMITS.addrs }, peers$: { addrs: FRAME_LIMITS.addrs } }
+      limits: { peers: FRAME_LIMITS.peers, updates: FRAME_LIMITS.updates, route: FRAME_LIMITS.route, peer: { addrs: FRAME_LIMITS.addrs }, peers$: { addrs: FRAME_LIMITS.addrs } }
     })
   } catch (err: any) {
     throw new InvalidFrameError(`Undecodable frame: ${err.message}`, { cause: err })
@@ -115,6 +121,7 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PeerCodec<P>): Decoded
     }
     return { member: peer({ id: u.member, addrs: [] }), incarnation: toSafe(u.incarnation, 'incarnation'), status, from: peer({ id: u.from, addrs: [] }) }
   })
+  const route = (): P[] => frame.route.map(id => peer({ id, addrs: [] }))
   const seq = (): number => toSafe(frame.seq, 'seq')
   let message: MembershipMessage<P>
   // JOIN and NEIGHBOR may carry the sender's own record: only its addresses are used
@@ -127,8 +134,8 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PeerCodec<P>): Decoded
     case FrameType.NEIGHBOR: message = { proto: 'hpv', type: 'neighbor', priority: frame.flag ? 'high' : 'low' }; break
     case FrameType.NEIGHBOR_REPLY: message = { proto: 'hpv', type: 'neighbor-reply', accepted: frame.flag }; break
     case FrameType.DISCONNECT: message = { proto: 'hpv', type: 'disconnect', alive: frame.flag }; break
-    case FrameType.SHUFFLE: message = { proto: 'hpv', type: 'shuffle', origin: peer(frame.peer), ttl: frame.ttl, peers: frame.peers.map(peer) }; break
-    case FrameType.SHUFFLE_REPLY: message = { proto: 'hpv', type: 'shuffle-reply', peers: frame.peers.map(peer) }; break
+    case FrameType.SHUFFLE: message = { proto: 'hpv', type: 'shuffle', origin: peer(frame.peer), ttl: frame.ttl, peers: frame.peers.map(peer), route: route() }; break
+    case FrameType.SHUFFLE_REPLY: message = { proto: 'hpv', type: 'shuffle-reply', peers: frame.peers.map(peer), route: route() }; break
     case FrameType.PING: message = { proto: 'swim', type: 'ping', seq: seq(), updates: updates(), ...(frame.flag ? { wantView: true } : {}) }; break
     case FrameType.ACK: message = { proto: 'swim', type: 'ack', seq: seq(), incarnation: toSafe(frame.incarnation, 'incarnation'), updates: updates(), ...(frame.flag ? {} : { neighbors: frame.peers.map(peer) }) }; break
     case FrameType.PING_REQ: message = { proto: 'swim', type: 'ping-req', seq: seq(), target: peer(frame.peer), updates: updates() }; break

@@ -27,8 +27,10 @@ const messages: Array<MembershipMessage<string>> = [
   { proto: 'hpv', type: 'neighbor-reply', accepted: true },
   { proto: 'hpv', type: 'neighbor-reply', accepted: false },
   { proto: 'hpv', type: 'disconnect', alive: true },
-  { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 3, peers: ['o', 'a', 'b'] },
-  { proto: 'hpv', type: 'shuffle-reply', peers: ['c', 'd'] },
+  { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 3, peers: ['o', 'a', 'b'], route: [] },
+  { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 2, peers: ['o', 'a'], route: ['f1', 'f2'] },
+  { proto: 'hpv', type: 'shuffle-reply', peers: ['c', 'd'], route: [] },
+  { proto: 'hpv', type: 'shuffle-reply', peers: ['c'], route: ['o', 'f1'] },
   { proto: 'swim', type: 'ping', seq: 7, updates: [update] },
   { proto: 'swim', type: 'ack', seq: 7, incarnation: 42, updates: [], neighbors: ['x', 'y'] },
   { proto: 'swim', type: 'ping-req', seq: 8, target: 't', updates: [{ ...update, status: 'dead' }] },
@@ -49,6 +51,16 @@ describe('membership wire codec', () => {
     expect(toHex(bytes)).to.equal('080612030a016f18032a0a0a01611205047f000001')
     const { addrs } = decodeFrame(bytes, names)
     expect(addrs.get('a')).to.deep.equal([new Uint8Array([4, 127, 0, 0, 1])])
+  })
+
+  it('SPEC.md §5.3 vector: a SHUFFLE_REPLY on its way back (route: the origin first, the next hop last)', () => {
+    const bytes = encodeFrame({ proto: 'hpv', type: 'shuffle-reply', peers: ['c'], route: ['o', 'f'] }, names)
+    expect(toHex(bytes)).to.equal('08072a030a01634a016f4a0166')
+  })
+
+  it(`a route longer than ${FRAME_LIMITS.route} hops is refused while decoding`, () => {
+    const route = Array.from({ length: FRAME_LIMITS.route + 1 }, (_, i) => `r${i}`)
+    expect(() => decodeFrame(encodeFrame({ proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 3, peers: ['a'], route }, names), names)).to.throw().that.includes({ name: 'InvalidFrameError', code: 'ERR_INVALID_FRAME' })
   })
 
   it('SPEC.md §5.3 vector: an ACK', () => {

@@ -191,6 +191,51 @@ describe('HyParView core', () => {
     expect(n.passiveView()).to.include.members(['o', 's1'])
   })
 
+  it('SHUFFLE walks record their route and the answer goes back along it, never over a new connection', () => {
+    // o → a → n → b (accepts): b answers n, n passes to a, a to o
+    const n = node('n')
+    link(n, node('a'))
+    link(n, node('b'))
+    const forwarded = n.handleMessage('a', { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 3, peers: ['o', 's1'], route: ['a'] }, 0)
+    const [walk] = sentTo(forwarded, 'b', 'shuffle')
+    expect(walk.route).to.deep.equal(['a', 'n'])
+
+    const b = node('b')
+    link(b, node('n'))
+    seedPassive(b, ['q1', 'q2', 'q3'])
+    const answered = b.handleMessage('n', walk, 0)
+    expect(sentTo(answered, 'o', 'shuffle-reply')).to.have.length(0)
+    const [reply] = sentTo(answered, 'n', 'shuffle-reply')
+    expect(reply.route).to.deep.equal(['o', 'a'])
+    expect(b.passiveView()).to.include.members(['o', 's1'])
+
+    const passed = n.handleMessage('b', reply, 0)
+    const [onward] = sentTo(passed, 'a', 'shuffle-reply')
+    expect(onward).to.deep.include({ peers: reply.peers, route: ['o'] })
+    // n integrated nothing: the answer was not for it
+    expect(n.passiveView()).to.not.include.members(reply.peers)
+  })
+
+  it('a SHUFFLE_REPLY whose next hop is not an active neighbour is dropped and counted, not dialled', () => {
+    const n = node('n')
+    link(n, node('a'))
+    expect(n.handleMessage('a', { proto: 'hpv', type: 'shuffle-reply', peers: ['x1'], route: ['o', 'gone'] }, 0)).to.deep.equal([])
+    expect(n.handleMessage('a', { proto: 'hpv', type: 'shuffle-reply', peers: ['x1'], route: ['n'] }, 0)).to.deep.equal([])
+    expect(n.drops.unroutable).to.equal(2)
+    expect(n.passiveView()).to.not.include('x1')
+  })
+
+  it('a walk that arrives with a route as long as shuffleTtl ends where it is, whatever its TTL says', () => {
+    const n = node('n', { shuffleTtl: 3 })
+    link(n, node('a'))
+    link(n, node('b'))
+    const effects = n.handleMessage('a', { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 3, peers: ['o'], route: ['x', 'y', 'a'] }, 0)
+    expect(sentTo(effects, 'b', 'shuffle')).to.have.length(0)
+    expect(sentTo(effects, 'a', 'shuffle-reply')[0].route).to.deep.equal(['o', 'x', 'y'])
+    const tooLong = n.handleMessage('a', { proto: 'hpv', type: 'shuffle', origin: 'o', ttl: 3, peers: ['o'], route: ['w', 'x', 'y', 'a'] }, 0)
+    expect(tooLong).to.deep.equal([])
+  })
+
   it('the passive view never exceeds its capacity', () => {
     const n = node('n', { passiveViewCapacity: 5 })
     seedPassive(n, Array.from({ length: 20 }, (_, i) => `p${i}`))

@@ -19,8 +19,8 @@ export function membershipMessageType (message: MembershipMessage<number>): stri
 export function membershipMessageBytes (message: MembershipMessage<number>): number {
   switch (message.type) {
     case 'forward-join': return HEADER + PEER + 2
-    case 'shuffle': return HEADER + PEER + 2 + PEER * message.peers.length
-    case 'shuffle-reply': return HEADER + PEER * message.peers.length
+    case 'shuffle': return HEADER + PEER + 2 + PEER * (message.peers.length + (message.route?.length ?? 0))
+    case 'shuffle-reply': return HEADER + PEER * (message.peers.length + (message.route?.length ?? 0))
     case 'ack': return HEADER + 5 + UPDATE * message.updates.length + PEER * (message.neighbors?.length ?? 0)
     case 'ping':
     case 'gossip': return HEADER + 5 + UPDATE * message.updates.length

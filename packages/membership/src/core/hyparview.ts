@@ -3,7 +3,7 @@ import { resolveHyParViewConfig } from './hyparview-config.ts'
 import { Shuffle } from './shuffle.ts'
 import type { HyParViewConfig } from './hyparview-config.ts'
 import type { HyParViewMessage } from './messages.ts'
-import type { DropCounters, CoreEffect, MembershipTimer, NeighborDownReason } from './types.ts'
+import type { HyParViewDrops, CoreEffect, MembershipTimer, NeighborDownReason } from './types.ts'
 import type { Rng } from '@saorsa-gossip/core'
 
 /** Largest peer list accepted in a SHUFFLE / SHUFFLE_REPLY: more is dropped as invalid */
@@ -36,7 +36,7 @@ const MAX_CONTACTS = 32
 export class HyParView<P> {
   readonly self: P
   readonly config: HyParViewConfig
-  readonly drops: DropCounters = { unexpected: 0, invalid: 0 }
+  readonly drops: HyParViewDrops = { unexpected: 0, invalid: 0, unroutable: 0 }
   private readonly rng: Rng
   /** our own event-loop lag, from the repair timer's lateness (SPEC.md §6.9) */
   private readonly load = new LoadEstimate()
@@ -114,8 +114,8 @@ export class HyParView<P> {
       case 'neighbor': this.onNeighbor(from, message.priority, out); break
       case 'neighbor-reply': this.onNeighborReply(from, message.accepted, now, out); break
       case 'disconnect': this.onDisconnect(from, message.alive, now, out); break
-      case 'shuffle': this.shuffle.onShuffle(from, message.origin, message.ttl, message.peers, out); break
-      case 'shuffle-reply': this.shuffle.onReply(message.peers); break
+      case 'shuffle': this.shuffle.onShuffle(from, message.origin, message.ttl, message.peers, message.route ?? [], out); break
+      case 'shuffle-reply': this.shuffle.onReply(message.peers, message.route ?? [], out); break
       default: this.drops.invalid++
     }
     return out
@@ -130,10 +130,15 @@ export class HyParView<P> {
       case 'neighbor': return message.priority === 'high' || message.priority === 'low'
       case 'neighbor-reply': return typeof message.accepted === 'boolean'
       case 'disconnect': return typeof message.alive === 'boolean'
-      case 'shuffle': return this.validPeer(message.origin) && Number.isInteger(message.ttl) && message.ttl >= 0 && message.ttl <= this.config.shuffleTtl && peers(message.peers)
-      case 'shuffle-reply': return peers(message.peers)
+      case 'shuffle': return this.validPeer(message.origin) && Number.isInteger(message.ttl) && message.ttl >= 0 && message.ttl <= this.config.shuffleTtl && peers(message.peers) && this.validRoute(message.route)
+      case 'shuffle-reply': return peers(message.peers) && this.validRoute(message.route)
       default: return false
     }
+  }
+
+  /** A shuffle route: absent, or at most `shuffleTtl` valid peers (a walk has fewer forwarders than hops) */
+  private validRoute (route: unknown): boolean {
+    return route === undefined || (Array.isArray(route) && route.length <= this.config.shuffleTtl && route.every(p => this.validPeer(p)))
   }
 
   handleTimer (timer: MembershipTimer<P>, now: number): Out<P> {

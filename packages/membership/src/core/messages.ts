@@ -10,8 +10,10 @@ export type HyParViewMessage<P> =
   | { proto: 'hpv', type: 'neighbor', priority: 'high' | 'low' }
   | { proto: 'hpv', type: 'neighbor-reply', accepted: boolean }
   | { proto: 'hpv', type: 'disconnect', alive: boolean }
-  | { proto: 'hpv', type: 'shuffle', origin: P, ttl: number, peers: P[] }
-  | { proto: 'hpv', type: 'shuffle-reply', peers: P[] }
+  /** `route`: the nodes that forwarded the walk so far, in order (absent: none) */
+  | { proto: 'hpv', type: 'shuffle', origin: P, ttl: number, peers: P[], route?: P[] }
+  /** `route`: the hops still to go back to the walk's origin, the next one last (absent or empty: we are the origin) */
+  | { proto: 'hpv', type: 'shuffle-reply', peers: P[], route?: P[] }
 
 export type MemberStatus = 'alive' | 'suspect' | 'dead'
 

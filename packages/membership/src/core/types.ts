@@ -53,3 +53,9 @@ export interface DropCounters {
   /** Messages with invalid fields (negative TTL, oversize peer lists, self as peer) */
   invalid: number
 }
+
+/** HyParView's drops: SWIM's, and replies it could not carry back */
+export interface HyParViewDrops extends DropCounters {
+  /** SHUFFLE_REPLYs whose next hop back to the walk's origin is no longer an active neighbour (never dialled, SPEC.md §5.1) */
+  unroutable: number
+}

@@ -357,6 +357,7 @@ export interface Frame {
   seq: number
   incarnation: number
   updates: MemberUpdate[]
+  route: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace Frame {
@@ -413,6 +414,13 @@ export namespace Frame {
           }
         }
 
+        if (obj.route != null && obj.route.length > 0) {
+          for (const value of obj.route) {
+            w.uint32(74)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -424,7 +432,8 @@ export namespace Frame {
           peers: [],
           seq: 0,
           incarnation: 0,
-          updates: []
+          updates: [],
+          route: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -479,6 +488,14 @@ export namespace Frame {
               }))
               break
             }
+            case 9: {
+              if (opts.limits?.route != null && obj.route.length === opts.limits.route) {
+                throw new MaxLengthError('Decode error - repeated field "route" had too many elements')
+              }
+
+              obj.route.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -490,7 +507,8 @@ export namespace Frame {
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
           peers: 0,
-          updates: 0
+          updates: 0,
+          route: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -574,6 +592,21 @@ export namespace Frame {
               }
 
               obj.updates++
+
+              break
+            }
+            case 9: {
+              if (opts.limits?.route != null && obj.route === opts.limits.route) {
+                throw new MaxLengthError('Streaming decode error - repeated field "route" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.route[]`,
+                index: obj.route,
+                value: reader.bytes()
+              }
+
+              obj.route++
 
               break
             }
@@ -661,6 +694,12 @@ export namespace Frame {
     index: number
   }
 
+  export interface FrameRouteFieldEvent {
+    field: '$.route[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Frame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Frame.codec())
   }
@@ -669,7 +708,7 @@ export namespace Frame {
     return decodeMessage(buf, Frame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameTypeFieldEvent | FramePeerIdFieldEvent | FramePeerAddrsFieldEvent | FrameTtlFieldEvent | FrameFlagFieldEvent | FramePeersIdFieldEvent | FramePeersAddrsFieldEvent | FrameSeqFieldEvent | FrameIncarnationFieldEvent | FrameUpdatesMemberFieldEvent | FrameUpdatesIncarnationFieldEvent | FrameUpdatesStatusFieldEvent | FrameUpdatesFromFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameTypeFieldEvent | FramePeerIdFieldEvent | FramePeerAddrsFieldEvent | FrameTtlFieldEvent | FrameFlagFieldEvent | FramePeersIdFieldEvent | FramePeersAddrsFieldEvent | FrameSeqFieldEvent | FrameIncarnationFieldEvent | FrameUpdatesMemberFieldEvent | FrameUpdatesIncarnationFieldEvent | FrameUpdatesStatusFieldEvent | FrameUpdatesFromFieldEvent | FrameRouteFieldEvent> {
     return streamMessage(buf, Frame.codec(), opts)
   }
 }
