@@ -191,6 +191,19 @@ describe('HyParView core', () => {
     expect(n.passiveView()).to.include.members(['o', 's1'])
   })
 
+  it('JOIN: FORWARD_JOIN walks start from activeViewTarget − 1 of the contact\'s neighbours, not all of them', () => {
+    const contact = node('c', { activeViewTarget: 4, activeViewCapacity: 12 })
+    for (let i = 0; i < 10; i++) {
+      link(contact, node(`p${i}`))
+    }
+    const effects = contact.handleMessage('j', { proto: 'hpv', type: 'join' }, 0)
+    const walks = effects.filter(e => e.type === 'send' && e.message.type === 'forward-join')
+    expect(walks).to.have.length(3)
+    expect(new Set(walks.map(e => (e as any).to)).size).to.equal(3)
+    expect(walks.map(e => (e as any).to)).to.not.include('j')
+    expect(sentTo(effects, 'j', 'neighbor-reply')).to.deep.equal([{ proto: 'hpv', type: 'neighbor-reply', accepted: true }])
+  })
+
   it('SHUFFLE walks record their route and the answer goes back along it, never over a new connection', () => {
     // o → a → n → b (accepts): b answers n, n passes to a, a to o
     const n = node('n')

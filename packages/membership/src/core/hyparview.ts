@@ -339,7 +339,10 @@ export class HyParView<P> {
 
   /** The contact takes the joiner unconditionally and starts random walks through its other neighbours (paper Alg. 1) */
   private onJoin (joiner: P, out: Out<P>): void {
-    const others = this.active.values().filter(p => p !== joiner)
+    // the paper walks from every active peer (its active view is log n + c ≈ 5); ours holds up
+    // to 12, and every walk ends in a dial to the joiner: walks enough for the joiner to reach
+    // its target with us (SPEC.md §5.1: 100 real nodes formed in 11 s instead of 18–20)
+    const others = this.active.sample(this.rng, this.config.activeViewTarget - 1, p => p === joiner)
     this.addActive(joiner, out)
     out.push(send(joiner, { proto: 'hpv', type: 'neighbor-reply', accepted: true }))
     for (const peer of others) {
