@@ -1,0 +1,171 @@
+/**
+ * npm run bench:idle — what a formed, quiet overlay costs per node: N nodes of one stack in
+ * this one process (no worker processes, so nothing else shares the measurement), a settle
+ * period after formation, then an idle window measured by process CPU, per-thread CPU from
+ * /proc (Linux), frames sent by type, and connections open before and after.
+ *
+ * Options: --protocol plumtree|gossipsub --nodes N --transport tcp|quic --settle S --seconds S
+ * --seed S --stack-options JSON --plumtree-config JSON (net/stack-options.ts). Progress lines,
+ * then the JSON summary as the last line. Compare configurations back to back on a quiet
+ * machine: single runs of the same configuration differ by up to ±25% (benchmarks/README.md).
+ */
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import { multiaddr } from '@multiformats/multiaddr'
+import { stackOptions } from './net/stack-options.ts'
+import { createStackNode, listenAddr, peerIdFor } from './net/stack.ts'
+import type { ProtocolName, TransportName } from './net/messages.ts'
+import type { StackNode } from './net/stack.ts'
+
+function arg (name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+function fail (message: string): never {
+  process.stderr.write(`bench:idle: ${message}\n`)
+  process.exit(2)
+}
+
+function num (name: string, fallback: number): number {
+  const raw = arg(name)
+  const value = raw == null ? fallback : Number(raw)
+  if (!Number.isFinite(value) || value <= 0) {
+    fail(`--${name} must be a positive number, got ${String(raw)}`)
+  }
+  return value
+}
+
+function choice<T extends string> (name: string, fallback: T, allowed: readonly T[]): T {
+  const value = (arg(name) ?? fallback) as T
+  if (!allowed.includes(value)) {
+    fail(`--${name} takes ${allowed.join(' or ')}; got ${value}`)
+  }
+  return value
+}
+
+const protocol = choice<ProtocolName>('protocol', 'plumtree', ['plumtree', 'gossipsub'])
+const transport = choice<TransportName>('transport', 'tcp', ['tcp', 'quic'])
+const nodes = num('nodes', 20)
+const settle = num('settle', 15)
+const seconds = num('seconds', 20)
+const seed = num('seed', 1)
+const options = stackOptions(process.argv, 'bench:idle') ?? {}
+const topic = 'saorsa/idle'
+const log = (line: string): void => { process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`) }
+const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+const r3 = (x: number): number => Math.round(x * 1000) / 1000
+
+/** utime and stime of every thread of this process, ms, by thread name (the main thread as `main`); empty off Linux */
+function threadCpu (): Record<string, { user: number, system: number }> {
+  const out: Record<string, { user: number, system: number }> = {}
+  try {
+    const tick = 10 // ms per clock tick (USER_HZ 100 on Linux)
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      const name = tid === String(process.pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const t = out[name] ?? { user: 0, system: 0 }
+      t.user += Number(fields[11]) * tick
+      t.system += Number(fields[12]) * tick
+      out[name] = t
+    }
+  } catch {
+    // no /proc: process CPU only
+  }
+  return out
+}
+
+/** Frames sent so far by all nodes, by service and type, and connections open */
+function counters (all: StackNode[]): Record<string, number> {
+  const out: Record<string, number> = { connections: 0 }
+  const add = (k: string, v: number): void => { out[k] = (out[k] ?? 0) + v }
+  for (const node of all) {
+    out.connections += node.getConnections().length
+    if (protocol !== 'plumtree') {
+      continue
+    }
+    for (const [type, n] of Object.entries(node.services.membership.stats.messagesOut as Record<string, number>)) {
+      add(`membership.${type}`, n)
+    }
+    for (const [type, n] of Object.entries(node.services.pubsub.stats.framesOut as Record<string, number>)) {
+      add(`plumtree.${type}`, n)
+    }
+  }
+  return out
+}
+
+const seeds = Array.from({ length: nodes }, (_, i) => createHash('sha256').update(`saorsa-idle/${seed}/${i}`).digest('hex'))
+const ids = await Promise.all(seeds.map(async s => peerIdFor(s)))
+// below the ephemeral range (32768+ on Linux), so no outgoing socket holds a listen port
+const basePort = 10_000 + Math.floor(Math.random() * 20_000)
+const addrs = ids.map((id, i) => `${listenAddr(transport, basePort + i)}/p2p/${id}`)
+const started: StackNode[] = []
+try {
+  log(`idle: ${nodes} ${protocol} nodes over ${transport} in one process; settle ${settle} s after formation, measure ${seconds} s`)
+  for (let i = 0; i < nodes; i++) {
+    // up to 6 contacts among the nodes started before, spread deterministically
+    const contacts = [...new Set(Array.from({ length: Math.min(6, i) }, (_, k) => addrs[(i * 7 + k * 13) % i]))]
+    const node = await createStackNode(protocol, transport, { index: i, seed: seeds[i], port: basePort + i, contacts }, options)
+    await node.start()
+    started.push(node)
+    node.services.pubsub.subscribe(topic)
+    if (protocol === 'gossipsub') {
+      for (const contact of contacts) {
+        node.dial(multiaddr(contact)).catch(() => {})
+      }
+    }
+  }
+  const formStart = Date.now()
+  let ready = 0
+  while (Date.now() - formStart < 60_000) {
+    ready = started.filter(n => n.services.pubsub.getMeshPeers(topic).length >= 2).length
+    if (ready === nodes) {
+      break
+    }
+    await sleep(250)
+  }
+  const formationMs = Date.now() - formStart
+  log(`idle: ${ready}/${nodes} nodes have ≥ 2 topic neighbours after ${(formationMs / 1000).toFixed(1)} s; settling ${settle} s`)
+  await sleep(settle * 1000)
+
+  const before = { cpu: process.cpuUsage(), threads: threadCpu(), counters: counters(started), at: Date.now() }
+  await sleep(seconds * 1000)
+  const cpu = process.cpuUsage(before.cpu)
+  const threadsAfter = threadCpu()
+  const after = counters(started)
+  const wall = (Date.now() - before.at) / 1000
+  const perNode = (x: number): number => r3(x / nodes / wall)
+  const threads: Record<string, { user: number, system: number }> = {}
+  for (const [name, t] of Object.entries(threadsAfter)) {
+    const b = before.threads[name] ?? { user: 0, system: 0 }
+    if (t.user + t.system > b.user + b.system) {
+      threads[name] = { user: perNode(t.user - b.user), system: perNode(t.system - b.system) }
+    }
+  }
+  const frames: Record<string, number> = {}
+  for (const [k, v] of Object.entries(after)) {
+    if (k !== 'connections' && v > (before.counters[k] ?? 0)) {
+      frames[k] = perNode(v - (before.counters[k] ?? 0))
+    }
+  }
+  const summary = {
+    bench: 'idle',
+    protocol,
+    transport,
+    nodes,
+    formed: ready === nodes,
+    formationMs,
+    seconds: r3(wall),
+    cpuMsPerNodePerSecond: perNode((cpu.user + cpu.system) / 1000),
+    threadCpuMsPerNodePerSecond: threads,
+    framesPerNodePerSecond: frames,
+    framesSentPerNodePerSecond: r3(Object.values(frames).reduce((a, b) => a + b, 0)),
+    connectionsPerNode: { before: r3(before.counters.connections / nodes), after: r3(after.connections / nodes) },
+    options
+  }
+  log(`idle: ${summary.cpuMsPerNodePerSecond} ms CPU per node per second (main thread ${threads.main?.user ?? '?'} user + ${threads.main?.system ?? '?'} system), ${summary.framesSentPerNodePerSecond} frames sent per node per second, connections per node ${summary.connectionsPerNode.before} → ${summary.connectionsPerNode.after}`)
+  process.stdout.write(`${JSON.stringify(summary)}\n`)
+} finally {
+  await Promise.all(started.map(async n => { await n.stop() }))
+}
