@@ -78,10 +78,12 @@ function threadCpu (): Record<string, { user: number, system: number }> {
 
 /** Frames sent so far by all nodes, by service and type, and connections open */
 function counters (all: StackNode[]): Record<string, number> {
-  const out: Record<string, number> = { connections: 0 }
+  const out: Record<string, number> = { connections: 0, peers: 0 }
   const add = (k: string, v: number): void => { out[k] = (out[k] ?? 0) + v }
   for (const node of all) {
     out.connections += node.getConnections().length
+    // more connections than peers: both ends dialled each other at once (libp2p keeps both)
+    out.peers += new Set(node.getConnections().map(c => c.remotePeer.toString())).size
     if (protocol !== 'plumtree') {
       continue
     }
@@ -145,7 +147,7 @@ try {
   }
   const frames: Record<string, number> = {}
   for (const [k, v] of Object.entries(after)) {
-    if (k !== 'connections' && v > (before.counters[k] ?? 0)) {
+    if (k !== 'connections' && k !== 'peers' && v > (before.counters[k] ?? 0)) {
       frames[k] = perNode(v - (before.counters[k] ?? 0))
     }
   }
@@ -162,6 +164,7 @@ try {
     framesPerNodePerSecond: frames,
     framesSentPerNodePerSecond: r3(Object.values(frames).reduce((a, b) => a + b, 0)),
     connectionsPerNode: { before: r3(before.counters.connections / nodes), after: r3(after.connections / nodes) },
+    connectedPeersPerNode: { before: r3(before.counters.peers / nodes), after: r3(after.peers / nodes) },
     options
   }
   log(`idle: ${summary.cpuMsPerNodePerSecond} ms CPU per node per second (main thread ${threads.main?.user ?? '?'} user + ${threads.main?.system ?? '?'} system), ${summary.framesSentPerNodePerSecond} frames sent per node per second, connections per node ${summary.connectionsPerNode.before} → ${summary.connectionsPerNode.after}`)
