@@ -1,6 +1,7 @@
 import { Chain } from './chain.ts'
 import { commitId } from './commit-id.ts'
 import { groupCoreConfig } from './config.ts'
+import { Duties } from './duties.ts'
 import { bestBranch } from './fork-choice.ts'
 import type { CommitRecord } from './chain.ts'
 import type { GroupCoreConfig } from './config.ts'
@@ -34,18 +35,10 @@ type Waiting<P> = WithoutTicket<Pending<P>>
 
 interface Buffered<P> { from: P, message: Extract<GroupWire, { kind: 'application' }>, at: number }
 
-/**
- * A duty of the remaining members, taken in turn: `order` lists who shares it, first first; the
- * k-th present member does it once `since + k × dutyTimeout` has passed and it is still not done
- */
-interface Duty<P> { duty: 'remove' | 're-add', peer: P, since: number, order: P[] }
-
 /** ops the core starts itself (re-proposals, removing a member that asked to leave): no `done` */
 const INTERNAL_OP = -1
 /** parents asked for at most once each; the set is cleared when it reaches this size */
 const MAX_REQUESTED = 1024
-/** duties held at once (one per leaving or stranded peer, so a roster's worth); more are not taken */
-const MAX_DUTIES = 1024
 
 /**
  * One group as seen by one member: the pure state machine of SPEC.md §11.4–11.6. It orders
@@ -66,7 +59,7 @@ export class GroupCore<P> {
   private readonly queue: Array<GroupInput<P>> = []
   /** MLS bytes carried by the inputs in `queue` */
   private queuedBytes = 0
-  private readonly duties = new Map<string, Duty<P>>()
+  private readonly duties: Duties<P>
   private now = 0
   private pending?: Pending<P>
   private ticket = 0
@@ -76,6 +69,21 @@ export class GroupCore<P> {
     this.self = start.self
     this.config = groupCoreConfig(start.config)
     this.chain = new Chain(start.root, start.epoch, start.roster, this.config.maxRollbackEpochs)
+    this.duties = new Duties({
+      self: this.self,
+      dutyTimeout: this.config.dutyTimeout,
+      roster: () => this.chain.roster,
+      isMember: () => this.status === 'member',
+      out: (effect) => { this.out.push(effect) },
+      perform: (d) => {
+        this.stats.dutiesDone++
+        if (d.duty === 'remove') {
+          this.wait({ type: 'commit', op: INTERNAL_OP, changes: { add: [], remove: [d.peer], update: false } }, false)
+        } else {
+          this.emit({ type: 're-add', peer: d.peer })
+        }
+      }
+    })
   }
 
   get epoch (): number { return this.chain.epoch }
@@ -119,7 +127,7 @@ export class GroupCore<P> {
       case 'commit': this.local(input.op, { kind: 'commit', changes: input.changes }, { kind: 'commit', op: input.op, changes: input.changes }); break
       case 'timer-expired':
         if (input.timer.type === 'duty') {
-          this.checkDuty(`${input.timer.duty}:${input.timer.peer}`, now)
+          this.duties.check(`${input.timer.duty}:${input.timer.peer}`, now)
         } else {
           this.onHeadTimer(now)
         }
@@ -325,45 +333,8 @@ export class GroupCore<P> {
         continue
       }
       for (const peer of peers) {
-        this.takeDuty({ duty: 're-add', peer, since: this.now, order: [adder, ...witnesses.filter(p => p !== adder)] })
+        this.duties.take({ duty: 're-add', peer, since: this.now, order: [adder, ...witnesses.filter(p => p !== adder)] }, this.now)
       }
-    }
-  }
-
-  private takeDuty (duty: Duty<P>): void {
-    const key = `${duty.duty}:${String(duty.peer)}`
-    if (this.duties.has(key) || this.duties.size >= MAX_DUTIES) {
-      return
-    }
-    this.duties.set(key, duty)
-    this.checkDuty(key, this.now)
-  }
-
-  /** Our turn at a duty: do it if it is still not done, else wait for our turn */
-  private checkDuty (key: string, now: number): void {
-    const d = this.duties.get(key)
-    if (d == null) {
-      return
-    }
-    const roster = this.chain.roster
-    const done = d.duty === 'remove' ? !roster.includes(d.peer) : roster.includes(d.peer)
-    // members gone since the duty began lose their turn: the next ones move up
-    const rank = d.order.filter(p => roster.includes(p) || p === this.self).indexOf(this.self)
-    if (this.status !== 'member' || done || rank < 0) {
-      this.duties.delete(key)
-      return
-    }
-    const due = d.since + rank * this.config.dutyTimeout
-    if (due > now) {
-      this.out.push({ type: 'schedule-timer', key: `duty:${key}`, at: due, timer: { type: 'duty', duty: d.duty, peer: String(d.peer) } })
-      return
-    }
-    this.duties.delete(key)
-    this.stats.dutiesDone++
-    if (d.duty === 'remove') {
-      this.wait({ type: 'commit', op: INTERNAL_OP, changes: { add: [], remove: [d.peer], update: false } }, false)
-    } else {
-      this.emit({ type: 're-add', peer: d.peer })
     }
   }
 
@@ -450,7 +421,7 @@ export class GroupCore<P> {
       this.refuse(from, this.wasMember(from) ? 'removed-member' : 'not-a-member')
       return
     }
-    this.takeDuty({ duty: 'remove', peer: from, since: now, order: roster.filter(p => p !== from).sort(byString) })
+    this.duties.take({ duty: 'remove', peer: from, since: now, order: roster.filter(p => p !== from).sort(byString) }, this.now)
   }
 
   private requestChain (to: P, parent: CommitId): void {
