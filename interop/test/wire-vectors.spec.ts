@@ -29,6 +29,12 @@ const VECTORS: VectorCheck[] = [
     fields: { type: 'SHUFFLE', peer: { id: ascii('o') }, ttl: '3', peers: [{ id: ascii('a'), addrs: ['047f000001'] }] }
   },
   {
+    anchor: '`SHUFFLE_REPLY(peers',
+    proto: 'membership/membership',
+    type: 'Frame',
+    fields: { type: 'SHUFFLE_REPLY', peers: [{ id: ascii('c') }], route: [ascii('o'), ascii('f')] }
+  },
+  {
     anchor: '`ACK(seq 7',
     proto: 'membership/membership',
     type: 'Frame',
