@@ -38,7 +38,7 @@ function runBroadcast (raw: unknown, file: string): void {
     results.push({ ...result, timing: { wallMs } })
     process.stdout.write(`${scenario.name} / ${protocol} (seed ${scenario.seed}): ${scenario.nodes} nodes, ${scenario.duration / 1000} s virtual in ${(wallMs / 1000).toFixed(1)} s wall\n`)
     for (const t of result.traffic) {
-      process.stdout.write(`  ${t.label}: ${t.messages} messages (${t.unrecoverable} unrecoverable), delivered ${t.delivered} of ${t.expected}, missed ${t.missed}, RMR ${t.rmr.toFixed(3)}, LDH ${t.ldh}, latency p50 ${t.latency.p50} / p95 ${t.latency.p95} / p99 ${t.latency.p99} ms, via repair ${t.viaRepair}\n`)
+      process.stdout.write(`  ${t.label}: ${t.messages} messages (${t.unrecoverable} unrecoverable), delivered ${t.delivered} of ${t.expected}, missed ${t.missed}, RMR ${t.rmr.toFixed(3)}, LDH ${t.ldh}, hops p50 ${t.hops.p50} / p95 ${t.hops.p95}, latency p50 ${t.latency.p50} / p95 ${t.latency.p95} / p99 ${t.latency.p99} ms, via repair ${t.viaRepair}\n`)
     }
     const ae = result.antiEntropy
     process.stdout.write(lagLine(result.processing))

@@ -38,6 +38,8 @@ export interface TrafficResult {
   /** last delivery hop: the largest hop count of any delivery (and its mean over messages) */
   ldh: number
   ldhMean: number
+  /** Hop count of each delivery (the origin's own at 0): how deep the tree is where it is used */
+  hops: Distribution
   latency: Distribution
   /** deliveries caused by a repair copy (anti-entropy, or a non-subscriber's hand-over) */
   viaRepair: number
@@ -275,6 +277,7 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
       record.maxHops = Math.max(record.maxHops, event.hops)
       record.lastAt = now
       latencies.get(record.label)?.push(now - record.publishedAt)
+      hops.get(record.label)?.push(event.hops)
       if (node !== record.origin) {
         totals.deliveries++
         const received = lastReceived.get(node) as { repair?: boolean } | undefined
@@ -285,6 +288,7 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
     }
   })
   const latencies = new Map<string, number[]>(scenario.traffic.map(t => [t.label, []]))
+  const hops = new Map<string, number[]>(scenario.traffic.map(t => [t.label, []]))
 
   net.at(0, () => { net.spawn(0, []) })
   for (let i = 1; i < scenario.nodes; i++) {
@@ -413,6 +417,7 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
       ldh,
       ldhMean: mine.length === 0 ? 0 : ldhSum / mine.length,
       latency: distribution(latencies.get(t.label) ?? []),
+      hops: distribution(hops.get(t.label) ?? []),
       viaRepair: viaRepair.get(t.label) ?? 0,
       lastDeliveryAt: lastAt
     }
