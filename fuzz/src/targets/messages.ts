@@ -38,6 +38,7 @@ export function pubsubSeeds (): Uint8Array[] {
     { type: 'prune', topic },
     { type: 'subscriptions', subscribe: [topic, 't2'], unsubscribe: ['t3'] },
     { type: 'find', topic, origin: 'p03', ttl: 4, walk: 7 },
+    { type: 'find', topic, origin: 'p03', ttl: 4, walk: 8, exclude: ['p01', 'p02'] },
     { type: 'found', topic, walk: 7, others: ['p04', 'p05'] },
     { type: 'topic-join', topic, urgent: true },
     { type: 'topic-join-reply', topic, accepted: true, others: ['p06'] },

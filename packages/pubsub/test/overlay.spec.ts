@@ -189,3 +189,49 @@ describe('topic overlay: walks, passive views and join replies', () => {
     expect(sybilsContacted(found, 'a').length, 'peers taken from FOUND').to.be.at.most(4)
   })
 })
+
+describe('topic overlay: a clique of subscribers finds the rest of its topic', () => {
+  it('a walk passes the origin\'s topic neighbours by, and relays steer away from them, until it finds a subscriber that is new', () => {
+    // a, b, c subscribe and are each other's membership neighbours, with one non-subscriber r1
+    // beside them all; the rest of the topic (d … h, each other's neighbours, views full at the
+    // target of 4) is two hops further: r1 — r2 — d. The clique's views are short by two; every
+    // walk from it starts at a clique member or at r1, which prefers subscribers: only a walk
+    // that passes the clique by reaches d
+    const h = new Harness()
+    const init = { config: { topicActiveTarget: 4, topicActiveCapacity: 5 } }
+    const clique = ['a', 'b', 'c']
+    const rest = ['d', 'e', 'f', 'g', 'h']
+    for (const n of [...clique, 'r1', 'r2', ...rest]) {
+      h.add(n, init)
+    }
+    const pairs = (group: string[]): string[][] => group.flatMap((x, i) => group.slice(i + 1).map(y => [x, y]))
+    for (const [x, y] of [...pairs(clique), ...pairs(rest), ['r1', 'a'], ['r1', 'b'], ['r1', 'c'], ['r1', 'r2'], ['r2', 'd']]) {
+      h.neighbours(x, y)
+    }
+    for (const n of [...clique, ...rest]) {
+      h.input(n, { type: 'subscribe', topic: T })
+    }
+    h.flush()
+    h.advance(h.now + 60_000)
+    const bridged = clique.some(n => h.core(n).topicPeers(T).some(p => rest.includes(p)))
+    expect(bridged, `views: ${[...clique, ...rest].map(n => `${n}: ${h.core(n).topicPeers(T).join(',')}`).join('; ')}`).to.equal(true)
+  })
+
+  it('a FIND names the origin\'s topic neighbours, and one of them does not answer it', () => {
+    const h = new Harness()
+    for (const n of ['a', 'b', 'c']) {
+      h.add(n, { config: { topicActiveTarget: 4, topicActiveCapacity: 5 } })
+    }
+    h.neighbours('a', 'b')
+    h.neighbours('b', 'c')
+    for (const n of ['a', 'b']) {
+      h.input(n, { type: 'subscribe', topic: T })
+    }
+    h.flush()
+    h.advance(h.now + 5_000)
+    const finds = h.sentOfType('find', 'a').map(s => s.message as FindMessage<string>)
+    expect(finds.some(f => f.exclude?.includes('b') === true)).to.equal(true)
+    // b is a's topic neighbour: it passed those walks on instead of answering them
+    expect(h.sentOfType('found', 'b').filter(s => s.to === 'a')).to.have.length.at.most(1)
+  })
+})

@@ -66,6 +66,11 @@ export interface FindMessage<P> {
   ttl: number
   /** walk number chosen by the origin, echoed in FOUND so stale answers are ignored */
   walk: number
+  /**
+   * the origin's topic neighbours (at most 16): they do not answer, and relays steer away from
+   * them, so a walk from a few subscribers linked to each other finds someone new (SPEC.md §7.4)
+   */
+  exclude?: P[]
 }
 
 /** A subscriber answers a walk directly to its origin, with a few other subscribers it knows */
