@@ -1,5 +1,6 @@
+import { sha256 } from '@noble/hashes/sha2.js'
 import { concatBytes } from '@saorsa-gossip/core'
-import { MAX_ADDR_BYTES, MAX_FRAME_BYTES, MAX_PEER_ID_BYTES, MAX_QUERY_TAGS, MAX_REPLY_BEACONS, QUERY_ID_BYTES, TAG_BYTES } from './constants.ts'
+import { MAX_ADDR_BYTES, MAX_FRAME_BYTES, MAX_PEER_ID_BYTES, MAX_QUERY_SCOPES, MAX_QUERY_TAGS, MAX_REPLY_BEACONS, QUERY_ID_BYTES, SCOPE_BYTES, SCOPE_DOMAIN, TAG_BYTES } from './constants.ts'
 import { InvalidPresenceFrameError } from './errors.ts'
 import { BeaconBody, PresenceFrame, QueryBody } from './pb/presence.ts'
 import type { Beacon, Query } from './pb/presence.ts'
@@ -37,15 +38,20 @@ export function decodeBeaconBody (beacon: Beacon, maxAddrs: number): BeaconBody 
 }
 
 export function decodeQueryBody (query: Query, maxAddrs: number): QueryBody {
-  const body = QueryBody.decode(query.body, { limits: { originAddrs: maxAddrs, tags: MAX_QUERY_TAGS } })
+  const body = QueryBody.decode(query.body, { limits: { originAddrs: maxAddrs, tags: MAX_QUERY_TAGS, scopes: MAX_QUERY_SCOPES } })
   if (body.id.byteLength !== QUERY_ID_BYTES || body.origin.byteLength === 0 || body.origin.byteLength > MAX_PEER_ID_BYTES ||
-    (body.target.byteLength === 0 && body.tags.length === 0) || body.target.byteLength > MAX_PEER_ID_BYTES || body.tags.some(t => t.byteLength !== TAG_BYTES) || body.originAddrs.some(a => a.byteLength > MAX_ADDR_BYTES)) {
+    (body.target.byteLength === 0 && body.tags.length === 0) || body.target.byteLength > MAX_PEER_ID_BYTES || body.tags.some(t => t.byteLength !== TAG_BYTES) || body.scopes.some(t => t.byteLength !== SCOPE_BYTES) || body.originAddrs.some(a => a.byteLength > MAX_ADDR_BYTES)) {
     throw new InvalidPresenceFrameError('bad query body')
   }
   if (!Number.isSafeInteger(body.issuedAtMs)) {
     throw new InvalidPresenceFrameError('query issuedAtMs above 2^53 - 1')
   }
   return body
+}
+
+/** A topic's scope in queries: the first 16 bytes of SHA-256(domain ‖ UTF-8 topic) */
+export function topicScope (topic: string): Uint8Array {
+  return sha256(concatBytes(SCOPE_DOMAIN, new TextEncoder().encode(topic))).subarray(0, SCOPE_BYTES)
 }
 
 export function signingBytes (domain: Uint8Array, body: Uint8Array): Uint8Array {

@@ -14,6 +14,13 @@ export const MAX_FRAME_BYTES = 64 * 1024
 export const MAX_REPLY_BEACONS = 4
 /** Decode limit of tags per query; the core's `maxTags` (default 8) refuses beyond its own bound and counts it */
 export const MAX_QUERY_TAGS = 32
+/** Decode limit of topic scopes per query; the core's `maxScopes` (default 8) refuses beyond it and counts it */
+export const MAX_QUERY_SCOPES = 32
+/** A topic scope: 128 bits of SHA-256 of the topic name (SPEC.md §8.4) */
+export const SCOPE_BYTES = 16
+export const SCOPE_DOMAIN = new TextEncoder().encode('saorsa-gossip/presence/scope/v1\0')
+/** How often the topic views are read from the pubsub service (it has no event for them): a guess, well under a topic link's lifetime */
+export const SCOPE_REFRESH_MS = 2_000
 /** A group tag: 128 bits of keyed BLAKE3 is beyond guessing, and short on the wire */
 export const TAG_BYTES = 16
 /** 16 random bytes: collisions between honest queries are negligible */

@@ -71,6 +71,16 @@ export interface PresenceInit {
    * @default none (no keys from groups())
    */
   groupsService?: string
+  /**
+   * Key of the pubsub service (plumtree() or gossipsub(): anything with `getTopics()` and
+   * `getMeshPeers(topic)`) whose topic views scope our lookups: topic neighbours get our beacon
+   * and those of their other topic neighbours, and a lookup walks the topics we are in first
+   * (SPEC.md §8.4). No service under the key: lookups walk the membership overlay only;
+   * `false` turns scoping off
+   *
+   * @default 'pubsub'
+   */
+  pubsubService?: string | false
   /** Seed of the fan-out choice (default: peer id and start time) */
   seed?: string
   /**
@@ -107,6 +117,8 @@ export interface PresenceStats {
   /** beacon records held */
   records: number
   beaconsAccepted: number
+  /** beacons of topic neighbours passed on to our other neighbours in that topic (SPEC.md §8.4) */
+  beaconsRelayed: number
   /** group beacons kept by tag (opaque or not) */
   sealedStored: number
   queriesForwarded: number

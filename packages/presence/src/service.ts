@@ -3,8 +3,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createRng, fromHex, toHex } from '@saorsa-gossip/core'
 import { EffectRunner, IdleConnections, OutboundStreams, peerIdCodec, readFrames, siblingService } from '@saorsa-gossip/kit'
-import { decodeBeaconBody, decodeFrame, decodeQueryBody, encodeFrame, own } from './codec.ts'
-import { BEACON_DOMAIN, DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, MAX_REPLY_BEACONS, MAX_OUTBOUND_STREAMS, PROTOCOL, QUERY_DOMAIN, QUERY_ID_BYTES, WRITE_TIMEOUT_MS } from './constants.ts'
+import { decodeBeaconBody, decodeFrame, decodeQueryBody, encodeFrame, own, topicScope } from './codec.ts'
+import { BEACON_DOMAIN, DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, MAX_REPLY_BEACONS, MAX_OUTBOUND_STREAMS, PROTOCOL, QUERY_DOMAIN, QUERY_ID_BYTES, SCOPE_REFRESH_MS, WRITE_TIMEOUT_MS } from './constants.ts'
 import { PresenceCore } from './core/index.ts'
 import { PresenceConfigError, PresenceNotStartedError } from './errors.ts'
 import { GroupKey, HOUR_MS, TAG_BYTES } from './group-keys.ts'
@@ -20,6 +20,16 @@ import type { PqIdentityService } from '@saorsa-gossip/identity'
 import type { MembershipService } from '@saorsa-gossip/membership'
 
 type Waiter = (addrs: Uint8Array[] | undefined) => void
+
+/** What presence reads of a pubsub service: plumtree() and gossipsub() both have it */
+interface TopicViews {
+  getTopics(): string[]
+  getMeshPeers(topic: string): string[]
+}
+
+function isTopicViews (service: unknown): service is TopicViews {
+  return typeof (service as TopicViews | undefined)?.getTopics === 'function' && typeof (service as TopicViews).getMeshPeers === 'function'
+}
 
 /**
  * The libp2p adapter of the presence core: frames in and out on `/saorsa-gossip/presence/1.0.0`,
@@ -44,6 +54,10 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
   private signatures?: Signatures
   private membership?: MembershipService
   private groups?: GroupsSource
+  private topicViews?: TopicViews
+  private scopeTimer?: ReturnType<typeof setInterval>
+  /** scope (hex) per topic we are in, as last fed to the core */
+  private readonly scopes = new Map<string, string>()
   private keyring?: GroupKeyring
   private lastSeq = 0
 
@@ -88,7 +102,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       ...this.counts,
       records: core?.recordCount ?? 0,
       drops: { ...(core?.drops ?? {}) } as PresenceStats['drops'],
-      ...(core?.counters ?? { beaconsAccepted: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0 })
+      ...(core?.counters ?? { beaconsAccepted: 0, beaconsRelayed: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0 })
     }
   }
 
@@ -122,11 +136,31 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
 
   afterStart (): void {
     this.onNeighbors()
+    if (this.init.pubsubService !== false) {
+      // optional: without a pubsub service lookups walk the membership overlay only
+      let service: unknown
+      try {
+        service = (this.components as unknown as Record<string, unknown>)[this.init.pubsubService ?? 'pubsub']
+      } catch {
+        // libp2p's components throw MissingServiceError for a key nobody registered
+        service = undefined
+      }
+      this.topicViews = isTopicViews(service) ? service : undefined
+    }
+    if (this.topicViews != null) {
+      this.refreshScopes()
+      this.scopeTimer = setInterval(this.refreshScopes, SCOPE_REFRESH_MS)
+      this.scopeTimer.unref?.()
+    }
     // the first beacon waits until pqIdentity has its binding (it starts alongside us)
     this.effects.run(this.core?.start(Date.now()) ?? [])
   }
 
   async stop (): Promise<void> {
+    clearInterval(this.scopeTimer)
+    this.scopeTimer = undefined
+    this.topicViews = undefined
+    this.scopes.clear()
     this.membership?.removeEventListener('neighbor-up', this.onNeighbors)
     this.membership?.removeEventListener('neighbor-down', this.onNeighbors)
     for (const type of GROUP_KEY_EVENTS) {
@@ -159,12 +193,14 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     await this.keyring?.refresh(now)
     // current keys come first: past maxTags, the previous epochs' tags are the ones left out
     const tags = this.openingKeys(now).flatMap(key => key.tagsAround(targetBytes, now)).slice(0, core.config.maxTags).map(own)
+    const scopes = [...this.scopes.values()].slice(0, core.config.maxScopes)
     const body = QueryBody.encode({
       id: idBytes,
       origin: own(this.peers.toBytes(this.self)),
       // group mode names nobody: forwarders see tags only members can link to a peer
       target: this.mode() === 'groups' ? new Uint8Array(0) : targetBytes,
       tags,
+      scopes: scopes.map(hex => own(fromHex(hex) ?? new Uint8Array(0))),
       hopLimit: core.config.maxHops,
       issuedAtMs: now,
       originAddrs: this.ownAddrs(core.config.maxAddrs)
@@ -176,7 +212,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       // no binding: our neighbours hold it since they connected, later hops ask the one before (RESOLVE_TIMEOUT_MS)
       wire = encodeFrame({ query: { body: own(body), signature: own(signature), binding: new Uint8Array(0), ttl: core.config.maxHops } })
     }
-    const query: QueryRecord<string> = { id, origin: this.self, target, tags: tags.map(toHex), hopLimit: core.config.maxHops, issuedAtMs: now, ttl: core.config.maxHops, wire }
+    const query: QueryRecord<string> = { id, origin: this.self, target, tags: tags.map(toHex), scopes, hopLimit: core.config.maxHops, issuedAtMs: now, ttl: core.config.maxHops, wire }
     const found = new Promise<Uint8Array[] | undefined>((resolve) => { this.waiters.set(id, resolve) })
     const onAbort = (): void => { this.waiters.get(id)?.(undefined) }
     options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -233,6 +269,34 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       if (opened != null && opened.beacon.seq > (core.lookup(opened.beacon.peer, Date.now())?.seq ?? -1)) {
         this.input({ type: 'beacon', from: opened.beacon.peer, ...opened, admitted: true })
       }
+    }
+  }
+
+  /** The topic views, read from the pubsub service (which has no event for them) and fed to the core per scope */
+  private readonly refreshScopes = (): void => {
+    const views = this.topicViews
+    if (views == null || this.core == null) {
+      return
+    }
+    let topics: string[]
+    try {
+      topics = views.getTopics()
+    } catch {
+      return
+    }
+    const gone = new Set(this.scopes.keys())
+    for (const topic of topics) {
+      gone.delete(topic)
+      let scope = this.scopes.get(topic)
+      if (scope == null) {
+        scope = toHex(topicScope(topic))
+        this.scopes.set(topic, scope)
+      }
+      this.input({ type: 'scope-neighbors', scope, peers: views.getMeshPeers(topic).map(String) })
+    }
+    for (const topic of gone) {
+      this.input({ type: 'scope-neighbors', scope: this.scopes.get(topic) ?? '', peers: [] })
+      this.scopes.delete(topic)
     }
   }
 
@@ -461,6 +525,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       origin,
       target: body.target.byteLength > 0 ? this.peers.fromBytes(body.target) : undefined,
       tags: body.tags.map(toHex),
+      scopes: body.scopes.map(toHex),
       hopLimit: body.hopLimit,
       issuedAtMs: Number(body.issuedAtMs),
       ttl: raw.ttl,

@@ -22,6 +22,7 @@ export function query (origin: string, target: string, overrides: Partial<QueryR
     origin,
     target,
     tags: [],
+    scopes: [],
     hopLimit: 3,
     issuedAtMs: NOW,
     ttl: 3,

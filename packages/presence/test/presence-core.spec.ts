@@ -252,3 +252,75 @@ describe('presence core: own beacon', () => {
     expect(sends(c.handle({ type: 'neighbors', peers: ['a', 'b'] }, NOW))).to.deep.equal([])
   })
 })
+
+describe('presence core: topic scopes (friends of a friend in the topics we share)', () => {
+  const scoped = (config: Partial<PresenceConfig> = {}): PresenceCore<string> => {
+    const c = core(config, ['m1', 'm2', 'm3'])
+    c.handle({ type: 'announce', frames: [Uint8Array.of(7)], to: ['m1', 'm2', 'm3'] }, NOW)
+    c.handle({ type: 'scope-neighbors', scope: 'S', peers: ['t1', 't2', 't3', 't4', 't5'] }, NOW)
+    return c
+  }
+
+  it('a scoped lookup asks `originFanout` topic neighbours and `originOverlayFanout` membership neighbours', () => {
+    const c = scoped({ originFanout: 4, originOverlayFanout: 2 })
+    const to = sends(c.handle({ type: 'find', id: 'q1', target: 'x', query: query('self', 'x', { id: 'q1', scopes: ['S'] }) }, NOW)).map(s => s.to)
+    expect(to.filter(p => p.startsWith('t'))).to.have.length(4)
+    expect(to.filter(p => p.startsWith('m'))).to.have.length(2)
+    // a lookup naming no topic we share walks the membership overlay only
+    const plain = sends(c.handle({ type: 'find', id: 'q2', target: 'x', query: query('self', 'x', { id: 'q2', scopes: ['other'] }) }, NOW)).map(s => s.to)
+    expect(plain.every(p => p.startsWith('m'))).to.equal(true)
+  })
+
+  it('a forwarder in the query\'s topic forwards to its neighbours there, one outside it to its membership neighbours', () => {
+    const c = scoped({ fanout: 3 })
+    const inside = sends(c.handle({ type: 'query', from: 't1', query: query('o', 'x', { scopes: ['S'] }), signatureValid: true }, NOW)).map(s => s.to)
+    expect(inside).to.have.length(3)
+    expect(inside.every(p => p.startsWith('t') && p !== 't1')).to.equal(true)
+    const outside = sends(c.handle({ type: 'query', from: 'm1', query: query('o', 'x', { scopes: ['elsewhere'] }), signatureValid: true }, NOW)).map(s => s.to)
+    expect(outside.every(p => p.startsWith('m') && p !== 'm1')).to.equal(true)
+  })
+
+  it('a new topic neighbour gets our beacon and our other topic neighbours\' records; they get its record', () => {
+    const c = scoped({ beaconBurst: 10 })
+    // t1 and t2 signed their own beacons to us: each goes on to the rest of the topic, once
+    const relayed = sends(c.handle({ type: 'beacon', from: 't1', beacon: beacon('t1'), signatureValid: true }, NOW)).map(s => s.to)
+    expect(relayed.sort()).to.deep.equal(['t2', 't3', 't4', 't5'])
+    c.handle({ type: 'beacon', from: 't2', beacon: beacon('t2'), signatureValid: true }, NOW)
+    // m1 (a membership neighbour, whose record we hold) joins the topic view
+    c.handle({ type: 'beacon', from: 'm1', beacon: beacon('m1'), signatureValid: true }, NOW)
+    const joined = sends(c.handle({ type: 'scope-neighbors', scope: 'S', peers: ['t1', 't2', 't3', 't4', 't5', 'm1'] }, NOW))
+    const toM1 = joined.filter(s => s.to === 'm1')
+    // m1 already had our beacon as a membership neighbour: it gets t1's and t2's records
+    expect(toM1).to.have.length(2)
+    // the old topic neighbours get m1's record
+    expect(joined.filter(s => s.to !== 'm1').map(s => s.to).sort()).to.deep.equal(['t1', 't2', 't3', 't4', 't5'])
+  })
+
+  it('never relays a relayed beacon, nor a membership-only neighbour\'s', () => {
+    const c = scoped()
+    // t1 forwards x's beacon: accepted, not passed on
+    expect(sends(c.handle({ type: 'beacon', from: 't1', beacon: beacon('x'), signatureValid: true }, NOW))).to.deep.equal([])
+    expect(c.lookup('x', NOW)).to.not.equal(undefined)
+    // m2 shares no topic with us: its beacon stays here
+    expect(sends(c.handle({ type: 'beacon', from: 'm2', beacon: beacon('m2'), signatureValid: true }, NOW))).to.deep.equal([])
+  })
+
+  it('introductions stay within the receiver\'s beacon burst', () => {
+    const c = core({ beaconBurst: 3 }, [])
+    c.handle({ type: 'scope-neighbors', scope: 'S', peers: ['a', 'b', 'c', 'd', 'e'] }, NOW)
+    for (const p of ['a', 'b', 'c', 'd', 'e']) {
+      c.handle({ type: 'beacon', from: p, beacon: beacon(p), signatureValid: true }, NOW + 1000 * ['a', 'b', 'c', 'd', 'e'].indexOf(p))
+    }
+    const out = sends(c.handle({ type: 'scope-neighbors', scope: 'S', peers: ['a', 'b', 'c', 'd', 'e', 'n'] }, NOW + 10_000))
+    expect(out.filter(s => s.to === 'n')).to.have.length(2)
+  })
+
+  it('drops a query naming more scopes than allowed, and forgets a scope given an empty view', () => {
+    const c = scoped({ maxScopes: 2 })
+    c.handle({ type: 'query', from: 't1', query: query('o', 'x', { scopes: ['S', 'S2', 'S3'] }), signatureValid: true }, NOW)
+    expect(c.drops['too-many-scopes']).to.equal(1)
+    c.handle({ type: 'scope-neighbors', scope: 'S', peers: [] }, NOW)
+    const to = sends(c.handle({ type: 'query', from: 'm1', query: query('o', 'x', { scopes: ['S'] }), signatureValid: true }, NOW)).map(s => s.to)
+    expect(to.every(p => p.startsWith('m'))).to.equal(true)
+  })
+})

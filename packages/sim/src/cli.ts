@@ -10,8 +10,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { runBroadcastScenario } from './broadcast/run-broadcast.ts'
 import { validateBroadcastScenario } from './broadcast/scenario.ts'
+import { runPresenceScenario } from './presence/run-presence.ts'
 import { runMembershipScenario } from './run-membership.ts'
 import { validateScenario } from './scenario.ts'
+import type { PresenceScenario } from './presence/run-presence.ts'
 import type { LagStats } from './processing.ts'
 
 /** One line on the processing model's lag, when the scenario turned it on */
@@ -52,6 +54,27 @@ function runBroadcast (raw: unknown, file: string): void {
   process.stdout.write(json + '\n')
 }
 
+/** A scenario with `lookups` is a presence scenario: FOAF lookups over membership and the topic views */
+function runPresence (scenario: PresenceScenario, file: string): void {
+  if (process.env.SIM_SEED != null) {
+    scenario.seed = Number.parseInt(process.env.SIM_SEED, 10)
+  }
+  const started = performance.now()
+  const result = runPresenceScenario(scenario, t => { process.stderr.write(`  ${t / 1000} s virtual, ${((performance.now() - started) / 1000).toFixed(0)} s wall\n`) })
+  const wallMs = Math.round(performance.now() - started)
+  process.stdout.write(`${scenario.name} (seed ${scenario.seed}, ${result.scoped ? 'scoped' : 'unscoped'} queries): ${scenario.nodes} nodes, ${scenario.duration / 1000} s virtual in ${(wallMs / 1000).toFixed(1)} s wall\n`)
+  for (const [label, s] of [['topic peers', result.topicPeers], ['any peers', result.anyPeer]] as const) {
+    process.stdout.write(`  ${label}: ${s.lookups} lookups, success ${(s.success * 100).toFixed(1)}% (${(s.answeredLocally * 100).toFixed(1)}% from the cache), latency p50 ${s.latency.p50} / p95 ${s.latency.p95} ms, ${s.messagesPerLookup} frames and ${s.bytesPerLookup} B per lookup\n`)
+  }
+  process.stdout.write(`  beacons ${result.beaconBytesPerNodePerSecond} B per node per second; records held p50 ${result.records.p50}, max ${result.records.max}; topic view p50 ${result.topicViews.size.p50} [${result.topicViews.size.min}..${result.topicViews.size.max}], components per topic p50 ${result.topicViews.components.p50}, max ${result.topicViews.components.max}\n`)
+  const out = path.join(path.dirname(path.resolve(file)), '..', 'results', `${scenario.name}-seed${scenario.seed}.json`)
+  fs.mkdirSync(path.dirname(out), { recursive: true })
+  const json = JSON.stringify({ ...result, timing: { wallMs } })
+  fs.writeFileSync(out, json + '\n')
+  process.stdout.write(`wrote ${out}\n`)
+  process.stdout.write(json + '\n')
+}
+
 function main (): void {
   const file = process.argv[2]
   if (file == null) {
@@ -67,6 +90,10 @@ function main (): void {
   }
   if (raw != null && typeof raw === 'object' && 'traffic' in raw) {
     runBroadcast(raw, file)
+    return
+  }
+  if (raw != null && typeof raw === 'object' && 'lookups' in raw) {
+    runPresence(raw as PresenceScenario, file)
     return
   }
   const scenario = validateScenario(raw)

@@ -15,6 +15,11 @@ export interface PresenceConfig {
   fanout: number
   /** neighbours the origin itself asks (guess: every neighbour costs ~3.5 KiB a query, SPEC.md §8.8) */
   originFanout: number
+  /**
+   * membership neighbours a scoped query's origin asks besides its topic neighbours, so a target
+   * outside our topics can be found too (measured in the simulator, SPEC.md §8.4)
+   */
+  originOverlayFanout: number
   /** hops a query may travel (ARCHITECTURE.md seed: 3–4) */
   maxHops: number
   /** how long the origin waits for replies, ms (upstream: 3 s) */
@@ -32,6 +37,8 @@ export interface PresenceConfig {
   beaconBurst: number
   /** tags one query may carry: groups × 2 hour slices (guess: 4 groups) */
   maxTags: number
+  /** topic scopes one query may carry (guess: a node in more topics names its first 8) */
+  maxScopes: number
   /** queries we may have in flight at once */
   maxPendingQueries: number
   /**
@@ -51,6 +58,7 @@ export const DEFAULT_PRESENCE_CONFIG: PresenceConfig = {
   maxRecords: 4096,
   fanout: 3,
   originFanout: 4,
+  originOverlayFanout: 2,
   maxHops: 3,
   queryTimeoutMs: 3_000,
   seenQueries: 8192,
@@ -62,6 +70,7 @@ export const DEFAULT_PRESENCE_CONFIG: PresenceConfig = {
   beaconBurst: 10,
   maxPendingQueries: 64,
   maxTags: 8,
+  maxScopes: 8,
   groupEpochGraceMs: 120_000
 }
 

@@ -1,6 +1,7 @@
 import { LruTtlCache, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { refuseBeacon } from './beacon-rules.ts'
 import { presenceConfig } from './config.ts'
+import { refuseQuery } from './query-rules.ts'
 import { RecordCache } from './record-cache.ts'
 import { TokenBuckets } from './token-bucket.ts'
 import type { PresenceConfig } from './config.ts'
@@ -23,7 +24,7 @@ const BEACON_KEY = 'beacon'
 export class PresenceCore<P> {
   readonly config: PresenceConfig
   readonly drops: DropCounts
-  readonly counters = { beaconsAccepted: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0 }
+  readonly counters = { beaconsAccepted: 0, beaconsRelayed: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0 }
   private readonly self: P
   private readonly rng: Rng
   private readonly records: RecordCache<P>
@@ -32,6 +33,8 @@ export class PresenceCore<P> {
   private readonly beaconBuckets: TokenBuckets<P>
   private readonly pending = new Map<string, Pending<P>>()
   private neighbors: P[] = []
+  /** topic neighbours per scope (SPEC.md §8.4): where a scoped query goes first */
+  private readonly scopes = new Map<string, P[]>()
   private own: Uint8Array[] = []
   private readonly sealed: LruTtlCache<string, Uint8Array>
   private lastSeq: number
@@ -93,6 +96,7 @@ export class PresenceCore<P> {
       case 'announce': return this.onAnnounce(input.frames, input.to)
       case 'sealed': return this.onSealed(input.from, input.tag, input.wire, input.admitted === true, now)
       case 'neighbors': return this.onNeighbors(input.peers)
+      case 'scope-neighbors': return this.onScopeNeighbors(input.scope, input.peers, now)
       case 'frame-dropped': return this.drop(input.reason)
       case 'timer-expired': return this.onTimer(input.timer, now)
       default: return []
@@ -116,10 +120,105 @@ export class PresenceCore<P> {
 
   /** A new neighbour gets our current beacon at once, not at the next beacon interval */
   private onNeighbors (peers: P[]): Array<PresenceEffect<P>> {
-    const before = new Set(this.neighbors)
+    const before = this.everyNeighbor()
     this.neighbors = peers.filter(p => p !== this.self)
+    return this.beaconTo(this.neighbors.filter(p => !before.has(p)))
+  }
+
+  /**
+   * Topic neighbours get our beacon like membership neighbours, so a node holds the records of
+   * the peers it shares topics with and a scoped query finds them (SPEC.md §8.4). Local input
+   * (our own subscriptions' views, each bounded by pubsub's topic view capacity), not a peer's
+   */
+  private onScopeNeighbors (scope: string, peers: P[], now: number): Array<PresenceEffect<P>> {
+    const before = this.everyNeighbor()
+    const mine = [...new Set(peers)].filter(p => p !== this.self)
+    if (mine.length === 0) {
+      this.scopes.delete(scope)
+      return []
+    }
+    const known = new Set(this.scopes.get(scope) ?? [])
+    this.scopes.set(scope, mine)
+    const effects = this.beaconTo(mine.filter(p => !before.has(p)))
+    for (const peer of mine.filter(p => !known.has(p))) {
+      effects.push(...this.introduce(peer, mine, now))
+      // and the other way: our other neighbours in the topic get the newcomer's record, when we
+      // hold it already (a membership neighbour's); else relay() passes it on when it arrives
+      const record = this.records.get(peer, now)
+      if (record != null && record.fromGroup !== true) {
+        for (const friend of mine) {
+          if (friend !== peer && known.has(friend)) {
+            this.counters.beaconsRelayed++
+            effects.push(send(friend, { type: 'beacon', wire: record.wire }))
+          }
+        }
+      }
+    }
+    return effects
+  }
+
+  /**
+   * Friends of a friend: a new topic neighbour gets the records we hold of our other neighbours
+   * in that topic (signed by them, forwarded unchanged), so every node holds the records of its
+   * topic neighbourhood two hops out (SPEC.md §8.4). At most `beaconBurst − 1`, so our own
+   * beacon and these fit the receiver's bucket for us.
+   */
+  private introduce (peer: P, scopePeers: P[], now: number): Array<PresenceEffect<P>> {
+    const effects: Array<PresenceEffect<P>> = []
+    for (const friend of scopePeers) {
+      if (effects.length >= this.config.beaconBurst - 1) {
+        break
+      }
+      const record = friend === peer ? undefined : this.records.get(friend, now)
+      if (record != null && record.fromGroup !== true) {
+        this.counters.beaconsRelayed++
+        effects.push(send(peer, { type: 'beacon', wire: record.wire }))
+      }
+    }
+    return effects
+  }
+
+  /**
+   * A fresh beacon from a topic neighbour itself goes on to our other neighbours in that topic,
+   * once (a relayed beacon is never relayed again: `from` is not its signer)
+   */
+  private relay (from: P, beacon: BeaconRecord<P>): Array<PresenceEffect<P>> {
+    if (beacon.peer !== from || beacon.fromGroup === true) {
+      return []
+    }
+    const to = new Set<P>()
+    for (const peers of this.scopes.values()) {
+      if (peers.includes(from)) {
+        peers.forEach(p => { if (p !== from) { to.add(p) } })
+      }
+    }
+    this.counters.beaconsRelayed += to.size
+    return [...to].map(peer => send(peer, { type: 'beacon', wire: beacon.wire }))
+  }
+
+  private everyNeighbor (): Set<P> {
+    const all = new Set(this.neighbors)
+    for (const peers of this.scopes.values()) {
+      peers.forEach(p => all.add(p))
+    }
+    return all
+  }
+
+  private beaconTo (peers: P[]): Array<PresenceEffect<P>> {
     const own = this.own
-    return this.neighbors.filter(p => !before.has(p)).flatMap(peer => own.map(wire => send(peer, { type: 'beacon', wire })))
+    return peers.flatMap(peer => own.map(wire => send(peer, { type: 'beacon', wire })))
+  }
+
+  /**
+   * Whom a query goes to: neighbours in the topics the query names, when we share any (the
+   * peers the origin cares about are there), else the membership neighbours
+   */
+  private routes (scopes: string[], exclude: (p: P) => boolean): { peers: P[], scoped: boolean } {
+    const scoped = new Set<P>()
+    for (const scope of scopes) {
+      this.scopes.get(scope)?.forEach(p => { if (!exclude(p)) { scoped.add(p) } })
+    }
+    return scoped.size > 0 ? { peers: [...scoped], scoped: true } : { peers: this.neighbors.filter(p => !exclude(p)), scoped: false }
   }
 
   private drop (reason: DropReason): Array<PresenceEffect<P>> {
@@ -166,7 +265,7 @@ export class PresenceCore<P> {
     if (refusal != null) {
       return this.drop(refusal)
     }
-    return [emit({ type: 'peer-found', peer: beacon.peer, addrs: beacon.addrs, via: 'beacon' })]
+    return [emit({ type: 'peer-found', peer: beacon.peer, addrs: beacon.addrs, via: 'beacon' }), ...this.relay(from, beacon)]
   }
 
   private onQuery (from: P, query: QueryRecord<P>, signatureValid: boolean, admitted: boolean, now: number): Array<PresenceEffect<P>> {
@@ -174,20 +273,9 @@ export class PresenceCore<P> {
     if (!admitted && !this.admit('query', from, now)) {
       return []
     }
-    if (!signatureValid) {
-      return this.drop('bad-signature')
-    }
-    if (query.tags.length > this.config.maxTags) {
-      return this.drop('too-many-tags')
-    }
-    if (query.hopLimit > this.config.maxHops || query.ttl < 1 || query.ttl > query.hopLimit) {
-      return this.drop('bad-ttl')
-    }
-    if (query.issuedAtMs > now + this.config.maxClockSkewMs) {
-      return this.drop('from-future')
-    }
-    if (query.issuedAtMs + this.config.seenQueryTtlMs <= now) {
-      return this.drop('stale-query')
+    const refusal = refuseQuery(query, signatureValid, this.config, now)
+    if (refusal != null) {
+      return this.drop(refusal)
     }
     if (query.origin === this.self || this.seen.has(query.id, now)) {
       return this.drop('duplicate-query')
@@ -203,7 +291,7 @@ export class PresenceCore<P> {
       effects.push(send(query.origin, { type: 'reply', id: query.id, beacons: record != null ? [record.wire] : [], sealed, origin: query.origin }))
     }
     if (query.ttl > 1 && !found) {
-      for (const to of this.pick(this.neighbors.filter(p => p !== from && p !== query.origin), this.config.fanout)) {
+      for (const to of this.pick(this.routes(query.scopes, p => p === from || p === query.origin).peers, this.config.fanout)) {
         this.counters.queriesForwarded++
         effects.push(send(to, { type: 'query', wire: query.wire, ttl: query.ttl - 1 }))
       }
@@ -242,20 +330,26 @@ export class PresenceCore<P> {
   }
 
   private onFind (id: string, target: P, query: QueryRecord<P>, now: number): Array<PresenceEffect<P>> {
-    if (query.tags.length > this.config.maxTags) {
+    if (query.tags.length > this.config.maxTags || query.scopes.length > this.config.maxScopes) {
       return [emit({ type: 'query-failed', id, target })]
     }
     const record = this.records.get(target, now)
     if (record != null) {
       return [emit({ type: 'query-answered', id, target, addrs: record.addrs })]
     }
-    if (this.pending.size >= this.config.maxPendingQueries || this.neighbors.length === 0) {
+    const routes = this.routes(query.scopes, () => false)
+    if (this.pending.size >= this.config.maxPendingQueries || routes.peers.length === 0) {
       return [emit({ type: 'query-failed', id, target })]
     }
     this.pending.set(id, { target, replies: 0 })
     this.seen.set(id, true, now)
+    const first = this.pick(routes.peers, this.config.originFanout)
+    // a scoped query also takes a few membership branches: the target may share none of our topics
+    const wider = !routes.scoped
+      ? []
+      : this.pick(this.neighbors.filter(p => !first.includes(p)), this.config.originOverlayFanout)
     return [
-      ...this.pick(this.neighbors, this.config.originFanout).map(to => send<P, PresenceMessage<P>>(to, { type: 'query', wire: query.wire, ttl: query.ttl })),
+      ...[...first, ...wider].map(to => send<P, PresenceMessage<P>>(to, { type: 'query', wire: query.wire, ttl: query.ttl })),
       scheduleTimer(`query:${id}`, now + this.config.queryTimeoutMs, { type: 'query-deadline', id })
     ]
   }
@@ -273,5 +367,5 @@ export class PresenceCore<P> {
 
 export const DROP_REASONS: DropReason[] = [
   'bad-signature', 'from-future', 'expired', 'ttl-too-long', 'replayed', 'too-many-addrs', 'duplicate-query', 'rate-limited',
-  'bad-ttl', 'stale-query', 'unsolicited-reply', 'over-budget', 'malformed', 'oversize', 'self', 'too-many-tags', 'unopenable'
+  'bad-ttl', 'stale-query', 'unsolicited-reply', 'over-budget', 'malformed', 'oversize', 'self', 'too-many-tags', 'too-many-scopes', 'unopenable'
 ]

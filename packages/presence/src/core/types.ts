@@ -25,6 +25,11 @@ export interface QueryRecord<P> {
   target?: P
   /** group mode: the target's tags (hex), which only members of its groups can compute */
   tags: string[]
+  /**
+   * the origin's topic scopes (hex of 16-byte topic hashes, SPEC.md §8.4): forwarders that share
+   * one forward to their neighbours in that topic, where the peers the origin cares about are
+   */
+  scopes: string[]
   hopLimit: number
   issuedAtMs: number
   /** hops left on arrival (unsigned) */
@@ -45,6 +50,8 @@ export type PresenceInput<P> =
   /** our own fresh beacon, signed (and sealed per group) by the adapter: `frames` go to `to` (the active view) and to each later neighbour */
   | { type: 'announce', frames: Uint8Array[], to: P[] }
   | { type: 'neighbors', peers: P[] }
+  /** our neighbours in one topic (the pubsub topic view), `scope` the topic's hash (hex); an empty list forgets the scope */
+  | { type: 'scope-neighbors', scope: string, peers: P[] }
   | { type: 'frame-dropped', from: P, reason: DropReason }
   | TimerExpiredEvent<PresenceTimer>
 
@@ -85,6 +92,7 @@ export type DropReason =
   | 'oversize'
   | 'self'
   | 'too-many-tags'
+  | 'too-many-scopes'
   | 'unopenable'
 
 export type DropCounts = Record<DropReason, number>

@@ -346,6 +346,7 @@ export interface QueryBody {
   issuedAtMs: number
   originAddrs: Uint8Array<ArrayBuffer>[]
   tags: Uint8Array<ArrayBuffer>[]
+  scopes: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace QueryBody {
@@ -397,6 +398,13 @@ export namespace QueryBody {
           }
         }
 
+        if (obj.scopes != null && obj.scopes.length > 0) {
+          for (const value of obj.scopes) {
+            w.uint32(66)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -408,7 +416,8 @@ export namespace QueryBody {
           hopLimit: 0,
           issuedAtMs: 0,
           originAddrs: [],
-          tags: []
+          tags: [],
+          scopes: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -453,6 +462,14 @@ export namespace QueryBody {
               obj.tags.push(reader.bytes())
               break
             }
+            case 8: {
+              if (opts.limits?.scopes != null && obj.scopes.length === opts.limits.scopes) {
+                throw new MaxLengthError('Decode error - repeated field "scopes" had too many elements')
+              }
+
+              obj.scopes.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -464,7 +481,8 @@ export namespace QueryBody {
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
           originAddrs: 0,
-          tags: 0
+          tags: 0,
+          scopes: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -538,6 +556,21 @@ export namespace QueryBody {
 
               break
             }
+            case 8: {
+              if (opts.limits?.scopes != null && obj.scopes === opts.limits.scopes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "scopes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.scopes[]`,
+                index: obj.scopes,
+                value: reader.bytes()
+              }
+
+              obj.scopes++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -587,6 +620,12 @@ export namespace QueryBody {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface QueryBodyScopesFieldEvent {
+    field: '$.scopes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<QueryBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, QueryBody.codec())
   }
@@ -595,7 +634,7 @@ export namespace QueryBody {
     return decodeMessage(buf, QueryBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<QueryBody>): Generator<QueryBodyIdFieldEvent | QueryBodyOriginFieldEvent | QueryBodyTargetFieldEvent | QueryBodyHopLimitFieldEvent | QueryBodyIssuedAtMsFieldEvent | QueryBodyOriginAddrsFieldEvent | QueryBodyTagsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<QueryBody>): Generator<QueryBodyIdFieldEvent | QueryBodyOriginFieldEvent | QueryBodyTargetFieldEvent | QueryBodyHopLimitFieldEvent | QueryBodyIssuedAtMsFieldEvent | QueryBodyOriginAddrsFieldEvent | QueryBodyTagsFieldEvent | QueryBodyScopesFieldEvent> {
     return streamMessage(buf, QueryBody.codec(), opts)
   }
 }
