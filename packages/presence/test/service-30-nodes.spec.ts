@@ -1,44 +1,17 @@
-import { identify } from '@libp2p/identify'
-import { memory } from '@libp2p/memory'
-import { noise } from '@libp2p/noise'
-import { yamux } from '@libp2p/yamux'
-import { pqIdentity } from '@saorsa-gossip/identity'
-import { membership } from '@saorsa-gossip/membership'
-import { plumtree } from '@saorsa-gossip/pubsub'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from 'libp2p'
-import { presence } from '../src/index.ts'
-import { waitFor } from './fixtures/nodes.ts'
-import type { PresenceService } from '../src/index.ts'
-import type { Libp2p } from '@libp2p/interface'
-import type { MembershipService } from '@saorsa-gossip/membership'
+import { createTopicNode, waitFor } from './fixtures/nodes.ts'
+import type { TopicNode } from './fixtures/nodes.ts'
 
-type Node = Libp2p<{ membership: MembershipService, pubsub: { subscribe(topic: string): void, getMeshPeers(topic: string): string[] }, presence: PresenceService }>
+type Node = TopicNode
 
 const NODES = 30
 const TOPICS = 3
 const topicOf = (i: number): string => `presence-30-${i % TOPICS}`
-let counter = 0
 
-async function createNode (i: number, bootstrap: string[]): Promise<Node> {
-  const n = counter++
-  return createLibp2p({
-    addresses: { listen: [`/memory/sg-presence-30-${process.pid}-${n}`] },
-    transports: [memory()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: {
-      identify: identify(),
-      pqIdentity: pqIdentity(),
-      // small membership views (walks for topic peers cross few links); topic views are
-      // plumtree's own (6 in a topic of 10). This set-up split a topic for 60 s+ before FIND
-      // carried the origin's topic view (SPEC.md §7.4)
-      membership: membership({ seed: `p30-${i}`, bootstrap, hyparview: { activeViewTarget: 2, activeViewCapacity: 3 } }),
-      pubsub: plumtree({ seed: `p30-${i}` }),
-      presence: presence({ seed: `p30-${i}` })
-    }
-  }) as unknown as Promise<Node>
-}
+// small membership views (walks for topic peers cross few links); topic views are plumtree's
+// own (6 in a topic of 10). This set-up split a topic for 60 s+ before FIND carried the
+// origin's topic view (SPEC.md §7.4)
+const createNode = async (bootstrap: string[]): Promise<Node> => createTopicNode(bootstrap, { membershipView: [2, 3] })
 
 describe(`presence() on ${NODES} real nodes in ${TOPICS} topics (memory transport, plumtree, no kad-dht)`, function () {
   this.timeout(300_000)
@@ -49,7 +22,7 @@ describe(`presence() on ${NODES} real nodes in ${TOPICS} topics (memory transpor
     for (let i = 0; i < NODES; i++) {
       // each node joins through a random earlier one, so the views are not one chain of joins
       const contact = i === 0 ? [] : [nodes[Math.floor(Math.random() * i)].getMultiaddrs()[0].toString()]
-      nodes.push(await createNode(i, contact))
+      nodes.push(await createNode(contact))
     }
     nodes.forEach((n, i) => { n.services.pubsub.subscribe(topicOf(i)) })
     // every topic's view graph in one piece (else no routing can cross it), and beacons exchanged

@@ -1,41 +1,12 @@
-import { identify } from '@libp2p/identify'
-import { memory } from '@libp2p/memory'
-import { noise } from '@libp2p/noise'
-import { yamux } from '@libp2p/yamux'
-import { pqIdentity } from '@saorsa-gossip/identity'
-import { membership } from '@saorsa-gossip/membership'
-import { plumtree } from '@saorsa-gossip/pubsub'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from 'libp2p'
-import { presence } from '../src/index.ts'
-import { waitFor } from './fixtures/nodes.ts'
-import type { PresenceService } from '../src/index.ts'
-import type { Libp2p } from '@libp2p/interface'
-import type { MembershipService } from '@saorsa-gossip/membership'
+import { createTopicNode, waitFor } from './fixtures/nodes.ts'
+import type { TopicNode } from './fixtures/nodes.ts'
 
-type TopicNode = Libp2p<{ membership: MembershipService, pubsub: { subscribe(topic: string): void, getMeshPeers(topic: string): string[] }, presence: PresenceService }>
-
-let counter = 0
 const TOPIC = 'presence-topic-test'
 
-async function createNode (bootstrap: string[]): Promise<TopicNode> {
-  const n = counter++
-  return createLibp2p({
-    addresses: { listen: [`/memory/sg-presence-topics-${process.pid}-${n}`] },
-    transports: [memory()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: {
-      identify: identify(),
-      pqIdentity: pqIdentity(),
-      // membership views of 1–2: most topic neighbours are not membership neighbours
-      membership: membership({ seed: `pt-${n}`, bootstrap, hyparview: { activeViewTarget: 1, activeViewCapacity: 2 } }),
-      // topic views of 2–3 in a topic of 8: some members are two topic hops away
-      pubsub: plumtree({ seed: `pt-${n}`, config: { topicActiveTarget: 2, topicActiveCapacity: 3 } }),
-      presence: presence({ seed: `pt-${n}` })
-    }
-  }) as unknown as Promise<TopicNode>
-}
+// membership views of 1–2: most topic neighbours are not membership neighbours; topic views of
+// 2–3 in a topic of 8: some members are two topic hops away
+const createNode = async (bootstrap: string[]): Promise<TopicNode> => createTopicNode(bootstrap, { membershipView: [1, 2], topicView: [2, 3] })
 
 describe('presence() with plumtree(): topic neighbours\' records (memory transport)', function () {
   this.timeout(120_000)
