@@ -3,9 +3,10 @@
  *
  * `presence()`: libp2p peer routing and peer discovery without a DHT (SPEC.md §8). Every node
  * signs a presence beacon (ML-DSA-65, with its address hints) and sends it to its membership
- * neighbours; `findPeer(id)` answers from those records, else asks a friend-of-a-friend
- * query, signed by the origin, that travels at most 3 hops with fan-out 3, and whose
- * answers come straight back to the origin.
+ * neighbours and, with a pubsub service beside it, to its topic neighbours, which pass it on to
+ * theirs; `findPeer(id)` answers from those records, else asks a friend-of-a-friend query,
+ * signed by the origin, that walks the origin's topics first, travels at most 3 hops with
+ * fan-out 3, and whose answers come straight back to the origin.
  *
  * @example Replacing `kadDHT()` in a services block
  *
