@@ -56,8 +56,8 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
   private groups?: GroupsSource
   private topicViews?: TopicViews
   private scopeTimer?: ReturnType<typeof setInterval>
-  /** scope (hex) per topic we are in, as last fed to the core */
-  private readonly scopes = new Map<string, string>()
+  /** scope per topic we are in (bytes for queries, hex for the core), as last fed to the core */
+  private readonly scopes = new Map<string, { hex: string, bytes: Uint8Array<ArrayBuffer> }>()
   private keyring?: GroupKeyring
   private lastSeq = 0
 
@@ -200,7 +200,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       // group mode names nobody: forwarders see tags only members can link to a peer
       target: this.mode() === 'groups' ? new Uint8Array(0) : targetBytes,
       tags,
-      scopes: scopes.map(hex => own(fromHex(hex) ?? new Uint8Array(0))),
+      scopes: scopes.map(scope => scope.bytes),
       hopLimit: core.config.maxHops,
       issuedAtMs: now,
       originAddrs: this.ownAddrs(core.config.maxAddrs)
@@ -212,7 +212,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       // no binding: our neighbours hold it since they connected, later hops ask the one before (RESOLVE_TIMEOUT_MS)
       wire = encodeFrame({ query: { body: own(body), signature: own(signature), binding: new Uint8Array(0), ttl: core.config.maxHops } })
     }
-    const query: QueryRecord<string> = { id, origin: this.self, target, tags: tags.map(toHex), scopes, hopLimit: core.config.maxHops, issuedAtMs: now, ttl: core.config.maxHops, wire }
+    const query: QueryRecord<string> = { id, origin: this.self, target, tags: tags.map(toHex), scopes: scopes.map(scope => scope.hex), hopLimit: core.config.maxHops, issuedAtMs: now, ttl: core.config.maxHops, wire }
     const found = new Promise<Uint8Array[] | undefined>((resolve) => { this.waiters.set(id, resolve) })
     const onAbort = (): void => { this.waiters.get(id)?.(undefined) }
     options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -289,13 +289,14 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       gone.delete(topic)
       let scope = this.scopes.get(topic)
       if (scope == null) {
-        scope = toHex(topicScope(topic))
+        const bytes = own(topicScope(topic))
+        scope = { hex: toHex(bytes), bytes }
         this.scopes.set(topic, scope)
       }
-      this.input({ type: 'scope-neighbors', scope, peers: views.getMeshPeers(topic).map(String) })
+      this.input({ type: 'scope-neighbors', scope: scope.hex, peers: views.getMeshPeers(topic).map(String) })
     }
     for (const topic of gone) {
-      this.input({ type: 'scope-neighbors', scope: this.scopes.get(topic) ?? '', peers: [] })
+      this.input({ type: 'scope-neighbors', scope: this.scopes.get(topic)?.hex ?? '', peers: [] })
       this.scopes.delete(topic)
     }
   }

@@ -26,6 +26,19 @@ function lagLine (lag: LagStats | undefined): string {
   return `  event-loop lag (${lag.cores.count} cores, ${lag.nodesPerCore} nodes each): messages ${d(lag.messages)}; timers ${d(lag.timers)}; CPU utilisation mean ${lag.cores.utilisation.mean}, max ${lag.cores.utilisation.max}${busiest == null ? '' : ` (core ${busiest.core}, backlog up to ${busiest.maxBacklog})`}\n`
 }
 
+/** results/<name>-seed<seed>.json, in the directory beside the scenario's */
+function defaultOut (file: string, scenario: { name: string, seed: number }): string {
+  return path.join(path.dirname(path.resolve(file)), '..', 'results', `${scenario.name}-seed${scenario.seed}.json`)
+}
+
+/** Writes the JSON result, says where, and prints it as the last line */
+function writeResult (out: string, json: string): void {
+  fs.mkdirSync(path.dirname(out), { recursive: true })
+  fs.writeFileSync(out, json + '\n')
+  process.stdout.write(`wrote ${out}\n`)
+  process.stdout.write(json + '\n')
+}
+
 /** A scenario with `traffic` is a broadcast scenario: runs each of its protocols over the same overlay */
 function runBroadcast (raw: unknown, file: string): void {
   const scenario = validateBroadcastScenario(raw)
@@ -46,12 +59,7 @@ function runBroadcast (raw: unknown, file: string): void {
     process.stdout.write(lagLine(result.processing))
     process.stdout.write(`  bytes per delivery ${result.totals.bytesPerDelivery}; anti-entropy ${ae.bytes} B in ${ae.sessions} sessions (${ae.sessionsWithDifferences} with ${ae.differences} differences; worst session ${ae.worst == null ? '-' : `${ae.worst.bytes} B for ${ae.worst.differences} differences`}, excess over 96 B per difference ${ae.worstExcess} B); complete after heal ${result.completeAfterHeal ?? '-'} ms; payloads received / relayed by non-subscribers ${result.nonSubscribers.payloadsReceived} / ${result.nonSubscribers.payloadsRelayed}\n`)
   }
-  const out = path.join(path.dirname(path.resolve(file)), '..', 'results', `${scenario.name}-seed${scenario.seed}.json`)
-  fs.mkdirSync(path.dirname(out), { recursive: true })
-  const json = JSON.stringify(results)
-  fs.writeFileSync(out, json + '\n')
-  process.stdout.write(`wrote ${out}\n`)
-  process.stdout.write(json + '\n')
+  writeResult(defaultOut(file, scenario), JSON.stringify(results))
 }
 
 /** A scenario with `lookups` is a presence scenario: FOAF lookups over membership and the topic views */
@@ -67,12 +75,7 @@ function runPresence (scenario: PresenceScenario, file: string): void {
     process.stdout.write(`  ${label}: ${s.lookups} lookups, success ${(s.success * 100).toFixed(1)}% (${(s.answeredLocally * 100).toFixed(1)}% from the cache), latency p50 ${s.latency.p50} / p95 ${s.latency.p95} ms, ${s.messagesPerLookup} frames and ${s.bytesPerLookup} B per lookup\n`)
   }
   process.stdout.write(`  beacons ${result.beaconBytesPerNodePerSecond} B per node per second; records held p50 ${result.records.p50}, max ${result.records.max}; topic view p50 ${result.topicViews.size.p50} [${result.topicViews.size.min}..${result.topicViews.size.max}], components per topic p50 ${result.topicViews.components.p50}, max ${result.topicViews.components.max}\n`)
-  const out = path.join(path.dirname(path.resolve(file)), '..', 'results', `${scenario.name}-seed${scenario.seed}.json`)
-  fs.mkdirSync(path.dirname(out), { recursive: true })
-  const json = JSON.stringify({ ...result, timing: { wallMs } })
-  fs.writeFileSync(out, json + '\n')
-  process.stdout.write(`wrote ${out}\n`)
-  process.stdout.write(json + '\n')
+  writeResult(defaultOut(file, scenario), JSON.stringify({ ...result, timing: { wallMs } }))
 }
 
 function main (): void {
@@ -104,7 +107,7 @@ function main (): void {
   const result = runMembershipScenario(scenario)
   const wallMs = Math.round(performance.now() - started)
   const outIndex = process.argv.indexOf('--out')
-  const out = outIndex > 0 ? process.argv[outIndex + 1] : path.join(path.dirname(path.resolve(file)), '..', 'results', `${scenario.name}-seed${scenario.seed}.json`)
+  const out = outIndex > 0 ? process.argv[outIndex + 1] : defaultOut(file, scenario)
   fs.mkdirSync(path.dirname(out), { recursive: true })
   const json = JSON.stringify({ ...result, timing: { wallMs } })
   fs.writeFileSync(out, json + '\n')

@@ -279,7 +279,7 @@ export function runPresenceScenario (scenario: PresenceScenario, progress?: (vir
   topicsOf.forEach((topics, id) => { topics.forEach(t => members[t].push(id)) })
   const nodes = new Map<NodeId, PresenceSimNode>()
 
-  interface Lookup { kind: 'topic' | 'any', searcher: NodeId, target: NodeId, at: number, found: boolean, local: boolean, latency?: number, messages: number, bytes: number }
+  interface Lookup { kind: 'topic' | 'any', searcher: NodeId, target: NodeId, at: number, finished: boolean, found: boolean, local: boolean, latency?: number, messages: number, bytes: number }
   const byId = new Map<string, Lookup>()
   const done: Lookup[] = []
   let beaconBytes = 0
@@ -326,9 +326,10 @@ export function runPresenceScenario (scenario: PresenceScenario, progress?: (vir
         return
       }
       const lookup = byId.get(event.id)
-      if (lookup == null || node !== lookup.searcher || done.includes(lookup)) {
+      if (lookup == null || node !== lookup.searcher || lookup.finished) {
         return
       }
+      lookup.finished = true
       lookup.found = event.type === 'query-answered'
       if (lookup.found) {
         lookup.latency = now - lookup.at
@@ -373,7 +374,7 @@ export function runPresenceScenario (scenario: PresenceScenario, progress?: (vir
       }
       const target = candidates[rng.int(candidates.length)]
       const id = `lookup-${i}`
-      const lookup: Lookup = { kind, searcher, target, at: net.now, found: false, local: false, messages: 0, bytes: 0 }
+      const lookup: Lookup = { kind, searcher, target, at: net.now, finished: false, found: false, local: false, messages: 0, bytes: 0 }
       byId.set(id, lookup)
       net.inject(searcher, (_core, now) => node.find(now, id, target, scoped))
     })
