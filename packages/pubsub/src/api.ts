@@ -49,6 +49,11 @@ export interface PublishResult {
   recipients: PeerId[]
 }
 
+/** forwardSigned(): `duplicate` when plumtree already had the message (another bridge injected it first) */
+export interface ForwardResult extends PublishResult {
+  duplicate: boolean
+}
+
 export interface Subscription {
   topic: string
   subscribe: boolean
@@ -189,6 +194,16 @@ export interface PlumtreeService extends TypedEventTarget<PlumtreeServiceEvents>
   subscribe(topic: string): void
   unsubscribe(topic: string): void
   publish(topic: string, data?: Uint8Array, opts?: PublishOpts): Promise<PublishResult>
+  /**
+   * Publishes a message another libp2p pubsub delivered (gossipsub), under its author's
+   * libp2p signature, so every plumtree receiver checks the author (SPEC.md §7.14): what
+   * bridge() does. Its id depends only on the author's message, so two bridges injecting the
+   * same one give one delivery. Throws InvalidSignatureError for an unsigned message or a bad
+   * signature, MessageTooLargeError, InvalidTopicError, NotStartedError.
+   */
+  forwardSigned(message: Message): Promise<ForwardResult>
+  /** True for a message this service delivered that a bridge brought in from gossipsub (forwardSigned() on some node) */
+  isForwarded(message: Message): boolean
   /** The topic neighbours the tree runs on (PeerId strings, like gossipsub's getMeshPeers) */
   getMeshPeers(topic: string): string[]
   getScore(peerId: string): number

@@ -92,3 +92,13 @@ export class PlumtreeConfigError extends PlumtreeError {
     super('PlumtreeConfigError', 'InvalidConfig', message, options)
   }
 }
+
+/** forwardSigned(): the message is not signed, or its author's libp2p signature does not verify */
+export class InvalidSignatureError extends PlumtreeError {
+  static readonly name = 'InvalidSignatureError'
+  static readonly code = 'PublishError.InvalidSignature'
+
+  constructor (message = 'the message does not carry a valid libp2p signature of its author', options?: ErrorOptions) {
+    super('InvalidSignatureError', 'PublishError.InvalidSignature', message, options)
+  }
+}

@@ -61,14 +61,22 @@ export type { ScoreConfig, ScoreEvent } from './core/score.ts'
 
 export { PROTOCOL as PLUMTREE_PROTOCOL } from './constants.ts'
 export { TopicValidatorResult } from './api.ts'
-export type { Message, SignedMessage, UnsignedMessage, TopicValidatorFn, PublishResult, PublishOpts, Subscription, SubscriptionChangeData, PlumtreeServiceEvents, PlumtreeInit, PlumtreeComponents, PlumtreeService } from './api.ts'
-export { NotStartedError, NoPeersSubscribedToTopicError, MessageTooLargeError, DuplicatePublishError, InvalidTopicError, PlumtreeConfigError } from './errors.ts'
+export type { Message, SignedMessage, UnsignedMessage, TopicValidatorFn, PublishResult, PublishOpts, Subscription, SubscriptionChangeData, PlumtreeServiceEvents, PlumtreeInit, PlumtreeComponents, PlumtreeService, ForwardResult } from './api.ts'
+export { NotStartedError, NoPeersSubscribedToTopicError, MessageTooLargeError, DuplicatePublishError, InvalidTopicError, PlumtreeConfigError, InvalidSignatureError } from './errors.ts'
+export { LIBP2P_SIGN_PREFIX, LIBP2P_SIGNER_PREFIX, libp2pMessageId, libp2pSigningBytes, encodeLibp2pOrigin, verifyLibp2pOrigin } from './libp2p-origin.ts'
+export type { Libp2pOrigin } from './libp2p-origin.ts'
+export { BridgeCore, DEFAULT_BRIDGE_CONFIG } from './bridge/bridge-core.ts'
+export type { BridgeConfig } from './bridge/bridge-core.ts'
+export { BRIDGE_TOPIC, MAX_BRIDGED_TOPICS } from './bridge/bridge-service.ts'
+export type { BridgeInit, BridgeService, BridgeStats, BridgeComponents, LibP2pPubsubLike } from './bridge/bridge-service.ts'
 export { PlumtreeStats, flattenCore } from './stats.ts'
 export type { AdapterDrop } from './stats.ts'
 export { libp2pPubsubCodec } from './peer-codec.ts'
 
+import { DefaultBridgeService } from './bridge/bridge-service.ts'
 import { DefaultPlumtreeService } from './service.ts'
 import type { PlumtreeService as Service, PlumtreeComponents as Components, PlumtreeInit as Init } from './api.ts'
+import type { BridgeComponents, BridgeInit, BridgeService } from './bridge/bridge-service.ts'
 
 /**
  * Plumtree pubsub as a libp2p service, a drop-in for `gossipsub()`. Needs
@@ -76,4 +84,15 @@ import type { PlumtreeService as Service, PlumtreeComponents as Components, Plum
  */
 export function plumtree (init: Init = {}): (components: Components) => Service {
   return (components) => new DefaultPlumtreeService(components, init)
+}
+
+/**
+ * A gossipsub ↔ plumtree bridge, for a node running both during a migration (SPEC.md §7.14):
+ * `services: { gossipsub: gossipsub(), plumtree: plumtree(), bridge: bridge({ topics: ['chat'] }) }`.
+ * Gossipsub authors' messages reach plumtree under their own signatures; plumtree
+ * publishers' messages reach gossipsub signed by the bridge. Several bridges may serve a
+ * topic: each message is delivered once on each side.
+ */
+export function bridge (init: BridgeInit): (components: BridgeComponents) => BridgeService {
+  return (components) => new DefaultBridgeService(components, init)
 }

@@ -2,6 +2,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { LruTtlCache } from '@saorsa-gossip/core'
 import { decodeBinding, verifyMlDsa65 } from '@saorsa-gossip/identity'
 import { MAX_HELD_ORIGINS, MAX_HELD_PER_ORIGIN } from './constants.ts'
+import { verifyLibp2pOrigin } from './libp2p-origin.ts'
 import { checkOriginFields } from './origin.ts'
 import type { GossipMessage } from './core/messages.ts'
 import type { ReceivedOrigin } from './decoded-origins.ts'
@@ -39,6 +40,12 @@ export class OriginGate {
   /** origin → messages waiting for its binding */
   private readonly held = new Map<string, Array<{ from: string, message: GossipMessage }>>()
   private readonly unknownOrigins: LruTtlCache<string, true>
+  /**
+   * Bridged messages' libp2p signatures, checked before the core sees them (RSA verifies
+   * asynchronously; the core's hook is synchronous), by header: relay copies, the cache and
+   * the events share the header bytes, and the entry goes when they do
+   */
+  private readonly libp2pVerified = new WeakMap<Uint8Array, boolean>()
 
   constructor (init: OriginGateInit) {
     this.init = init
@@ -47,6 +54,10 @@ export class OriginGate {
 
   /** A GOSSIP from `from`, with its origin decoded at the edge and the binding record a relay may have attached */
   admit (from: string, message: GossipMessage, origin: ReceivedOrigin | undefined, carried?: Uint8Array): void {
+    if (origin?.libp2p != null) {
+      void this.admitLibp2p(from, message, origin)
+      return
+    }
     const peer = origin?.peer
     if (peer == null || peer === this.init.self || this.keyOf(peer) != null) {
       // a header that does not decode fails the core's origin check (and is scored there)
@@ -84,6 +95,9 @@ export class OriginGate {
     if (checked == null) {
       return false
     }
+    if (origin.libp2p != null) {
+      return message.header != null && this.libp2pVerified.get(message.header) === true
+    }
     const key = this.keyOf(origin.peer)
     return key != null && verifyMlDsa65(key, checked.signingBytes, checked.signature)
   }
@@ -96,6 +110,29 @@ export class OriginGate {
     }
     // by PeerId string: no base58 parsing on the hot path (a benchmark profile showed it at 3%)
     return identity?.getCachedBinding(origin)?.mlDsaPublicKey
+  }
+
+  /** A bridged message this node injected, its author's signature checked by the caller */
+  verifiedLocally (header: Uint8Array): void {
+    this.libp2pVerified.set(header, true)
+  }
+
+  /**
+   * A bridged message (SPEC.md §7.14) needs no binding: its author's libp2p key is in its
+   * PeerId or its header. The signature is checked here, once per header; either way the
+   * message goes on to the core, whose verify hook refuses (and scores the relay for) a bad one.
+   */
+  private async admitLibp2p (from: string, message: GossipMessage, origin: ReceivedOrigin): Promise<void> {
+    const header = message.header as Uint8Array
+    if (!this.libp2pVerified.has(header)) {
+      const checked = checkOriginFields(message, origin)
+      const ok = checked != null && await verifyLibp2pOrigin(origin.from, origin.libp2p as NonNullable<ReceivedOrigin['libp2p']>, origin.signature, checked.signingBytes)
+      this.libp2pVerified.set(header, ok)
+      if (!ok) {
+        this.init.stats.drop('bad-libp2p-signature')
+      }
+    }
+    this.init.pass(from, message)
   }
 
   /** Forgets the held messages (the service stopped) */

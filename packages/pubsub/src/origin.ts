@@ -1,7 +1,9 @@
 import { TopicId, concatBytes, deriveMessageId, bytesEqual, u64be } from '@saorsa-gossip/core'
 import { InvalidFrameError } from './errors.ts'
+import { LIBP2P_KEY_MAX_BYTES, LIBP2P_SEQNO_BYTES, libp2pMessageId, libp2pSigningBytes, seqnoValue } from './libp2p-origin.ts'
 import { OriginHeader } from './pb/pubsub.ts'
 import type { GossipMessage } from './core/messages.ts'
+import type { Libp2pOrigin } from './libp2p-origin.ts'
 
 /** Domain separation for origin signatures (SPEC.md §7.10) */
 export const ORIGIN_DOMAIN = new TextEncoder().encode('saorsa-gossip/plumtree/origin/v1')
@@ -23,6 +25,8 @@ export interface DecodedOrigin {
   from: Uint8Array
   seqno: bigint
   signature: Uint8Array
+  /** present for a message bridged from libp2p pubsub (SPEC.md §7.14): signed by its author's libp2p key, not ML-DSA */
+  libp2p?: Libp2pOrigin
 }
 
 /** The message id (SPEC.md §2.2): topic id of the name, seqno as epoch, the origin's PeerId bytes as signer */
@@ -61,7 +65,21 @@ export function decodeOriginHeader (bytes: Uint8Array): DecodedOrigin {
   if (!Number.isSafeInteger(header.seqno)) {
     throw new InvalidFrameError(`seqno ${header.seqno} exceeds 2^53 - 1`)
   }
-  return { from: header.from, seqno: BigInt(header.seqno), signature: header.signature }
+  if (header.libp2pSeqno.length === 0) {
+    if (header.libp2pKey.length > 0) {
+      throw new InvalidFrameError('libp2p key without a libp2p seqno')
+    }
+    return { from: header.from, seqno: BigInt(header.seqno), signature: header.signature }
+  }
+  // a bridged message (SPEC.md §7.14): the author's seqno is the only one
+  if (header.libp2pSeqno.length !== LIBP2P_SEQNO_BYTES || header.seqno !== 0) {
+    throw new InvalidFrameError(`libp2p seqno must be ${LIBP2P_SEQNO_BYTES} bytes, with seqno 0`)
+  }
+  if (header.libp2pKey.length > LIBP2P_KEY_MAX_BYTES) {
+    throw new InvalidFrameError(`libp2p key must be at most ${LIBP2P_KEY_MAX_BYTES} bytes`)
+  }
+  const libp2p: Libp2pOrigin = header.libp2pKey.length > 0 ? { seqno: header.libp2pSeqno, key: header.libp2pKey } : { seqno: header.libp2pSeqno }
+  return { from: header.from, seqno: seqnoValue(header.libp2pSeqno), signature: header.signature, libp2p }
 }
 
 /** Signs a new message: returns its id and the header to send with it */
@@ -72,7 +90,7 @@ export function signOrigin (fields: OriginFields, sign: (bytes: Uint8Array) => U
 }
 
 export interface CheckedOrigin extends DecodedOrigin {
-  /** the bytes the signature must verify over, with the origin's ML-DSA-65 key */
+  /** the bytes the signature must verify over, with the origin's ML-DSA-65 key (its libp2p key for a bridged message) */
   signingBytes: Uint8Array
 }
 
@@ -99,14 +117,19 @@ export function checkOriginStructure (message: GossipMessage): CheckedOrigin | u
  * received header once, at the edge): the claimed id must be the one the fields give.
  */
 export function checkOriginFields (message: GossipMessage, origin: DecodedOrigin): CheckedOrigin | undefined {
+  const { libp2p } = origin
   let id: Uint8Array
   try {
-    id = originMessageId({ topic: message.topic, from: origin.from, seqno: origin.seqno, payload: message.payload })
+    id = libp2p == null
+      ? originMessageId({ topic: message.topic, from: origin.from, seqno: origin.seqno, payload: message.payload })
+      : libp2pMessageId(message.topic, origin.from, libp2p.seqno, message.payload)
   } catch {
     return undefined
   }
   if (!bytesEqual(id, message.id)) {
     return undefined
   }
-  return { from: origin.from, seqno: origin.seqno, signature: origin.signature, signingBytes: originSigningBytes(id, message.publishedAt) }
+  // a bridged message's publish time is the bridge's, and its author did not sign it
+  const signingBytes = libp2p == null ? originSigningBytes(id, message.publishedAt) : libp2pSigningBytes(message.topic, origin.from, libp2p.seqno, message.payload)
+  return { ...origin, signingBytes }
 }

@@ -8,14 +8,15 @@ import { FRAME_OVERHEAD_BYTES, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PROTOC
 import { DEFAULT_PUBSUB_CONFIG } from './core/config.ts'
 import { PubsubCore } from './core/pubsub.ts'
 import { DecodedOrigins } from './decoded-origins.ts'
-import { DuplicatePublishError, InvalidTopicError, MessageTooLargeError, NoPeersSubscribedToTopicError, NotStartedError, PlumtreeConfigError } from './errors.ts'
+import { DuplicatePublishError, InvalidSignatureError, InvalidTopicError, MessageTooLargeError, NoPeersSubscribedToTopicError, NotStartedError, PlumtreeConfigError } from './errors.ts'
 import { gossipsubMessage, graylisted, subscriptionChange, toMessage } from './gossipsub-events.ts'
+import { encodeLibp2pOrigin, libp2pSigningBytes, verifyLibp2pOrigin } from './libp2p-origin.ts'
 import { OriginGate } from './origin-gate.ts'
 import { signOrigin } from './origin.ts'
 import { libp2pPubsubCodec } from './peer-codec.ts'
 import { PlumtreeStats } from './stats.ts'
 import { ValidationQueue } from './validation-queue.ts'
-import type { Message, PlumtreeComponents, PlumtreeInit, PlumtreeService, PlumtreeServiceEvents, PublishOpts, PublishResult, TopicValidatorFn, TopicValidatorResult } from './api.ts'
+import type { ForwardResult, Message, PlumtreeComponents, PlumtreeInit, PlumtreeService, PlumtreeServiceEvents, PublishOpts, PublishResult, TopicValidatorFn, TopicValidatorResult } from './api.ts'
 import type { PubsubPeerCodec } from './codec.ts'
 import type { PubsubMessage } from './core/messages.ts'
 import type { PubsubEffect, PubsubEvent, PubsubInput, PubsubTimer } from './core/types.ts'
@@ -59,6 +60,8 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   private readonly seqnos = new Map<string, bigint>()
   private readonly bindings = new CarriedBindings(origin => origin === this.self ? this.identity?.binding : this.identity?.getCachedBinding(origin)?.record)
   private readonly origins: DecodedOrigins
+  /** the Message objects handed out for bridged messages (SPEC.md §7.14), for isForwarded() */
+  private readonly forwarded = new WeakSet<Message>()
   private readonly gate: OriginGate
   private readonly validation: ValidationQueue
   private core?: PubsubCore<string>
@@ -274,6 +277,36 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     return { recipients: recipients.map(p => peerIdFromString(p)) }
   }
 
+  async forwardSigned (message: Message): Promise<ForwardResult> {
+    const core = this.started('forwardSigned')
+    const topic = this.checkTopic(message.topic, 'forwardSigned')
+    if (message.type !== 'signed') {
+      throw new InvalidSignatureError('an unsigned message has no author to check: it cannot be forwarded')
+    }
+    if (message.data.length > this.maxMessageSize) {
+      throw new MessageTooLargeError(message.data.length, this.maxMessageSize)
+    }
+    let encoded: ReturnType<typeof encodeLibp2pOrigin>
+    try {
+      encoded = encodeLibp2pOrigin(message)
+    } catch (err: any) {
+      throw new InvalidSignatureError(`the message cannot be carried: ${err.message}`, { cause: err })
+    }
+    const { id, header, from, origin } = encoded
+    // checked here too: a bridge must not inject what every receiver will refuse and score it for
+    if (!await verifyLibp2pOrigin(from, origin, message.signature, libp2pSigningBytes(topic, from, origin.seqno, message.data))) {
+      throw new InvalidSignatureError()
+    }
+    this.gate.verifiedLocally(header)
+    const now = Date.now()
+    const { effects, outcome } = core.publish({ type: 'publish', topic, id, payload: message.data, publishedAt: now, header }, now)
+    this.apply(effects)
+    if (outcome.status !== 'published') {
+      return { recipients: [], duplicate: true }
+    }
+    return { recipients: outcome.recipients.map(p => peerIdFromString(p)), duplicate: false }
+  }
+
   // --- membership and connections --------------------------------------------------
 
   private onNeighborUp (evt: CustomEvent<{ peer: PeerId }>): void {
@@ -376,7 +409,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     if (message.type === 'gossip') {
       // decoded once, here: the gate, the verify hook, the application's Message and the send path read it (decoded-origins.ts)
       const origin = this.origins.of(message.header)
-      if (origin != null) {
+      if (origin != null && origin.libp2p == null) {
         // it relays that origin's messages, so it verified (and holds) the origin's binding
         this.bindings.held(from, origin.peer, Date.now())
       }
@@ -443,13 +476,24 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
 
   /** The header was checked before the message got this far, so it decoded (once, at the edge) */
   private toMessage (topic: string, payload: Uint8Array, header: Uint8Array | undefined): Message {
-    return toMessage(topic, payload, this.origins.of(header), from => from.equals(this.components.peerId) ? undefined : this.identity?.getCachedBinding(from)?.record.libp2pPublicKey)
+    const origin = this.origins.of(header)
+    const message = toMessage(topic, payload, origin, from => from.equals(this.components.peerId) ? undefined : this.identity?.getCachedBinding(from)?.record.libp2pPublicKey)
+    if (origin?.libp2p != null) {
+      this.forwarded.add(message)
+    }
+    return message
+  }
+
+  isForwarded (message: Message): boolean {
+    return this.forwarded.has(message)
   }
 
   private send (to: string, message: PubsubMessage<string>): void {
     let bytes: Uint8Array
     try {
-      const origin = message.type === 'gossip' ? this.origins.of(message.header)?.peer : undefined
+      const decoded = message.type === 'gossip' ? this.origins.of(message.header) : undefined
+      // a bridged message's author has no binding: its key is in its PeerId or header (SPEC.md §7.14)
+      const origin = decoded?.libp2p == null ? decoded?.peer : undefined
       bytes = encodeRpc(message, this.codec, origin == null ? undefined : this.bindings.attachFor(to, origin, Date.now()))
     } catch (err: any) {
       this.log.error('cannot encode %s for %s: %s', message.type, to, err.message)

@@ -21,8 +21,10 @@ export type AdapterDrop =
   | 'validator-error'
   /** a binding record attached to a GOSSIP frame did not verify (the relay is scored; the origin is then looked up) */
   | 'bad-origin-binding'
+  /** a bridged message whose author's libp2p signature does not verify (the core then refuses it and scores the relay) */
+  | 'bad-libp2p-signature'
 
-const DROPS: AdapterDrop[] = ['bad-address', 'malformed', 'oversize-frame', 'unknown-origin', 'origin-queue-full', 'send-queue-full', 'send-failed', 'validator-error', 'bad-origin-binding']
+const DROPS: AdapterDrop[] = ['bad-address', 'malformed', 'oversize-frame', 'unknown-origin', 'origin-queue-full', 'send-queue-full', 'send-failed', 'validator-error', 'bad-origin-binding', 'bad-libp2p-signature']
 
 /**
  * Counters of the plumtree service: the core's (deliveries, duplicates, grafts,

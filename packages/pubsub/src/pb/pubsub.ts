@@ -1232,6 +1232,8 @@ export interface OriginHeader {
   from: Uint8Array<ArrayBuffer>
   seqno: number
   signature: Uint8Array<ArrayBuffer>
+  libp2pSeqno: Uint8Array<ArrayBuffer>
+  libp2pKey: Uint8Array<ArrayBuffer>
 }
 
 export namespace OriginHeader {
@@ -1259,6 +1261,16 @@ export namespace OriginHeader {
           w.bytes(obj.signature)
         }
 
+        if ((obj.libp2pSeqno != null && obj.libp2pSeqno.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.libp2pSeqno)
+        }
+
+        if ((obj.libp2pKey != null && obj.libp2pKey.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.libp2pKey)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1266,7 +1278,9 @@ export namespace OriginHeader {
         const obj: any = {
           from: uint8ArrayAlloc(0),
           seqno: 0,
-          signature: uint8ArrayAlloc(0)
+          signature: uint8ArrayAlloc(0),
+          libp2pSeqno: uint8ArrayAlloc(0),
+          libp2pKey: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1285,6 +1299,14 @@ export namespace OriginHeader {
             }
             case 3: {
               obj.signature = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.libp2pSeqno = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.libp2pKey = reader.bytes()
               break
             }
             default: {
@@ -1323,6 +1345,20 @@ export namespace OriginHeader {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.libp2pSeqno`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.libp2pKey`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1350,6 +1386,16 @@ export namespace OriginHeader {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface OriginHeaderLibp2pSeqnoFieldEvent {
+    field: '$.libp2pSeqno'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OriginHeaderLibp2pKeyFieldEvent {
+    field: '$.libp2pKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<OriginHeader>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, OriginHeader.codec())
   }
@@ -1358,7 +1404,268 @@ export namespace OriginHeader {
     return decodeMessage(buf, OriginHeader.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OriginHeader>): Generator<OriginHeaderFromFieldEvent | OriginHeaderSeqnoFieldEvent | OriginHeaderSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OriginHeader>): Generator<OriginHeaderFromFieldEvent | OriginHeaderSeqnoFieldEvent | OriginHeaderSignatureFieldEvent | OriginHeaderLibp2pSeqnoFieldEvent | OriginHeaderLibp2pKeyFieldEvent> {
     return streamMessage(buf, OriginHeader.codec(), opts)
+  }
+}
+
+export interface Libp2pSignedFields {
+  from?: Uint8Array<ArrayBuffer>
+  data?: Uint8Array<ArrayBuffer>
+  seqno?: Uint8Array<ArrayBuffer>
+  topic?: string
+}
+
+export namespace Libp2pSignedFields {
+  let _codec: Codec<Libp2pSignedFields>
+
+  export const codec = (): Codec<Libp2pSignedFields> => {
+    if (_codec == null) {
+      _codec = message<Libp2pSignedFields>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.from != null) {
+          w.uint32(10)
+          w.bytes(obj.from)
+        }
+
+        if (obj.data != null) {
+          w.uint32(18)
+          w.bytes(obj.data)
+        }
+
+        if (obj.seqno != null) {
+          w.uint32(26)
+          w.bytes(obj.seqno)
+        }
+
+        if (obj.topic != null) {
+          w.uint32(34)
+          w.string(obj.topic)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.from = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.data = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.seqno = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.topic = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.from`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.data`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.seqno`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.topic`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface Libp2pSignedFieldsFromFieldEvent {
+    field: '$.from'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface Libp2pSignedFieldsDataFieldEvent {
+    field: '$.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface Libp2pSignedFieldsSeqnoFieldEvent {
+    field: '$.seqno'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface Libp2pSignedFieldsTopicFieldEvent {
+    field: '$.topic'
+    value: string
+  }
+
+  export function encode (obj: Partial<Libp2pSignedFields>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Libp2pSignedFields.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Libp2pSignedFields>): Libp2pSignedFields {
+    return decodeMessage(buf, Libp2pSignedFields.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Libp2pSignedFields>): Generator<Libp2pSignedFieldsFromFieldEvent | Libp2pSignedFieldsDataFieldEvent | Libp2pSignedFieldsSeqnoFieldEvent | Libp2pSignedFieldsTopicFieldEvent> {
+    return streamMessage(buf, Libp2pSignedFields.codec(), opts)
+  }
+}
+
+export interface BridgeAnnounce {
+  topics: string[]
+}
+
+export namespace BridgeAnnounce {
+  let _codec: Codec<BridgeAnnounce>
+
+  export const codec = (): Codec<BridgeAnnounce> => {
+    if (_codec == null) {
+      _codec = message<BridgeAnnounce>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.topics != null && obj.topics.length > 0) {
+          for (const value of obj.topics) {
+            w.uint32(10)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          topics: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.topics != null && obj.topics.length === opts.limits.topics) {
+                throw new MaxLengthError('Decode error - repeated field "topics" had too many elements')
+              }
+
+              obj.topics.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          topics: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.topics != null && obj.topics === opts.limits.topics) {
+                throw new MaxLengthError('Streaming decode error - repeated field "topics" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.topics[]`,
+                index: obj.topics,
+                value: reader.string()
+              }
+
+              obj.topics++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BridgeAnnounceTopicsFieldEvent {
+    field: '$.topics[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<BridgeAnnounce>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BridgeAnnounce.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BridgeAnnounce>): BridgeAnnounce {
+    return decodeMessage(buf, BridgeAnnounce.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BridgeAnnounce>): Generator<BridgeAnnounceTopicsFieldEvent> {
+    return streamMessage(buf, BridgeAnnounce.codec(), opts)
   }
 }
