@@ -2,13 +2,14 @@
 /**
  * `npm test -w interop`: runs this workspace's tests through aegir (arguments are passed on,
  * so the root's `-t node` works), passes the output through, and ends with one JSON line
- * for CI tooling: pairs of implementations, suites, passed / failed / pending. The bridge
- * counts of issue 18 are null until the bridge exists.
+ * for CI tooling: pairs of implementations, suites, passed / failed / pending, and the
+ * bridge test's deliveries and duplicates (its `BRIDGE_RESULT` line; null if it did not run).
  */
 import { spawn } from 'node:child_process'
 
 const ANSI = /\u001b\[[0-9;]*m/g
 const counts = { passed: 0, failed: 0, pending: 0 }
+let bridge = { bridgeDelivered: null, bridgeDuplicates: null }
 let pending = ''
 
 function scan (chunk) {
@@ -17,6 +18,15 @@ function scan (chunk) {
   pending = lines.pop()
   for (const raw of lines) {
     const line = raw.replace(ANSI, '')
+    const result = line.match(/^BRIDGE_RESULT (\{.*\})$/)
+    if (result != null) {
+      try {
+        const parsed = JSON.parse(result[1])
+        bridge = { bridgeDelivered: parsed.bridgeDelivered, bridgeDuplicates: parsed.bridgeDuplicates }
+      } catch {
+        // a garbled line leaves the counts null: the test's own assertions decide pass or fail
+      }
+    }
     for (const [key, word] of [['passed', 'passing'], ['failed', 'failing'], ['pending', 'pending']]) {
       const m = line.match(new RegExp(`^\\s*(\\d+) ${word}`))
       if (m != null) counts[key] += Number(m[1])
@@ -37,10 +47,9 @@ child.on('close', code => {
   const summary = {
     // saorsa, js-libp2p 3, js-libp2p 2: every ordered pair
     pairs: 9,
-    suites: ['connect', 'stream', 'gossipsub', 'quic', 'wire-vectors', 'wire-capture'],
+    suites: ['connect', 'stream', 'gossipsub', 'quic', 'wire-vectors', 'wire-capture', 'bridge'],
     ...counts,
-    bridgeDelivered: null,
-    bridgeDuplicates: null
+    ...bridge
   }
   process.stdout.write(`${JSON.stringify(summary)}\n`)
   process.exit(code !== 0 ? (code ?? 1) : counts.failed > 0 || counts.passed === 0 ? 1 : 0)

@@ -65,18 +65,18 @@ export type { Message, SignedMessage, UnsignedMessage, TopicValidatorFn, Publish
 export { NotStartedError, NoPeersSubscribedToTopicError, MessageTooLargeError, DuplicatePublishError, InvalidTopicError, PlumtreeConfigError, InvalidSignatureError } from './errors.ts'
 export { LIBP2P_SIGN_PREFIX, LIBP2P_SIGNER_PREFIX, libp2pMessageId, libp2pSigningBytes, encodeLibp2pOrigin, verifyLibp2pOrigin } from './libp2p-origin.ts'
 export type { Libp2pOrigin } from './libp2p-origin.ts'
-export { BridgeCore, DEFAULT_BRIDGE_CONFIG } from './bridge/bridge-core.ts'
-export type { BridgeConfig } from './bridge/bridge-core.ts'
-export { BRIDGE_TOPIC, MAX_BRIDGED_TOPICS } from './bridge/bridge-service.ts'
-export type { BridgeInit, BridgeService, BridgeStats, BridgeComponents, LibP2pPubsubLike } from './bridge/bridge-service.ts'
+export { BridgeCore, DEFAULT_BRIDGE_CONFIG } from './core/bridge.ts'
+export type { BridgeConfig } from './core/bridge.ts'
+export { BRIDGE_TOPIC, MAX_BRIDGED_TOPICS } from './bridge.ts'
+export type { BridgeInit, BridgeService, BridgeStats, BridgeComponents, LibP2pPubsubLike } from './bridge.ts'
 export { PlumtreeStats, flattenCore } from './stats.ts'
 export type { AdapterDrop } from './stats.ts'
 export { libp2pPubsubCodec } from './peer-codec.ts'
 
-import { DefaultBridgeService } from './bridge/bridge-service.ts'
+import { DefaultBridgeService } from './bridge.ts'
 import { DefaultPlumtreeService } from './service.ts'
 import type { PlumtreeService as Service, PlumtreeComponents as Components, PlumtreeInit as Init } from './api.ts'
-import type { BridgeComponents, BridgeInit, BridgeService } from './bridge/bridge-service.ts'
+import type { BridgeComponents, BridgeInit, BridgeService } from './bridge.ts'
 
 /**
  * Plumtree pubsub as a libp2p service, a drop-in for `gossipsub()`. Needs

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { BridgeCore, DEFAULT_BRIDGE_CONFIG } from '../src/bridge/bridge-core.ts'
+import { BridgeCore, DEFAULT_BRIDGE_CONFIG } from '../src/core/bridge.ts'
 
 const utf8 = new TextEncoder()
 const config = { ...DEFAULT_BRIDGE_CONFIG, takeoverDelay: 1_000, bridgeTtl: 30_000 }

@@ -2,7 +2,7 @@ import { LruTtlCache, concatBytes, payloadHash, toHex } from '@saorsa-gossip/cor
 
 /**
  * The decisions of a gossipsub ↔ plumtree bridge (SPEC.md §7.14), pure: no clock, no I/O.
- * The service (bridge-service.ts) feeds it what each side delivers and does what it says.
+ * The service (src/bridge.ts) feeds it what each side delivers and does what it says.
  *
  * gossipsub → plumtree: every bridge injects every author's message; the message id
  * depends only on the author's message (§7.14), so plumtree delivers it once however many

@@ -1,11 +1,11 @@
 import { serviceDependencies } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { siblingService } from '@saorsa-gossip/kit'
-import { PlumtreeConfigError } from '../errors.ts'
-import { originMessageId } from '../origin.ts'
-import { BridgeAnnounce } from '../pb/pubsub.ts'
-import { BridgeCore, DEFAULT_BRIDGE_CONFIG } from './bridge-core.ts'
-import type { Message, PlumtreeService } from '../api.ts'
+import { BridgeCore, DEFAULT_BRIDGE_CONFIG } from './core/bridge.ts'
+import { PlumtreeConfigError } from './errors.ts'
+import { originMessageId } from './origin.ts'
+import { BridgeAnnounce } from './pb/pubsub.ts'
+import type { Message, PlumtreeService } from './api.ts'
 import type { ComponentLogger, Logger, PeerId, Startable, TypedEventTarget } from '@libp2p/interface'
 
 /** Where bridges announce themselves to each other, on plumtree (SPEC.md §7.14) */
