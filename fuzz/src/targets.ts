@@ -9,6 +9,7 @@ import { pqNoiseHandshake } from './targets/pq-noise-handshake.ts'
 import { pqNoisePayload } from './targets/pq-noise-payload.ts'
 import { pubsubCodec } from './targets/pubsub-codec.ts'
 import { pubsubCore } from './targets/pubsub-core.ts'
+import { pubsubOrigin } from './targets/pubsub-origin.ts'
 import { riblt } from './targets/riblt.ts'
 import type { Target } from './engine.ts'
 
@@ -18,6 +19,7 @@ export const TARGETS: Array<Target<any>> = [
   keystore,
   membershipCodec,
   pubsubCodec,
+  pubsubOrigin,
   groupsCodecTarget,
   pqNoisePayload,
   pqNoiseHandshake,
