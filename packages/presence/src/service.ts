@@ -217,7 +217,8 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     const onAbort = (): void => { this.waiters.get(id)?.(undefined) }
     options.signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      this.input({ type: 'find', id, target, query })
+      // group mode names nobody, not even to neighbours
+      this.input({ type: 'find', id, target, query, ask: this.mode() !== 'groups' })
       const addrs = await found
       if (addrs == null) {
         throw new NotFoundError(`presence: no record of ${target}`)
@@ -313,7 +314,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
   }
 
   private send (to: string, message: PresenceMessage<string>): void {
-    if (message.type !== 'reply' && message.wire.byteLength === 0) {
+    if ((message.type === 'beacon' || message.type === 'query') && message.wire.byteLength === 0) {
       // a lookup the cache answered when findPeer looked but whose record expired before the core did: nothing signed to send
       return
     }
@@ -321,6 +322,8 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     switch (message.type) {
       case 'beacon': frame = message.wire; break
       case 'query': frame = encodeFrame({ query: { ...this.rawQuery(message.wire), ttl: message.ttl } }); break
+      case 'ask': frame = encodeFrame({ ask: { id: own(fromHex(message.id) ?? new Uint8Array(0)), target: own(this.peers.toBytes(message.target)) } }); break
+      case 'hint': frame = encodeFrame({ hint: { id: own(fromHex(message.id) ?? new Uint8Array(0)), addrs: message.addrs.map(own) } }); break
       case 'reply': frame = encodeFrame({ reply: { id: own(fromHex(message.id) ?? new Uint8Array(0)), beacons: message.beacons.map(wire => this.withBinding(this.rawBeacon(wire))), sealed: message.sealed.slice(0, MAX_REPLY_BEACONS).map(wire => this.rawSealed(wire)) } }); break
       default: return
     }
@@ -464,6 +467,15 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
         if (opened != null) {
           this.input({ type: 'beacon', from, ...opened, admitted: true })
         }
+      } else if (frame.ask != null) {
+        this.input({ type: 'ask', from, id: toHex(frame.ask.id), target: this.peers.fromBytes(frame.ask.target) })
+      } else if (frame.hint != null) {
+        // unsigned addresses: those that are not multiaddrs are left out (and counted), the rest still answer
+        const addrs = frame.hint.addrs.filter(isMultiaddr)
+        if (addrs.length < frame.hint.addrs.length) {
+          this.input({ type: 'frame-dropped', from, reason: 'malformed' })
+        }
+        this.input({ type: 'hint', from, id: toHex(frame.hint.id), addrs })
       } else if (frame.reply != null) {
         // a clear beacon in a reply carries its binding when the replier held it (withBinding); else the replier is asked (`from`)
         const beacons = await Promise.all(frame.reply.beacons.map(async b => this.checkBeacon(b, encodeFrame({ beacon: b }), core.config.maxAddrs, from)))
@@ -542,5 +554,14 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
 
   private service<T> (key: string, factory: string): T {
     return siblingService<T>(this.components, key, () => new PresenceConfigError(`presence() needs ${factory} in the node's services under the key "${key}"`))
+  }
+}
+
+function isMultiaddr (bytes: Uint8Array): boolean {
+  try {
+    multiaddr(bytes)
+    return true
+  } catch {
+    return false
   }
 }

@@ -171,11 +171,60 @@ describe('presence core: finding a peer', () => {
 
   it('queries `originFanout` neighbours, accepts a signed reply and answers', () => {
     const c = core({ originFanout: 4 })
-    const out = c.handle({ type: 'find', id: 'q1', target: 't', query: query('self', 't', { id: 'q1' }) }, NOW)
+    const out = c.handle({ type: 'find', id: 'q1', target: 't', query: query('self', 't', { id: 'q1' }), ask: false }, NOW)
     expect(new Set(sends(out).map(s => s.to)).size).to.equal(4)
     expect(sends(out).every(s => ['a', 'b', 'c', 'd', 'e'].includes(s.to))).to.equal(true)
     const effects = c.handle({ type: 'reply', from: 'z', id: 'q1', beacons: [{ beacon: beacon('t'), signatureValid: true }] }, NOW + 10)
     expect(events(effects)).to.deep.equal(['peer-found', 'query-answered'])
+  })
+
+  it('asks its neighbours by name first; a hint answers the lookup and no signed query is sent', () => {
+    const c = core({ askFanout: 8 })
+    const out = c.handle({ type: 'find', id: 'q1', target: 't', query: query('self', 't', { id: 'q1' }) }, NOW)
+    expect(sends(out).map(s => s.type)).to.deep.equal(['ask', 'ask', 'ask', 'ask', 'ask'])
+    expect(c.handle({ type: 'hint', from: 'a', id: 'q1', addrs: [] }, NOW + 5)).to.deep.equal([])
+    const answered = c.handle({ type: 'hint', from: 'b', id: 'q1', addrs: [new Uint8Array([4, 127, 0, 0, 1])] }, NOW + 6)
+    expect(events(answered)).to.deep.equal(['query-answered'])
+    expect(answered.find(e => e.type === 'emit')).to.have.nested.property('event.via', 'hint')
+    // later hints and the deadline change nothing
+    expect(sends(c.handle({ type: 'hint', from: 'c', id: 'q1', addrs: [] }, NOW + 7))).to.deep.equal([])
+    expect(c.drops['unsolicited-reply']).to.equal(1)
+    expect(c.counters.hintsAccepted).to.equal(1)
+  })
+
+  it('sends the signed query once every asked neighbour said no, or at the ask deadline', () => {
+    const c = core({ askFanout: 2, originFanout: 3, askTimeoutMs: 500 })
+    const asked = sends(c.handle({ type: 'find', id: 'q1', target: 't', query: query('self', 't', { id: 'q1' }) }, NOW)).map(s => s.to)
+    expect(asked).to.have.length(2)
+    expect(sends(c.handle({ type: 'hint', from: asked[0], id: 'q1', addrs: [] }, NOW + 1))).to.deep.equal([])
+    const queried = sends(c.handle({ type: 'hint', from: asked[1], id: 'q1', addrs: [] }, NOW + 2))
+    expect(queried.map(s => s.type)).to.deep.equal(['query', 'query', 'query'])
+    // a hint from someone not asked is dropped
+    expect(c.handle({ type: 'hint', from: 'zz', id: 'q1', addrs: [new Uint8Array([4, 1, 2, 3, 4])] }, NOW + 3)).to.deep.equal([])
+    expect(c.drops['unsolicited-reply']).to.equal(1)
+
+    const d = core({ askFanout: 2, originFanout: 3, askTimeoutMs: 500 })
+    d.handle({ type: 'find', id: 'q2', target: 't', query: query('self', 't', { id: 'q2' }) }, NOW)
+    const late = d.handle({ type: 'timer-expired', key: 'ask:q2', timer: { type: 'ask-deadline', id: 'q2' } }, NOW + 500)
+    expect(sends(late).map(s => s.type)).to.deep.equal(['query', 'query', 'query'])
+    // a group-mode lookup never names its target to anyone: straight to the signed query
+    expect(sends(d.handle({ type: 'find', id: 'q3', target: 't', query: query('self', 't', { id: 'q3' }), ask: false }, NOW)).map(s => s.type)).to.deep.equal(['query', 'query', 'query'])
+  })
+
+  it('answers a neighbour\'s ask from clear records only, and charges its query bucket', () => {
+    const c = core({ queryBurst: 2, queryRatePerSec: 1 })
+    c.handle({ type: 'beacon', from: 'a', beacon: beacon('x'), signatureValid: true }, NOW)
+    const hint = c.handle({ type: 'ask', from: 'b', id: 'q1', target: 'x' }, NOW)
+    expect(hint).to.have.length(1)
+    expect(hint[0]).to.have.nested.property('message.type', 'hint')
+    expect((hint[0] as any).message.addrs).to.have.length(1)
+    const none = c.handle({ type: 'ask', from: 'b', id: 'q2', target: 'unknown' }, NOW)
+    expect((none[0] as any).message.addrs).to.deep.equal([])
+    expect(c.handle({ type: 'ask', from: 'b', id: 'q3', target: 'x' }, NOW)).to.deep.equal([])
+    expect(c.drops['rate-limited']).to.equal(1)
+    // a record opened from a group seal is never named to anyone
+    c.handle({ type: 'beacon', from: 'a', beacon: { ...beacon('g'), fromGroup: true }, signatureValid: true }, NOW)
+    expect((c.handle({ type: 'ask', from: 'c', id: 'q4', target: 'g' }, NOW)[0] as any).message.addrs).to.deep.equal([])
   })
 
   it('refuses forged records in a reply', () => {
@@ -262,7 +311,7 @@ describe('presence core: topic scopes (friends of a friend in the topics we shar
   }
 
   it('a scoped lookup asks `originFanout` topic neighbours and `originOverlayFanout` membership neighbours', () => {
-    const c = scoped({ originFanout: 4, originOverlayFanout: 2 })
+    const c = scoped({ originFanout: 4, originOverlayFanout: 2, askFanout: 0 })
     const to = sends(c.handle({ type: 'find', id: 'q1', target: 'x', query: query('self', 'x', { id: 'q1', scopes: ['S'] }) }, NOW)).map(s => s.to)
     expect(to.filter(p => p.startsWith('t'))).to.have.length(4)
     expect(to.filter(p => p.startsWith('m'))).to.have.length(2)

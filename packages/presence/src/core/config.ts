@@ -20,6 +20,13 @@ export interface PresenceConfig {
    * outside our topics can be found too (measured in the simulator, SPEC.md §8.4)
    */
   originOverlayFanout: number
+  /**
+   * neighbours (topic and membership) asked by name before a signed query is sent, 0 for never
+   * (SPEC.md §8.4: a ~70-byte Ask instead of a 3.5 KiB signed query per neighbour)
+   */
+  askFanout: number
+  /** how long the asker waits for its neighbours' hints before sending the signed query, ms (guess: a few loaded round trips) */
+  askTimeoutMs: number
   /** hops a query may travel (ARCHITECTURE.md seed: 3–4) */
   maxHops: number
   /** how long the origin waits for replies, ms (upstream: 3 s) */
@@ -59,6 +66,8 @@ export const DEFAULT_PRESENCE_CONFIG: PresenceConfig = {
   fanout: 3,
   originFanout: 4,
   originOverlayFanout: 2,
+  askFanout: 8,
+  askTimeoutMs: 1_000,
   maxHops: 3,
   queryTimeoutMs: 3_000,
   seenQueries: 8192,
@@ -77,8 +86,9 @@ export const DEFAULT_PRESENCE_CONFIG: PresenceConfig = {
 export function presenceConfig (partial: Partial<PresenceConfig> = {}): PresenceConfig {
   const config = { ...DEFAULT_PRESENCE_CONFIG, ...partial }
   for (const [key, value] of Object.entries(config)) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new InvalidConfigError(`presence config ${key} must be a positive number`)
+    const min = key === 'askFanout' ? 0 : Number.MIN_VALUE
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+      throw new InvalidConfigError(`presence config ${key} must be a ${min === 0 ? 'non-negative' : 'positive'} number`)
     }
   }
   if (config.beaconTtlMs < config.beaconIntervalMs) {

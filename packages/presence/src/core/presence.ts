@@ -11,6 +11,12 @@ import type { Rng } from '@saorsa-gossip/core'
 interface Pending<P> {
   target: P
   replies: number
+  /** the signed query, sent when the asks find nothing */
+  query: QueryRecord<P>
+  /** neighbours asked whose hint has not come (SPEC.md §8.4) */
+  asked: Set<P>
+  /** the signed query has gone out */
+  queried: boolean
 }
 
 const PRUNE_KEY = 'prune'
@@ -24,7 +30,7 @@ const BEACON_KEY = 'beacon'
 export class PresenceCore<P> {
   readonly config: PresenceConfig
   readonly drops: DropCounts
-  readonly counters = { beaconsAccepted: 0, beaconsRelayed: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0 }
+  readonly counters = { beaconsAccepted: 0, beaconsRelayed: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0, asksSent: 0, asksAnswered: 0, hintsAccepted: 0 }
   private readonly self: P
   private readonly rng: Rng
   private readonly records: RecordCache<P>
@@ -92,7 +98,9 @@ export class PresenceCore<P> {
       case 'beacon': return this.onBeacon(input.from, input.beacon, input.signatureValid, input.admitted === true, now)
       case 'query': return this.onQuery(input.from, input.query, input.signatureValid, input.admitted === true, now)
       case 'reply': return this.onReply(input.from, input.id, input.beacons, now)
-      case 'find': return this.onFind(input.id, input.target, input.query, now)
+      case 'find': return this.onFind(input.id, input.target, input.query, input.ask !== false, now)
+      case 'ask': return this.onAsk(input.from, input.id, input.target, input.admitted === true, now)
+      case 'hint': return this.onHint(input.from, input.id, input.addrs, now)
       case 'announce': return this.onAnnounce(input.frames, input.to)
       case 'sealed': return this.onSealed(input.from, input.tag, input.wire, input.admitted === true, now)
       case 'neighbors': return this.onNeighbors(input.peers)
@@ -240,6 +248,9 @@ export class PresenceCore<P> {
     if (pending == null) {
       return []
     }
+    if (timer.type === 'ask-deadline') {
+      return pending.queried ? [] : this.sendQuery(timer.id, pending, now)
+    }
     this.pending.delete(timer.id)
     return [emit({ type: 'query-failed', id: timer.id, target: pending.target })]
   }
@@ -323,35 +334,94 @@ export class PresenceCore<P> {
       }
       if (beacon.peer === pending.target && this.pending.has(id)) {
         this.pending.delete(id)
-        effects.push(cancelTimer(`query:${id}`), emit({ type: 'query-answered', id, target: pending.target, addrs: beacon.addrs }))
+        effects.push(cancelTimer(`query:${id}`), cancelTimer(`ask:${id}`), emit({ type: 'query-answered', id, target: pending.target, addrs: beacon.addrs, via: 'record' }))
       }
     }
     return effects
   }
 
-  private onFind (id: string, target: P, query: QueryRecord<P>, now: number): Array<PresenceEffect<P>> {
+  private onFind (id: string, target: P, query: QueryRecord<P>, ask: boolean, now: number): Array<PresenceEffect<P>> {
     if (query.tags.length > this.config.maxTags || query.scopes.length > this.config.maxScopes) {
       return [emit({ type: 'query-failed', id, target })]
     }
     const record = this.records.get(target, now)
     if (record != null) {
-      return [emit({ type: 'query-answered', id, target, addrs: record.addrs })]
+      return [emit({ type: 'query-answered', id, target, addrs: record.addrs, via: 'record' })]
     }
     const routes = this.routes(query.scopes, () => false)
     if (this.pending.size >= this.config.maxPendingQueries || routes.peers.length === 0) {
       return [emit({ type: 'query-failed', id, target })]
     }
-    this.pending.set(id, { target, replies: 0 })
+    const pending: Pending<P> = { target, replies: 0, query, asked: new Set(), queried: false }
+    this.pending.set(id, pending)
     this.seen.set(id, true, now)
+    if (!ask || this.config.askFanout === 0) {
+      return this.sendQuery(id, pending, now)
+    }
+    // neighbours first, by name: one of them usually holds the record (topic neighbours two hops
+    // out, SPEC.md §8.4), and an Ask is ~70 bytes where a signed query is 3.5 KiB
+    const asked = this.pick([...new Set([...routes.peers, ...this.neighbors])], this.config.askFanout)
+    pending.asked = new Set(asked)
+    this.counters.asksSent += asked.length
+    return [
+      ...asked.map(to => send<P, PresenceMessage<P>>(to, { type: 'ask', id, target })),
+      scheduleTimer(`ask:${id}`, now + this.config.askTimeoutMs, { type: 'ask-deadline', id })
+    ]
+  }
+
+  /** The signed FOAF query, when no neighbour knew the target (or asks are off) */
+  private sendQuery (id: string, pending: Pending<P>, now: number): Array<PresenceEffect<P>> {
+    pending.queried = true
+    const routes = this.routes(pending.query.scopes, () => false)
     const first = this.pick(routes.peers, this.config.originFanout)
     // a scoped query also takes a few membership branches: the target may share none of our topics
     const wider = !routes.scoped
       ? []
       : this.pick(this.neighbors.filter(p => !first.includes(p)), this.config.originOverlayFanout)
+    if (first.length + wider.length === 0) {
+      this.pending.delete(id)
+      return [emit({ type: 'query-failed', id, target: pending.target })]
+    }
     return [
-      ...[...first, ...wider].map(to => send<P, PresenceMessage<P>>(to, { type: 'query', wire: query.wire, ttl: query.ttl })),
+      ...[...first, ...wider].map(to => send<P, PresenceMessage<P>>(to, { type: 'query', wire: pending.query.wire, ttl: pending.query.ttl })),
       scheduleTimer(`query:${id}`, now + this.config.queryTimeoutMs, { type: 'query-deadline', id })
     ]
+  }
+
+  /**
+   * A neighbour asks for a record by name. Charged to its query bucket; answered from clear
+   * records only (a group record is never given out, SPEC.md §8.3), with no addresses when we
+   * hold none, so the asker need not wait for its deadline. Never forwarded.
+   */
+  private onAsk (from: P, id: string, target: P, admitted: boolean, now: number): Array<PresenceEffect<P>> {
+    if (!admitted && !this.admit('query', from, now)) {
+      return []
+    }
+    const held = this.records.get(target, now)
+    const addrs = held == null || held.fromGroup === true ? [] : held.addrs
+    if (addrs.length > 0) {
+      this.counters.asksAnswered++
+    }
+    return [send(from, { type: 'hint', id, addrs })]
+  }
+
+  /** A neighbour's hint: addresses answer the lookup; once every asked neighbour said no, the signed query goes */
+  private onHint (from: P, id: string, addrs: Uint8Array[], now: number): Array<PresenceEffect<P>> {
+    const pending = this.pending.get(id)
+    if (pending?.asked.delete(from) !== true) {
+      return this.drop('unsolicited-reply')
+    }
+    if (addrs.length > this.config.maxAddrs) {
+      this.drops['too-many-addrs']++
+    } else if (addrs.length > 0) {
+      this.counters.hintsAccepted++
+      this.pending.delete(id)
+      return [cancelTimer(`ask:${id}`), cancelTimer(`query:${id}`), emit({ type: 'query-answered', id, target: pending.target, addrs, via: 'hint' })]
+    }
+    if (pending.asked.size === 0 && !pending.queried) {
+      return [cancelTimer(`ask:${id}`), ...this.sendQuery(id, pending, now)]
+    }
+    return []
   }
 
   /** `n` distinct peers chosen with the injected Rng */

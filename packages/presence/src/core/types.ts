@@ -45,8 +45,16 @@ export type PresenceInput<P> =
   /** a group beacon: opaque to a non-member, kept by tag to answer queries; a member also feeds the opened `beacon` */
   | { type: 'sealed', from: P, tag: string, wire: Uint8Array, admitted?: boolean }
   | { type: 'reply', from: P, id: string, beacons: Array<{ beacon: BeaconRecord<P>, signatureValid: boolean }> }
-  /** the application asks for `target`; `id` is drawn by the adapter from its CSPRNG */
-  | { type: 'find', id: string, target: P, query: QueryRecord<P> }
+  /**
+   * the application asks for `target`; `id` is drawn by the adapter from its CSPRNG. `ask`:
+   * neighbours may first be asked by name (Ask, SPEC.md §8.4) — false for a group-mode lookup,
+   * whose query names nobody
+   */
+  | { type: 'find', id: string, target: P, query: QueryRecord<P>, ask?: boolean }
+  /** a neighbour asks whether we hold a record of `target` (unsigned: `from` is known by its connection) */
+  | { type: 'ask', from: P, id: string, target: P, admitted?: boolean }
+  /** a neighbour's answer to our ask: the target's addresses, or none */
+  | { type: 'hint', from: P, id: string, addrs: Uint8Array[] }
   /** our own fresh beacon, signed (and sealed per group) by the adapter: `frames` go to `to` (the active view) and to each later neighbour */
   | { type: 'announce', frames: Uint8Array[], to: P[] }
   | { type: 'neighbors', peers: P[] }
@@ -57,6 +65,7 @@ export type PresenceInput<P> =
 
 export type PresenceTimer =
   | { type: 'query-deadline', id: string }
+  | { type: 'ask-deadline', id: string }
   | { type: 'beacon-due' }
   | { type: 'prune' }
 
@@ -65,10 +74,13 @@ export type PresenceMessage<P> =
   | { type: 'beacon', wire: Uint8Array }
   | { type: 'query', wire: Uint8Array, ttl: number }
   | { type: 'reply', id: string, beacons: Uint8Array[], sealed: Uint8Array[], origin: P }
+  | { type: 'ask', id: string, target: P }
+  | { type: 'hint', id: string, addrs: Uint8Array[] }
 
 export type PresenceEvent<P> =
   | { type: 'peer-found', peer: P, addrs: Uint8Array[], via: 'beacon' | 'foaf' }
-  | { type: 'query-answered', id: string, target: P, addrs: Uint8Array[] }
+  /** `via`: 'record' from a signed record (ours or a FOAF reply), 'hint' from a neighbour's unsigned Hint */
+  | { type: 'query-answered', id: string, target: P, addrs: Uint8Array[], via: 'record' | 'hint' }
   | { type: 'query-failed', id: string, target: P }
   /** time to sign a new beacon with this seq (the adapter signs; the core never holds keys) */
   | { type: 'beacon-due', seq: number }

@@ -1107,11 +1107,256 @@ export namespace Reply {
   }
 }
 
+export interface Ask {
+  id: Uint8Array<ArrayBuffer>
+  target: Uint8Array<ArrayBuffer>
+}
+
+export namespace Ask {
+  let _codec: Codec<Ask>
+
+  export const codec = (): Codec<Ask> => {
+    if (_codec == null) {
+      _codec = message<Ask>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.target != null && obj.target.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.target)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          target: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.target = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.target`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AskIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AskTargetFieldEvent {
+    field: '$.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Ask>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Ask.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Ask>): Ask {
+    return decodeMessage(buf, Ask.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Ask>): Generator<AskIdFieldEvent | AskTargetFieldEvent> {
+    return streamMessage(buf, Ask.codec(), opts)
+  }
+}
+
+export interface Hint {
+  id: Uint8Array<ArrayBuffer>
+  addrs: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace Hint {
+  let _codec: Codec<Hint>
+
+  export const codec = (): Codec<Hint> => {
+    if (_codec == null) {
+      _codec = message<Hint>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if (obj.addrs != null && obj.addrs.length > 0) {
+          for (const value of obj.addrs) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          addrs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
+                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
+              }
+
+              obj.addrs.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          addrs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addrs[]`,
+                index: obj.addrs,
+                value: reader.bytes()
+              }
+
+              obj.addrs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface HintIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface HintAddrsFieldEvent {
+    field: '$.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Hint>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Hint.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Hint>): Hint {
+    return decodeMessage(buf, Hint.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Hint>): Generator<HintIdFieldEvent | HintAddrsFieldEvent> {
+    return streamMessage(buf, Hint.codec(), opts)
+  }
+}
+
 export interface PresenceFrame {
   beacon?: Beacon
   query?: Query
   reply?: Reply
   sealed?: SealedBeacon
+  ask?: Ask
+  hint?: Hint
 }
 
 export namespace PresenceFrame {
@@ -1142,6 +1387,16 @@ export namespace PresenceFrame {
         if (obj.sealed != null) {
           w.uint32(34)
           SealedBeacon.codec().encode(obj.sealed, w)
+        }
+
+        if (obj.ask != null) {
+          w.uint32(42)
+          Ask.codec().encode(obj.ask, w)
+        }
+
+        if (obj.hint != null) {
+          w.uint32(50)
+          Hint.codec().encode(obj.hint, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1177,6 +1432,18 @@ export namespace PresenceFrame {
             case 4: {
               obj.sealed = SealedBeacon.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.sealed
+              })
+              break
+            }
+            case 5: {
+              obj.ask = Ask.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.ask
+              })
+              break
+            }
+            case 6: {
+              obj.hint = Hint.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.hint
               })
               break
             }
@@ -1219,6 +1486,20 @@ export namespace PresenceFrame {
             case 4: {
               yield * SealedBeacon.codec().stream(reader, reader.uint32(), `${prefix}.sealed`, {
                 limits: opts.limits?.sealed
+              })
+
+              break
+            }
+            case 5: {
+              yield * Ask.codec().stream(reader, reader.uint32(), `${prefix}.ask`, {
+                limits: opts.limits?.ask
+              })
+
+              break
+            }
+            case 6: {
+              yield * Hint.codec().stream(reader, reader.uint32(), `${prefix}.hint`, {
+                limits: opts.limits?.hint
               })
 
               break
@@ -1315,6 +1596,27 @@ export namespace PresenceFrame {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PresenceFrameAskIdFieldEvent {
+    field: '$.ask.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PresenceFrameAskTargetFieldEvent {
+    field: '$.ask.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PresenceFrameHintIdFieldEvent {
+    field: '$.hint.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PresenceFrameHintAddrsFieldEvent {
+    field: '$.hint.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<PresenceFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PresenceFrame.codec())
   }
@@ -1323,7 +1625,7 @@ export namespace PresenceFrame {
     return decodeMessage(buf, PresenceFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceFrame>): Generator<PresenceFrameBeaconBodyFieldEvent | PresenceFrameBeaconSignatureFieldEvent | PresenceFrameBeaconBindingFieldEvent | PresenceFrameQueryBodyFieldEvent | PresenceFrameQuerySignatureFieldEvent | PresenceFrameQueryBindingFieldEvent | PresenceFrameQueryTtlFieldEvent | PresenceFrameReplyIdFieldEvent | PresenceFrameReplyBeaconsBodyFieldEvent | PresenceFrameReplyBeaconsSignatureFieldEvent | PresenceFrameReplyBeaconsBindingFieldEvent | PresenceFrameReplySealedTagFieldEvent | PresenceFrameReplySealedSealedFieldEvent | PresenceFrameSealedTagFieldEvent | PresenceFrameSealedSealedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceFrame>): Generator<PresenceFrameBeaconBodyFieldEvent | PresenceFrameBeaconSignatureFieldEvent | PresenceFrameBeaconBindingFieldEvent | PresenceFrameQueryBodyFieldEvent | PresenceFrameQuerySignatureFieldEvent | PresenceFrameQueryBindingFieldEvent | PresenceFrameQueryTtlFieldEvent | PresenceFrameReplyIdFieldEvent | PresenceFrameReplyBeaconsBodyFieldEvent | PresenceFrameReplyBeaconsSignatureFieldEvent | PresenceFrameReplyBeaconsBindingFieldEvent | PresenceFrameReplySealedTagFieldEvent | PresenceFrameReplySealedSealedFieldEvent | PresenceFrameSealedTagFieldEvent | PresenceFrameSealedSealedFieldEvent | PresenceFrameAskIdFieldEvent | PresenceFrameAskTargetFieldEvent | PresenceFrameHintIdFieldEvent | PresenceFrameHintAddrsFieldEvent> {
     return streamMessage(buf, PresenceFrame.codec(), opts)
   }
 }

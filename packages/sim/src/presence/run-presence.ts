@@ -85,6 +85,10 @@ export const QUERY_BYTES = 3_580
 export const SCOPE_BYTES = 18
 export const REPLY_BEACON_BYTES = BEACON_BYTES + 5_430
 export const REPLY_HEADER_BYTES = 20
+/** an Ask: length prefix, frame field, 16-byte id, a 38-byte PeerId (SPEC.md §8.6) */
+export const ASK_BYTES = 62
+/** a Hint without its addresses (each costs 2 + its length) */
+export const HINT_HEADER_BYTES = 22
 
 type PMsg = PresenceMessage<NodeId>
 type Msg = NodeMessage<PubsubMessage<number>> | { layer: 'presence', message: PMsg }
@@ -192,6 +196,10 @@ export class PresenceSimNode implements SimCore<Msg, Timer, Event> {
       }
       case 'reply':
         return { type: 'reply', from, id: message.id, beacons: message.beacons.flatMap(w => { const b = beacons.get(w); return b == null ? [] : [{ beacon: b, signatureValid: true }] }) }
+      case 'ask':
+        return { type: 'ask', from, id: message.id, target: message.target }
+      case 'hint':
+        return { type: 'hint', from, id: message.id, addrs: message.addrs }
       default:
         return undefined
     }
@@ -307,15 +315,18 @@ export function runPresenceScenario (scenario: PresenceScenario, progress?: (vir
         }
         return
       }
-      const id = message.type === 'reply' ? message.id : queries.get(message.wire)?.id
+      const id = message.type === 'query' ? queries.get(message.wire)?.id : message.id
       const lookup = id == null ? undefined : byId.get(id)
       if (lookup == null) {
         return
       }
       lookup.messages++
-      lookup.bytes += message.type === 'reply'
-        ? REPLY_HEADER_BYTES + message.beacons.length * REPLY_BEACON_BYTES
-        : QUERY_BYTES + SCOPE_BYTES * (queries.get(message.wire)?.scopes.length ?? 0)
+      switch (message.type) {
+        case 'reply': lookup.bytes += REPLY_HEADER_BYTES + message.beacons.length * REPLY_BEACON_BYTES; break
+        case 'ask': lookup.bytes += ASK_BYTES; break
+        case 'hint': lookup.bytes += HINT_HEADER_BYTES + message.addrs.reduce((sum, a) => sum + 2 + a.byteLength, 0); break
+        default: lookup.bytes += QUERY_BYTES + SCOPE_BYTES * (queries.get(message.wire)?.scopes.length ?? 0)
+      }
     },
     onEmit: (node, e, now) => {
       if (e.layer !== 'presence') {
