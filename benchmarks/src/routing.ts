@@ -137,7 +137,7 @@ async function settle (kind: Kind, nodes: Libp2p[]): Promise<void> {
   await sleep(5000)
 }
 
-interface KindResult { localAnswers: number, success: number, p50Ms: number, p95Ms: number, protocolBytesPerLookup: number, wireBytesPerLookup: number, framesPerLookup: number | null, lookups: number }
+interface KindResult { localAnswers: number, success: number, p50Ms: number, p95Ms: number, protocolBytesPerLookup: number, lookupBytesPerLookup: number, wireBytesPerLookup: number, framesPerLookup: number | null, lookups: number }
 interface RunResult { topicPeers: KindResult, anyPeer: KindResult, backgroundBytesPerNodePerSecond: number, formedSeconds: number }
 
 /** Frames of the routing protocol sent by every node (presence counts them; kad-dht does not) */
@@ -145,11 +145,28 @@ function frames (kind: Kind, nodes: Libp2p[]): number | null {
   return kind === 'presence' ? nodes.reduce((sum, n) => sum + (n.services as any).presence.stats.framesOut, 0) : null
 }
 
+/**
+ * Lookup frames only (asks, hints, queries, replies) and their bytes, with a varint length prefix
+ * each: beacons sent meanwhile are left out. They are not the lookup's: the hang-up below breaks a
+ * topic link when the target was a topic neighbour, and the repaired view exchanges beacons (the
+ * idle background, with no hang-up, is 0 B/s). Presence only; kad-dht's are its protocol's bytes.
+ */
+function lookupBytes (kind: Kind, nodes: Libp2p[]): number {
+  if (kind !== 'presence') {
+    return 0
+  }
+  return nodes.reduce((sum, n) => {
+    const stats = (n.services as any).presence.stats
+    return sum + stats.lookupBytesOut + 2 * stats.lookupFramesOut
+  }, 0)
+}
+
 async function lookups (kind: Kind, nodes: Libp2p[], meter: ByteMeter, pairs: Array<[number, number]>): Promise<KindResult> {
   const protocol = kind === 'presence' ? PRESENCE_PROTOCOL : KAD_PROTOCOL
   const latencies: number[] = []
   let ok = 0
   let protocolBytes = 0
+  let lookupOnly = 0
   let wireBytes = 0
   let frameCount = 0
   let done = 0
@@ -164,6 +181,7 @@ async function lookups (kind: Kind, nodes: Libp2p[], meter: ByteMeter, pairs: Ar
     const p0 = meter.total(protocol)
     const w0 = meter.total('global')
     const f0 = frames(kind, nodes) ?? 0
+    const l0 = lookupBytes(kind, nodes)
     const start = performance.now()
     try {
       const info = await searcher.peerRouting.findPeer(target.peerId, { signal: AbortSignal.timeout(10_000) })
@@ -177,9 +195,10 @@ async function lookups (kind: Kind, nodes: Libp2p[], meter: ByteMeter, pairs: Ar
     }
     // replies and late answers of this lookup land before the next one starts
     await sleep(50)
-    // answered without a byte of the routing protocol: from a record cache or the peer store
-    local += meter.total(protocol) === p0 ? 1 : 0
+    // answered without a lookup frame (presence) or a byte of the routing protocol (kad): from a record cache or the peer store
+    local += (kind === 'presence' ? lookupBytes(kind, nodes) === l0 : meter.total(protocol) === p0) ? 1 : 0
     protocolBytes += meter.total(protocol) - p0
+    lookupOnly += kind === 'presence' ? lookupBytes(kind, nodes) - l0 : meter.total(protocol) - p0
     wireBytes += meter.total('global') - w0
     frameCount += (frames(kind, nodes) ?? 0) - f0
     done++
@@ -190,6 +209,7 @@ async function lookups (kind: Kind, nodes: Libp2p[], meter: ByteMeter, pairs: Ar
     p50Ms: round(median(latencies), 1),
     p95Ms: round(percentile(latencies, 95), 1),
     protocolBytesPerLookup: Math.round(protocolBytes / done),
+    lookupBytesPerLookup: Math.round(lookupOnly / done),
     wireBytesPerLookup: Math.round(wireBytes / done),
     framesPerLookup: kind === 'presence' ? round(frameCount / done, 1) : null,
     lookups: done
@@ -215,7 +235,7 @@ async function run (kind: Kind, keys: PrivateKey[], topicPairs: Array<[number, n
 }
 
 function line (name: string, r: KindResult, protocol: string): string {
-  return `${name} success ${r.success}, P50 ${r.p50Ms} ms, P95 ${r.p95Ms} ms, ${r.protocolBytesPerLookup} B/lookup on ${protocol}${r.framesPerLookup == null ? '' : ` (${r.framesPerLookup} frames)`}, ${r.wireBytesPerLookup} B/lookup on the wire, ${r.localAnswers} answered locally`
+  return `${name} success ${r.success}, P50 ${r.p50Ms} ms, P95 ${r.p95Ms} ms, ${r.lookupBytesPerLookup} B/lookup in lookup frames, ${r.protocolBytesPerLookup} B/lookup on ${protocol}${r.framesPerLookup == null ? '' : ` (${r.framesPerLookup} frames, beacons included)`}, ${r.wireBytesPerLookup} B/lookup on the wire, ${r.localAnswers} answered locally`
 }
 
 function pairsOf (sameTopic: boolean): Array<[number, number]> {
@@ -250,8 +270,9 @@ const compare = (f: KindResult, k: KindResult): Record<string, number | null> =>
   kadP50Ms: k.p50Ms,
   foafP95Ms: f.p95Ms,
   kadP95Ms: k.p95Ms,
-  foafBytesPerLookup: f.protocolBytesPerLookup,
-  kadBytesPerLookup: k.protocolBytesPerLookup,
+  foafBytesPerLookup: f.lookupBytesPerLookup,
+  kadBytesPerLookup: k.lookupBytesPerLookup,
+  foafProtocolBytesPerLookup: f.protocolBytesPerLookup,
   foafWireBytesPerLookup: f.wireBytesPerLookup,
   kadWireBytesPerLookup: k.wireBytesPerLookup,
   foafFramesPerLookup: f.framesPerLookup,

@@ -113,6 +113,9 @@ export interface PresenceStats {
   bytesIn: number
   framesOut: number
   bytesOut: number
+  /** of those, lookup frames (asks, hints, queries, replies): what lookups cost, beacons apart */
+  lookupFramesOut: number
+  lookupBytesOut: number
   /** group beacons one of our group keys opened (before their signature check) */
   sealedOpened: number
   /** beacon records held */
@@ -125,6 +128,10 @@ export interface PresenceStats {
   queriesForwarded: number
   queriesAnswered: number
   repliesAccepted: number
+  /** asks we sent, asks we answered with addresses, hints with addresses that answered our lookups (SPEC.md §8.4) */
+  asksSent: number
+  asksAnswered: number
+  hintsAccepted: number
   /** bad remote input dropped, by reason */
   drops: Record<DropReason, number>
 }

@@ -49,7 +49,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
   private readonly idleConnections: IdleConnections
   private readonly effects: EffectRunner<string, PresenceMessage<string>, PresenceTimer, PresenceEvent<string>>
   private readonly waiters = new Map<string, Waiter>()
-  private readonly counts = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, sealedOpened: 0 }
+  private readonly counts = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, lookupFramesOut: 0, lookupBytesOut: 0, sealedOpened: 0 }
   private core?: PresenceCore<string>
   private signatures?: Signatures
   private membership?: MembershipService
@@ -102,7 +102,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       ...this.counts,
       records: core?.recordCount ?? 0,
       drops: { ...(core?.drops ?? {}) } as PresenceStats['drops'],
-      ...(core?.counters ?? { beaconsAccepted: 0, beaconsRelayed: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0 })
+      ...(core?.counters ?? { beaconsAccepted: 0, beaconsRelayed: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0, asksSent: 0, asksAnswered: 0, hintsAccepted: 0 })
     }
   }
 
@@ -329,6 +329,10 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     }
     this.counts.framesOut++
     this.counts.bytesOut += frame.byteLength
+    if (message.type !== 'beacon') {
+      this.counts.lookupFramesOut++
+      this.counts.lookupBytesOut += frame.byteLength
+    }
     this.outbound.write(to, frame)
   }
 

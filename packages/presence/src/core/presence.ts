@@ -360,7 +360,9 @@ export class PresenceCore<P> {
     }
     // neighbours first, by name: one of them usually holds the record (topic neighbours two hops
     // out, SPEC.md §8.4), and an Ask is ~70 bytes where a signed query is 3.5 KiB
-    const asked = this.pick([...new Set([...routes.peers, ...this.neighbors])], this.config.askFanout)
+    // topic neighbours first (they hold the records of the searcher's topics two hops out), then membership ones
+    const asked = this.pick(routes.peers, this.config.askFanout)
+    asked.push(...this.pick(this.neighbors.filter(p => !asked.includes(p)), this.config.askFanout - asked.length))
     pending.asked = new Set(asked)
     this.counters.asksSent += asked.length
     return [
