@@ -3,7 +3,8 @@
  * `npm test -w interop`: runs this workspace's tests through aegir (arguments are passed on,
  * so the root's `-t node` works), passes the output through, and ends with one JSON line
  * for CI tooling: pairs of implementations, suites, passed / failed / pending, and the
- * bridge test's deliveries and duplicates (its `BRIDGE_RESULT` line; null if it did not run).
+ * bridge test's deliveries and duplicates (its `BRIDGE_RESULT` lines, one per transport, added
+ * up; null if it did not run).
  */
 import { spawn } from 'node:child_process'
 
@@ -21,8 +22,9 @@ function scan (chunk) {
     const result = line.match(/^BRIDGE_RESULT (\{.*\})$/)
     if (result != null) {
       try {
+        // one line per transport: the counts add up
         const parsed = JSON.parse(result[1])
-        bridge = { bridgeDelivered: parsed.bridgeDelivered, bridgeDuplicates: parsed.bridgeDuplicates }
+        bridge = { bridgeDelivered: (bridge.bridgeDelivered ?? 0) + parsed.bridgeDelivered, bridgeDuplicates: (bridge.bridgeDuplicates ?? 0) + parsed.bridgeDuplicates }
       } catch {
         // a garbled line leaves the counts null: the test's own assertions decide pass or fail
       }
