@@ -75,7 +75,7 @@ async function waitFor (condition: () => boolean, timeoutMs: number, what: () =>
   }
 }
 
-for (const kind of ['memory', 'tcp'] as const) {
+function bridgeSuite (kind: Transport): void {
   describe(`gossipsub ↔ plumtree bridge over ${kind}: 10 + 10 nodes, 2 bridges (SPEC.md §7.14)`, function () {
     this.timeout(240_000)
     const gossip: AnyNode[] = []
@@ -221,3 +221,6 @@ for (const kind of ['memory', 'tcp'] as const) {
     })
   })
 }
+
+bridgeSuite('memory')
+bridgeSuite('tcp')
