@@ -52,14 +52,14 @@ async function node (services: Record<string, (components: any) => unknown>): Pr
 const gossipsubOnly = async (): Promise<AnyNode> => node({ pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }) })
 const plumtreeOnly = async (bootstrap: string[]): Promise<AnyNode> => {
   const n = counter
-  return node({ pqIdentity: pqIdentity(), membership: membership({ seed: `b-${n}`, bootstrap }), pubsub: plumtree({ seed: `b-${n}` }) })
+  return node({ pqIdentity: pqIdentity(), membership: membership({ seed: `b-${n}`, bootstrap }), pubsub: plumtree({ seed: `b-${n}`, acceptForwarded: [TOPIC] }) })
 }
 const bridgeNode = async (bootstrap: string[]): Promise<AnyNode> => {
   const n = counter
   return node({
     pqIdentity: pqIdentity(),
     membership: membership({ seed: `b-${n}`, bootstrap }),
-    plumtree: plumtree({ seed: `b-${n}` }),
+    plumtree: plumtree({ seed: `b-${n}`, acceptForwarded: [TOPIC] }),
     gossipsub: gossipsub({ allowPublishToZeroTopicPeers: true }),
     bridge: bridge({ topics: [TOPIC], announceInterval: 2_000, takeoverDelay: 3_000 })
   })
@@ -175,7 +175,7 @@ function bridgeSuite (kind: Transport): void {
       expect(stats.reduce((s, b) => s + b.echoes, 0)).to.be.greaterThan(0)
     })
 
-    it('a message a bridge forges in a gossipsub author\'s name is refused by plumtree receivers', async () => {
+    it('a message a bridge forges in a gossipsub author\'s name is refused by plumtree receivers; a node that does not opt in refuses bridged ones', async () => {
       // a real gossipsub message, as the first bridge's gossipsub delivered it, with other bytes
       const real = await new Promise<SignedMessage>((resolve) => {
         (bridges[0].services.gossipsub as PubsubLike).addEventListener('message', evt => {
@@ -199,6 +199,24 @@ function bridgeSuite (kind: Transport): void {
       expect(got.some(map => map.has('forged by a bridge'))).to.equal(false)
       // the genuine one reached the plumtree side
       await waitFor(() => got.slice(10).every(map => map.get('genuine') === 1), 20_000, () => 'the genuine message on the plumtree side')
+
+      // a plumtree node that does not opt in (acceptForwarded, the default false) refuses even the
+      // genuine bridged message, without scoring whoever relayed it
+      const strict = await node({ pqIdentity: pqIdentity(), membership: membership({ bootstrap: [plum[0].getMultiaddrs()[0].toString()] }), pubsub: plumtree() })
+      try {
+        const strictPubsub = strict.services.pubsub as PlumtreeService
+        strictPubsub.subscribe(TOPIC)
+        let delivered = 0
+        strictPubsub.addEventListener('message', () => { delivered++ })
+        const genuine = encodeLibp2pOrigin(real)
+        const toStrict = await bridges[0].dialProtocol(strict.getMultiaddrs()[0], PLUMTREE_PROTOCOL)
+        await lpStream(toStrict).write(encodeRpc({ type: 'gossip', topic: TOPIC, id: genuine.id, round: 1, publishedAt: Date.now(), payload: real.data, header: genuine.header }, libp2pPubsubCodec()))
+        await waitFor(() => strictPubsub.stats.drops['forwarded-refused'] > 0, 10_000, () => 'the strict node to refuse the bridged message')
+        expect(delivered).to.equal(0)
+        expect(strictPubsub.getScore(bridges[0].peerId.toString())).to.be.at.least(0)
+      } finally {
+        await strict.stop()
+      }
     })
 
     it('when a bridge stops, the other takes over the messages it was elected for', async () => {

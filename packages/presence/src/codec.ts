@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { concatBytes } from '@saorsa-gossip/core'
-import { MAX_ADDR_BYTES, MAX_FRAME_BYTES, MAX_HINT_ADDRS, MAX_PEER_ID_BYTES, MAX_QUERY_SCOPES, MAX_QUERY_TAGS, MAX_REPLY_BEACONS, QUERY_ID_BYTES, SCOPE_BYTES, SCOPE_DOMAIN, TAG_BYTES } from './constants.ts'
+import { MAX_ADDR_BYTES, MAX_FRAME_BYTES, MAX_PEER_ID_BYTES, MAX_QUERY_SCOPES, MAX_QUERY_TAGS, MAX_REPLY_BEACONS, QUERY_ID_BYTES, SCOPE_BYTES, SCOPE_DOMAIN, TAG_BYTES } from './constants.ts'
 import { InvalidPresenceFrameError } from './errors.ts'
 import { BeaconBody, PresenceFrame, QueryBody } from './pb/presence.ts'
 import type { Beacon, Query } from './pb/presence.ts'
@@ -13,8 +13,7 @@ export function decodeFrame (bytes: Uint8Array): PresenceFrame {
   if (bytes.byteLength > MAX_FRAME_BYTES) {
     throw new InvalidPresenceFrameError('frame over the limit')
   }
-  // one address more than any core allows is decoded, so the core can count "too many" instead of "malformed"
-  const frame = PresenceFrame.decode(bytes, { limits: { reply: { beacons: MAX_REPLY_BEACONS, sealed: MAX_REPLY_BEACONS }, hint: { addrs: MAX_HINT_ADDRS } } })
+  const frame = PresenceFrame.decode(bytes, { limits: { reply: { beacons: MAX_REPLY_BEACONS, sealed: MAX_REPLY_BEACONS } } })
   const parts = [frame.beacon, frame.query, frame.reply, frame.sealed, frame.ask, frame.hint].filter(p => p != null)
   if (parts.length !== 1) {
     throw new InvalidPresenceFrameError('a frame carries exactly one of beacon, query, reply, sealed, ask, hint')
@@ -25,9 +24,6 @@ export function decodeFrame (bytes: Uint8Array): PresenceFrame {
   }
   if (frame.ask != null && (frame.ask.target.byteLength === 0 || frame.ask.target.byteLength > MAX_PEER_ID_BYTES)) {
     throw new InvalidPresenceFrameError('bad ask target')
-  }
-  if (frame.hint?.addrs.some(a => a.byteLength === 0 || a.byteLength > MAX_ADDR_BYTES) === true) {
-    throw new InvalidPresenceFrameError('bad hint address')
   }
   return frame
 }

@@ -12,8 +12,6 @@ export const QUERY_DOMAIN = new TextEncoder().encode('saorsa-gossip/presence/que
  */
 export const MAX_FRAME_BYTES = 64 * 1024
 export const MAX_REPLY_BEACONS = 4
-/** Decode limit of addresses in a Hint; the core's `maxAddrs` (default 8) refuses beyond it and counts it */
-export const MAX_HINT_ADDRS = 32
 /** Decode limit of tags per query; the core's `maxTags` (default 8) refuses beyond its own bound and counts it */
 export const MAX_QUERY_TAGS = 32
 /** Decode limit of topic scopes per query; the core's `maxScopes` (default 8) refuses beyond it and counts it */

@@ -128,10 +128,10 @@ export interface PresenceStats {
   queriesForwarded: number
   queriesAnswered: number
   repliesAccepted: number
-  /** asks we sent, asks we answered with addresses, hints with addresses that answered our lookups (SPEC.md §8.4) */
+  /** asks we sent, asks we answered with a record, our lookups an asked neighbour's reply answered (SPEC.md §8.4) */
   asksSent: number
   asksAnswered: number
-  hintsAccepted: number
+  asksReplied: number
   /** bad remote input dropped, by reason */
   drops: Record<DropReason, number>
 }

@@ -102,7 +102,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       ...this.counts,
       records: core?.recordCount ?? 0,
       drops: { ...(core?.drops ?? {}) } as PresenceStats['drops'],
-      ...(core?.counters ?? { beaconsAccepted: 0, beaconsRelayed: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0, asksSent: 0, asksAnswered: 0, hintsAccepted: 0 })
+      ...(core?.counters ?? { beaconsAccepted: 0, beaconsRelayed: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0, asksSent: 0, asksAnswered: 0, asksReplied: 0 })
     }
   }
 
@@ -323,7 +323,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       case 'beacon': frame = message.wire; break
       case 'query': frame = encodeFrame({ query: { ...this.rawQuery(message.wire), ttl: message.ttl } }); break
       case 'ask': frame = encodeFrame({ ask: { id: own(fromHex(message.id) ?? new Uint8Array(0)), target: own(this.peers.toBytes(message.target)) } }); break
-      case 'hint': frame = encodeFrame({ hint: { id: own(fromHex(message.id) ?? new Uint8Array(0)), addrs: message.addrs.map(own) } }); break
+      case 'hint': frame = encodeFrame({ hint: { id: own(fromHex(message.id) ?? new Uint8Array(0)) } }); break
       case 'reply': frame = encodeFrame({ reply: { id: own(fromHex(message.id) ?? new Uint8Array(0)), beacons: message.beacons.map(wire => this.withBinding(this.rawBeacon(wire))), sealed: message.sealed.slice(0, MAX_REPLY_BEACONS).map(wire => this.rawSealed(wire)) } }); break
       default: return
     }
@@ -474,12 +474,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       } else if (frame.ask != null) {
         this.input({ type: 'ask', from, id: toHex(frame.ask.id), target: this.peers.fromBytes(frame.ask.target) })
       } else if (frame.hint != null) {
-        // unsigned addresses: those that are not multiaddrs are left out (and counted), the rest still answer
-        const addrs = frame.hint.addrs.filter(isMultiaddr)
-        if (addrs.length < frame.hint.addrs.length) {
-          this.input({ type: 'frame-dropped', from, reason: 'malformed' })
-        }
-        this.input({ type: 'hint', from, id: toHex(frame.hint.id), addrs })
+        this.input({ type: 'hint', from, id: toHex(frame.hint.id) })
       } else if (frame.reply != null) {
         // a clear beacon in a reply carries its binding when the replier held it (withBinding); else the replier is asked (`from`)
         const beacons = await Promise.all(frame.reply.beacons.map(async b => this.checkBeacon(b, encodeFrame({ beacon: b }), core.config.maxAddrs, from)))
@@ -558,14 +553,5 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
 
   private service<T> (key: string, factory: string): T {
     return siblingService<T>(this.components, key, () => new PresenceConfigError(`presence() needs ${factory} in the node's services under the key "${key}"`))
-  }
-}
-
-function isMultiaddr (bytes: Uint8Array): boolean {
-  try {
-    multiaddr(bytes)
-    return true
-  } catch {
-    return false
   }
 }

@@ -178,29 +178,30 @@ describe('presence core: finding a peer', () => {
     expect(events(effects)).to.deep.equal(['peer-found', 'query-answered'])
   })
 
-  it('asks its neighbours by name first; a hint answers the lookup and no signed query is sent', () => {
+  it('asks its neighbours by name first; an asked neighbour\'s signed reply answers and no query is sent', () => {
     const c = core({ askFanout: 8 })
     const out = c.handle({ type: 'find', id: 'q1', target: 't', query: query('self', 't', { id: 'q1' }) }, NOW)
     expect(sends(out).map(s => s.type)).to.deep.equal(['ask', 'ask', 'ask', 'ask', 'ask'])
-    expect(c.handle({ type: 'hint', from: 'a', id: 'q1', addrs: [] }, NOW + 5)).to.deep.equal([])
-    const answered = c.handle({ type: 'hint', from: 'b', id: 'q1', addrs: [new Uint8Array([4, 127, 0, 0, 1])] }, NOW + 6)
-    expect(events(answered)).to.deep.equal(['query-answered'])
-    expect(answered.find(e => e.type === 'emit')).to.have.nested.property('event.via', 'hint')
-    // later hints and the deadline change nothing
-    expect(sends(c.handle({ type: 'hint', from: 'c', id: 'q1', addrs: [] }, NOW + 7))).to.deep.equal([])
+    expect(c.handle({ type: 'hint', from: 'a', id: 'q1' }, NOW + 5)).to.deep.equal([])
+    const answered = c.handle({ type: 'reply', from: 'b', id: 'q1', beacons: [{ beacon: beacon('t'), signatureValid: true }] }, NOW + 6)
+    expect(events(answered)).to.deep.equal(['peer-found', 'query-answered'])
+    expect(sends(answered)).to.deep.equal([])
+    // later answers change nothing
+    expect(sends(c.handle({ type: 'hint', from: 'c', id: 'q1' }, NOW + 7))).to.deep.equal([])
     expect(c.drops['unsolicited-reply']).to.equal(1)
-    expect(c.counters.hintsAccepted).to.equal(1)
+    expect(c.counters.asksReplied).to.equal(1)
   })
 
-  it('sends the signed query once every asked neighbour said no, or at the ask deadline', () => {
+  it('sends the signed query once every asked neighbour said no (a forged reply counts as no), or at the ask deadline', () => {
     const c = core({ askFanout: 2, originFanout: 3, askTimeoutMs: 500 })
     const asked = sends(c.handle({ type: 'find', id: 'q1', target: 't', query: query('self', 't', { id: 'q1' }) }, NOW)).map(s => s.to)
     expect(asked).to.have.length(2)
-    expect(sends(c.handle({ type: 'hint', from: asked[0], id: 'q1', addrs: [] }, NOW + 1))).to.deep.equal([])
-    const queried = sends(c.handle({ type: 'hint', from: asked[1], id: 'q1', addrs: [] }, NOW + 2))
+    expect(sends(c.handle({ type: 'hint', from: asked[0], id: 'q1' }, NOW + 1))).to.deep.equal([])
+    const queried = sends(c.handle({ type: 'reply', from: asked[1], id: 'q1', beacons: [{ beacon: beacon('t'), signatureValid: false }] }, NOW + 2))
     expect(queried.map(s => s.type)).to.deep.equal(['query', 'query', 'query'])
+    expect(c.drops['bad-signature']).to.equal(1)
     // a hint from someone not asked is dropped
-    expect(c.handle({ type: 'hint', from: 'zz', id: 'q1', addrs: [new Uint8Array([4, 1, 2, 3, 4])] }, NOW + 3)).to.deep.equal([])
+    expect(c.handle({ type: 'hint', from: 'zz', id: 'q1' }, NOW + 3)).to.deep.equal([])
     expect(c.drops['unsolicited-reply']).to.equal(1)
 
     const d = core({ askFanout: 2, originFanout: 3, askTimeoutMs: 500 })
@@ -211,20 +212,21 @@ describe('presence core: finding a peer', () => {
     expect(sends(d.handle({ type: 'find', id: 'q3', target: 't', query: query('self', 't', { id: 'q3' }), ask: false }, NOW)).map(s => s.type)).to.deep.equal(['query', 'query', 'query'])
   })
 
-  it('answers a neighbour\'s ask from clear records only, and charges its query bucket', () => {
+  it('answers a neighbour\'s ask with the signed record, or a hint that it holds none; charges its query bucket', () => {
     const c = core({ queryBurst: 2, queryRatePerSec: 1 })
     c.handle({ type: 'beacon', from: 'a', beacon: beacon('x'), signatureValid: true }, NOW)
-    const hint = c.handle({ type: 'ask', from: 'b', id: 'q1', target: 'x' }, NOW)
-    expect(hint).to.have.length(1)
-    expect(hint[0]).to.have.nested.property('message.type', 'hint')
-    expect((hint[0] as any).message.addrs).to.have.length(1)
+    const reply = c.handle({ type: 'ask', from: 'b', id: 'q1', target: 'x' }, NOW)
+    expect(reply).to.have.length(1)
+    expect(reply[0]).to.have.nested.property('message.type', 'reply')
+    expect((reply[0] as any).message.beacons).to.have.length(1)
+    expect((reply[0] as any).to).to.equal('b')
     const none = c.handle({ type: 'ask', from: 'b', id: 'q2', target: 'unknown' }, NOW)
-    expect((none[0] as any).message.addrs).to.deep.equal([])
+    expect(none[0]).to.have.nested.property('message.type', 'hint')
     expect(c.handle({ type: 'ask', from: 'b', id: 'q3', target: 'x' }, NOW)).to.deep.equal([])
     expect(c.drops['rate-limited']).to.equal(1)
-    // a record opened from a group seal is never named to anyone
+    // a record opened from a group seal is never given out
     c.handle({ type: 'beacon', from: 'a', beacon: { ...beacon('g'), fromGroup: true }, signatureValid: true }, NOW)
-    expect((c.handle({ type: 'ask', from: 'c', id: 'q4', target: 'g' }, NOW)[0] as any).message.addrs).to.deep.equal([])
+    expect(c.handle({ type: 'ask', from: 'c', id: 'q4', target: 'g' }, NOW)[0]).to.have.nested.property('message.type', 'hint')
   })
 
   it('refuses forged records in a reply', () => {

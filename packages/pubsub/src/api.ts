@@ -165,6 +165,16 @@ export interface PlumtreeInit extends IgnoredGossipsubOptions {
    * @default 5000
    */
   unknownOriginBackoff?: number
+  /**
+   * Messages a bridge brought in from gossipsub (SPEC.md §7.14) are signed by their authors'
+   * classical libp2p keys, not ML-DSA-65: accept them on every topic (`true`), on the topics
+   * listed, or not at all. Refused ones are dropped and counted (`forwarded-refused`), never
+   * relayed, and the relay is not scored for them. Every plumtree node of a bridged topic
+   * should accept them, or the tree stops at the ones that do not.
+   *
+   * @default false
+   */
+  acceptForwarded?: boolean | string[]
 }
 
 export interface PlumtreeComponents {
@@ -199,11 +209,14 @@ export interface PlumtreeService extends TypedEventTarget<PlumtreeServiceEvents>
    * libp2p signature, so every plumtree receiver checks the author (SPEC.md §7.14): what
    * bridge() does. Its id depends only on the author's message, so two bridges injecting the
    * same one give one delivery. Throws InvalidSignatureError for an unsigned message or a bad
-   * signature, MessageTooLargeError, InvalidTopicError, NotStartedError.
+   * signature, PlumtreeConfigError when `acceptForwarded` does not cover the topic,
+   * MessageTooLargeError, InvalidTopicError, NotStartedError.
    */
   forwardSigned(message: Message): Promise<ForwardResult>
   /** True for a message this service delivered that a bridge brought in from gossipsub (forwardSigned() on some node) */
   isForwarded(message: Message): boolean
+  /** Whether `acceptForwarded` covers the topic */
+  acceptsForwarded(topic: string): boolean
   /** The topic neighbours the tree runs on (PeerId strings, like gossipsub's getMeshPeers) */
   getMeshPeers(topic: string): string[]
   getScore(peerId: string): number

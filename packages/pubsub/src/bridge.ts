@@ -108,12 +108,16 @@ export class DefaultBridgeService implements BridgeService, Startable {
     this.topicSet = new Set(this.topics)
     const takeoverDelay = positive('takeoverDelay', init.takeoverDelay, DEFAULT_BRIDGE_CONFIG.takeoverDelay)
     this.announceInterval = positive('announceInterval', init.announceInterval, 10_000)
-    this.core = new BridgeCore(this.self, { ...DEFAULT_BRIDGE_CONFIG, takeoverDelay, bridgeTtl: 3 * this.announceInterval })
+    this.core = new BridgeCore(this.self, this.topics, { ...DEFAULT_BRIDGE_CONFIG, takeoverDelay, bridgeTtl: 3 * this.announceInterval })
   }
 
   async start (): Promise<void> {
     this.plumtree = siblingService<PlumtreeService>(this.components, this.init.plumtreeService ?? 'plumtree',
       () => new PlumtreeConfigError(`bridge() needs plumtree() in the node's services under "${this.init.plumtreeService ?? 'plumtree'}" (or name its key in bridge({ plumtreeService }))`))
+    const refused = this.topics.filter(t => this.plumtree?.acceptsForwarded(t) !== true)
+    if (refused.length > 0) {
+      throw new PlumtreeConfigError(`bridge() needs plumtree({ acceptForwarded }) to cover its topics, missing: ${refused.join(', ')} (the plumtree nodes of those topics need it too, SPEC.md §7.14)`)
+    }
     this.gossipsub = siblingService<LibP2pPubsubLike>(this.components, this.init.gossipsubService ?? 'gossipsub',
       () => new PlumtreeConfigError(`bridge() needs gossipsub() in the node's services under "${this.init.gossipsubService ?? 'gossipsub'}" (or name its key in bridge({ gossipsubService }))`))
   }
@@ -203,7 +207,9 @@ export class DefaultBridgeService implements BridgeService, Startable {
   }
 
   private onAnnounce (message: Message): void {
-    if (message.type !== 'signed') {
+    // a bridge announces with its own ML-DSA origin; a message bridged in from gossipsub cannot be one
+    if (message.type !== 'signed' || (this.plumtree as PlumtreeService).isForwarded(message)) {
+      this.stats.badAnnouncements++
       return
     }
     let topics: string[]
@@ -230,6 +236,7 @@ export class DefaultBridgeService implements BridgeService, Startable {
   }
 
   private publish (message: Message, takeover: boolean): void {
+    this.core.publishedOwn(message.topic, message.data, Date.now())
     this.stats.toGossipsub++
     if (takeover) {
       this.stats.takeovers++

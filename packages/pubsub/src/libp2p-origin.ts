@@ -29,6 +29,10 @@ export const LIBP2P_SEQNO_BYTES = 8
 
 const IDENTITY_MULTIHASH = 0x00
 
+/** base64url lengths of a 4096-bit modulus (512 bytes) and a 32-bit exponent (4 bytes) */
+const RSA_MAX_MODULUS_B64 = Math.ceil(512 * 4 / 3)
+const RSA_MAX_EXPONENT_B64 = Math.ceil(4 * 4 / 3)
+
 /** An RSA-4096 public key in protobuf is ~550 bytes */
 export const LIBP2P_KEY_MAX_BYTES = 2048
 
@@ -85,6 +89,13 @@ export function libp2pAuthorKey (from: Uint8Array, key: Uint8Array | undefined):
   }
   if (!author.equals(publicKey.toMultihash().bytes)) {
     throw new InvalidFrameError('libp2p origin key does not belong to its PeerId')
+  }
+  if (publicKey.type === 'RSA') {
+    // a huge public exponent or modulus makes each verification cost many milliseconds: refused
+    const jwk = (publicKey as unknown as { jwk?: { n?: string, e?: string } }).jwk
+    if (jwk?.n == null || jwk.e == null || jwk.n.length > RSA_MAX_MODULUS_B64 || jwk.e.length > RSA_MAX_EXPONENT_B64) {
+      throw new InvalidFrameError('libp2p origin RSA key over 4096 bits or with an exponent over 32 bits')
+    }
   }
   return publicKey
 }

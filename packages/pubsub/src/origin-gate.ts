@@ -24,7 +24,14 @@ export interface OriginGateInit {
   pass(from: string, message: GossipMessage): void
   /** the peer attached a binding record that does not verify */
   badBinding(peer: string): void
+  /** whether the core would check this message's origin at all (PubsubCore.needsOriginCheck) */
+  needsOriginCheck(from: string, message: GossipMessage): boolean
+  /** whether bridged messages (classical signatures) are accepted on this topic (`acceptForwarded`) */
+  acceptsForwarded(topic: string): boolean
 }
+
+/** Bridged messages' signature checks running at once; more are dropped and counted (a flood costs no CPU) */
+export const MAX_LIBP2P_CHECKS_IN_FLIGHT = 256
 
 /**
  * Origin signatures on the receiving side (SPEC.md §7.10, §7.12). The core checks each new
@@ -46,6 +53,7 @@ export class OriginGate {
    * the events share the header bytes, and the entry goes when they do
    */
   private readonly libp2pVerified = new WeakMap<Uint8Array, boolean>()
+  private libp2pChecks = 0
 
   constructor (init: OriginGateInit) {
     this.init = init
@@ -55,7 +63,13 @@ export class OriginGate {
   /** A GOSSIP from `from`, with its origin decoded at the edge and the binding record a relay may have attached */
   admit (from: string, message: GossipMessage, origin: ReceivedOrigin | undefined, carried?: Uint8Array): void {
     if (origin?.libp2p != null) {
-      void this.admitLibp2p(from, message, origin)
+      if (!this.init.acceptsForwarded(message.topic)) {
+        this.init.stats.drop('forwarded-refused')
+        return
+      }
+      this.admitLibp2p(from, message, origin).catch((err: any) => {
+        this.init.log.error('bridged message from %s not admitted: %s', from, err.message)
+      })
       return
     }
     const peer = origin?.peer
@@ -124,12 +138,24 @@ export class OriginGate {
    */
   private async admitLibp2p (from: string, message: GossipMessage, origin: ReceivedOrigin): Promise<void> {
     const header = message.header as Uint8Array
-    if (!this.libp2pVerified.has(header)) {
-      const checked = checkOriginFields(message, origin)
-      const ok = checked != null && await verifyLibp2pOrigin(origin.from, origin.libp2p as NonNullable<ReceivedOrigin['libp2p']>, origin.signature, checked.signingBytes)
-      this.libp2pVerified.set(header, ok)
-      if (!ok) {
-        this.init.stats.drop('bad-libp2p-signature')
+    // duplicates, graylisted senders, unsubscribed topics, stale copies: the core refuses them
+    // without asking for the signature, so it is not checked (gossipsub likewise checks its seen
+    // cache and graylist first)
+    if (!this.libp2pVerified.has(header) && this.init.needsOriginCheck(from, message)) {
+      if (this.libp2pChecks >= MAX_LIBP2P_CHECKS_IN_FLIGHT) {
+        this.init.stats.drop('origin-queue-full')
+        return
+      }
+      this.libp2pChecks++
+      try {
+        const checked = checkOriginFields(message, origin)
+        const ok = checked != null && await verifyLibp2pOrigin(origin.from, origin.libp2p as NonNullable<ReceivedOrigin['libp2p']>, origin.signature, checked.signingBytes)
+        this.libp2pVerified.set(header, ok)
+        if (!ok) {
+          this.init.stats.drop('bad-libp2p-signature')
+        }
+      } finally {
+        this.libp2pChecks--
       }
     }
     this.init.pass(from, message)

@@ -85,6 +85,10 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.addresses = new AddressBook({ peerStore: components.peerStore, addressManager: components.addressManager, self: this.self })
     this.codec = libp2pPubsubCodec(peer => this.addresses.of(peer))
     this.maxMessageSize = positiveInt('maxMessageSize', init.maxMessageSize, 1024 * 1024)
+    const accept: unknown = init.acceptForwarded
+    if (accept != null && typeof accept !== 'boolean' && !(Array.isArray(accept) && accept.every(t => typeof t === 'string'))) {
+      throw new PlumtreeConfigError('plumtree({ acceptForwarded }) must be a boolean or a list of topic names')
+    }
     this.frameLimit = Math.max(RPC_LIMITS.frameBytes, this.maxMessageSize + FRAME_OVERHEAD_BYTES)
     this.idleConnections = init.closeIdleConnections === false ? undefined : IdleConnections.of(components.connectionManager)
     this.outbound = new OutboundStreams({
@@ -113,7 +117,9 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
       lookupTimeout: init.dialTimeout ?? 10_000,
       unknownOriginBackoff: positiveInt('unknownOriginBackoff', init.unknownOriginBackoff, 5_000),
       pass: (from, message) => { this.input({ type: 'message', from, message }) },
-      badBinding: (peer) => { this.input({ type: 'bad-frame', peer }) }
+      badBinding: (peer) => { this.input({ type: 'bad-frame', peer }) },
+      needsOriginCheck: (from, message) => this.core?.needsOriginCheck(from, message, Date.now()) === true,
+      acceptsForwarded: (topic) => this.acceptsForwarded(topic)
     })
     this.validation = new ValidationQueue({
       topicValidators: this.topicValidators,
@@ -283,6 +289,9 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     if (message.type !== 'signed') {
       throw new InvalidSignatureError('an unsigned message has no author to check: it cannot be forwarded')
     }
+    if (!this.acceptsForwarded(topic)) {
+      throw new PlumtreeConfigError(`plumtree({ acceptForwarded }) does not cover "${topic}": this node would refuse the other bridges' copies, and its peers may refuse this one`)
+    }
     if (message.data.length > this.maxMessageSize) {
       throw new MessageTooLargeError(message.data.length, this.maxMessageSize)
     }
@@ -296,6 +305,9 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     // checked here too: a bridge must not inject what every receiver will refuse and score it for
     if (!await verifyLibp2pOrigin(from, origin, message.signature, libp2pSigningBytes(topic, from, origin.seqno, message.data))) {
       throw new InvalidSignatureError()
+    }
+    if (this.core !== core) {
+      throw new NotStartedError('forwardSigned')
     }
     this.gate.verifiedLocally(header)
     const now = Date.now()
@@ -482,6 +494,11 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
       this.forwarded.add(message)
     }
     return message
+  }
+
+  acceptsForwarded (topic: string): boolean {
+    const accept = this.init.acceptForwarded ?? false
+    return accept === true || (Array.isArray(accept) && accept.includes(topic))
   }
 
   isForwarded (message: Message): boolean {

@@ -23,8 +23,10 @@ export type AdapterDrop =
   | 'bad-origin-binding'
   /** a bridged message whose author's libp2p signature does not verify (the core then refuses it and scores the relay) */
   | 'bad-libp2p-signature'
+  /** a bridged message on a topic `acceptForwarded` does not cover (not relayed; the relay is not scored) */
+  | 'forwarded-refused'
 
-const DROPS: AdapterDrop[] = ['bad-address', 'malformed', 'oversize-frame', 'unknown-origin', 'origin-queue-full', 'send-queue-full', 'send-failed', 'validator-error', 'bad-origin-binding', 'bad-libp2p-signature']
+const DROPS: AdapterDrop[] = ['forwarded-refused', 'bad-address', 'malformed', 'oversize-frame', 'unknown-origin', 'origin-queue-full', 'send-queue-full', 'send-failed', 'validator-error', 'bad-origin-binding', 'bad-libp2p-signature']
 
 /**
  * Counters of the plumtree service: the core's (deliveries, duplicates, grafts,

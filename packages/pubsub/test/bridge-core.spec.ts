@@ -6,8 +6,8 @@ const config = { ...DEFAULT_BRIDGE_CONFIG, takeoverDelay: 1_000, bridgeTtl: 30_0
 const id = (n: number): Uint8Array => new Uint8Array(32).fill(n)
 
 function pair (now = 0): [BridgeCore<string>, BridgeCore<string>] {
-  const a = new BridgeCore<string>('A', config)
-  const b = new BridgeCore<string>('B', config)
+  const a = new BridgeCore<string>('A', ['t'], config)
+  const b = new BridgeCore<string>('B', ['t'], config)
   a.announced('B', ['t'], now)
   b.announced('A', ['t'], now)
   return [a, b]
@@ -66,15 +66,39 @@ describe('bridge decisions (SPEC.md §7.14)', () => {
   })
 
   it('a bridge that does not carry the topic is not elected for it', () => {
-    const a = new BridgeCore<string>('A', config)
+    const a = new BridgeCore<string>('A', ['t'], config)
     a.announced('B', ['other'], 0)
     for (let n = 0; n < 20; n++) {
       expect(a.elected(id(n), 't', 0)).to.equal('A')
     }
   })
 
+  it('a copy of a message this bridge published too is absorbed, not kept to swallow the next one with the same bytes', () => {
+    const [a, b] = pair()
+    const n = [...Array(50).keys()].find(n => a.elected(id(n), 't', 0) === 'A') as number
+    const data = utf8.encode('same')
+    expect(b.fromPlumtree(id(n), 't', data, 'm', 0)).to.equal('held')
+    // A's copy is late: B takes over and publishes
+    expect(b.due(1_000)).to.deep.equal(['m'])
+    b.publishedOwn('t', data, 1_000)
+    expect(b.fromGossipsub('A', 't', data, 1_500)).to.equal('echo')
+    // the next message with these bytes, elected to B, is still published
+    const m = [...Array(50).keys()].find(k => a.elected(id(k), 't', 0) === 'B') as number
+    expect(b.fromPlumtree(id(m), 't', data, 'm2', 2_000)).to.equal('publish')
+  })
+
+  it('keeps at most maxBridges announcers, and only the topics it carries', () => {
+    const c = new BridgeCore<string>('C', ['t'], { ...config, maxBridges: 2 })
+    c.announced('X', ['t'], 1)
+    c.announced('Y', ['t'], 2)
+    c.announced('Z', ['t'], 3)
+    expect(c.bridges(3).sort()).to.deep.equal(['Y', 'Z'])
+    c.announced('W', ['other'], 4)
+    expect(c.bridges(4)).to.not.include('W')
+  })
+
   it('holds at most maxHeld messages: past it, publishes at once (a duplicate at worst, never a loss)', () => {
-    const b = new BridgeCore<string>('B', { ...config, maxHeld: 3 })
+    const b = new BridgeCore<string>('B', ['t'], { ...config, maxHeld: 3 })
     b.announced('A', ['t'], 0)
     const results = []
     for (let n = 0; n < 60; n++) {

@@ -24,9 +24,11 @@ describe('bridge() configuration', () => {
   })
 
   it('names the missing service and the option that points to it', async () => {
-    const service = bridge({ topics: ['chat'] })({ ...components, plumtree: {} } as any) as any
+    const service = bridge({ topics: ['chat'] })({ ...components, plumtree: { acceptsForwarded: () => true } } as any) as any
     await expect(service.start()).to.eventually.be.rejected.with.property('message').that.matches(/gossipsub\(\).*"gossipsub".*gossipsubService/)
     const noPlumtree = bridge({ topics: ['chat'], plumtreeService: 'pt' })(components) as any
     await expect(noPlumtree.start()).to.eventually.be.rejected.with.property('message').that.matches(/plumtree\(\).*"pt"/)
+    const notAccepting = bridge({ topics: ['chat', 'news'] })({ ...components, plumtree: { acceptsForwarded: (t: string) => t === 'chat' } } as any) as any
+    await expect(notAccepting.start()).to.eventually.be.rejected.with.property('message').that.matches(/acceptForwarded.*missing: news/)
   })
 })

@@ -30,7 +30,7 @@ const BEACON_KEY = 'beacon'
 export class PresenceCore<P> {
   readonly config: PresenceConfig
   readonly drops: DropCounts
-  readonly counters = { beaconsAccepted: 0, beaconsRelayed: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0, asksSent: 0, asksAnswered: 0, hintsAccepted: 0 }
+  readonly counters = { beaconsAccepted: 0, beaconsRelayed: 0, sealedStored: 0, queriesForwarded: 0, queriesAnswered: 0, repliesAccepted: 0, asksSent: 0, asksAnswered: 0, asksReplied: 0 }
   private readonly self: P
   private readonly rng: Rng
   private readonly records: RecordCache<P>
@@ -100,7 +100,7 @@ export class PresenceCore<P> {
       case 'reply': return this.onReply(input.from, input.id, input.beacons, now)
       case 'find': return this.onFind(input.id, input.target, input.query, input.ask !== false, now)
       case 'ask': return this.onAsk(input.from, input.id, input.target, input.admitted === true, now)
-      case 'hint': return this.onHint(input.from, input.id, input.addrs, now)
+      case 'hint': return this.onHint(input.from, input.id, now)
       case 'announce': return this.onAnnounce(input.frames, input.to)
       case 'sealed': return this.onSealed(input.from, input.tag, input.wire, input.admitted === true, now)
       case 'neighbors': return this.onNeighbors(input.peers)
@@ -320,6 +320,8 @@ export class PresenceCore<P> {
     }
     pending.replies++
     this.counters.repliesAccepted++
+    // an asked neighbour's reply is its answer to the Ask too (SPEC.md §8.4)
+    const answeredAsk = pending.asked.delete(from)
     const effects: Array<PresenceEffect<P>> = []
     for (const { beacon, signatureValid } of beacons.slice(0, this.config.replyBudget)) {
       const refusal = this.accept(beacon, signatureValid, now)
@@ -334,8 +336,15 @@ export class PresenceCore<P> {
       }
       if (beacon.peer === pending.target && this.pending.has(id)) {
         this.pending.delete(id)
-        effects.push(cancelTimer(`query:${id}`), cancelTimer(`ask:${id}`), emit({ type: 'query-answered', id, target: pending.target, addrs: beacon.addrs, via: 'record' }))
+        if (answeredAsk && !pending.queried) {
+          this.counters.asksReplied++
+        }
+        effects.push(cancelTimer(`query:${id}`), cancelTimer(`ask:${id}`), emit({ type: 'query-answered', id, target: pending.target, addrs: beacon.addrs }))
       }
+    }
+    // an asked neighbour whose reply did not answer (a forged or stale record) counts as a no
+    if (answeredAsk && this.pending.has(id)) {
+      effects.push(...this.askedAll(id, pending, now))
     }
     return effects
   }
@@ -346,7 +355,7 @@ export class PresenceCore<P> {
     }
     const record = this.records.get(target, now)
     if (record != null) {
-      return [emit({ type: 'query-answered', id, target, addrs: record.addrs, via: 'record' })]
+      return [emit({ type: 'query-answered', id, target, addrs: record.addrs })]
     }
     const routes = this.routes(query.scopes, () => false)
     if (this.pending.size >= this.config.maxPendingQueries || routes.peers.length === 0) {
@@ -391,35 +400,33 @@ export class PresenceCore<P> {
   }
 
   /**
-   * A neighbour asks for a record by name. Charged to its query bucket; answered from clear
-   * records only (a group record is never given out, SPEC.md §8.3), with no addresses when we
-   * hold none, so the asker need not wait for its deadline. Never forwarded.
+   * A neighbour asks for a record by name. Charged to its query bucket; a clear record we hold
+   * goes back as a Reply (signed by its subject, so the asker checks it like any reply; a group
+   * record is never given out, SPEC.md §8.3), else a Hint says we hold none, so the asker need
+   * not wait for its deadline. Never forwarded.
    */
   private onAsk (from: P, id: string, target: P, admitted: boolean, now: number): Array<PresenceEffect<P>> {
     if (!admitted && !this.admit('query', from, now)) {
       return []
     }
     const held = this.records.get(target, now)
-    const addrs = held == null || held.fromGroup === true ? [] : held.addrs
-    if (addrs.length > 0) {
-      this.counters.asksAnswered++
+    if (held == null || held.fromGroup === true) {
+      return [send(from, { type: 'hint', id })]
     }
-    return [send(from, { type: 'hint', id, addrs })]
+    this.counters.asksAnswered++
+    return [send(from, { type: 'reply', id, beacons: [held.wire], sealed: [], origin: from })]
   }
 
-  /** A neighbour's hint: addresses answer the lookup; once every asked neighbour said no, the signed query goes */
-  private onHint (from: P, id: string, addrs: Uint8Array[], now: number): Array<PresenceEffect<P>> {
+  /** A neighbour holds no record: once every asked neighbour said so, the signed query goes */
+  private onHint (from: P, id: string, now: number): Array<PresenceEffect<P>> {
     const pending = this.pending.get(id)
     if (pending?.asked.delete(from) !== true) {
       return this.drop('unsolicited-reply')
     }
-    if (addrs.length > this.config.maxAddrs) {
-      this.drops['too-many-addrs']++
-    } else if (addrs.length > 0) {
-      this.counters.hintsAccepted++
-      this.pending.delete(id)
-      return [cancelTimer(`ask:${id}`), cancelTimer(`query:${id}`), emit({ type: 'query-answered', id, target: pending.target, addrs, via: 'hint' })]
-    }
+    return this.askedAll(id, pending, now)
+  }
+
+  private askedAll (id: string, pending: Pending<P>, now: number): Array<PresenceEffect<P>> {
     if (pending.asked.size === 0 && !pending.queried) {
       return [cancelTimer(`ask:${id}`), ...this.sendQuery(id, pending, now)]
     }

@@ -53,8 +53,8 @@ export type PresenceInput<P> =
   | { type: 'find', id: string, target: P, query: QueryRecord<P>, ask?: boolean }
   /** a neighbour asks whether we hold a record of `target` (unsigned: `from` is known by its connection) */
   | { type: 'ask', from: P, id: string, target: P, admitted?: boolean }
-  /** a neighbour's answer to our ask: the target's addresses, or none */
-  | { type: 'hint', from: P, id: string, addrs: Uint8Array[] }
+  /** a neighbour's answer to our ask: it holds no record (one that does answers with a reply) */
+  | { type: 'hint', from: P, id: string }
   /** our own fresh beacon, signed (and sealed per group) by the adapter: `frames` go to `to` (the active view) and to each later neighbour */
   | { type: 'announce', frames: Uint8Array[], to: P[] }
   | { type: 'neighbors', peers: P[] }
@@ -75,12 +75,11 @@ export type PresenceMessage<P> =
   | { type: 'query', wire: Uint8Array, ttl: number }
   | { type: 'reply', id: string, beacons: Uint8Array[], sealed: Uint8Array[], origin: P }
   | { type: 'ask', id: string, target: P }
-  | { type: 'hint', id: string, addrs: Uint8Array[] }
+  | { type: 'hint', id: string }
 
 export type PresenceEvent<P> =
   | { type: 'peer-found', peer: P, addrs: Uint8Array[], via: 'beacon' | 'foaf' }
-  /** `via`: 'record' from a signed record (ours or a FOAF reply), 'hint' from a neighbour's unsigned Hint */
-  | { type: 'query-answered', id: string, target: P, addrs: Uint8Array[], via: 'record' | 'hint' }
+  | { type: 'query-answered', id: string, target: P, addrs: Uint8Array[] }
   | { type: 'query-failed', id: string, target: P }
   /** time to sign a new beacon with this seq (the adapter signs; the core never holds keys) */
   | { type: 'beacon-due', seq: number }

@@ -1221,7 +1221,6 @@ export namespace Ask {
 
 export interface Hint {
   id: Uint8Array<ArrayBuffer>
-  addrs: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace Hint {
@@ -1239,20 +1238,12 @@ export namespace Hint {
           w.bytes(obj.id)
         }
 
-        if (obj.addrs != null && obj.addrs.length > 0) {
-          for (const value of obj.addrs) {
-            w.uint32(18)
-            w.bytes(value)
-          }
-        }
-
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          id: uint8ArrayAlloc(0),
-          addrs: []
+          id: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1265,14 +1256,6 @@ export namespace Hint {
               obj.id = reader.bytes()
               break
             }
-            case 2: {
-              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
-                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
-              }
-
-              obj.addrs.push(reader.bytes())
-              break
-            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1282,10 +1265,6 @@ export namespace Hint {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
-        const obj = {
-          addrs: 0
-        }
-
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -1297,21 +1276,6 @@ export namespace Hint {
                 field: `${prefix}.id`,
                 value: reader.bytes()
               }
-              break
-            }
-            case 2: {
-              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
-                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
-              }
-
-              yield {
-                field: `${prefix}.addrs[]`,
-                index: obj.addrs,
-                value: reader.bytes()
-              }
-
-              obj.addrs++
-
               break
             }
             default: {
@@ -1331,12 +1295,6 @@ export namespace Hint {
     value: Uint8Array<ArrayBuffer>
   }
 
-  export interface HintAddrsFieldEvent {
-    field: '$.addrs[]'
-    index: number
-    value: Uint8Array<ArrayBuffer>
-  }
-
   export function encode (obj: Partial<Hint>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Hint.codec())
   }
@@ -1345,7 +1303,7 @@ export namespace Hint {
     return decodeMessage(buf, Hint.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Hint>): Generator<HintIdFieldEvent | HintAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Hint>): Generator<HintIdFieldEvent> {
     return streamMessage(buf, Hint.codec(), opts)
   }
 }
@@ -1611,12 +1569,6 @@ export namespace PresenceFrame {
     value: Uint8Array<ArrayBuffer>
   }
 
-  export interface PresenceFrameHintAddrsFieldEvent {
-    field: '$.hint.addrs[]'
-    index: number
-    value: Uint8Array<ArrayBuffer>
-  }
-
   export function encode (obj: Partial<PresenceFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PresenceFrame.codec())
   }
@@ -1625,7 +1577,7 @@ export namespace PresenceFrame {
     return decodeMessage(buf, PresenceFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceFrame>): Generator<PresenceFrameBeaconBodyFieldEvent | PresenceFrameBeaconSignatureFieldEvent | PresenceFrameBeaconBindingFieldEvent | PresenceFrameQueryBodyFieldEvent | PresenceFrameQuerySignatureFieldEvent | PresenceFrameQueryBindingFieldEvent | PresenceFrameQueryTtlFieldEvent | PresenceFrameReplyIdFieldEvent | PresenceFrameReplyBeaconsBodyFieldEvent | PresenceFrameReplyBeaconsSignatureFieldEvent | PresenceFrameReplyBeaconsBindingFieldEvent | PresenceFrameReplySealedTagFieldEvent | PresenceFrameReplySealedSealedFieldEvent | PresenceFrameSealedTagFieldEvent | PresenceFrameSealedSealedFieldEvent | PresenceFrameAskIdFieldEvent | PresenceFrameAskTargetFieldEvent | PresenceFrameHintIdFieldEvent | PresenceFrameHintAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceFrame>): Generator<PresenceFrameBeaconBodyFieldEvent | PresenceFrameBeaconSignatureFieldEvent | PresenceFrameBeaconBindingFieldEvent | PresenceFrameQueryBodyFieldEvent | PresenceFrameQuerySignatureFieldEvent | PresenceFrameQueryBindingFieldEvent | PresenceFrameQueryTtlFieldEvent | PresenceFrameReplyIdFieldEvent | PresenceFrameReplyBeaconsBodyFieldEvent | PresenceFrameReplyBeaconsSignatureFieldEvent | PresenceFrameReplyBeaconsBindingFieldEvent | PresenceFrameReplySealedTagFieldEvent | PresenceFrameReplySealedSealedFieldEvent | PresenceFrameSealedTagFieldEvent | PresenceFrameSealedSealedFieldEvent | PresenceFrameAskIdFieldEvent | PresenceFrameAskTargetFieldEvent | PresenceFrameHintIdFieldEvent> {
     return streamMessage(buf, PresenceFrame.codec(), opts)
   }
 }

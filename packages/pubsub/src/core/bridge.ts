@@ -25,13 +25,16 @@ export interface BridgeConfig {
   maxHeld: number
   /** echoes remembered (what bridges published on gossipsub), entries */
   maxEchoes: number
+  /** other bridges remembered; past it the one heard from longest ago is forgotten (announcements are not authorised: any node may send one) */
+  maxBridges: number
 }
 
 export const DEFAULT_BRIDGE_CONFIG: BridgeConfig = {
   takeoverDelay: 3_000,
   bridgeTtl: 30_000,
   maxHeld: 10_000,
-  maxEchoes: 65_536
+  maxEchoes: 65_536,
+  maxBridges: 256
 }
 
 interface Held<T> {
@@ -54,18 +57,57 @@ export class BridgeCore<T> {
   private heldTotal = 0
   /** topic + payload hash → copies bridges published on gossipsub that no plumtree message has matched yet */
   private readonly echoes: LruTtlCache<string, number>
+  /**
+   * topic + payload hash → copies this bridge published that no echo has matched: when two
+   * bridges both published a message (a takeover, or before they knew each other), the other's
+   * copy is absorbed here instead of being kept as an unmatched echo that would later swallow
+   * the next message with the same bytes
+   */
+  private readonly published: LruTtlCache<string, number>
+  /** the topics this bridge carries: only those are kept from announcements */
+  private readonly carried: Set<string>
 
-  constructor (self: string, config: BridgeConfig) {
+  constructor (self: string, topics: string[], config: BridgeConfig) {
     this.self = self
+    this.carried = new Set(topics)
     this.config = config
-    this.echoes = new LruTtlCache({ maxEntries: config.maxEchoes, ttl: Math.max(4 * config.takeoverDelay, 60_000) })
+    const ttl = Math.max(4 * config.takeoverDelay, 60_000)
+    this.echoes = new LruTtlCache({ maxEntries: config.maxEchoes, ttl })
+    this.published = new LruTtlCache({ maxEntries: config.maxEchoes, ttl })
   }
 
-  /** A bridge's announcement (its own plumtree message: the origin is authenticated) */
+  /**
+   * A bridge's announcement (a native plumtree message: its ML-DSA origin is authenticated, but
+   * any node may claim to be a bridge, SPEC.md §7.14). Bounded: only topics we carry, at most
+   * `maxBridges` bridges.
+   */
   announced (bridge: string, topics: string[], now: number): void {
-    if (bridge !== this.self) {
-      this.known.set(bridge, { topics: new Set(topics), seen: now })
+    if (bridge === this.self) {
+      return
     }
+    const shared = new Set(topics.filter(t => this.carried.has(t)))
+    if (shared.size === 0) {
+      this.known.delete(bridge)
+      return
+    }
+    if (!this.known.has(bridge) && this.known.size >= this.config.maxBridges) {
+      let oldest: string | undefined
+      let oldestSeen = Infinity
+      for (const [peer, { seen }] of this.known) {
+        if (seen < oldestSeen) {
+          oldest = peer
+          oldestSeen = seen
+        }
+      }
+      this.known.delete(oldest as string)
+    }
+    this.known.set(bridge, { topics: shared, seen: now })
+  }
+
+  /** This bridge published a plumtree message on gossipsub: another bridge's copy of it is absorbed */
+  publishedOwn (topic: string, data: Uint8Array, now: number): void {
+    const key = contentKey(topic, data)
+    this.published.set(key, (this.published.get(key, now) ?? 0) + 1, now)
   }
 
   /** The other bridges heard from within bridgeTtl */
@@ -83,16 +125,28 @@ export class BridgeCore<T> {
 
   /** A gossipsub message by `author`: 'inject' into plumtree, or 'echo' (a bridge's copy of a plumtree message) */
   fromGossipsub (author: string, topic: string, data: Uint8Array, now: number): 'inject' | 'echo' {
-    if (author !== this.self && !this.isBridge(author, now)) {
+    if (author === this.self) {
+      // our own publication (gossipsub with emitSelf): nothing to match
+      return 'echo'
+    }
+    if (!this.isBridge(author, now)) {
       return 'inject'
     }
     const key = contentKey(topic, data)
     const waiting = this.held.get(key)
+    const ours = this.published.get(key, now) ?? 0
     if (waiting != null) {
       waiting.shift()
       this.heldTotal--
       if (waiting.length === 0) {
         this.held.delete(key)
+      }
+    } else if (ours > 0) {
+      // a copy of one we published too
+      if (ours === 1) {
+        this.published.delete(key)
+      } else {
+        this.published.set(key, ours - 1, now)
       }
     } else {
       this.echoes.set(key, (this.echoes.get(key, now) ?? 0) + 1, now)
@@ -171,6 +225,7 @@ export class BridgeCore<T> {
     this.heldTotal = 0
     this.known.clear()
     this.echoes.clear()
+    this.published.clear()
   }
 
   private isBridge (peer: string, now: number): boolean {

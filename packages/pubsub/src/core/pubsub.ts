@@ -2,6 +2,7 @@ import { scheduleTimer } from '@saorsa-gossip/core'
 import { onAeDigest, onAeMore, onAeSymbols, onAeWant, onAntiEntropyTimer } from './anti-entropy.ts'
 import { resolvePubsubConfig } from './config.ts'
 import { heardFrom } from './liveness.ts'
+import { MessageStore } from './message-store.ts'
 import { maintainTopic, onConnectionLost, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onUnreachable, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
 import { PeerScores } from './score.ts'
 import { enforceGraylist, penalize } from './scoring.ts'
@@ -161,6 +162,24 @@ export class PubsubCore<P> {
     ctx.out = []
     const outcome = publish(ctx, input, topicState(ctx, input.topic), now)
     return { effects: ctx.out, outcome }
+  }
+
+  /**
+   * Whether a GOSSIP from `from` would reach the origin check (the verify hook): false when it is
+   * refused or a duplicate before that (graylisted sender, bad structure or size, a topic we do
+   * not subscribe to, an id seen already, outside the publish-time window, a copy of an id that
+   * failed from this peer). Read only. The adapter checks a bridged message's signature
+   * (asynchronously, SPEC.md §7.14) only when this says the core would ask for it.
+   */
+  needsOriginCheck (from: P, message: GossipMessage, now: number): boolean {
+    const ctx = this.ctx
+    const { maxClockSkew, seenTtl, maxMessageSize } = ctx.config
+    return !ctx.scoring.scores.isGraylisted(from, now) &&
+      message.payload.length <= maxMessageSize &&
+      ctx.topics.get(message.topic)?.subscribed === true &&
+      !ctx.seen.has(message.id, now) &&
+      message.publishedAt <= now + maxClockSkew && message.publishedAt >= now - (seenTtl - maxClockSkew) &&
+      !ctx.validation.failedOrigin.has(`${String(from)}|${MessageStore.key(message.id)}`, now)
   }
 
   isSubscribed (topic: string): boolean {

@@ -87,8 +87,8 @@ export const REPLY_BEACON_BYTES = BEACON_BYTES + 5_430
 export const REPLY_HEADER_BYTES = 20
 /** an Ask: length prefix, frame field, 16-byte id, a 38-byte PeerId (SPEC.md §8.6) */
 export const ASK_BYTES = 62
-/** a Hint without its addresses (each costs 2 + its length) */
-export const HINT_HEADER_BYTES = 22
+/** a Hint: length prefix, frame field, 16-byte id */
+export const HINT_BYTES = 22
 
 type PMsg = PresenceMessage<NodeId>
 type Msg = NodeMessage<PubsubMessage<number>> | { layer: 'presence', message: PMsg }
@@ -199,7 +199,7 @@ export class PresenceSimNode implements SimCore<Msg, Timer, Event> {
       case 'ask':
         return { type: 'ask', from, id: message.id, target: message.target }
       case 'hint':
-        return { type: 'hint', from, id: message.id, addrs: message.addrs }
+        return { type: 'hint', from, id: message.id }
       default:
         return undefined
     }
@@ -324,7 +324,7 @@ export function runPresenceScenario (scenario: PresenceScenario, progress?: (vir
       switch (message.type) {
         case 'reply': lookup.bytes += REPLY_HEADER_BYTES + message.beacons.length * REPLY_BEACON_BYTES; break
         case 'ask': lookup.bytes += ASK_BYTES; break
-        case 'hint': lookup.bytes += HINT_HEADER_BYTES + message.addrs.reduce((sum, a) => sum + 2 + a.byteLength, 0); break
+        case 'hint': lookup.bytes += HINT_BYTES; break
         default: lookup.bytes += QUERY_BYTES + SCOPE_BYTES * (queries.get(message.wire)?.scopes.length ?? 0)
       }
     },
