@@ -186,6 +186,11 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       throw new PresenceNotStartedError()
     }
     const target = peerId.toString()
+    // a record we hold answers at once: no id, no tags, no query body (most topic lookups, §8.8)
+    const held = core.lookup(target, Date.now())
+    if (held != null) {
+      return { id: peerId, multiaddrs: held.addrs.map(bytes => multiaddr(bytes)) }
+    }
     const idBytes = crypto.getRandomValues(new Uint8Array(QUERY_ID_BYTES))
     const id = toHex(idBytes)
     const now = Date.now()
