@@ -196,9 +196,10 @@ async function lookups (kind: Kind, nodes: Libp2p[], meter: ByteMeter, pairs: Ar
     // replies and late answers of this lookup land before the next one starts
     await sleep(50)
     // answered without a lookup frame (presence) or a byte of the routing protocol (kad): from a record cache or the peer store
-    local += (kind === 'presence' ? lookupBytes(kind, nodes) === l0 : meter.total(protocol) === p0) ? 1 : 0
+    const lookupDelta = kind === 'presence' ? lookupBytes(kind, nodes) - l0 : meter.total(protocol) - p0
+    local += lookupDelta === 0 ? 1 : 0
     protocolBytes += meter.total(protocol) - p0
-    lookupOnly += kind === 'presence' ? lookupBytes(kind, nodes) - l0 : meter.total(protocol) - p0
+    lookupOnly += lookupDelta
     wireBytes += meter.total('global') - w0
     frameCount += (frames(kind, nodes) ?? 0) - f0
     done++

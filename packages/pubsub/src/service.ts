@@ -60,6 +60,8 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   private readonly seqnos = new Map<string, bigint>()
   private readonly bindings = new CarriedBindings(origin => origin === this.self ? this.identity?.binding : this.identity?.getCachedBinding(origin)?.record)
   private readonly origins: DecodedOrigins
+  /** `acceptForwarded`, resolved once: it is read for every bridged frame */
+  private readonly forwardedTopics: true | Set<string>
   /** the Message objects handed out for bridged messages (SPEC.md §7.14), for isForwarded() */
   private readonly forwarded = new WeakSet<Message>()
   private readonly gate: OriginGate
@@ -85,10 +87,11 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.addresses = new AddressBook({ peerStore: components.peerStore, addressManager: components.addressManager, self: this.self })
     this.codec = libp2pPubsubCodec(peer => this.addresses.of(peer))
     this.maxMessageSize = positiveInt('maxMessageSize', init.maxMessageSize, 1024 * 1024)
-    const accept: unknown = init.acceptForwarded
-    if (accept != null && typeof accept !== 'boolean' && !(Array.isArray(accept) && accept.every(t => typeof t === 'string'))) {
+    const accept: unknown = init.acceptForwarded ?? false
+    if (typeof accept !== 'boolean' && !(Array.isArray(accept) && accept.every(t => typeof t === 'string'))) {
       throw new PlumtreeConfigError('plumtree({ acceptForwarded }) must be a boolean or a list of topic names')
     }
+    this.forwardedTopics = accept === true ? true : new Set(accept === false ? [] : accept)
     this.frameLimit = Math.max(RPC_LIMITS.frameBytes, this.maxMessageSize + FRAME_OVERHEAD_BYTES)
     this.idleConnections = init.closeIdleConnections === false ? undefined : IdleConnections.of(components.connectionManager)
     this.outbound = new OutboundStreams({
@@ -497,8 +500,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   }
 
   acceptsForwarded (topic: string): boolean {
-    const accept = this.init.acceptForwarded ?? false
-    return accept === true || (Array.isArray(accept) && accept.includes(topic))
+    return this.forwardedTopics === true || this.forwardedTopics.has(topic)
   }
 
   isForwarded (message: Message): boolean {

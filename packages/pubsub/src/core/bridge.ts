@@ -90,24 +90,17 @@ export class BridgeCore<T> {
       this.known.delete(bridge)
       return
     }
-    if (!this.known.has(bridge) && this.known.size >= this.config.maxBridges) {
-      let oldest: string | undefined
-      let oldestSeen = Infinity
-      for (const [peer, { seen }] of this.known) {
-        if (seen < oldestSeen) {
-          oldest = peer
-          oldestSeen = seen
-        }
-      }
-      this.known.delete(oldest as string)
+    // re-inserted on every announcement, so the map's first entry is the one heard from longest ago
+    this.known.delete(bridge)
+    if (this.known.size >= this.config.maxBridges) {
+      this.known.delete(this.known.keys().next().value as string)
     }
     this.known.set(bridge, { topics: shared, seen: now })
   }
 
   /** This bridge published a plumtree message on gossipsub: another bridge's copy of it is absorbed */
   publishedOwn (topic: string, data: Uint8Array, now: number): void {
-    const key = contentKey(topic, data)
-    this.published.set(key, (this.published.get(key, now) ?? 0) + 1, now)
+    countUp(this.published, contentKey(topic, data), now)
   }
 
   /** The other bridges heard from within bridgeTtl */
@@ -134,22 +127,15 @@ export class BridgeCore<T> {
     }
     const key = contentKey(topic, data)
     const waiting = this.held.get(key)
-    const ours = this.published.get(key, now) ?? 0
     if (waiting != null) {
       waiting.shift()
       this.heldTotal--
       if (waiting.length === 0) {
         this.held.delete(key)
       }
-    } else if (ours > 0) {
-      // a copy of one we published too
-      if (ours === 1) {
-        this.published.delete(key)
-      } else {
-        this.published.set(key, ours - 1, now)
-      }
-    } else {
-      this.echoes.set(key, (this.echoes.get(key, now) ?? 0) + 1, now)
+    } else if (!takeOne(this.published, key, now)) {
+      // not a copy of one we published too: it waits for its plumtree message
+      countUp(this.echoes, key, now)
     }
     return 'echo'
   }
@@ -160,13 +146,7 @@ export class BridgeCore<T> {
    */
   fromPlumtree (id: Uint8Array, topic: string, data: Uint8Array, item: T, now: number): 'publish' | 'held' | 'echoed' {
     const key = contentKey(topic, data)
-    const echoes = this.echoes.get(key, now) ?? 0
-    if (echoes > 0) {
-      if (echoes === 1) {
-        this.echoes.delete(key)
-      } else {
-        this.echoes.set(key, echoes - 1, now)
-      }
+    if (takeOne(this.echoes, key, now)) {
       return 'echoed'
     }
     if (this.elected(id, topic, now) === this.self || this.heldTotal >= this.config.maxHeld) {
@@ -235,6 +215,25 @@ export class BridgeCore<T> {
 }
 
 const utf8 = new TextEncoder()
+
+/** One more of `key` in a multiset kept as counts */
+function countUp (counts: LruTtlCache<string, number>, key: string, now: number): void {
+  counts.set(key, (counts.get(key, now) ?? 0) + 1, now)
+}
+
+/** Takes one of `key` from a multiset kept as counts; false when there is none */
+function takeOne (counts: LruTtlCache<string, number>, key: string, now: number): boolean {
+  const n = counts.get(key, now) ?? 0
+  if (n === 0) {
+    return false
+  }
+  if (n === 1) {
+    counts.delete(key)
+  } else {
+    counts.set(key, n - 1, now)
+  }
+  return true
+}
 
 function contentKey (topic: string, data: Uint8Array): string {
   return `${topic}\n${toHex(payloadHash(data))}`
