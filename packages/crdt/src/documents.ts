@@ -30,12 +30,12 @@ export interface Channel {
   /** A peer's digest: the repair frame to publish, if we hold own operations it lacks */
   onDigest(author: string, frame: Frame, now: number): Frame | undefined
   /**
-   * Our digest for this anti-entropy period, or undefined to stay quiet: a digest is due when
-   * our state changed since the last one, when a peer's digest showed dots we lack, or as a
-   * heartbeat (`heartbeat` true). Digests cost an ML-DSA signature and one verify per member,
-   * so a quiet document must not send one every period (20 real nodes saturated a core).
+   * Our digest for this anti-entropy period, or undefined to stay quiet (SPEC.md §9.4).
+   * Digests reach every member and cost an ML-DSA signature and one verify per member, so a
+   * quiet document must not send one every period (20 real nodes saturated a core).
+   * `random` is uniform in [0, 1): whether a reason many members share is acted on.
    */
-  digest(now: number, heartbeat: boolean): Frame | undefined
+  digest(now: number, heartbeat: boolean, random: number): Frame | undefined
   /** A peer newly subscribed to the topic: the next digest is due */
   onPeer?(): void
 }
@@ -78,8 +78,8 @@ abstract class ReplicaDocument extends TypedEventEmitter<DocumentEvents> impleme
     this.sync.peerArrived()
   }
 
-  digest (now: number, heartbeat: boolean): Frame | undefined {
-    const ranges = this.sync.digest(now, heartbeat)
+  digest (now: number, heartbeat: boolean, random: number): Frame | undefined {
+    const ranges = this.sync.digest(now, heartbeat, random)
     if (ranges == null) {
       return undefined
     }

@@ -60,6 +60,15 @@ export interface CrdtSyncInit {
    */
   heartbeatPeriods?: number
   /**
+   * Digests expected per period across the whole topic for a reason every member shares (after
+   * a heal, a heartbeat): each member acts on such a reason with probability
+   * `sharedDigests / writers`, four times more each period it waits, and a member's digest that
+   * lacks everything we lack makes ours unnecessary (SPEC.md §9.4)
+   *
+   * @default 8
+   */
+  sharedDigests?: number
+  /**
    * Largest frame accepted, bytes; larger ones are dropped and counted
    *
    * @default 1048576

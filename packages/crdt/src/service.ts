@@ -9,6 +9,7 @@
 import { TypedEventEmitter, serviceDependencies } from '@libp2p/interface'
 import { decodeFrame, encodeFrame } from './codec.ts'
 import { DEFAULT_REPLICA_CONFIG } from './core/replica.ts'
+import { DEFAULT_SHARED_DIGESTS } from './core/sync.ts'
 import { LwwDocument, OrSetDocument } from './documents.ts'
 import { CrdtConfigError, DocumentNotReadyError, DocumentTypeError } from './errors.ts'
 import { Frame } from './pb/crdt.ts'
@@ -19,6 +20,23 @@ import type { Logger, Startable } from '@libp2p/interface'
 import type { Message, PlumtreeService, SubscriptionChangeData } from '@saorsa-gossip/pubsub'
 
 export const TOPIC_PREFIX = 'saorsa-crdt/'
+
+/** Numeric options: a bad value would stop anti-entropy or spin a timer, so it is refused at construction */
+function validateInit (init: CrdtSyncInit): void {
+  // [option, integer only, smallest value]
+  const numbers: Array<[keyof CrdtSyncInit, boolean, number]> = [
+    ['antiEntropyInterval', false, 1], ['heartbeatPeriods', true, 1], ['sharedDigests', false, Number.MIN_VALUE], ['maxFrameBytes', true, 1], ['snapshotDelay', false, 0], ['maxOwnRecords', true, 1]
+  ]
+  for (const [key, integer, min] of numbers) {
+    const value = init[key]
+    if (value === undefined) {
+      continue
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+      throw new CrdtConfigError(`crdtSync({ ${key} }) must be ${integer ? 'an integer' : 'a number'} ${min === Number.MIN_VALUE ? '> 0' : `>= ${min}`}, got ${String(value)}`)
+    }
+  }
+}
 
 export class CrdtSync extends TypedEventEmitter<Record<string, never>> implements CrdtSyncService, Startable {
   readonly [Symbol.toStringTag] = '@saorsa-gossip/crdt'
@@ -45,6 +63,7 @@ export class CrdtSync extends TypedEventEmitter<Record<string, never>> implement
 
   constructor (private readonly components: CrdtSyncComponents, private readonly init: CrdtSyncInit = {}) {
     super()
+    validateInit(init)
     this.log = components.logger.forComponent('saorsa-gossip:crdt')
   }
 
@@ -120,6 +139,7 @@ export class CrdtSync extends TypedEventEmitter<Record<string, never>> implement
     const doc = type === 'orset'
       ? new OrSetDocument(name, this.self, config, publish)
       : new LwwDocument(name, this.self, config, publish, () => Date.now())
+    doc.sync.sharedDigests = this.init.sharedDigests ?? DEFAULT_SHARED_DIGESTS
     this.attach(name, doc)
     this.documents.set(name, doc)
     if (this.store != null) {
@@ -234,7 +254,7 @@ export class CrdtSync extends TypedEventEmitter<Record<string, never>> implement
     const now = Date.now()
     const heartbeat = ++this.periods % (this.init.heartbeatPeriods ?? 10) === 0
     for (const [topic, channel] of this.channels) {
-      const digest = channel.digest(now, heartbeat)
+      const digest = channel.digest(now, heartbeat, Math.random())
       if (digest != null) {
         this.publish(topic.slice(TOPIC_PREFIX.length), digest)
       }

@@ -114,12 +114,19 @@ export class CausalContext {
 
   /** True when every dot of `other` is already here: a delta adding nothing new */
   covers (other: CausalContext): boolean {
-    for (const range of other.ranges()) {
-      if (range.to <= (this.vv.get(range.replica) ?? 0)) {
+    return this.coversRanges(other.ranges())
+  }
+
+  /** True when every dot of these runs is already here (a digest's runs, with no context built from them) */
+  coversRanges (ranges: Iterable<DotRange>): boolean {
+    for (const range of ranges) {
+      const prefix = this.vv.get(range.replica) ?? 0
+      if (range.to <= prefix) {
         continue
       }
-      for (let seq = range.from; seq <= range.to; seq++) {
-        if (!this.contains({ replica: range.replica, seq })) {
+      const cloud = this.cloud.get(range.replica)
+      for (let seq = Math.max(range.from, prefix + 1); seq <= range.to; seq++) {
+        if (cloud?.has(seq) !== true) {
           return false
         }
       }

@@ -76,6 +76,8 @@ export interface CrdtResult {
   /** crdt DIGEST frames published after the heal, counted once at the publisher */
   digestBytes: number
   digests: number
+  /** digests not sent because another member's digest lacked everything the node lacked (whole run) */
+  digestsSuppressed: number
   /** the operations each half missed: the deltas authored during the partition, encoded once each */
   partitionDeltaBytes: number
   /** one replica's full state, encoded, at the end */
@@ -236,7 +238,7 @@ export class CrdtSimNode implements SimCore<Msg, Timer, NodeEvent> {
   private antiEntropy (now: number): Eff[] {
     const out: Eff[] = [{ type: 'schedule-timer', key: 'c:ae', at: now + this.scenario.antiEntropyInterval, timer: { layer: 'crdt' } }]
     const heartbeat = ++this.periods % (this.scenario.heartbeatPeriods ?? 10) === 0
-    const ranges = this.sync.digest(now, heartbeat)
+    const ranges = this.sync.digest(now, heartbeat, this.rng.float())
     if (ranges != null) {
       const frame: Frame = { kind: Frame.Kind.DIGEST, type: Frame.Type.ORSET, context: encodeRanges(ranges), orset: [], lww: [], yjs: new Uint8Array(0) }
       out.push(...this.publish(frame, encodeFrame(frame), now))
@@ -499,6 +501,7 @@ export function runCrdtScenario (scenario: CrdtScenario, progress?: (virtualMs: 
     topicReconnectedAfterHealMs: reconnectedAt == null ? null : reconnectedAt - scenario.healAt,
     convergedAfterReconnectMs: reconnectedAt == null || convergedAt == null ? null : convergedAt - reconnectedAt,
     ...after,
+    digestsSuppressed: [...nodes.values()].reduce((n, node) => n + node.sync.suppressed, 0),
     partitionDeltaBytes,
     fullStateBytes,
     fullStateSyncBytes: fullStateBytes * live.length,
