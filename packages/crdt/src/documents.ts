@@ -8,6 +8,7 @@ import { frameToState, stateToFrame, decodeRanges, encodeRanges, opsOf } from '.
 import { HlcClock } from './core/hlc.ts'
 import { emptyState, joinInto, Replica } from './core/replica.ts'
 import { ReplicaSync } from './core/sync.ts'
+import { NotWriterError } from './errors.ts'
 import { Frame } from './pb/crdt.ts'
 import type { LwwMap } from './core/lww-map.ts'
 import type { OrSet } from './core/orset.ts'
@@ -104,6 +105,10 @@ abstract class ReplicaDocument extends TypedEventEmitter<DocumentEvents> impleme
   protected checkReady (): void {
     if (this.notReady != null) {
       throw this.notReady
+    }
+    if (this.replica.writers != null && !this.replica.writers.has(this.self)) {
+      // published anyway it would be refused everywhere, and our state would differ for good
+      throw new NotWriterError(`document "${this.name}" accepts edits from its writers only, and ${this.self} is not one`)
     }
   }
 

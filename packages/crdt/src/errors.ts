@@ -39,3 +39,13 @@ export class DocumentNotReadyError extends GossipError {
     super('DocumentNotReadyError', 'ERR_DOCUMENT_NOT_READY', message, options)
   }
 }
+
+/** An edit of a document whose `writers` do not include this node: every member would refuse it */
+export class NotWriterError extends GossipError {
+  static readonly name = 'NotWriterError'
+  static readonly code = 'ERR_NOT_WRITER'
+
+  constructor (message = 'This node is not one of the document\'s writers', options?: ErrorOptions) {
+    super('NotWriterError', 'ERR_NOT_WRITER', message, options)
+  }
+}

@@ -33,7 +33,7 @@ export type { CrdtKind, CrdtState, ReceiveOutcome, ReplicaConfig, ReplicaSnapsho
 export { ReplicaSync } from './core/sync.ts'
 export { OrSetDocument, LwwDocument } from './documents.ts'
 export type { Channel, ChangeEvent, DocumentEvents } from './documents.ts'
-export { CrdtConfigError, DocumentNotReadyError, DocumentTypeError, MalformedDeltaError } from './errors.ts'
+export { CrdtConfigError, DocumentNotReadyError, DocumentTypeError, MalformedDeltaError, NotWriterError } from './errors.ts'
 export { TOPIC_PREFIX } from './service.ts'
 export { SaorsaYjsProvider, yjsClientId } from './yjs-provider.ts'
 export { Frame } from './pb/crdt.ts'
@@ -110,6 +110,8 @@ export interface CrdtSyncStats {
   applied: number
   duplicate: number
   forgedAuthor: number
+  /** deltas from an author outside the document's `writers` */
+  notWriter: number
   futureClock: number
   tooOld: number
   wrongType: number
@@ -133,13 +135,24 @@ export interface CrdtSyncStats {
   corrupt: number
 }
 
+export interface OpenOptions {
+  /**
+   * The only authors whose deltas the document accepts (their PeerIds). Without it any peer
+   * that can publish on the topic writes to the document — a member, or a non-subscriber (as
+   * in gossipsub, plumtree delivers a publication whether or not its author subscribed).
+   * Deltas of others are refused and counted (`stats.notWriter`); an edit made here while
+   * this node is not a writer throws `NotWriterError`. Taken from the first `open()` of a name.
+   */
+  writers?: Iterable<string | PeerId>
+}
+
 export interface CrdtSyncService {
   /** Our PeerId string: the author of our operations */
   readonly self: string
   readonly stats: CrdtSyncStats
   /** Open (or return) the document `name`: a replicated OR-Set or LWW map */
-  open(name: string, type: 'orset'): OrSetDocument
-  open(name: string, type: 'lww'): LwwDocument
+  open(name: string, type: 'orset', options?: OpenOptions): OrSetDocument
+  open(name: string, type: 'lww', options?: OpenOptions): LwwDocument
   /** Drive a custom channel (the Yjs provider) on the document topic `name` */
   attach(name: string, channel: Channel): void
   /** Publish a frame on the document topic `name` */

@@ -7,6 +7,7 @@
  * publishes them as one delta-interval (SPEC.md §9).
  */
 import { TypedEventEmitter, serviceDependencies } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { decodeFrame, encodeFrame } from './codec.ts'
 import { DEFAULT_REPLICA_CONFIG } from './core/replica.ts'
 import { DEFAULT_SHARED_DIGESTS } from './core/sync.ts'
@@ -15,8 +16,8 @@ import { CrdtConfigError, DocumentNotReadyError, DocumentTypeError } from './err
 import { Frame } from './pb/crdt.ts'
 import { DocumentStore } from './persistence.ts'
 import type { Channel } from './documents.ts'
-import type { CrdtSyncComponents, CrdtSyncInit, CrdtSyncService, CrdtSyncStats } from './index.ts'
-import type { Logger, Startable } from '@libp2p/interface'
+import type { CrdtSyncComponents, CrdtSyncInit, CrdtSyncService, CrdtSyncStats, OpenOptions } from './index.ts'
+import type { Logger, PeerId, Startable } from '@libp2p/interface'
 import type { Message, PlumtreeService, SubscriptionChangeData } from '@saorsa-gossip/pubsub'
 
 export const TOPIC_PREFIX = 'saorsa-crdt/'
@@ -38,10 +39,23 @@ function validateInit (init: CrdtSyncInit): void {
   }
 }
 
+/** `open({ writers })` as a set of PeerId strings; anything that is not a PeerId is refused by name */
+function parseWriters (name: string, writers: Iterable<string | PeerId>): Set<string> {
+  const out = new Set<string>()
+  for (const writer of writers) {
+    try {
+      out.add(peerIdFromString(typeof writer === 'string' ? writer : writer.toString()).toString())
+    } catch {
+      throw new CrdtConfigError(`open("${name}", { writers }): ${String(writer)} is not a PeerId`)
+    }
+  }
+  return out
+}
+
 export class CrdtSync extends TypedEventEmitter<Record<string, never>> implements CrdtSyncService, Startable {
   readonly [Symbol.toStringTag] = '@saorsa-gossip/crdt'
   readonly [serviceDependencies]: string[] = ['@saorsa-gossip/plumtree']
-  readonly stats: CrdtSyncStats = { published: 0, publishFailed: 0, applied: 0, duplicate: 0, forgedAuthor: 0, futureClock: 0, tooOld: 0, wrongType: 0, malformed: 0, oversize: 0, unsigned: 0, repairs: 0, deltaBytes: 0, digestBytes: 0, restored: 0, snapshots: 0, ownRecords: 0, persistFailed: 0, corrupt: 0 }
+  readonly stats: CrdtSyncStats = { published: 0, publishFailed: 0, applied: 0, duplicate: 0, forgedAuthor: 0, notWriter: 0, futureClock: 0, tooOld: 0, wrongType: 0, malformed: 0, oversize: 0, unsigned: 0, repairs: 0, deltaBytes: 0, digestBytes: 0, restored: 0, snapshots: 0, ownRecords: 0, persistFailed: 0, corrupt: 0 }
   private readonly channels = new Map<string, Channel>()
   private readonly documents = new Map<string, OrSetDocument | LwwDocument>()
   private readonly log: Logger
@@ -117,9 +131,10 @@ export class CrdtSync extends TypedEventEmitter<Record<string, never>> implement
     this.pubsub = undefined
   }
 
-  open (name: string, type: 'orset'): OrSetDocument
-  open (name: string, type: 'lww'): LwwDocument
-  open (name: string, type: 'orset' | 'lww'): OrSetDocument | LwwDocument {
+  open (name: string, type: 'orset', options?: OpenOptions): OrSetDocument
+  open (name: string, type: 'lww', options?: OpenOptions): LwwDocument
+  open (name: string, type: 'orset' | 'lww', options: OpenOptions = {}): OrSetDocument | LwwDocument {
+    const writers = options.writers == null ? undefined : parseWriters(name, options.writers)
     const existing = this.documents.get(name)
     if (existing != null) {
       if ((type === 'orset') !== (existing instanceof OrSetDocument)) {
@@ -140,6 +155,7 @@ export class CrdtSync extends TypedEventEmitter<Record<string, never>> implement
       ? new OrSetDocument(name, this.self, config, publish)
       : new LwwDocument(name, this.self, config, publish, () => Date.now())
     doc.sync.sharedDigests = this.init.sharedDigests ?? DEFAULT_SHARED_DIGESTS
+    doc.replica.writers = writers
     this.attach(name, doc)
     this.documents.set(name, doc)
     if (this.store != null) {
@@ -240,6 +256,7 @@ export class CrdtSync extends TypedEventEmitter<Record<string, never>> implement
         case 'applied': this.stats.applied++; break
         case 'duplicate': this.stats.duplicate++; break
         case 'forged-author': this.stats.forgedAuthor++; break
+        case 'not-writer': this.stats.notWriter++; break
         case 'future-clock': this.stats.futureClock++; break
         case 'too-old': this.stats.tooOld++; break
         default: this.stats.wrongType++

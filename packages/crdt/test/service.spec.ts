@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { stateToFrame, OrSet, TOPIC_PREFIX } from '../src/index.ts'
+import { stateToFrame, CrdtConfigError, NotWriterError, OrSet, TOPIC_PREFIX } from '../src/index.ts'
 import { createCrdtNode, createCrdtOverlay, waitFor } from './fixtures/nodes.ts'
 import type { CrdtNode } from './fixtures/nodes.ts'
 
@@ -69,5 +69,30 @@ describe('crdtSync() on real libp2p nodes (memory transport, plumtree, ML-DSA-65
     }
     await waitFor(() => JSON.stringify(lateSet.values()) === JSON.stringify(expected), 20_000, 'late node has the later edits')
     expect(sets[2].values()).to.deep.equal(expected)
+  })
+
+  it('a document with writers refuses the deltas of every other author, a non-subscriber\'s included, and refuses local edits of a non-writer', async () => {
+    nodes = await createCrdtOverlay(4)
+    const writers = [nodes[0].peerId, nodes[1].peerId.toString()]
+    // nodes 0–2 open the board; node 3 never subscribes to it
+    const boards = nodes.slice(0, 3).map(n => n.services.crdt.open('board', 'orset', { writers }))
+    await waitFor(() => nodes.slice(0, 3).every(n => n.services.pubsub.getMeshPeers(TOPIC_PREFIX + 'board').length >= 1), 30_000, 'topic links')
+    expect(() => { boards[2].add('mine') }).to.throw(NotWriterError)
+    boards[0].add('from-0')
+    boards[1].add('from-1')
+    // node 2 (a member, not a writer) publishes a well-formed delta of its own anyway
+    const own = new OrSet()
+    const delta = own.add(nodes[2].peerId.toString(), 'from-2')
+    nodes[2].services.crdt.publish('board', stateToFrame(delta, { replica: nodes[2].peerId.toString(), from: 1, to: 1 }))
+    // node 3 publishes one on the topic without subscribing (plumtree hands it to a subscriber)
+    const stranger = new OrSet().add(nodes[3].peerId.toString(), 'from-3')
+    nodes[3].services.crdt.publish('board', stateToFrame(stranger, { replica: nodes[3].peerId.toString(), from: 1, to: 1 }))
+    await waitFor(() => boards.every(b => b.has('from-0') && b.has('from-1')), 20_000, 'writers\' edits everywhere')
+    await waitFor(() => nodes[0].services.crdt.stats.notWriter >= 2 && nodes[1].services.crdt.stats.notWriter >= 2, 20_000,
+      () => `non-writers' deltas counted: ${nodes.map(n => n.services.crdt.stats.notWriter).join(',')}`)
+    for (const b of boards) {
+      expect(b.values()).to.deep.equal(['from-0', 'from-1'])
+    }
+    expect(() => nodes[0].services.crdt.open('other', 'orset', { writers: ['not-a-peer-id'] })).to.throw(CrdtConfigError, 'not-a-peer-id')
   })
 })

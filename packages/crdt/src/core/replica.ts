@@ -15,7 +15,7 @@ export type CrdtState = OrSet | LwwMap
 export type CrdtKind = 'orset' | 'lww'
 
 /** What became of a received delta: the adapter counts each */
-export type ReceiveOutcome = 'applied' | 'duplicate' | 'forged-author' | 'future-clock' | 'too-old' | 'wrong-type'
+export type ReceiveOutcome = 'applied' | 'duplicate' | 'forged-author' | 'not-writer' | 'future-clock' | 'too-old' | 'wrong-type'
 
 export interface ReplicaConfig {
   /** A write stamped further than this in the future (HLC wall − now, ms) is refused */
@@ -69,6 +69,12 @@ export class Replica {
   private base: CrdtState
   private baseSeq = 0
 
+  /**
+   * The authors whose deltas this document accepts (PeerId strings), or undefined for any
+   * member: a topic anyone can publish on, including a non-subscriber (SPEC.md §9.4)
+   */
+  writers?: ReadonlySet<string>
+
   constructor (readonly self: string, readonly kind: CrdtKind, readonly config: ReplicaConfig = DEFAULT_REPLICA_CONFIG) {
     this.state = emptyState(kind)
     this.base = emptyState(kind)
@@ -108,6 +114,9 @@ export class Replica {
    * stamped beyond the skew bound or before the tombstone horizon.
    */
   receive (author: string, delta: CrdtState, ops: DotRange, now: number): ReceiveOutcome {
+    if (this.writers != null && !this.writers.has(author)) {
+      return 'not-writer'
+    }
     if (ops.replica !== author) {
       return 'forged-author'
     }
