@@ -2,7 +2,10 @@
  * Runs every fuzz target for a time budget: a progress line per target, then the
  * JSON summary as the last line. Exit status 1 when any target crashed.
  *
- * Usage: node dist/src/run.js [--quick] [--seconds N] [--seed N] [--target a,b] [--write-corpus]
+ * Usage: node dist/src/run.js [--quick] [--seconds N] [--execs N] [--seed N] [--target a,b] [--write-corpus]
+ *
+ * --execs N runs every target until N executions (the long run: 1,000,000), with --seconds
+ * as a cap per target (default then 3,600).
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,7 +22,12 @@ const option = (name: string): string | undefined => {
 }
 const quick = args.includes('--quick')
 /** quick: 12 targets × 8 s stays under two minutes with start-up */
-const seconds = Number(option('--seconds') ?? (quick ? 8 : 60))
+const execsWanted = option('--execs') == null ? undefined : Number(option('--execs'))
+const seconds = Number(option('--seconds') ?? (quick ? 8 : execsWanted != null ? 3600 : 60))
+if (!Number.isFinite(seconds) || seconds <= 0 || (execsWanted != null && (!Number.isInteger(execsWanted) || execsWanted <= 0))) {
+  process.stderr.write('fuzz: --seconds must be a positive number and --execs a positive integer\n')
+  process.exit(2)
+}
 const baseSeed = Number(option('--seed') ?? 0x5a0c5a)
 const only = option('--target')?.split(',')
 const CORPUS = fileURLToPath(new URL('../../corpus/', import.meta.url))
@@ -107,10 +115,10 @@ async function fuzz (t: Target<any>): Promise<Result> {
   let batch = 20
   let seed = (baseSeed ^ hashName(t.name)) >>> 0
   let crash: string | undefined
-  while (performance.now() < deadline && crash == null) {
+  while (performance.now() < deadline && crash == null && (execsWanted == null || execs < execsWanted)) {
     const remaining = deadline - performance.now()
     const batchStart = performance.now()
-    const params = { seed, numRuns: batch, interruptAfterTimeLimit: Math.max(1, Math.ceil(remaining)), markInterruptAsFailure: false }
+    const params = { seed, numRuns: execsWanted == null ? batch : Math.min(batch, execsWanted - execs), interruptAfterTimeLimit: Math.max(1, Math.ceil(remaining)), markInterruptAsFailure: false }
     const r = isAsync ? await fc.check(property as fc.IAsyncProperty<unknown>, params) : fc.check(property as fc.IProperty<unknown>, params)
     execs += r.numRuns
     if (r.failed) {

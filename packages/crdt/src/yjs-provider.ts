@@ -9,6 +9,7 @@
  * peer behind on our client gets an update holding our own items only, plus the delete set.
  */
 import * as Y from 'yjs'
+import { DigestGate } from './core/digest-gate.ts'
 import { Frame } from './pb/crdt.ts'
 import type { ReceiveOutcome } from './core/replica.ts'
 import type { Channel } from './documents.ts'
@@ -35,15 +36,17 @@ export class SaorsaYjsProvider implements Channel {
   private repairedFrom = Infinity
   /** the encoded state vector and delete-set size at our last digest (see Channel.digest) */
   private lastDigest = ''
-  private behind = false
+  /** when our digest is due: the same rule as the OR-Set and LWW documents (SPEC.md §9.4) */
+  readonly gate: DigestGate
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin !== this) {
       this.crdt.publish(this.name, { kind: Frame.Kind.DELTA, type: Frame.Type.YJS, context: [], orset: [], lww: [], yjs: update as Uint8Array<ArrayBuffer> })
     }
   }
 
-  constructor (readonly doc: Y.Doc, node: { peerId: PeerId, services: Record<string, unknown> }, readonly name: string, options: { service?: string } = {}) {
+  constructor (readonly doc: Y.Doc, node: { peerId: PeerId, services: Record<string, unknown> }, readonly name: string, options: { service?: string, sharedDigests?: number } = {}) {
     this.crdt = node.services[options.service ?? 'crdt'] as CrdtSyncService
+    this.gate = new DigestGate(options.sharedDigests)
     this.client = yjsClientId(node.peerId.toString())
     // must precede local edits: items carry the clientID as their author
     doc.clientID = this.client
@@ -69,9 +72,7 @@ export class SaorsaYjsProvider implements Channel {
   onDigest (_author: string, frame: Frame): Frame | undefined {
     const theirs = Y.decodeStateVector(frame.yjs)
     const mine = Y.decodeStateVector(Y.encodeStateVector(this.doc))
-    if ([...theirs].some(([client, clock]) => clock > (mine.get(client) ?? 0))) {
-      this.behind = true
-    }
+    this.gate.heard(![...theirs].some(([client, clock]) => clock > (mine.get(client) ?? 0)))
     const theirClock = theirs.get(this.client) ?? 0
     if (theirClock >= this.clockAtDigestBefore || theirClock >= this.repairedFrom) {
       return undefined
@@ -96,18 +97,28 @@ export class SaorsaYjsProvider implements Channel {
     return { kind: Frame.Kind.DELTA, type: Frame.Type.YJS, context: [], orset: [], lww: [], yjs: update as Uint8Array<ArrayBuffer> }
   }
 
-  digest (_now: number, heartbeat: boolean): Frame | undefined {
+  /** A new subscriber of the topic (a heal, a restart, a join): a reason for our digest */
+  onPeer (): void {
+    this.gate.need()
+  }
+
+  digest (_now: number, heartbeat: boolean, random: number): Frame | undefined {
     const sv = Y.encodeStateVector(this.doc)
+    const clocks = Y.decodeStateVector(sv)
     this.clockAtDigestBefore = this.clockAtLastDigest
-    this.clockAtLastDigest = Y.decodeStateVector(sv).get(this.client) ?? 0
+    this.clockAtLastDigest = clocks.get(this.client) ?? 0
     this.repairedFrom = Infinity
     // deletions do not move the state vector: count the delete set too
     const signature = `${sv.join(',')}/${Y.encodeStateAsUpdate(this.doc, sv).byteLength}`
-    if (!heartbeat && !this.behind && signature === this.lastDigest) {
+    const store = this.doc.store as { pendingStructs: unknown, pendingDs: unknown }
+    if (signature !== this.lastDigest && (store.pendingStructs != null || store.pendingDs != null)) {
+      // items waiting for ones we never received: a gap, as in an OR-Set author's runs
+      this.gate.need()
+    }
+    if (!this.gate.decide(clocks.size, heartbeat, random)) {
       return undefined
     }
     this.lastDigest = signature
-    this.behind = false
     return { kind: Frame.Kind.DIGEST, type: Frame.Type.YJS, context: [], orset: [], lww: [], yjs: sv as Uint8Array<ArrayBuffer> }
   }
 }

@@ -31,14 +31,42 @@ describe('SaorsaYjsProvider', function () {
     other.getText('t').insert(1, 'b')
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, before))
     expect(doc.store.pendingStructs).to.not.equal(null)
-    provider.digest(0, true)
-    provider.digest(0, true)
+    provider.digest(0, true, 0)
+    provider.digest(0, true, 0)
     const lagging = Y.encodeStateVector(new Y.Doc())
     const repair = provider.onDigest('peer', { kind: Frame.Kind.DIGEST, type: Frame.Type.YJS, context: [], orset: [], lww: [], yjs: lagging as Uint8Array<ArrayBuffer> })
     expect(repair).to.not.equal(undefined)
     const structs = Y.decodeUpdate(repair?.yjs ?? new Uint8Array()).structs
     expect(structs.length).to.be.greaterThan(0)
     expect(structs.every(st => st.id.client === yjsClientId('me'))).to.equal(true)
+    provider.destroy()
+  })
+
+  it('digests follow the shared rule: first always, then quiet; a reason drawn by sharedDigests / writers; a digest we dominate speaks for us', () => {
+    const published: Frame[] = []
+    const doc = new Y.Doc()
+    const provider = new SaorsaYjsProvider(doc, fakeNode('me', published), 'notes', { sharedDigests: 1 })
+    // 40 writers' items (each its own client)
+    for (let i = 0; i < 40; i++) {
+      const w = new Y.Doc()
+      w.clientID = i + 1
+      w.getText('t').insert(0, 'x')
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(w))
+    }
+    const digest = (frame: Uint8Array): Frame => ({ kind: Frame.Kind.DIGEST, type: Frame.Type.YJS, context: [], orset: [], lww: [], yjs: frame as Uint8Array<ArrayBuffer> })
+    expect(provider.digest(0, false, 0.99)).to.not.equal(undefined)
+    expect(provider.digest(1, false, 0)).to.equal(undefined)
+    // a peer ahead of us (a client we lack): a reason, drawn with 1/40 at first
+    const ahead = new Map(Y.decodeStateVector(Y.encodeStateVector(doc)))
+    ahead.set(999, 5)
+    provider.onDigest('peer', digest(Y.encodeStateVector(ahead)))
+    expect(provider.digest(2, false, 0.5)).to.equal(undefined)
+    expect(provider.digest(3, false, 0.01)).to.not.equal(undefined)
+    // again a reason, but then a digest lacking everything we lack arrives first
+    provider.onDigest('peer', digest(Y.encodeStateVector(ahead)))
+    provider.onDigest('peer', digest(Y.encodeStateVector(new Y.Doc())))
+    expect(provider.gate.suppressed).to.equal(1)
+    expect(provider.digest(4, false, 0)).to.equal(undefined)
     provider.destroy()
   })
 

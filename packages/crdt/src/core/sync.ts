@@ -1,27 +1,12 @@
 /**
- * The anti-entropy policy of one replica (SPEC.md §9.4): when a digest is due, and which
- * peer digests get a delta-interval of our own operations in answer. Pure, on core values
- * (runs of dots, states), so that crdtSync() and the simulator (packages/sim/src/crdt) drive
- * the same decisions; the adapters only encode, sign and publish.
- *
- * A digest is published on the topic and reaches every member, so digests must not grow with
- * the number of members that have a reason to send one: after a heal every member has the same
- * reason, and 1,000 members each sending a 30–60 kB digest per period to 1,000 members did not
- * finish in the simulator (SPEC.md §9.8). Two rules keep it to a few per period, in the spirit
- * of Trickle's suppression (Levis et al., NSDI 2004; RFC 6206): a member's digest that lacks
- * everything we lack speaks for us (the authors' answers to it carry what we miss), and a
- * reason many members may share is acted on with probability `sharedDigests / writers` per
- * period, growing fourfold each period it waits.
+ * The anti-entropy policy of one OR-Set / LWW replica (SPEC.md §9.4): when a digest is due
+ * (the DigestGate), and which peer digests get a delta-interval of our own operations in
+ * answer. Pure, on core values (runs of dots, states), so that crdtSync() and the simulator
+ * (packages/sim/src/crdt) drive the same decisions; the adapters only encode, sign and publish.
  */
+import { DigestGate } from './digest-gate.ts'
 import type { DotRange } from './causal-context.ts'
 import type { CrdtState, Replica } from './replica.ts'
-
-/** Digests expected per period, topic-wide, for a reason every member shares (SPEC.md §9.4) */
-export const DEFAULT_SHARED_DIGESTS = 8
-
-/** A waiting reason's chance grows this much per period: a reason only we have is acted on within a few periods */
-const ESCALATION = 4
-const MAX_WAITED = 16
 
 function countDots (ranges: DotRange[]): number {
   return ranges.reduce((n, r) => n + r.to - r.from + 1, 0)
@@ -39,7 +24,7 @@ function countWriters (ranges: DotRange[]): number {
   return n
 }
 
-export class ReplicaSync {
+export class ReplicaSync extends DigestGate {
   /**
    * our own seq two digests ago: a peer behind it has missed at least a whole period, not just
    * a delta still in flight (one period was not enough: on a saturated node deltas take
@@ -50,28 +35,14 @@ export class ReplicaSync {
   private lastRepairFrom = Infinity
   /** dots delivered at our last digest (-1: none sent yet) */
   private dotsAtLastDigest = -1
-  /** our first digest after open() is still due: only we know what we hold (a restart, a join) */
-  private first = true
-  /** a reason other members may share is waiting: a digest showed dots we lack, a new subscriber, a gap */
-  private due = false
-  /** periods that reason has waited */
-  private waited = 0
-  /** digests we did not send because another member's spoke for us */
-  suppressed = 0
 
-  constructor (readonly replica: Replica, public sharedDigests = DEFAULT_SHARED_DIGESTS) {}
+  constructor (readonly replica: Replica, sharedDigests?: number) {
+    super(sharedDigests)
+  }
 
   /** A peer's digest: the interval of our own operations to publish, if it lacks some we held two digests ago */
   onDigest (theirs: DotRange[]): { delta: CrdtState, ops: DotRange } | undefined {
-    if (!this.replica.delivered.coversRanges(theirs)) {
-      this.need()
-    } else if (this.due || this.first) {
-      // it lacks everything we lack: the authors' answers to it carry what we miss
-      this.due = false
-      this.first = false
-      this.waited = 0
-      this.suppressed++
-    }
+    this.heard(this.replica.delivered.coversRanges(theirs))
     const self = this.replica.self
     const theirPrefix = theirs.find(r => r.replica === self && r.from === 1)?.to ?? 0
     if (theirPrefix >= this.seqAtDigestBefore || theirPrefix >= this.lastRepairFrom) {
@@ -96,11 +67,9 @@ export class ReplicaSync {
   }
 
   /**
-   * Our digest for this period, or undefined to stay quiet. `random` is uniform in [0, 1)
-   * (the adapter's randomness: the core has none). Due: the first after open(); a waiting
-   * reason, with probability min(1, sharedDigests × 4^waited / writers); a heartbeat, with
-   * probability min(1, sharedDigests / writers). Every member's digest costs an ML-DSA
-   * signature and a verify per member.
+   * Our digest for this period, or undefined to stay quiet (DigestGate.decide). `random` is
+   * uniform in [0, 1) (the adapter's randomness: the core has none). Every member's digest
+   * costs an ML-DSA signature and a verify per member.
    */
   digest (now: number, heartbeat: boolean, random: number): DotRange[] | undefined {
     this.seqAtDigestBefore = this.seqAtLastDigest
@@ -113,31 +82,10 @@ export class ReplicaSync {
       // operations we know we lack (a gap in an author's runs) since our last digest
       this.need()
     }
-    const writers = Math.max(1, countWriters(ranges))
-    let send = this.first
-    if (!send && this.due) {
-      send = random < Math.min(1, this.sharedDigests * ESCALATION ** this.waited / writers)
-      if (!send) {
-        this.waited = Math.min(this.waited + 1, MAX_WAITED)
-      }
-    }
-    if (!send && heartbeat) {
-      send = random < Math.min(1, this.sharedDigests / writers)
-    }
-    if (!send) {
+    if (!this.decide(countWriters(ranges), heartbeat, random)) {
       return undefined
     }
     this.dotsAtLastDigest = dots
-    this.first = false
-    this.due = false
-    this.waited = 0
     return ranges
-  }
-
-  private need (): void {
-    if (!this.due) {
-      this.due = true
-      this.waited = 0
-    }
   }
 }
