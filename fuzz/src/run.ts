@@ -20,6 +20,17 @@ const option = (name: string): string | undefined => {
   const i = args.indexOf(name)
   return i >= 0 ? args[i + 1] : undefined
 }
+const KNOWN = new Set(['--quick', '--seconds', '--execs', '--seed', '--target', '--write-corpus'])
+const TAKES_VALUE = new Set(['--seconds', '--execs', '--seed', '--target'])
+for (let i = 0; i < args.length; i++) {
+  if (!KNOWN.has(args[i])) {
+    process.stderr.write(`fuzz: unknown option ${args[i]} (options: ${[...KNOWN].join(' ')})\n`)
+    process.exit(2)
+  }
+  if (TAKES_VALUE.has(args[i])) {
+    i++
+  }
+}
 const quick = args.includes('--quick')
 /** quick: 12 targets × 8 s stays under two minutes with start-up */
 const execsWanted = option('--execs') == null ? undefined : Number(option('--execs'))
@@ -34,6 +45,11 @@ const CORPUS = fileURLToPath(new URL('../../corpus/', import.meta.url))
 
 const print = (line: string): void => { process.stdout.write(line + '\n') }
 
+const unknownTargets = (only ?? []).filter(name => !TARGETS.some(t => t.name === name))
+if (unknownTargets.length > 0) {
+  process.stderr.write(`fuzz: unknown target ${unknownTargets.join(', ')} (targets: ${TARGETS.map(t => t.name).join(', ')})\n`)
+  process.exit(2)
+}
 const targets = TARGETS.filter(t => only == null || only.includes(t.name))
 
 if (args.includes('--write-corpus')) {
@@ -115,7 +131,8 @@ async function fuzz (t: Target<any>): Promise<Result> {
   let batch = 20
   let seed = (baseSeed ^ hashName(t.name)) >>> 0
   let crash: string | undefined
-  while (performance.now() < deadline && crash == null && (execsWanted == null || execs < execsWanted)) {
+  const enough = (): boolean => execsWanted != null && execs >= execsWanted
+  while (performance.now() < deadline && crash == null && !enough()) {
     const remaining = deadline - performance.now()
     const batchStart = performance.now()
     const params = { seed, numRuns: execsWanted == null ? batch : Math.min(batch, execsWanted - execs), interruptAfterTimeLimit: Math.max(1, Math.ceil(remaining)), markInterruptAsFailure: false }

@@ -1,4 +1,5 @@
 import { bindingVerify } from './targets/binding-verify.ts'
+import { crdtFrame } from './targets/crdt-frame.ts'
 import { groupsCodecTarget } from './targets/groups-codec.ts'
 import { groupsCore } from './targets/groups-core.ts'
 import { identityBinding } from './targets/identity-binding.ts'
@@ -24,6 +25,7 @@ export const TARGETS: Array<Target<any>> = [
   pqNoisePayload,
   pqNoiseHandshake,
   riblt,
+  crdtFrame,
   membershipCore,
   pubsubCore,
   groupsCore

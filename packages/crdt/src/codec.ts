@@ -34,6 +34,35 @@ function num (value: number): number {
   return value
 }
 
+/** Replica names are PeerId strings: printable ASCII (base58btc or base32), at most 256 characters */
+const REPLICA_NAME = /^[\x21-\x7e]{1,256}$/
+/** a lone UTF-16 surrogate: what the protobuf reader makes of invalid UTF-8, and what no encoder writes back */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * A replica name from the wire. Anything else is refused: a name that does not re-encode to
+ * the same bytes (invalid UTF-8) would sit in every digest as a writer no one can match, a
+ * reason for a digest at every member for ever (found by the crdt-frame fuzz target).
+ */
+function replicaName (name: string): string {
+  if (!REPLICA_NAME.test(name)) {
+    throw new MalformedDeltaError('replica name is not a PeerId string')
+  }
+  return name
+}
+
+/**
+ * An element or key, from the wire or from the application: well-formed Unicode only. One
+ * with a lone surrogate is written as U+FFFD, so its author and everyone else would hold
+ * different elements for good.
+ */
+export function wellFormed (text: string): string {
+  if (LONE_SURROGATE.test(text)) {
+    throw new MalformedDeltaError('element or key is not well-formed Unicode (lone surrogate)')
+  }
+  return text
+}
+
 export function encodeRanges (ranges: DotRange[]): Frame['context'] {
   return ranges.map(r => ({ replica: r.replica, from: r.from, to: r.to }))
 }
@@ -41,8 +70,8 @@ export function encodeRanges (ranges: DotRange[]): Frame['context'] {
 export function decodeRanges (wire: Frame['context']): DotRange[] {
   let cloud = 0
   return wire.map(r => {
-    const range = { replica: r.replica, from: num(r.from), to: num(r.to) }
-    if (range.from > range.to || range.replica === '') {
+    const range = { replica: replicaName(r.replica), from: num(r.from), to: num(r.to) }
+    if (range.from > range.to) {
       throw new MalformedDeltaError('bad range')
     }
     if (range.from > 1) {
@@ -111,15 +140,43 @@ export function frameToState (frame: Frame): CrdtState {
   throw new MalformedDeltaError('not a delta type')
 }
 
+/**
+ * A frame, or MalformedDeltaError (the protobuf reader's own errors are wrapped: one named
+ * error for remote bytes). Every string is checked here, once: replica names are PeerId-like,
+ * elements and keys well-formed, so a decoded frame re-encodes to a frame equal to it.
+ */
 export function decodeFrame (bytes: Uint8Array | Uint8ArrayList): Frame {
-  return Frame.decode(bytes, {
-    limits: {
-      context: FRAME_LIMITS.context,
-      orset: FRAME_LIMITS.entries,
-      lww: FRAME_LIMITS.entries,
-      orset$: { seqs: FRAME_LIMITS.seqs }
-    }
-  })
+  const frame = readFrame(bytes)
+  for (const range of frame.context) {
+    replicaName(range.replica)
+  }
+  if (frame.ops != null) {
+    replicaName(frame.ops.replica)
+  }
+  for (const entry of frame.orset) {
+    replicaName(entry.replica)
+    wellFormed(entry.element)
+  }
+  for (const entry of frame.lww) {
+    replicaName(entry.node)
+    wellFormed(entry.key)
+  }
+  return frame
+}
+
+function readFrame (bytes: Uint8Array | Uint8ArrayList): Frame {
+  try {
+    return Frame.decode(bytes, {
+      limits: {
+        context: FRAME_LIMITS.context,
+        orset: FRAME_LIMITS.entries,
+        lww: FRAME_LIMITS.entries,
+        orset$: { seqs: FRAME_LIMITS.seqs }
+      }
+    })
+  } catch (err: any) {
+    throw new MalformedDeltaError(`frame does not decode: ${String(err?.message)}`, { cause: err })
+  }
 }
 
 export function encodeFrame (frame: Frame): Uint8Array {

@@ -4,7 +4,7 @@
  * the service drives. Change events say who changed what.
  */
 import { TypedEventEmitter } from '@libp2p/interface'
-import { frameToState, stateToFrame, decodeRanges, encodeRanges, opsOf } from './codec.ts'
+import { frameToState, stateToFrame, decodeRanges, encodeRanges, opsOf, wellFormed } from './codec.ts'
 import { HlcClock } from './core/hlc.ts'
 import { emptyState, joinInto, Replica } from './core/replica.ts'
 import { ReplicaSync } from './core/sync.ts'
@@ -142,14 +142,15 @@ export class OrSetDocument extends ReplicaDocument {
     return this.replica.state as OrSet
   }
 
+  /** @throws MalformedDeltaError for an element that is not well-formed Unicode (it would reach the others changed) */
   add (element: string): void {
     this.checkReady()
-    this.local(this.set.add(this.self, element))
+    this.local(this.set.add(this.self, wellFormed(element)))
   }
 
   remove (element: string): void {
     this.checkReady()
-    this.local(this.set.remove(this.self, element))
+    this.local(this.set.remove(this.self, wellFormed(element)))
   }
 
   has (element: string): boolean {
@@ -174,14 +175,15 @@ export class LwwDocument extends ReplicaDocument {
     return this.replica.state as LwwMap
   }
 
+  /** @throws MalformedDeltaError for a key that is not well-formed Unicode (it would reach the others changed) */
   set (key: string, value: Uint8Array): void {
     this.checkReady()
-    this.local(this.map.set(key, value, this.clock.tick(this.now())))
+    this.local(this.map.set(wellFormed(key), value, this.clock.tick(this.now())))
   }
 
   delete (key: string): void {
     this.checkReady()
-    this.local(this.map.set(key, null, this.clock.tick(this.now())))
+    this.local(this.map.set(wellFormed(key), null, this.clock.tick(this.now())))
   }
 
   get (key: string): Uint8Array | undefined {
