@@ -8,6 +8,7 @@ import { Network } from '../network.ts'
 import { distribution } from '../stats.ts'
 import { AdversaryNode } from './adversary.ts'
 import { behaviourFor } from './behaviours.ts'
+import type { OverlayScenario } from '../overlay-scenario.ts'
 import type { Intel } from './adversary.ts'
 import type { AttackName } from './behaviours.ts'
 import type { NodeEvent, NodeMessage, NodeTimer } from '../broadcast/node.ts'
@@ -26,14 +27,8 @@ export const ATTACK_TOPIC = 'attack-topic'
  * node. The overlay, the adversaries, the target and the schedule depend only on the seed,
  * so `attack: 'none'` on the same scenario is the attack-free reference.
  */
-export interface AttackScenario {
+export interface AttackScenario extends OverlayScenario {
   attack: AttackName
-  seed: number
-  nodes: number
-  latency: { min: number, max: number }
-  loss?: number
-  /** node i joins through node 0 at i × interval */
-  joinInterval: number
   subscribeAt: number
   attackAt: number
   trafficAt: number

@@ -19,6 +19,7 @@ import { Network } from '../network.ts'
 import type { NodeEvent, NodeMessage, NodeTimer } from '../broadcast/node.ts'
 import type { DeliverEvent } from '../broadcast/types.ts'
 import type { CoreInput, NodeId, SimCore } from '../network.ts'
+import type { OverlayScenario } from '../overlay-scenario.ts'
 import type { Effect, Rng } from '@saorsa-gossip/core'
 import type { CrdtState, DotRange } from '@saorsa-gossip/crdt'
 import type { MembershipConfig } from '@saorsa-gossip/membership'
@@ -26,14 +27,9 @@ import type { PubsubConfig, PubsubMessage, PubsubTimer } from '@saorsa-gossip/pu
 
 export const CRDT_TOPIC = 'saorsa-crdt/sim'
 
-export interface CrdtScenario {
+/** The overlay (node i joins through node 0) and the document's story */
+export interface CrdtScenario extends OverlayScenario {
   name: string
-  seed: number
-  nodes: number
-  latency: { min: number, max: number }
-  loss?: number
-  /** node i joins through node 0 at i × interval */
-  joinInterval: number
   /** when the first nodes subscribe to the document (after the overlay formed, as in the broadcast scenarios); a restarted node subscribes at once */
   subscribeAt: number
   /** crdtSync's antiEntropyInterval, ms */

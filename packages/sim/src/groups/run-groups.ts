@@ -20,6 +20,7 @@ import { Network } from '../network.ts'
 import type { NodeEvent, NodeMessage, NodeTimer } from '../broadcast/node.ts'
 import type { DeliverEvent } from '../broadcast/types.ts'
 import type { CoreInput, NodeId, SimCore } from '../network.ts'
+import type { OverlayScenario } from '../overlay-scenario.ts'
 import type { Effect, Rng } from '@saorsa-gossip/core'
 import type { ChainCommit, CommitId, FakeMlsState, GroupEffect, GroupEvent, GroupInput, GroupTimer, GroupWire } from '@saorsa-gossip/groups'
 import type { MembershipConfig } from '@saorsa-gossip/membership'
@@ -27,14 +28,9 @@ import type { PubsubConfig, PubsubMessage, PubsubTimer } from '@saorsa-gossip/pu
 
 export const GROUP_TOPIC = 'saorsa-groups/sim'
 
-export interface GroupsScenario {
+/** The overlay (node i joins through node 0) and the group's story */
+export interface GroupsScenario extends OverlayScenario {
   name: string
-  seed: number
-  nodes: number
-  latency: { min: number, max: number }
-  loss?: number
-  /** node i joins through node 0 at i × interval */
-  joinInterval: number
   /** every node subscribes to the group's topic; node 0 creates the group */
   subscribeAt: number
   /** node 0 adds every other node in one commit */

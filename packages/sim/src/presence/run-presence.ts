@@ -17,20 +17,16 @@ import { Network } from '../network.ts'
 import { distribution } from '../stats.ts'
 import type { NodeEvent, NodeMessage, NodeTimer } from '../broadcast/node.ts'
 import type { CoreInput, NodeId, SimCore } from '../network.ts'
+import type { OverlayScenario } from '../overlay-scenario.ts'
 import type { Distribution } from '../stats.ts'
 import type { Effect, Rng } from '@saorsa-gossip/core'
 import type { MembershipConfig } from '@saorsa-gossip/membership'
 import type { BeaconRecord, PresenceConfig, PresenceEvent, PresenceMessage, PresenceTimer, QueryRecord } from '@saorsa-gossip/presence/core'
 import type { PubsubConfig, PubsubCore, PubsubMessage, PubsubTimer } from '@saorsa-gossip/pubsub'
 
-export interface PresenceScenario {
+export interface PresenceScenario extends OverlayScenario {
   name: string
-  seed: number
-  nodes: number
-  latency: { min: number, max: number }
-  loss?: number
-  /** node i joins at i × joinInterval, through node 0 or (`contact: 'random'`) a random earlier node */
-  joinInterval: number
+  /** node i joins through node 0, or (`'random'`) through a random earlier node */
   contact?: 'first' | 'random'
   /** `count` topics; each node subscribes to `perNode` of them at `subscribeAt` */
   topics: { count: number, perNode: number, subscribeAt: number }
