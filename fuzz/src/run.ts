@@ -28,18 +28,22 @@ for (let i = 0; i < args.length; i++) {
     process.exit(2)
   }
   if (TAKES_VALUE.has(args[i])) {
+    if (i + 1 >= args.length || args[i + 1].startsWith('--')) {
+      process.stderr.write(`fuzz: ${args[i]} needs a value\n`)
+      process.exit(2)
+    }
     i++
   }
 }
 const quick = args.includes('--quick')
-/** quick: 12 targets × 8 s stays under two minutes with start-up */
+const baseSeed = Number(option('--seed') ?? 0x5a0c5a)
 const execsWanted = option('--execs') == null ? undefined : Number(option('--execs'))
+/** quick: 14 targets × 8 s stays around two minutes with start-up */
 const seconds = Number(option('--seconds') ?? (quick ? 8 : execsWanted != null ? 3600 : 60))
-if (!Number.isFinite(seconds) || seconds <= 0 || (execsWanted != null && (!Number.isInteger(execsWanted) || execsWanted <= 0))) {
-  process.stderr.write('fuzz: --seconds must be a positive number and --execs a positive integer\n')
+if (!Number.isFinite(seconds) || seconds <= 0 || (execsWanted != null && (!Number.isInteger(execsWanted) || execsWanted <= 0)) || !Number.isInteger(baseSeed)) {
+  process.stderr.write('fuzz: --seconds must be a positive number, --execs a positive integer and --seed an integer\n')
   process.exit(2)
 }
-const baseSeed = Number(option('--seed') ?? 0x5a0c5a)
 const only = option('--target')?.split(',')
 const CORPUS = fileURLToPath(new URL('../../corpus/', import.meta.url))
 

@@ -70,8 +70,8 @@ abstract class ReplicaDocument extends TypedEventEmitter<DocumentEvents> impleme
     return outcome
   }
 
-  onDigest (_author: string, frame: Frame): Frame | undefined {
-    const interval = this.sync.onDigest(decodeRanges(frame.context))
+  onDigest (author: string, frame: Frame): Frame | undefined {
+    const interval = this.sync.onDigest(decodeRanges(frame.context), author)
     return interval == null ? undefined : stateToFrame(interval.delta, interval.ops)
   }
 
@@ -99,6 +99,7 @@ abstract class ReplicaDocument extends TypedEventEmitter<DocumentEvents> impleme
       this.replica.restoreOwn(frameToState(frame), opsOf(frame))
     }
     this.received(this.replica.state as OrSet | LwwMap)
+    this.sync.restored()
     return true
   }
 

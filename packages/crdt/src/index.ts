@@ -66,7 +66,7 @@ export interface CrdtSyncInit {
    * `sharedDigests / writers`, four times more each period it waits, and a member's digest that
    * lacks everything we lack makes ours unnecessary (SPEC.md §9.4)
    *
-   * @default 8
+   * @default 8 (at least 1)
    */
   sharedDigests?: number
   /**

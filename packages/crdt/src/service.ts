@@ -26,7 +26,7 @@ export const TOPIC_PREFIX = 'saorsa-crdt/'
 function validateInit (init: CrdtSyncInit): void {
   // [option, integer only, smallest value]
   const numbers: Array<[keyof CrdtSyncInit, boolean, number]> = [
-    ['antiEntropyInterval', false, 1], ['heartbeatPeriods', true, 1], ['sharedDigests', false, Number.MIN_VALUE], ['maxFrameBytes', true, 1], ['snapshotDelay', false, 0], ['maxOwnRecords', true, 1]
+    ['antiEntropyInterval', false, 1], ['heartbeatPeriods', true, 1], ['sharedDigests', false, 1], ['maxFrameBytes', true, 1], ['snapshotDelay', false, 0], ['maxOwnRecords', true, 1]
   ]
   for (const [key, integer, min] of numbers) {
     const value = init[key]
@@ -34,9 +34,20 @@ function validateInit (init: CrdtSyncInit): void {
       continue
     }
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-      throw new CrdtConfigError(`crdtSync({ ${key} }) must be ${integer ? 'an integer' : 'a number'} ${min === Number.MIN_VALUE ? '> 0' : `>= ${min}`}, got ${String(value)}`)
+      throw new CrdtConfigError(`crdtSync({ ${key} }) must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${String(value)}`)
     }
   }
+  const replica: Array<[string, boolean, number]> = [['maxClockSkewMs', false, 0], ['maxLoggedDeltas', true, 1], ['tombstoneHorizonMs', false, 0]]
+  for (const [key, integer, min] of replica) {
+    const value = (init.replica as Record<string, unknown> | undefined)?.[key]
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value)))) {
+      throw new CrdtConfigError(`crdtSync({ replica: { ${key} } }) must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${String(value)}`)
+    }
+  }
+}
+
+function sameSet (a: ReadonlySet<string>, b: ReadonlySet<string> | undefined): boolean {
+  return b != null && a.size === b.size && [...a].every(x => b.has(x))
 }
 
 /** `open({ writers })` as a set of PeerId strings; anything that is not a PeerId is refused by name */
@@ -136,6 +147,10 @@ export class CrdtSync extends TypedEventEmitter<Record<string, never>> implement
   open (name: string, type: 'orset' | 'lww', options: OpenOptions = {}): OrSetDocument | LwwDocument {
     const writers = options.writers == null ? undefined : parseWriters(name, options.writers)
     const existing = this.documents.get(name)
+    if (existing != null && writers != null && !sameSet(writers, existing.replica.writers)) {
+      // an access rule cannot be changed by opening again: the caller would believe it holds
+      throw new CrdtConfigError(`document "${name}" is already open with ${existing.replica.writers == null ? 'no writers list' : 'another writers list'}`)
+    }
     if (existing != null) {
       if ((type === 'orset') !== (existing instanceof OrSetDocument)) {
         throw new DocumentTypeError(`document "${name}" is open as ${existing instanceof OrSetDocument ? 'orset' : 'lww'}`)

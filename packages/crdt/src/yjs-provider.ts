@@ -10,6 +10,8 @@
  */
 import * as Y from 'yjs'
 import { DigestGate } from './core/digest-gate.ts'
+import { verdict } from './core/sync.ts'
+import { CrdtConfigError } from './errors.ts'
 import { Frame } from './pb/crdt.ts'
 import type { ReceiveOutcome } from './core/replica.ts'
 import type { Channel } from './documents.ts'
@@ -46,6 +48,9 @@ export class SaorsaYjsProvider implements Channel {
 
   constructor (readonly doc: Y.Doc, node: { peerId: PeerId, services: Record<string, unknown> }, readonly name: string, options: { service?: string, sharedDigests?: number } = {}) {
     this.crdt = node.services[options.service ?? 'crdt'] as CrdtSyncService
+    if (options.sharedDigests !== undefined && !(Number.isFinite(options.sharedDigests) && options.sharedDigests >= 1)) {
+      throw new CrdtConfigError(`SaorsaYjsProvider({ sharedDigests }) must be a number >= 1, got ${String(options.sharedDigests)}`)
+    }
     this.gate = new DigestGate(options.sharedDigests)
     this.client = yjsClientId(node.peerId.toString())
     // must precede local edits: items carry the clientID as their author
@@ -69,11 +74,12 @@ export class SaorsaYjsProvider implements Channel {
     return equal(before, Y.encodeStateVector(this.doc)) && decoded.ds.clients.size === 0 ? 'duplicate' : 'applied'
   }
 
-  onDigest (_author: string, frame: Frame): Frame | undefined {
+  onDigest (author: string, frame: Frame): Frame | undefined {
     const theirs = Y.decodeStateVector(frame.yjs)
     const mine = Y.decodeStateVector(Y.encodeStateVector(this.doc))
-    this.gate.heard(![...theirs].some(([client, clock]) => clock > (mine.get(client) ?? 0)))
     const theirClock = theirs.get(this.client) ?? 0
+    const behind = [...theirs].some(([client, clock]) => clock > (mine.get(client) ?? 0))
+    this.gate.heard(verdict(!behind, theirClock < (mine.get(this.client) ?? 0)), author)
     if (theirClock >= this.clockAtDigestBefore || theirClock >= this.repairedFrom) {
       return undefined
     }

@@ -94,5 +94,11 @@ describe('crdtSync() on real libp2p nodes (memory transport, plumtree, ML-DSA-65
       expect(b.values()).to.deep.equal(['from-0', 'from-1'])
     }
     expect(() => nodes[0].services.crdt.open('other', 'orset', { writers: ['not-a-peer-id'] })).to.throw(CrdtConfigError, 'not-a-peer-id')
+    // an access rule is not changed by opening again
+    expect(() => nodes[0].services.crdt.open('board', 'orset', { writers: [nodes[0].peerId] })).to.throw(CrdtConfigError, 'another writers list')
+    expect(nodes[0].services.crdt.open('board', 'orset', { writers: [nodes[1].peerId, nodes[0].peerId] })).to.equal(boards[0])
+    expect(nodes[0].services.crdt.open('board', 'orset')).to.equal(boards[0])
+    nodes[0].services.crdt.open('open-board', 'orset')
+    expect(() => nodes[0].services.crdt.open('open-board', 'orset', { writers })).to.throw(CrdtConfigError, 'no writers list')
   })
 })

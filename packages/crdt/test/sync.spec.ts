@@ -99,6 +99,57 @@ describe('replica sync: when a digest is due (SPEC.md §9.4)', () => {
     expect(sync.digest(2000, false, 0)).to.equal(undefined)
   })
 
+  it('a digest lacking our own operations never speaks for us: only our digest tells the others what we wrote', () => {
+    const me = new Replica('me', 'orset', config)
+    me.recordLocal((me.state as OrSet).add('me', 'unpublished'))
+    const sync = new ReplicaSync(me)
+    sync.onDigest([], 'peer')
+    expect(sync.suppressed).to.equal(0)
+    expect(sync.digest(0, false, 0.99)).to.deep.equal([{ replica: 'me', from: 1, to: 1 }])
+  })
+
+  it('a restored replica answers digests lacking its own operations from the first period', () => {
+    const me = new Replica('me', 'orset', config)
+    me.recordLocal((me.state as OrSet).add('me', 'x'))
+    const fresh = new ReplicaSync(me)
+    expect(fresh.onDigest([])).to.equal(undefined)
+    const restored = new ReplicaSync(me)
+    restored.restored()
+    expect(restored.onDigest([])?.ops).to.deep.equal({ replica: 'me', from: 1, to: 1 })
+  })
+
+  it('the topic size counts the members whose digests we saw, not only the writers (two writers, a hundred readers)', () => {
+    const sync = new ReplicaSync(withWriters('me', 2))
+    sync.digest(0, false, 0)
+    // a hundred readers' digests that show nothing new: they teach the size only
+    for (let i = 0; i < 100; i++) {
+      sync.onDigest([{ replica: 'w0', from: 1, to: 1 }, { replica: 'w1', from: 1, to: 1 }], `reader-${i}`)
+    }
+    sync.peerArrived()
+    // 8 / 101: a draw of 0.5 does not pass, 0.05 does
+    expect(sync.digest(1000, false, 0.5)).to.equal(undefined)
+    expect(sync.digest(2000, false, 0.05)).to.not.equal(undefined)
+  })
+
+  it('a heartbeat is skipped when a digest that speaks for us came since the last heartbeat draw', () => {
+    const sync = new ReplicaSync(withWriters('me', 2))
+    sync.digest(0, false, 0)
+    sync.onDigest(sync.replica.digest(), 'peer')
+    expect(sync.digest(1000, true, 0)).to.equal(undefined)
+    expect(sync.digest(2000, true, 0)).to.not.equal(undefined)
+  })
+
+  it('with writers, runs of other authors are no reason (we would refuse those operations)', () => {
+    const r = withWriters('me', 2)
+    r.writers = new Set(['w0', 'w1'])
+    const sync = new ReplicaSync(r)
+    sync.digest(0, false, 0)
+    sync.onDigest([...r.digest(), { replica: 'intruder', from: 1, to: 50 }], 'peer')
+    expect(periodsUntilDigest(sync, 0)).to.equal(Infinity)
+    sync.onDigest([...r.digest(), { replica: 'w1', from: 1, to: 2 }], 'peer')
+    expect(sync.digest(30_000, false, 0)).to.not.equal(undefined)
+  })
+
   it('answers a digest lacking our operations of two periods ago with the interval, once per period', () => {
     const me = new Replica('me', 'orset', config)
     const sync = new ReplicaSync(me)
@@ -115,13 +166,19 @@ describe('replica sync: when a digest is due (SPEC.md §9.4)', () => {
 })
 
 describe('crdtSync(): numeric options', () => {
-  for (const [key, value] of [['sharedDigests', 0], ['antiEntropyInterval', -1], ['heartbeatPeriods', 1.5], ['maxFrameBytes', Number.NaN], ['snapshotDelay', -5], ['maxOwnRecords', '4']] as const) {
+  for (const [key, value] of [['sharedDigests', 0.5], ['antiEntropyInterval', -1], ['heartbeatPeriods', 1.5], ['maxFrameBytes', Number.NaN], ['snapshotDelay', -5], ['maxOwnRecords', '4']] as const) {
     it(`refuses ${key}: ${String(value)} with a named error`, () => {
       expect(() => crdtSync({ [key]: value } as any)({} as any)).to.throw(CrdtConfigError, key).with.property('code', 'ERR_CRDT_CONFIG')
     })
   }
 
+  it('refuses replica options that would switch a check off', () => {
+    expect(() => crdtSync({ replica: { maxClockSkewMs: Number.NaN } })({} as any)).to.throw(CrdtConfigError, 'maxClockSkewMs')
+    expect(() => crdtSync({ replica: { maxLoggedDeltas: 0 } })({} as any)).to.throw(CrdtConfigError, 'maxLoggedDeltas')
+    expect(() => crdtSync({ replica: { tombstoneHorizonMs: -1 } })({} as any)).to.throw(CrdtConfigError, 'tombstoneHorizonMs')
+  })
+
   it('accepts the documented values', () => {
-    expect(() => crdtSync({ sharedDigests: 0.5, antiEntropyInterval: 1, heartbeatPeriods: 1, snapshotDelay: 0, maxOwnRecords: 1 })({ logger: { forComponent: () => () => {} } } as any)).to.not.throw()
+    expect(() => crdtSync({ sharedDigests: 1.5, antiEntropyInterval: 1, heartbeatPeriods: 1, snapshotDelay: 0, maxOwnRecords: 1 })({ logger: { forComponent: () => () => {} } } as any)).to.not.throw()
   })
 })

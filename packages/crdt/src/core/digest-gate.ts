@@ -19,6 +19,18 @@ export const DEFAULT_SHARED_DIGESTS = 8
 const ESCALATION = 4
 const MAX_WAITED = 16
 
+/** Digest senders remembered for the size estimate: a bound on the gate's memory */
+const MAX_SENDERS = 4096
+
+/**
+ * What a peer's digest means for ours: it shows operations we lack (`behind`: a reason for
+ * ours); we hold all it lists and it also lacks everything we lack, our own operations
+ * included (`speaks-for-us`: the answers to it carry all we miss, and ours would add nothing);
+ * or we hold all it lists but it lacks operations of ours (`neither`: we answer it, and still
+ * owe our own digest if one is due — only ours tells the others what we wrote)
+ */
+export type DigestVerdict = 'behind' | 'speaks-for-us' | 'neither'
+
 export class DigestGate {
   /** our first digest after open() is still due: only we know what we hold (a restart, a join) */
   private first = true
@@ -26,6 +38,10 @@ export class DigestGate {
   private due = false
   /** periods that reason has waited */
   private waited = 0
+  /** a digest that speaks for us arrived since our last heartbeat draw */
+  private heardSinceHeartbeat = false
+  /** members whose digests we have seen: with the writers, the estimate of the topic's size (readers write nothing) */
+  private readonly senders = new Set<string>()
   /** digests we did not send because another member's spoke for us */
   suppressed = 0
 
@@ -39,15 +55,20 @@ export class DigestGate {
     }
   }
 
-  /**
-   * A peer's digest arrived. `weHoldAll`: every operation it lists is held here, so it lacks
-   * everything we lack and the answers to it carry what we miss; otherwise it shows something
-   * we lack, a reason for our own digest.
-   */
-  heard (weHoldAll: boolean): void {
-    if (!weHoldAll) {
+  /** A peer's digest arrived from `from` (see DigestVerdict) */
+  heard (verdict: DigestVerdict, from?: string): void {
+    if (from != null && this.senders.size < MAX_SENDERS) {
+      this.senders.add(from)
+    }
+    if (verdict === 'behind') {
       this.need()
-    } else if (this.due || this.first) {
+      return
+    }
+    if (verdict === 'neither') {
+      return
+    }
+    this.heardSinceHeartbeat = true
+    if (this.due || this.first) {
       this.due = false
       this.first = false
       this.waited = 0
@@ -57,10 +78,13 @@ export class DigestGate {
 
   /**
    * Whether to send our digest this period. `random` is uniform in [0, 1); `writers` is the
-   * number of authors we know of (a size estimate of the topic; an underestimate only sends more).
+   * number of authors we know of. The topic's size is estimated as the larger of that and the
+   * members whose digests we have seen (a document with two writers and a thousand readers is
+   * a topic of a thousand); an underestimate only sends more. A heartbeat is skipped when a
+   * digest that speaks for us arrived since the last heartbeat draw.
    */
   decide (writers: number, heartbeat: boolean, random: number): boolean {
-    const n = Math.max(1, writers)
+    const n = Math.max(1, writers, this.senders.size + 1)
     let send = this.first
     if (!send && this.due) {
       send = random < Math.min(1, this.sharedDigests * ESCALATION ** this.waited / n)
@@ -68,8 +92,11 @@ export class DigestGate {
         this.waited = Math.min(this.waited + 1, MAX_WAITED)
       }
     }
-    if (!send && heartbeat) {
-      send = random < Math.min(1, this.sharedDigests / n)
+    if (heartbeat) {
+      if (!send && !this.heardSinceHeartbeat) {
+        send = random < Math.min(1, this.sharedDigests / n)
+      }
+      this.heardSinceHeartbeat = false
     }
     if (send) {
       this.first = false

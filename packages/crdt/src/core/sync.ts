@@ -6,6 +6,7 @@
  */
 import { DigestGate } from './digest-gate.ts'
 import type { DotRange } from './causal-context.ts'
+import type { DigestVerdict } from './digest-gate.ts'
 import type { CrdtState, Replica } from './replica.ts'
 
 function countDots (ranges: DotRange[]): number {
@@ -24,6 +25,14 @@ function countWriters (ranges: DotRange[]): number {
   return n
 }
 
+/** DigestVerdict from "we hold every operation it lists" and "it lacks operations of ours" */
+export function verdict (weHoldAll: boolean, lacksOurs: boolean): DigestVerdict {
+  if (!weHoldAll) {
+    return 'behind'
+  }
+  return lacksOurs ? 'neither' : 'speaks-for-us'
+}
+
 export class ReplicaSync extends DigestGate {
   /**
    * our own seq two digests ago: a peer behind it has missed at least a whole period, not just
@@ -40,11 +49,19 @@ export class ReplicaSync extends DigestGate {
     super(sharedDigests)
   }
 
-  /** A peer's digest: the interval of our own operations to publish, if it lacks some we held two digests ago */
-  onDigest (theirs: DotRange[]): { delta: CrdtState, ops: DotRange } | undefined {
-    this.heard(this.replica.delivered.coversRanges(theirs))
+  /**
+   * A peer's digest (from `from`, when the adapter knows it): the interval of our own
+   * operations to publish, if it lacks some we held two digests ago. In a document with
+   * `writers`, runs of other authors are ignored: we would refuse those operations, so they
+   * are no reason for a digest of ours (or a peer could keep every member's reason alive).
+   */
+  onDigest (theirs: DotRange[], from?: string): { delta: CrdtState, ops: DotRange } | undefined {
+    const writers = this.replica.writers
+    const relevant = writers == null ? theirs : theirs.filter(r => writers.has(r.replica))
     const self = this.replica.self
     const theirPrefix = theirs.find(r => r.replica === self && r.from === 1)?.to ?? 0
+    const lacksOurs = theirPrefix < this.replica.delivered.max(self)
+    this.heard(verdict(this.replica.delivered.coversRanges(relevant), lacksOurs), from)
     if (theirPrefix >= this.seqAtDigestBefore || theirPrefix >= this.lastRepairFrom) {
       return undefined
     }
@@ -64,6 +81,15 @@ export class ReplicaSync extends DigestGate {
    */
   peerArrived (): void {
     this.need()
+  }
+
+  /**
+   * The replica was rebuilt from the store (a restart): its own operations are old, not in
+   * flight, so digests lacking them are answered from the first period on.
+   */
+  restored (): void {
+    this.seqAtLastDigest = this.replica.delivered.max(this.replica.self)
+    this.seqAtDigestBefore = this.seqAtLastDigest
   }
 
   /**

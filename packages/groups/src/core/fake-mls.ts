@@ -26,7 +26,12 @@ export interface FakeMlsState {
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 
-export function fakeMls (self: string, state: FakeMlsState, op: MlsOp<string>): { state?: FakeMlsState, replaceBase?: FakeMlsState, result: MlsResult<string> } {
+/**
+ * One MLS operation against `state`. `nonce` (a driver's counter) makes every commit distinct
+ * even when a state is rebuilt (a late welcome, a forgotten state opened again); without it the
+ * state's own `made` counter is used.
+ */
+export function fakeMls (self: string, state: FakeMlsState, op: MlsOp<string>, nonce?: number): { state?: FakeMlsState, replaceBase?: FakeMlsState, result: MlsResult<string> } {
   if (op.kind === 'seal') {
     const mls = enc.encode(JSON.stringify({ t: 'app', key: state.secret, from: self, gen: state.sent, pt: Array.from(op.plaintext) }))
     return { replaceBase: { ...state, sent: state.sent + 1 }, result: { ok: true, kind: 'sealed', mls } }
@@ -34,7 +39,7 @@ export function fakeMls (self: string, state: FakeMlsState, op: MlsOp<string>): 
   if (op.kind === 'commit') {
     const roster = [...state.roster.filter(p => !op.changes.remove.includes(p)), ...op.changes.add.map(a => a.peer)]
     const made = state.made ?? 0
-    const mls = enc.encode(JSON.stringify({ t: 'commit', key: state.secret, from: self, roster, salt: op.changes.update ? 'u' : '', s: made }))
+    const mls = enc.encode(JSON.stringify({ t: 'commit', key: state.secret, from: self, roster, salt: op.changes.update ? 'u' : '', s: nonce ?? made }))
     const id = commitId(mls)
     return {
       replaceBase: { ...state, made: made + 1 },

@@ -168,6 +168,9 @@ export class CrdtSimNode implements SimCore<Msg, Timer, NodeEvent> {
       this.replica.restoreOwn(frameToState(frame), opsOf(frame))
     }
     this.sync = new ReplicaSync(this.replica)
+    if (this.restored) {
+      this.sync.restored()
+    }
     this.header = new Uint8Array(4)
     new DataView(this.header.buffer).setUint32(0, id)
   }
@@ -275,7 +278,7 @@ export class CrdtSimNode implements SimCore<Msg, Timer, NodeEvent> {
       const author = simPeerName(d.origin)
       this.hooks.delivered(this.id, d.origin, now)
       if (d.ranges != null) {
-        const interval = this.sync.onDigest(d.ranges)
+        const interval = this.sync.onDigest(d.ranges, author)
         if (interval != null) {
           const frame = stateToFrame(interval.delta, interval.ops)
           extra.push(...this.publish(frame, encodeFrame(frame), now))

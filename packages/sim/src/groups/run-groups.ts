@@ -115,6 +115,8 @@ export class GroupSimNode implements SimCore<Msg, Timer, NodeEvent> {
   /** MLS states by the commit that made them (the fake's; ts-mls keeps ClientState objects) */
   readonly states = new Map<CommitId, FakeMlsState>()
   private published = 0
+  /** commits made here: the fake MLS's nonce, so a rebuilt state never repeats a commit */
+  private commits = 0
   private readonly header: Uint8Array
 
   constructor (readonly id: NodeId, private readonly rng: Rng, private readonly scenario: GroupsScenario, private readonly hooks: GroupsHooks) {
@@ -189,7 +191,7 @@ export class GroupSimNode implements SimCore<Msg, Timer, NodeEvent> {
           if (base == null || this.core == null) {
             break
           }
-          const r = fakeMls(this.self, base, e.op)
+          const r = fakeMls(this.self, base, e.op, e.op.kind === 'commit' ? ++this.commits : undefined)
           if (r.replaceBase != null) {
             this.states.set(e.base, r.replaceBase)
           }
@@ -252,9 +254,10 @@ export class GroupSimNode implements SimCore<Msg, Timer, NodeEvent> {
 
 export function validateGroupsScenario (s: GroupsScenario): GroupsScenario {
   const ok = Number.isInteger(s.nodes) && s.nodes >= 4 && s.subscribeAt < s.addAllAt && s.addAllAt < s.partitionAt && s.partitionAt < s.healAt &&
-    s.healAt < s.duration && s.headInterval > 0 && s.commits.every(c => Number.isInteger(c) && c >= 0 && c < s.nodes / 2) && s.afterMergeSenders >= 0
+    s.healAt < s.duration && s.headInterval > 0 && s.commits.every(c => Number.isInteger(c) && c >= 0 && c < s.nodes / 2) && Number.isInteger(s.messages) && s.messages >= 0 &&
+    Number.isInteger(s.afterMergeSenders) && s.afterMergeSenders >= 0
   if (!ok) {
-    throw new InvalidConfigError('groups scenario: needs nodes >= 4, subscribeAt < addAllAt < partitionAt < healAt < duration, headInterval > 0, 0 <= commits per half < nodes / 2')
+    throw new InvalidConfigError('groups scenario: needs nodes >= 4, subscribeAt < addAllAt < partitionAt < healAt < duration, headInterval > 0, 0 <= commits per half < nodes / 2, whole numbers of messages and senders')
   }
   return s
 }
