@@ -13,6 +13,7 @@
  */
 import { InvalidConfigError, createRng } from '@saorsa-gossip/core'
 import { OrSet, Replica, ReplicaSync, decodeFrame, decodeRanges, decodeSnapshot, encodeFrame, encodeRanges, encodeSnapshot, frameToState, opsOf, stateToFrame, Frame, DEFAULT_REPLICA_CONFIG } from '@saorsa-gossip/crdt'
+import { appMessageId, broadcastEvents, originHeader, originOf } from '../broadcast/app-messages.ts'
 import { BroadcastNode } from '../broadcast/node.ts'
 import { plumtreeProtocol } from '../broadcast/plumtree.ts'
 import { Network } from '../network.ts'
@@ -118,11 +119,12 @@ function decodePayload (payload: Uint8Array, header: Uint8Array | undefined): De
   if (d != null) {
     return d
   }
-  if (header == null || header.byteLength !== 4) {
+  const origin = originOf(header)
+  if (origin == null) {
     return undefined
   }
   const frame = decodeFrame(payload)
-  d = { frame, origin: new DataView(header.buffer, header.byteOffset, 4).getUint32(0) }
+  d = { frame, origin }
   if (frame.kind === Frame.Kind.DIGEST) {
     d.ranges = decodeRanges(frame.context)
   } else {
@@ -171,8 +173,7 @@ export class CrdtSimNode implements SimCore<Msg, Timer, NodeEvent> {
     if (this.restored) {
       this.sync.restored()
     }
-    this.header = new Uint8Array(4)
-    new DataView(this.header.buffer).setUint32(0, id)
+    this.header = originHeader(id)
   }
 
   get restored (): boolean {
@@ -225,11 +226,7 @@ export class CrdtSimNode implements SimCore<Msg, Timer, NodeEvent> {
   }
 
   private publish (frame: Frame, bytes: Uint8Array, now: number): Eff[] {
-    const id = new Uint8Array(32)
-    const view = new DataView(id.buffer)
-    view.setUint32(0, this.id)
-    view.setUint32(4, ++this.published)
-    view.setUint32(8, this.rng.nextU32())
+    const id = appMessageId(this.id, ++this.published, this.rng)
     this.hooks.published(this.id, frame, bytes.byteLength, now)
     return this.inner.application({ type: 'publish', topic: CRDT_TOPIC, id, payload: bytes, header: this.header, publishedAt: now } as any, now) as Eff[]
   }
@@ -255,12 +252,9 @@ export class CrdtSimNode implements SimCore<Msg, Timer, NodeEvent> {
   /** Feed the CRDT the document messages the Plumtree core delivered, and publish what they call for */
   private after (effects: Eff[], now: number): Eff[] {
     const extra: Eff[] = []
-    for (const effect of effects) {
-      if (effect.type !== 'emit' || effect.event.layer !== 'broadcast') {
-        continue
-      }
-      const event = effect.event.event as DeliverEvent & { header?: Uint8Array }
-      const change = effect.event.event as { type: string, topic?: string, subscribed?: boolean }
+    for (const broadcast of broadcastEvents(effects)) {
+      const event = broadcast as DeliverEvent & { header?: Uint8Array }
+      const change = broadcast as { type: string, topic?: string, subscribed?: boolean }
       if (change.type === 'subscription-change') {
         // as crdtSync does on Plumtree's subscription-change: a new subscriber makes our digest due
         if (change.topic === CRDT_TOPIC && change.subscribed === true) {

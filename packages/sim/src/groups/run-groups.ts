@@ -14,6 +14,7 @@
  */
 import { InvalidConfigError, createRng, toHex, fromHex } from '@saorsa-gossip/core'
 import { GroupCore, fakeMls, rootId, commitId } from '@saorsa-gossip/groups'
+import { appMessageId, broadcastEvents, originHeader, originOf } from '../broadcast/app-messages.ts'
 import { BroadcastNode } from '../broadcast/node.ts'
 import { plumtreeProtocol } from '../broadcast/plumtree.ts'
 import { Network } from '../network.ts'
@@ -122,8 +123,7 @@ export class GroupSimNode implements SimCore<Msg, Timer, NodeEvent> {
   constructor (readonly id: NodeId, private readonly rng: Rng, private readonly scenario: GroupsScenario, private readonly hooks: GroupsHooks) {
     this.inner = new BroadcastNode(id, rng, plumtreeProtocol(scenario.pubsub).create(id, rng.fork('broadcast')), scenario.membership)
     this.self = String(id)
-    this.header = new Uint8Array(4)
-    new DataView(this.header.buffer).setUint32(0, id)
+    this.header = originHeader(id)
   }
 
   start (now: number, contacts: NodeId[]): Eff[] {
@@ -219,28 +219,22 @@ export class GroupSimNode implements SimCore<Msg, Timer, NodeEvent> {
   }
 
   private publish (message: GroupWire, now: number): Eff[] {
-    const id = new Uint8Array(32)
-    const view = new DataView(id.buffer)
-    view.setUint32(0, this.id)
-    view.setUint32(4, ++this.published)
-    view.setUint32(8, this.rng.nextU32())
+    const id = appMessageId(this.id, ++this.published, this.rng)
     return this.after(this.inner.application({ type: 'publish', topic: GROUP_TOPIC, id, payload: encodeWire(message), header: this.header, publishedAt: now } as any, now) as Eff[], now)
   }
 
   /** Feeds the core the group messages Plumtree delivered */
   private after (effects: Eff[], now: number): Eff[] {
     const extra: Eff[] = []
-    for (const effect of effects) {
-      if (effect.type !== 'emit' || effect.event.layer !== 'broadcast') {
-        continue
-      }
-      const event = effect.event.event as DeliverEvent & { header?: Uint8Array }
-      if (event.type !== 'message' || event.topic !== GROUP_TOPIC || event.header?.byteLength !== 4) {
+    for (const broadcast of broadcastEvents(effects)) {
+      const event = broadcast as DeliverEvent & { header?: Uint8Array }
+      const origin = originOf(event.header)
+      if (event.type !== 'message' || event.topic !== GROUP_TOPIC || origin == null) {
         continue
       }
       let d = decoded.get(event.payload)
       if (d == null) {
-        d = { wire: decodeWire(event.payload), origin: new DataView(event.header.buffer, event.header.byteOffset, 4).getUint32(0) }
+        d = { wire: decodeWire(event.payload), origin }
         decoded.set(event.payload, d)
       }
       if (d.origin !== this.id && this.core != null) {
