@@ -1,6 +1,7 @@
 /**
  * Service options for experiments, shared by `net.js` and `sweep.js`:
- * --stack-options '{"identity":{…},"membership":{…},"plumtree":{…}}' (each service's init) and
+ * --stack-options '{"identity":{…},"membership":{…},"plumtree":{…},"pqNoise":{…}}' (each service's
+ * init; `pqNoise` adds pqNoiseService() to plumtree nodes, for `secureStreams`) and
  * --plumtree-config '{"ihaveDispatchInterval":100}' (the plumtree core's config).
  * A flag that is not JSON is a clear error and exit code 2.
  */

@@ -9,6 +9,7 @@ import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { pqIdentity } from '@saorsa-gossip/identity'
 import { membership } from '@saorsa-gossip/membership'
+import { pqNoiseService } from '@saorsa-gossip/pq-noise'
 import { plumtree } from '@saorsa-gossip/pubsub'
 import { createLibp2p } from 'libp2p'
 import type { NodeSpec, ProtocolName, TransportName } from './messages.ts'
@@ -47,6 +48,11 @@ export async function createStackNode (protocol: ProtocolName, transport: Transp
     services.pqIdentity = pqIdentity({ exchangeOnConnect: false, ...options.identity })
     services.membership = membership({ bootstrap: spec.contacts, seed: `bench-${spec.index}`, ...options.membership })
     services.pubsub = plumtree({ seed: `bench-${spec.index}`, allowPublishToZeroTopicPeers: true, ...options.plumtree })
+    if (options.pqNoise != null) {
+      // the PQ channel for `secureStreams` (SPEC.md §2.9): membership's and plumtree's streams
+      // inside XXhfs on QUIC, e.g. --stack-options '{"pqNoise":{},"membership":{"secureStreams":"require"},"plumtree":{"secureStreams":"require"}}'
+      services.pqNoise = pqNoiseService(options.pqNoise)
+    }
   } else {
     // every peer shares 127.0.0.1 here: gossipsub's IP-colocation penalty (weight -5 beyond 10
     // peers per IP) would push every score below 0 and leave well-connected nodes with no mesh

@@ -33,6 +33,7 @@ import type { RefusalReason } from './core/types.ts'
 import type { AppDataMode } from './mls/provider.ts'
 import type { ComponentLogger, PeerId, TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { SecureStreamsCounters, SecureStreamsMode } from '@saorsa-gossip/kit'
 
 export { GroupCore, REFUSAL_REASONS } from './core/group-core.ts'
 export type { GroupStart } from './core/group-core.ts'
@@ -79,6 +80,23 @@ export interface GroupsInit {
   pubsubService?: string
   /** @default 'pqIdentity' */
   identityService?: string
+  /**
+   * Run this service's streams inside the PQ channel of `pqNoiseService()` on connections
+   * that are not PQ Noise already (QUIC, whose TLS key exchange is classical; classic Noise):
+   * `'prefer'` offers the secured protocol first and falls back to the plain one for peers
+   * without it, `'require'` offers and accepts only the secured one there. One handshake per
+   * request stream (invitations, welcomes and chains; group messages ride plumtree, whose own
+   * `secureStreams` covers them) (≈ 4 ms of CPU for both ends, 2.9 KB; SPEC.md §2.9, §10.6)
+   *
+   * @default 'off'
+   */
+  secureStreams?: SecureStreamsMode
+  /**
+   * Key of the pqNoiseService() in libp2p's `services`, for `secureStreams`
+   *
+   * @default 'pqNoise'
+   */
+  pqNoiseService?: string
 }
 
 export interface GroupsComponents {
@@ -160,6 +178,8 @@ export interface GroupsService extends TypedEventTarget<GroupsEvents> {
   relay(groupId: string): void
   /** Refusals of remote input by reason, over all groups (and relayed topics) */
   refusals(): Record<RefusalReason, number>
+  /** Request streams run inside the PQ channel or plain, refused and failed handshakes (`secureStreams`) */
+  readonly secureStreamsStats: Readonly<SecureStreamsCounters>
 }
 
 /** Factory for libp2p's `services` map */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { TypedEventEmitter, serviceCapabilities, serviceDependencies } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { InvalidConfigError, fromHex, toHex } from '@saorsa-gossip/core'
-import { isOversizeError, peerIdCodec, requestFrame, respondFrame, siblingService } from '@saorsa-gossip/kit'
+import { SecureStreams, isOversizeError, peerIdCodec, requestFrame, respondFrame, siblingService } from '@saorsa-gossip/kit'
 import { chainFromWire, chainToWire, decodeGroupMessage, decodeReply, decodeRequest, encodeGroupMessage, GroupReply, GroupRequest } from './codec.ts'
 import {
   DEFAULT_SUITE, GROUP_ID_LENGTH, INVITATION_TTL, MAX_EXPORT_BYTES, MAX_EXPORT_LABEL_BYTES, MAX_PENDING_INVITATIONS, MAX_REPLY_BYTES, MAX_REQUEST_BYTES,
@@ -20,8 +20,9 @@ import type { CommitId, GroupEvent, GroupWire, RefusalReason } from './core/type
 import type { RunnerHost, RunnerInit } from './group-runner.ts'
 import type { ExportedSecret, GroupInfo, GroupsComponents, GroupsEvents, GroupsInit, GroupsService, Invitation } from './index.ts'
 import type { MlsProvider, OwnKeyPackage } from './mls/provider.ts'
-import type { Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { Logger, MessageStream, PeerId, Startable } from '@libp2p/interface'
 import type { PqIdentityService } from '@saorsa-gossip/identity'
+import type { SecureStreamsCounters } from '@saorsa-gossip/kit'
 
 /** What groups() needs of plumtree(): gossipsub's publish / subscribe / 'message' (SPEC.md §7.12) */
 interface Pubsub {
@@ -55,6 +56,8 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
   /** refusals the adapter makes before any core sees the input (relayed topics, bad frames) */
   private readonly adapterRefusals = Object.fromEntries(REFUSAL_REASONS.map(r => [r, 0])) as Record<RefusalReason, number>
   private readonly host: RunnerHost
+  /** request streams, plain or inside the PQ channel (`secureStreams`) */
+  private readonly streams: SecureStreams
   private pubsub?: Pubsub
   private identity?: PqIdentityService
   private store?: GroupStore
@@ -65,6 +68,7 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
     this.init = init
     this.log = components.logger.forComponent('saorsa-gossip:groups')
     this.self = components.peerId.toString()
+    this.streams = new SecureStreams('groups', PROTOCOL, init.secureStreams)
     this.onMessage = this.onMessage.bind(this)
     this.host = {
       publish: (runner, message) => { this.publish(runner, message) },
@@ -82,7 +86,8 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
   async start (): Promise<void> {
     this.identity = this.service<PqIdentityService>(this.init.identityService ?? 'pqIdentity', 'pqIdentity()')
     const pubsub = this.service<Pubsub>(this.init.pubsubService ?? 'pubsub', 'plumtree()')
-    await this.components.registrar.handle(PROTOCOL, (stream, connection) => { void this.onStream(stream, connection.remotePeer) }, {
+    this.streams.resolve(this.components, this.init.pqNoiseService ?? 'pqNoise')
+    await this.streams.handle(this.components.registrar, async (stream, connection) => { await this.onStream(stream, connection.remotePeer) }, {
       maxInboundStreams: MAX_STREAMS,
       maxOutboundStreams: MAX_STREAMS
     })
@@ -114,7 +119,7 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
     this.runners.clear()
     this.pubsub?.removeEventListener('message', this.onMessage)
     this.pubsub = undefined
-    await this.components.registrar.unhandle(PROTOCOL)
+    await this.streams.unhandle(this.components.registrar)
   }
 
   // --- application API ---------------------------------------------------------------------------
@@ -200,6 +205,10 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
     this.pubsubOrThrow().subscribe(topicOf(groupId))
   }
 
+  get secureStreamsStats (): Readonly<SecureStreamsCounters> {
+    return this.streams.counters
+  }
+
   refusals (): Record<RefusalReason, number> {
     const out = { ...this.adapterRefusals }
     for (const r of this.runners.values()) {
@@ -248,11 +257,12 @@ export class DefaultGroupsService extends TypedEventEmitter<GroupsEvents> implem
 
   private async request (peer: PeerId, request: Partial<GroupRequest>): Promise<GroupReply> {
     const signal = AbortSignal.timeout(REQUEST_TIMEOUT)
-    const stream = await this.components.connectionManager.openStream(peer, PROTOCOL, { signal })
+    const connection = await this.components.connectionManager.openConnection(peer, { signal })
+    const stream = await this.streams.open(connection, { signal })
     return requestFrame(stream, GroupRequest.encode(request), { maxDataLength: MAX_REPLY_BYTES, signal, onReply: (bytes) => decodeReply(bytes) })
   }
 
-  private async onStream (stream: Stream, remote: PeerId): Promise<void> {
+  private async onStream (stream: MessageStream, remote: PeerId): Promise<void> {
     try {
       await respondFrame(stream, {
         maxDataLength: MAX_REQUEST_BYTES,

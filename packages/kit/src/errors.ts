@@ -58,3 +58,30 @@ export class NoKnownAddressesError extends GossipError {
     super('NoKnownAddressesError', 'ERR_NO_KNOWN_ADDRESSES', message, options)
   }
 }
+
+/**
+ * Abort reason of an inbound stream that arrived under a service's plain protocol id on a
+ * connection whose streams must run inside a secure channel (`secureStreams: 'require'`,
+ * SPEC.md §2.9)
+ */
+export class PlainStreamRefusedError extends GossipError {
+  static readonly name = 'PlainStreamRefusedError'
+  static readonly code = 'ERR_PLAIN_STREAM_REFUSED'
+
+  constructor (message = 'Stream arrived outside the secure channel', options?: ErrorOptions) {
+    super('PlainStreamRefusedError', 'ERR_PLAIN_STREAM_REFUSED', message, options)
+  }
+}
+
+/**
+ * A service's `secureStreams` option is not one of 'off', 'prefer', 'require', or names a
+ * provider the node does not have (`pqNoiseService()` missing from `services`)
+ */
+export class SecureStreamsConfigError extends GossipError {
+  static readonly name = 'SecureStreamsConfigError'
+  static readonly code = 'ERR_SECURE_STREAMS_CONFIG'
+
+  constructor (message = 'Invalid secureStreams option', options?: ErrorOptions) {
+    super('SecureStreamsConfigError', 'ERR_SECURE_STREAMS_CONFIG', message, options)
+  }
+}

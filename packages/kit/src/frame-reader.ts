@@ -1,6 +1,6 @@
 import { lpStream } from '@libp2p/utils'
 import { MalformedFrameError } from './errors.ts'
-import type { Stream } from '@libp2p/interface'
+import type { MessageStream } from '@libp2p/interface'
 
 /** How a read loop over one inbound stream ended */
 export type ReadEnd = 'ended' | 'oversize'
@@ -32,7 +32,7 @@ export interface ReadFramesInit {
  * the stream and resolves 'oversize' so the service can count it; a closed stream or
  * connection resolves 'ended'. Never throws.
  */
-export async function readFrames (stream: Stream, init: ReadFramesInit): Promise<ReadEnd> {
+export async function readFrames (stream: MessageStream, init: ReadFramesInit): Promise<ReadEnd> {
   const lp = lpStream(stream, { maxDataLength: init.maxDataLength })
   try {
     for (;;) {

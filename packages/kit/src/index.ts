@@ -14,6 +14,7 @@
  * protocols that ask and wait for one answer (identity's exchange and lookup).
  * - {@link siblingService}: another service of the same node, by its key, or the caller's named error.
  * - {@link AddressBook}: peers' listen addresses to send beside their ids, and those received written to the peer store.
+ * - {@link SecureStreams}: a service's streams inside a stream-level secure channel ({@link StreamSecurity}, e.g. PQ Noise on QUIC) where the connection needs one.
  * - Named errors ({@link WriteTimeoutError}, {@link StreamClosedError}, ...): match on `name` or `code`.
  *
  * @example
@@ -50,7 +51,9 @@ export type { ReadFramesInit, ReadEnd } from './frame-reader.ts'
 export { peerIdCodec } from './peer-codec.ts'
 export { AddressBook } from './address-book.ts'
 export type { AddressBookInit } from './address-book.ts'
-export { WriteTimeoutError, StreamClosedError, MalformedFrameError, ServiceStoppedError, NoKnownAddressesError } from './errors.ts'
+export { WriteTimeoutError, StreamClosedError, MalformedFrameError, ServiceStoppedError, NoKnownAddressesError, PlainStreamRefusedError, SecureStreamsConfigError } from './errors.ts'
+export { SecureStreams, SECURE_STREAMS_MODES } from './secure-streams.ts'
+export type { StreamSecurity, SecureStreamsMode, SecureStreamsCounters } from './secure-streams.ts'
 export type { PeerIdCodec } from './peer-codec.ts'
 export { requestFrame, respondFrame } from './request-response.ts'
 export { siblingService } from './sibling-service.ts'

@@ -1,7 +1,8 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { NoKnownAddressesError, ServiceStoppedError, StreamClosedError, WriteTimeoutError } from './errors.ts'
 import type { IdleConnections } from './idle-connections.ts'
-import type { PeerId, PeerStore, Stream } from '@libp2p/interface'
+import type { SecureStreams } from './secure-streams.ts'
+import type { MessageStream, PeerId, PeerStore } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
 export interface OutboundStreamsInit {
@@ -20,13 +21,18 @@ export interface OutboundStreamsInit {
    * write fails at once with `NoKnownAddressesError` (SPEC.md §2.7)
    */
   peerStore?: PeerStore
+  /**
+   * With it, streams are opened through it: inside a stream-level secure channel where the
+   * connection needs one and the service enabled it (SPEC.md §2.9); `protocol` is then unused
+   */
+  secureStreams?: SecureStreams
   /** a dial or write failed (the dial's own error, a WriteTimeoutError or a StreamClosedError); the stream is forgotten and the next write opens a new one */
   onWriteError(peer: string, err: Error): void
 }
 
 /** One outbound stream per peer: frames waiting, and whether a flush is running */
 interface Outbound {
-  stream: Promise<Stream>
+  stream: Promise<MessageStream>
   pending: Uint8Array[]
   queued: number
   flushing: boolean
@@ -182,7 +188,7 @@ export class OutboundStreams {
     }
   }
 
-  private async open (peer: string): Promise<Stream> {
+  private async open (peer: string): Promise<MessageStream> {
     const id = peerIdFromString(peer)
     const existed = this.init.connectionManager.getConnections(id).length > 0
     if (!existed && this.init.peerStore != null && !(await hasAddresses(this.init.peerStore, id))) {
@@ -192,7 +198,11 @@ export class OutboundStreams {
     if (!existed) {
       this.init.idleConnections?.dialledByUs(connection)
     }
-    return connection.newStream(this.init.protocol, { signal: AbortSignal.timeout(this.init.dialTimeout) })
+    const options = { signal: AbortSignal.timeout(this.init.dialTimeout) }
+    if (this.init.secureStreams != null) {
+      return this.init.secureStreams.open(connection, options)
+    }
+    return connection.newStream(this.init.protocol, options)
   }
 }
 
@@ -206,7 +216,7 @@ async function hasAddresses (peerStore: PeerStore, id: PeerId): Promise<boolean>
 }
 
 /** Resolves on 'drain', rejects on 'close' or after `timeout` ms */
-async function waitForDrain (stream: Stream, timeout: number): Promise<void> {
+async function waitForDrain (stream: MessageStream, timeout: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const done = (err?: Error): void => {
       clearTimeout(timer)

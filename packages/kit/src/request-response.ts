@@ -1,5 +1,5 @@
 import { lpStream } from '@libp2p/utils'
-import type { Stream } from '@libp2p/interface'
+import type { MessageStream } from '@libp2p/interface'
 
 export interface OneFrameInit {
   /**
@@ -31,7 +31,7 @@ export interface RespondFrameInit extends OneFrameInit {
  * returned. Any failure aborts the stream and is rethrown for the service to count: unlike
  * `readFrames`, the caller is waiting for this one answer and must learn why it did not come.
  */
-export async function requestFrame<T> (stream: Stream, frame: Uint8Array, init: RequestFrameInit<T>): Promise<T> {
+export async function requestFrame<T> (stream: MessageStream, frame: Uint8Array, init: RequestFrameInit<T>): Promise<T> {
   const lp = lpStream(stream, { maxDataLength: init.maxDataLength })
   const options = { signal: init.signal }
   try {
@@ -50,7 +50,7 @@ export async function requestFrame<T> (stream: Stream, frame: Uint8Array, init: 
  * `onRequest` returns, closes. Any failure aborts the stream and is rethrown, as for
  * {@link requestFrame}.
  */
-export async function respondFrame (stream: Stream, init: RespondFrameInit): Promise<void> {
+export async function respondFrame (stream: MessageStream, init: RespondFrameInit): Promise<void> {
   const lp = lpStream(stream, { maxDataLength: init.maxDataLength })
   const options = { signal: init.signal }
   try {

@@ -2,7 +2,7 @@ import { TypedEventEmitter, peerDiscoverySymbol, serviceCapabilities } from '@li
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createRng } from '@saorsa-gossip/core'
-import { AddressBook, EffectRunner, IdleConnections, OutboundStreams, readFrames } from '@saorsa-gossip/kit'
+import { AddressBook, EffectRunner, IdleConnections, OutboundStreams, SecureStreams, readFrames } from '@saorsa-gossip/kit'
 import { MAX_FRAME_BYTES, decodeFrame, encodeFrame } from './codec.ts'
 import { MAX_ADDRS_PER_PEER, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PASSIVE_VIEW_KEY, PROTOCOL, TAG_ACTIVE } from './constants.ts'
 import { Membership } from './core/membership.ts'
@@ -13,8 +13,9 @@ import type { MembershipInput } from './core/membership.ts'
 import type { MembershipMessage } from './core/messages.ts'
 import type { MembershipEvent, MembershipTimer } from './core/types.ts'
 import type { MembershipComponents, MembershipInit, MembershipService, MembershipServiceEvents } from './index.ts'
-import type { Connection, Logger, PeerDiscovery, PeerDiscoveryEvents, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { Connection, Logger, MessageStream, PeerDiscovery, PeerDiscoveryEvents, PeerId, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { SecureStreamsCounters } from '@saorsa-gossip/kit'
 
 /** Dial failures that retrying cannot fix: no address known, or our own gater refuses the peer */
 const UNDIALLABLE = new Set(['NoValidAddressesError', 'NoKnownAddressesError', 'DialDeniedError'])
@@ -39,6 +40,8 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   private readonly self: string
   private readonly addresses: AddressBook
   private readonly outbound: OutboundStreams
+  /** plain or inside the PQ channel (`secureStreams`); its counters are `secureStreamsStats` */
+  private readonly streams: SecureStreams
   private readonly effects: EffectRunner<string, MembershipMessage<string>, MembershipTimer<string>, MembershipEvent<string>>
   private core?: Membership<string>
   private persistTimer?: ReturnType<typeof setInterval>
@@ -63,8 +66,10 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     })
     this.codec = libp2pPeerCodec(peer => this.addresses.of(peer))
     this.idleConnections = init.closeIdleConnections === false ? undefined : IdleConnections.of(components.connectionManager)
+    this.streams = new SecureStreams('membership', PROTOCOL, init.secureStreams)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      secureStreams: this.streams,
       idleConnections: this.idleConnections,
       peerStore: components.peerStore,
       protocol: PROTOCOL,
@@ -95,18 +100,23 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     this.onIdentify = this.onIdentify.bind(this)
   }
 
+  get secureStreamsStats (): Readonly<SecureStreamsCounters> {
+    return this.streams.counters
+  }
+
   isStarted (): boolean {
     return this.core != null
   }
 
   async start (): Promise<void> {
-    await this.components.registrar.handle(PROTOCOL, (stream, connection) => { void this.readInbound(stream, connection) }, {
+    this.streams.resolve(this.components, this.init.pqNoiseService ?? 'pqNoise')
+    await this.streams.handle(this.components.registrar, async (stream, connection) => { await this.readInbound(stream, connection) }, {
       maxInboundStreams: MAX_INBOUND_STREAMS,
       maxOutboundStreams: MAX_OUTBOUND_STREAMS
     })
     this.components.events.addEventListener('connection:close', this.onConnectionClose)
     this.components.events.addEventListener('peer:identify', this.onIdentify)
-    this.idleConnections?.register(SERVICE_NAME, [PROTOCOL])
+    this.idleConnections?.register(SERVICE_NAME, this.streams.protocols)
     this.core = new Membership(this.self, createRng(this.init.seed ?? `${this.self}/${Date.now()}`), {
       hyparview: this.init.hyparview,
       swim: this.init.swim,
@@ -137,7 +147,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     }
     this.components.events.removeEventListener('connection:close', this.onConnectionClose)
     this.components.events.removeEventListener('peer:identify', this.onIdentify)
-    await this.components.registrar.unhandle(PROTOCOL)
+    await this.streams.unhandle(this.components.registrar)
     await this.outbound.abortAll('membership stopped')
   }
 
@@ -215,7 +225,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   }
 
   /** Reads frames from one inbound stream until it ends; a bad frame resets the stream */
-  private async readInbound (stream: Stream, connection: Connection): Promise<void> {
+  private async readInbound (stream: MessageStream, connection: Connection): Promise<void> {
     const from = connection.remotePeer.toString()
     const end = await readFrames(stream, {
       maxDataLength: this.init.maxFrameBytes ?? MAX_FRAME_BYTES,

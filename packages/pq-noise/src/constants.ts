@@ -55,3 +55,9 @@ export const CHANNEL_PROTOCOL = '/saorsa-gossip/pq-channel/1.0.0'
 
 /** Peer store metadata key that pins a peer as PQ-capable (SPEC.md §10.5) */
 export const PQ_PIN_METADATA_KEY = 'saorsa-gossip/pq-noise'
+
+/**
+ * Appended to a service's protocol id to name its streams that run inside the PQ channel,
+ * e.g. `/saorsa-gossip/plumtree/1.0.0/pq-noise` (SPEC.md §2.9, §10.6)
+ */
+export const STREAM_PROTOCOL_SUFFIX = '/pq-noise'

@@ -171,6 +171,22 @@ export interface PqNoiseService extends TypedEventTarget<PqNoiseServiceEvents> {
   openSecureChannel(peer: PeerId, options?: AbortOptions): Promise<SecureChannel>
   /** True when `peer` is pinned as PQ-capable */
   isPqCapable(peer: PeerId): Promise<boolean>
+  /**
+   * The handshake inside one stream, for services that run their own streams in the channel
+   * (`secureStreams` of membership(), plumtree(), groups()): the shape of the kit's
+   * `StreamSecurity` (SPEC.md §2.9)
+   */
+  readonly streamSecurity: StreamSecurity
+}
+
+/** The kit's `StreamSecurity` (@saorsa-gossip/kit), restated so this package does not depend on the kit */
+export interface StreamSecurity {
+  /** appended to a service's protocol id for its secured variant */
+  readonly protocolSuffix: string
+  /** false when the connection is PQ Noise already */
+  needed(connection: Connection): boolean
+  /** runs the handshake (no binding record) inside `stream`; resolves to the protected duplex */
+  secure(stream: Stream, connection: Connection, initiator: boolean, options?: AbortOptions): Promise<MessageStream>
 }
 
 /** The connection encrypter, for `connectionEncrypters` (list it before `noise()`) */

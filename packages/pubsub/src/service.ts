@@ -1,7 +1,7 @@
 import { TypedEventEmitter, serviceCapabilities, serviceDependencies } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { createRng } from '@saorsa-gossip/core'
-import { AddressBook, EffectRunner, IdleConnections, OutboundStreams, readFrames, siblingService } from '@saorsa-gossip/kit'
+import { AddressBook, EffectRunner, IdleConnections, OutboundStreams, SecureStreams, readFrames, siblingService } from '@saorsa-gossip/kit'
 import { CarriedBindings } from './carried-bindings.ts'
 import { RPC_LIMITS, decodeFrame, encodeRpc } from './codec.ts'
 import { FRAME_OVERHEAD_BYTES, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, PROTOCOL } from './constants.ts'
@@ -20,9 +20,10 @@ import type { ForwardResult, Message, PlumtreeComponents, PlumtreeInit, Plumtree
 import type { PubsubPeerCodec } from './codec.ts'
 import type { PubsubMessage } from './core/messages.ts'
 import type { PubsubEffect, PubsubEvent, PubsubInput, PubsubTimer } from './core/types.ts'
-import type { Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { Connection, Logger, MessageStream, PeerId, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { PqIdentityService } from '@saorsa-gossip/identity'
+import type { SecureStreamsCounters } from '@saorsa-gossip/kit'
 import type { MembershipService } from '@saorsa-gossip/membership'
 
 const utf8 = new TextEncoder()
@@ -56,6 +57,8 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   private readonly frameLimit: number
   private readonly effects: EffectRunner<string, PubsubMessage<string>, PubsubTimer, PubsubEvent<string>>
   private readonly outbound: OutboundStreams
+  /** plain or inside the PQ channel (`secureStreams`) */
+  private readonly streams: SecureStreams
   private readonly inbound = new Map<string, number>()
   private readonly seqnos = new Map<string, bigint>()
   private readonly bindings = new CarriedBindings(origin => origin === this.self ? this.identity?.binding : this.identity?.getCachedBinding(origin)?.record)
@@ -94,8 +97,10 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.forwardedTopics = accept === true ? true : new Set(accept === false ? [] : accept)
     this.frameLimit = Math.max(RPC_LIMITS.frameBytes, this.maxMessageSize + FRAME_OVERHEAD_BYTES)
     this.idleConnections = init.closeIdleConnections === false ? undefined : IdleConnections.of(components.connectionManager)
+    this.streams = new SecureStreams('plumtree', PROTOCOL, init.secureStreams)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      secureStreams: this.streams,
       idleConnections: this.idleConnections,
       peerStore: components.peerStore,
       protocol: PROTOCOL,
@@ -158,6 +163,10 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     return this.validation.report(msgId, acceptance)
   }
 
+  get secureStreamsStats (): Readonly<SecureStreamsCounters> {
+    return this.streams.counters
+  }
+
   isStarted (): boolean {
     return this.core != null
   }
@@ -174,12 +183,13 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
       verify: (message) => this.gate.verify(message, this.origins.of(message.header)),
       deferValidation: (topic) => this.validation.needed(topic)
     })
-    await this.components.registrar.handle(PROTOCOL, (stream, connection) => { void this.readInbound(stream, connection) }, {
+    this.streams.resolve(this.components, this.init.pqNoiseService ?? 'pqNoise')
+    await this.streams.handle(this.components.registrar, async (stream, connection) => { await this.readInbound(stream, connection) }, {
       maxInboundStreams: MAX_INBOUND_STREAMS,
       maxOutboundStreams: MAX_OUTBOUND_STREAMS
     })
     this.core = core
-    this.idleConnections?.register(SERVICE_NAME, [PROTOCOL])
+    this.idleConnections?.register(SERVICE_NAME, this.streams.protocols)
     this.components.events.addEventListener('connection:close', this.onConnectionClose)
     this.components.events.addEventListener('peer:identify', this.onIdentify)
     this.membership.addEventListener('neighbor-up', this.onNeighborUp)
@@ -222,7 +232,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.neighborSources.clear()
     this.idleConnections?.unregister(SERVICE_NAME)
     this.topicLinks.clear()
-    await this.components.registrar.unhandle(PROTOCOL)
+    await this.streams.unhandle(this.components.registrar)
     this.inbound.clear()
     await this.outbound.abortAll('plumtree stopped')
   }
@@ -390,7 +400,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   }
 
   /** Reads frames from one inbound stream until it ends; a frame over the limit resets it */
-  private async readInbound (stream: Stream, connection: Connection): Promise<void> {
+  private async readInbound (stream: MessageStream, connection: Connection): Promise<void> {
     const from = connection.remotePeer.toString()
     this.inbound.set(from, (this.inbound.get(from) ?? 0) + 1)
     try {
