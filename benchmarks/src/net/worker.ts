@@ -184,6 +184,13 @@ function counters (): Record<string, number> {
       for (const k of ['payloadsSent', 'duplicates', 'grafts', 'prunes', 'prunesSpared', 'ihaveSent', 'aeRepaired', 'delivered', 'topicLinksUp', 'topicLinksDown', 'linkTimeouts', 'optimizations']) {
         add(k, stats.core[k])
       }
+      const pq = h.node.services.pqNoise?.stats
+      if (pq != null) {
+        // secureStreams (SPEC.md §2.9): full stream handshakes, resumed ones, failures
+        for (const k of ['handshakesOk', 'handshakesFailed', 'channelsResumed', 'channelsFailed']) {
+          add(`pqNoise.${k}`, pq[k])
+        }
+      }
       add('originsCarried', stats.originsCarried)
       add('originsResolved', stats.originsResolved)
       // frames sent by type over the whole run (formation included): where the work goes

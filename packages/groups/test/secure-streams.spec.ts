@@ -21,7 +21,8 @@ type PlumtreeService = ReturnType<ReturnType<typeof plumtree>>
 type Node = Libp2p<{ identify: unknown, pqIdentity: unknown, pqNoise: PqNoiseService, membership: MembershipService, pubsub: PlumtreeService, groups: GroupsService }>
 
 const OUR_PROTOCOLS = ['/saorsa-gossip/membership/1.0.0', '/saorsa-gossip/plumtree/1.0.0', '/saorsa-gossip/groups/1.0.0']
-const SUFFIX = '/pq-noise'
+const SUFFIXES = ['/pq-noise', '/pq-noise-psk']
+const secured = (protocol: string): boolean => SUFFIXES.some(suffix => protocol.endsWith(suffix))
 
 let counter = 0
 
@@ -80,13 +81,18 @@ describe('secureStreams: membership, plumtree and groups inside the PQ channel',
     for (const n of nodes) {
       const streams = ourStreams(n)
       expect(streams.length).to.be.greaterThan(0)
-      expect(streams.filter(p => !p.endsWith(SUFFIX)), 'plain service streams').to.deep.equal([])
+      expect(streams.filter(p => !secured(p)), 'plain service streams').to.deep.equal([])
       for (const stats of [n.services.membership.secureStreamsStats, n.services.pubsub.secureStreamsStats]) {
         expect(stats.secured).to.be.greaterThan(0)
         expect(stats.plain).to.equal(0)
         expect(stats.failed).to.equal(0)
       }
-      expect(n.services.pqNoise.stats.channelsOpened + n.services.pqNoise.stats.channelsAccepted).to.be.greaterThan(0)
+      const pq = n.services.pqNoise.stats
+      expect(pq.channelsOpened + pq.channelsAccepted).to.be.greaterThan(0)
+      // one full XXhfs per connection (two if both ends open their first streams at once); every other stream resumes
+      expect(pq.handshakesOk).to.be.at.most(2 * n.getConnections().length)
+      expect(pq.channelsResumed).to.be.greaterThan(pq.handshakesOk)
+      expect(pq.channelsFailed).to.equal(0)
     }
     // the inviter asked each invitee for a key package and sent it a welcome: request streams in the channel
     expect(nodes[0].services.groups.secureStreamsStats.secured).to.be.greaterThanOrEqual(3)
@@ -100,7 +106,7 @@ describe('secureStreams: membership, plumtree and groups inside the PQ channel',
     await waitFor(() => a.services.membership.activeView().length === 1 && b.services.membership.activeView().length === 1, 30_000, 'membership')
     expect(a.services.membership.secureStreamsStats.plain).to.be.greaterThan(0)
     expect(a.services.membership.secureStreamsStats.secured).to.equal(0)
-    expect(ourStreams(a).filter(p => p.endsWith(SUFFIX))).to.deep.equal([])
+    expect(ourStreams(a).filter(secured)).to.deep.equal([])
   })
 
   it("QUIC, 'require' against 'off': the plain peer's streams are refused and counted, never read", async () => {

@@ -9,12 +9,21 @@ import type { Registrar } from '@libp2p/interface-internal'
  * needs it and to secure a stream; it knows nothing of the handshake.
  */
 export interface StreamSecurity {
-  /** appended to a service's protocol id to name the secured variant, e.g. `/pq-noise` */
-  readonly protocolSuffix: string
+  /**
+   * Every suffix the provider answers, appended to a service's protocol id to name its secured
+   * variants (pqNoiseService(): `/pq-noise` for a full handshake, `/pq-noise-psk` for one
+   * resumed from the connection's first)
+   */
+  readonly protocolSuffixes: readonly string[]
   /** false when the connection is already protected as this provider would protect a stream */
   needed(connection: Connection): boolean
-  /** runs the handshake inside `stream` and resolves to the protected duplex; rejects with the provider's named error */
-  secure(stream: Stream, connection: Connection, initiator: boolean, options?: AbortOptions): Promise<MessageStream>
+  /** The suffixes to offer on a connection that needs the provider, best first (may wait for a handshake in flight there) */
+  offer(connection: Connection, options?: AbortOptions): Promise<string[]>
+  /**
+   * Runs the handshake that `suffix` names inside `stream` and resolves to the protected
+   * duplex; rejects with the provider's named error
+   */
+  secure(stream: Stream, connection: Connection, initiator: boolean, suffix: string, options?: AbortOptions): Promise<MessageStream>
 }
 
 /**
@@ -107,29 +116,23 @@ export class SecureStreams {
     this.security = this.mode === 'off' ? undefined : security
   }
 
-  /** The secured variant's protocol id, when the mode and provider give one */
-  get securedProtocol (): string | undefined {
-    return this.security == null ? undefined : this.protocol + this.security.protocolSuffix
-  }
-
-  /** Every protocol id the service handles */
+  /** Every protocol id the service handles: the secured variants (when the mode and provider give them), then the plain one */
   get protocols (): string[] {
-    const secured = this.securedProtocol
-    return secured == null ? [this.protocol] : [secured, this.protocol]
+    return [...(this.security?.protocolSuffixes ?? []).map(suffix => this.protocol + suffix), this.protocol]
   }
 
   /** What to offer on `connection`, in order of preference */
-  offers (connection: Connection): string[] {
-    const secured = this.securedProtocol
-    if (secured == null || !this.security!.needed(connection)) {
+  async offers (connection: Connection, options?: AbortOptions): Promise<string[]> {
+    if (this.security == null || !this.security.needed(connection)) {
       return [this.protocol]
     }
-    return this.mode === 'require' ? [secured] : [secured, this.protocol]
+    const secured = (await this.security.offer(connection, options)).map(suffix => this.protocol + suffix)
+    return this.mode === 'require' ? secured : [...secured, this.protocol]
   }
 
   /** Opens a stream on `connection` and secures it if the remote chose the secured variant */
   async open (connection: Connection, options?: AbortOptions): Promise<MessageStream> {
-    const stream = await connection.newStream(this.offers(connection), options)
+    const stream = await connection.newStream(await this.offers(connection, options), options)
     return this.secure(stream, connection, true, options)
   }
 
@@ -145,12 +148,13 @@ export class SecureStreams {
   }
 
   private async secure (stream: Stream, connection: Connection, initiator: boolean, options?: AbortOptions): Promise<MessageStream> {
-    if (this.security == null || stream.protocol !== this.securedProtocol) {
+    const suffix = this.suffixOf(stream.protocol)
+    if (this.security == null || suffix == null) {
       this.counters.plain++
       return stream
     }
     try {
-      const secured = await this.security.secure(stream, connection, initiator, options)
+      const secured = await this.security.secure(stream, connection, initiator, suffix, options)
       this.counters.secured++
       return secured
     } catch (err: any) {
@@ -158,5 +162,14 @@ export class SecureStreams {
       stream.abort(err)
       throw err
     }
+  }
+
+  /** The provider's suffix a negotiated protocol id carries, if it is one of our secured variants */
+  private suffixOf (protocol: string | undefined): string | undefined {
+    if (protocol == null || protocol === this.protocol || !protocol.startsWith(this.protocol)) {
+      return undefined
+    }
+    const suffix = protocol.slice(this.protocol.length)
+    return this.security?.protocolSuffixes.includes(suffix) === true ? suffix : undefined
   }
 }

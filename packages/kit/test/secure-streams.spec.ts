@@ -29,14 +29,15 @@ function fakeStream (protocol: string): Stream & { aborted?: Error } {
   return stream
 }
 
-function fakeSecurity (fail = false): StreamSecurity & { calls: boolean[] } {
-  const calls: boolean[] = []
+function fakeSecurity (fail = false): StreamSecurity & { calls: Array<[boolean, string]> } {
+  const calls: Array<[boolean, string]> = []
   return {
-    protocolSuffix: '/pq',
+    protocolSuffixes: ['/pq-resume', '/pq'],
     calls,
     needed: (connection) => connection.encryption !== '/pq-noise-connection',
-    secure: async (stream, _connection, initiator) => {
-      calls.push(initiator)
+    offer: async (connection) => (connection as any).resumable === true ? ['/pq-resume', '/pq'] : ['/pq'],
+    secure: async (stream, _connection, initiator, suffix) => {
+      calls.push([initiator, suffix])
       if (fail) {
         throw new Error('handshake failed')
       }
@@ -59,24 +60,27 @@ describe('SecureStreams', () => {
     expect(() => { new SecureStreams('plumtree', P, 'off').resolve({}, 'pqNoise') }).to.not.throw()
     const s = new SecureStreams('plumtree', P, 'prefer')
     s.resolve({ pqNoise: { streamSecurity: fakeSecurity() } }, 'pqNoise')
-    expect(s.protocols).to.deep.equal([P + '/pq', P])
+    expect(s.protocols).to.deep.equal([P + '/pq-resume', P + '/pq', P])
   })
 
-  it('offers by mode where the connection needs the channel, and only the plain protocol where it does not', () => {
+  it('offers by mode where the connection needs the channel, and only the plain protocol where it does not', async () => {
     const needs = fakeConnection('/tls/1.0.0', [])
+    const resumable = Object.assign(fakeConnection('/tls/1.0.0', []), { resumable: true })
     const pq = fakeConnection('/pq-noise-connection', [])
     const off = new SecureStreams('svc', P, 'off')
     off.use(fakeSecurity())
     expect(off.protocols).to.deep.equal([P])
-    expect(off.offers(needs)).to.deep.equal([P])
+    expect(await off.offers(needs)).to.deep.equal([P])
     const prefer = new SecureStreams('svc', P, 'prefer')
     prefer.use(fakeSecurity())
-    expect(prefer.offers(needs)).to.deep.equal([P + '/pq', P])
-    expect(prefer.offers(pq)).to.deep.equal([P])
+    expect(await prefer.offers(needs)).to.deep.equal([P + '/pq', P])
+    expect(await prefer.offers(resumable)).to.deep.equal([P + '/pq-resume', P + '/pq', P])
+    expect(await prefer.offers(pq)).to.deep.equal([P])
     const require = new SecureStreams('svc', P, 'require')
     require.use(fakeSecurity())
-    expect(require.offers(needs)).to.deep.equal([P + '/pq'])
-    expect(require.offers(pq)).to.deep.equal([P])
+    expect(await require.offers(needs)).to.deep.equal([P + '/pq'])
+    expect(await require.offers(resumable)).to.deep.equal([P + '/pq-resume', P + '/pq'])
+    expect(await require.offers(pq)).to.deep.equal([P])
   })
 
   it('open: secures the secured variant as initiator, passes a plain fallback through, counts both', async () => {
@@ -85,10 +89,12 @@ describe('SecureStreams', () => {
     s.use(security)
     const secured = await s.open(fakeConnection('/tls/1.0.0', [P + '/pq', P]))
     expect((secured as any).secured.protocol).to.equal(P + '/pq')
+    const resumed = await s.open(Object.assign(fakeConnection('/tls/1.0.0', [P + '/pq-resume', P + '/pq', P]), { resumable: true }))
+    expect((resumed as any).secured.protocol).to.equal(P + '/pq-resume')
     const plain = await s.open(fakeConnection('/tls/1.0.0', [P]))
     expect((plain as any).protocol).to.equal(P)
-    expect(security.calls).to.deep.equal([true])
-    expect(s.counters).to.deep.equal({ secured: 1, plain: 1, refused: 0, failed: 0 })
+    expect(security.calls).to.deep.equal([[true, '/pq'], [true, '/pq-resume']])
+    expect(s.counters).to.deep.equal({ secured: 2, plain: 1, refused: 0, failed: 0 })
   })
 
   it("accept under 'require': a plain stream on a connection that needs the channel is aborted with PlainStreamRefusedError and counted", async () => {

@@ -61,3 +61,12 @@ export const PQ_PIN_METADATA_KEY = 'saorsa-gossip/pq-noise'
  * e.g. `/saorsa-gossip/plumtree/1.0.0/pq-noise` (SPEC.md §2.9, §10.6)
  */
 export const STREAM_PROTOCOL_SUFFIX = '/pq-noise'
+
+/**
+ * Appended to a service's protocol id for a stream whose handshake resumes the connection's
+ * first PQ stream handshake (`Noise_NNpsk0`, SPEC.md §10.6)
+ */
+export const RESUME_PROTOCOL_SUFFIX = '/pq-noise-psk'
+
+/** Length of a connection secret's id, sent in clear before a resumed handshake */
+export const RESUMPTION_ID_LENGTH = 16

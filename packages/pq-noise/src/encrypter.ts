@@ -6,11 +6,13 @@ import { EncryptedStream } from './encrypted-stream.ts'
 import { NoCommonMuxerError } from './errors.ts'
 import { runHandshake } from './handshake.ts'
 import { monitorFor } from './monitor.ts'
+import { deriveConnectionSecret } from './resumption.ts'
 import type { KeyPair, NoiseCryptoBackend } from './crypto/backend.ts'
 import type { SecureHandshake } from './handshake.ts'
 import type { PqNoiseInit } from './index.ts'
 import type { PqNoiseMonitor } from './monitor.ts'
 import type { NoiseExtensions } from './pb/payload.ts'
+import type { ConnectionSecret } from './resumption.ts'
 import type {
   ComponentLogger, ConnectionEncrypter, Logger, MessageStream, Metrics, PeerId, PeerStore, PrivateKey, SecureConnectionOptions,
   SecuredConnection, StreamMuxerFactory, Upgrader
@@ -32,6 +34,13 @@ export interface PqSecuredConnection extends SecuredConnection<NoiseExtensions> 
   binding?: VerifiedBinding
   /** Final Noise handshake hash (channel binding, Noise §11.2) */
   handshakeHash: Uint8Array
+  /** With `resumable`: the secret other streams of the same connection resume from (SPEC.md §10.6) */
+  secret?: ConnectionSecret
+}
+
+export interface PqSecureOptions extends SecureConnectionOptions {
+  /** derive the connection secret for resumed stream handshakes */
+  resumable?: boolean
 }
 
 function u64be (n: number): Uint8Array {
@@ -96,7 +105,7 @@ export class PqNoise implements ConnectionEncrypter<NoiseExtensions> {
   }
 
   /** Runs the handshake on any message stream: a raw connection, or a libp2p stream for the channel */
-  async secure (connection: MessageStream, initiator: boolean, options: SecureConnectionOptions = {}): Promise<PqSecuredConnection> {
+  async secure (connection: MessageStream, initiator: boolean, options: PqSecureOptions = {}): Promise<PqSecuredConnection> {
     const started = performance.now()
     const muxers = options.skipStreamMuxerNegotiation === true ? [] : [...this.components.upgrader.getStreamMuxers().keys()]
     let hs: SecureHandshake
@@ -147,7 +156,8 @@ export class PqNoise implements ConnectionEncrypter<NoiseExtensions> {
       remoteExtensions: hs.extensions,
       streamMuxer,
       binding: hs.binding,
-      handshakeHash: hs.handshakeHash
+      handshakeHash: hs.handshakeHash,
+      secret: options.resumable === true ? deriveConnectionSecret(this.crypto, hs.handshakeHash, hs.keys) : undefined
     }
   }
 

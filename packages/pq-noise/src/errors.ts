@@ -155,3 +155,16 @@ export class ChannelError extends GossipError {
     super('ChannelError', 'ERR_PQ_NOISE_CHANNEL', message, options)
   }
 }
+
+/**
+ * A resumed stream handshake (SPEC.md §10.6) named a connection secret this side does not
+ * hold: the connection's full handshake failed here, or the id was made up
+ */
+export class UnknownResumptionError extends GossipError {
+  static readonly name = 'UnknownResumptionError'
+  static readonly code = 'ERR_PQ_NOISE_UNKNOWN_RESUMPTION'
+
+  constructor (message = 'No connection secret with that id', options?: ErrorOptions) {
+    super('UnknownResumptionError', 'ERR_PQ_NOISE_UNKNOWN_RESUMPTION', message, options)
+  }
+}

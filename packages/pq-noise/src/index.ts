@@ -63,7 +63,10 @@ import type { AbortOptions, Connection, ConnectionEncrypter, MessageStream, Peer
 import type { BindingRecord, PqIdentity, VerifiedBinding } from '@saorsa-gossip/identity'
 
 export { PqNoise } from './encrypter.ts'
-export type { PqNoiseComponents, PqSecuredConnection } from './encrypter.ts'
+export type { PqNoiseComponents, PqSecuredConnection, PqSecureOptions } from './encrypter.ts'
+export { NNpsk0HandshakeState, NNPSK0_PROTOCOL_NAME } from './noise/nnpsk0.ts'
+export { ConnectionSecrets, deriveConnectionSecret, resumeChannel } from './resumption.ts'
+export type { ConnectionSecret, ResumeOptions } from './resumption.ts'
 export type { PqNoiseServiceComponents } from './service.ts'
 export { XXhfsHandshakeState, XXHFS_PATTERN } from './noise/handshake-state.ts'
 export type { HandshakeResult, HandshakeStateInit, RandomSource, Token } from './noise/handshake-state.ts'
@@ -181,12 +184,14 @@ export interface PqNoiseService extends TypedEventTarget<PqNoiseServiceEvents> {
 
 /** The kit's `StreamSecurity` (@saorsa-gossip/kit), restated so this package does not depend on the kit */
 export interface StreamSecurity {
-  /** appended to a service's protocol id for its secured variant */
-  readonly protocolSuffix: string
+  /** `/pq-noise-psk` (resumed from the connection's first stream handshake) and `/pq-noise` (full XXhfs) */
+  readonly protocolSuffixes: readonly string[]
   /** false when the connection is PQ Noise already */
   needed(connection: Connection): boolean
-  /** runs the handshake (no binding record) inside `stream`; resolves to the protected duplex */
-  secure(stream: Stream, connection: Connection, initiator: boolean, options?: AbortOptions): Promise<MessageStream>
+  /** the suffixes to offer on `connection`, after any full handshake in flight there */
+  offer(connection: Connection, options?: AbortOptions): Promise<string[]>
+  /** runs the handshake `suffix` names inside `stream`; resolves to the protected duplex */
+  secure(stream: Stream, connection: Connection, initiator: boolean, suffix: string, options?: AbortOptions): Promise<MessageStream>
 }
 
 /** The connection encrypter, for `connectionEncrypters` (list it before `noise()`) */

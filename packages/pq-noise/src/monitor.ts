@@ -22,6 +22,8 @@ export interface PqNoiseStats {
   channelsOpened: number
   channelsAccepted: number
   channelsFailed: number
+  /** Of the channels opened and accepted, those resumed from their connection's first one (`Noise_NNpsk0`, SPEC.md §10.6) */
+  channelsResumed: number
 }
 
 export interface HandshakeEventDetail {
@@ -77,7 +79,8 @@ export class PqNoiseMonitor extends TypedEventEmitter<PqNoiseEvents> {
     downgradesClosed: 0,
     channelsOpened: 0,
     channelsAccepted: 0,
-    channelsFailed: 0
+    channelsFailed: 0,
+    channelsResumed: 0
   }
 
   /** PeerIds whose verified binding arrived in a PQ handshake, with the record's creation time */

@@ -1,12 +1,13 @@
 import { TypedEventEmitter } from '@libp2p/interface'
-import { CHANNEL_PROTOCOL, PQ_PIN_METADATA_KEY, STREAM_PROTOCOL_SUFFIX } from './constants.ts'
+import { CHANNEL_PROTOCOL, DEFAULT_HANDSHAKE_TIMEOUT_MS, PQ_PIN_METADATA_KEY, RESUME_PROTOCOL_SUFFIX, STREAM_PROTOCOL_SUFFIX } from './constants.ts'
 import { PqNoise } from './encrypter.ts'
 import { ChannelError, DowngradeError } from './errors.ts'
 import { monitorFor } from './monitor.ts'
+import { ConnectionSecrets, resumeChannel } from './resumption.ts'
 import type { PqNoiseComponents, PqSecuredConnection } from './encrypter.ts'
 import type { PqNoiseServiceInit, SecureChannel, PqNoiseService, PqNoiseServiceEvents, StreamSecurity } from './index.ts'
 import type { DowngradeEventDetail, PqNoiseMonitor, PqNoiseEvents, PqNoiseStats } from './monitor.ts'
-import type { AbortOptions, Connection, Libp2pEvents, Logger, PeerId, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
+import type { AbortOptions, Connection, Libp2pEvents, Logger, MessageStream, PeerId, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { BindingRecord, VerifiedBinding } from '@saorsa-gossip/identity'
 
@@ -47,6 +48,8 @@ export class DefaultPqNoiseService extends TypedEventEmitter<PqNoiseServiceEvent
   private readonly channelProtocol: string
   private readonly forward: Array<[keyof PqNoiseEvents, (evt: any) => void]> = []
   private readonly flagged = new WeakSet<Connection>()
+  /** per connection, the secrets of its full stream handshakes, for resumed ones */
+  private readonly secrets = new ConnectionSecrets()
   private sink?: BindingSink
 
   constructor (components: PqNoiseServiceComponents, init: PqNoiseServiceInit = {}) {
@@ -75,6 +78,7 @@ export class DefaultPqNoiseService extends TypedEventEmitter<PqNoiseServiceEvent
       this.forward.push([type, listener])
     }
     this.components.events.addEventListener('connection:open', this.onConnectionOpen)
+    this.components.events.addEventListener('connection:close', this.onConnectionClose)
     const sink = this.identitySink()
     if (sink != null) {
       const feed = (evt: CustomEvent<VerifiedBinding>): void => {
@@ -94,6 +98,7 @@ export class DefaultPqNoiseService extends TypedEventEmitter<PqNoiseServiceEvent
 
   async stop (): Promise<void> {
     this.components.events.removeEventListener('connection:open', this.onConnectionOpen)
+    this.components.events.removeEventListener('connection:close', this.onConnectionClose)
     this.sink?.removeEventListener?.('binding', this.onIdentityBinding)
     this.sink = undefined
     for (const [type, listener] of this.forward.splice(0)) {
@@ -127,6 +132,10 @@ export class DefaultPqNoiseService extends TypedEventEmitter<PqNoiseServiceEvent
     } catch {
       return false
     }
+  }
+
+  private readonly onConnectionClose = (evt: CustomEvent<Connection>): void => {
+    this.secrets.drop(evt.detail)
   }
 
   private readonly onConnectionOpen = (evt: CustomEvent<Connection>): void => {
@@ -195,17 +204,64 @@ export class DefaultPqNoiseService extends TypedEventEmitter<PqNoiseServiceEvent
    * connection is PQ Noise already
    */
   readonly streamSecurity: StreamSecurity = {
-    protocolSuffix: STREAM_PROTOCOL_SUFFIX,
+    protocolSuffixes: [RESUME_PROTOCOL_SUFFIX, STREAM_PROTOCOL_SUFFIX],
     needed: (connection) => connection.encryption !== this.protocol,
-    secure: async (stream, connection, initiator, options = {}) => {
+    offer: async (connection, options) => {
+      // the first streams of a connection open together: one full handshake, the rest resume
+      await this.secrets.settled(connection, options)
+      return this.secrets.latest(connection) == null ? [STREAM_PROTOCOL_SUFFIX] : [RESUME_PROTOCOL_SUFFIX, STREAM_PROTOCOL_SUFFIX]
+    },
+    secure: async (stream, connection, initiator, suffix, options = {}) => {
       try {
-        const secured = await this.streamChannel.secure(stream, initiator, { remotePeer: connection.remotePeer, skipStreamMuxerNegotiation: true, signal: options.signal })
+        const secured = suffix === RESUME_PROTOCOL_SUFFIX
+          ? await this.resumeStream(stream, connection, initiator, options)
+          : await this.fullStream(stream, connection, initiator, options)
         this.monitor.increment(initiator ? 'channelsOpened' : 'channelsAccepted')
-        return secured.connection
+        return secured
       } catch (err: any) {
         this.monitor.increment('channelsFailed')
         throw err
       }
+    }
+  }
+
+  /** XXhfs inside the stream, no binding record; its connection secret is kept for the connection's other streams */
+  private async fullStream (stream: Stream, connection: Connection, initiator: boolean, options: AbortOptions): Promise<MessageStream> {
+    const handshake = this.streamChannel.secure(stream, initiator, { remotePeer: connection.remotePeer, skipStreamMuxerNegotiation: true, signal: options.signal, resumable: true })
+    this.secrets.track(connection, handshake)
+    const secured = await handshake
+    if (secured.secret != null && connection.status === 'open') {
+      this.secrets.add(connection, secured.secret)
+    }
+    return secured.connection
+  }
+
+  /** `Noise_NNpsk0` from the connection's secret (SPEC.md §10.6) */
+  private async resumeStream (stream: Stream, connection: Connection, initiator: boolean, options: AbortOptions): Promise<MessageStream> {
+    const secret = initiator ? this.secrets.latest(connection) : undefined
+    try {
+      const secured = await resumeChannel(stream, initiator, {
+        crypto: this.streamChannel.crypto,
+        timeoutMs: this.init.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+        signal: options.signal,
+        secret,
+        lookup: async (id) => {
+          if (this.secrets.get(connection, id) == null) {
+            // the initiator may have finished the full handshake before we read its last message
+            await this.secrets.settled(connection, options)
+          }
+          return this.secrets.get(connection, id)
+        },
+        counters: { onDecryptError: () => { this.monitor.increment('decryptErrors') } }
+      })
+      this.monitor.increment('channelsResumed')
+      return secured
+    } catch (err: any) {
+      if (secret != null) {
+        this.secrets.forget(connection, secret)
+      }
+      this.monitor.fail(err, initiator)
+      throw err
     }
   }
 

@@ -5,6 +5,7 @@ const HASHLEN = 32
 const EMPTY = new Uint8Array(0)
 const ONE = Uint8Array.of(1)
 const TWO = Uint8Array.of(2)
+const THREE = Uint8Array.of(3)
 
 /** Noise §4.3 HKDF with HMAC-SHA256, two outputs (the only count this pattern uses) */
 export function hkdf2 (crypto: NoiseCryptoBackend, chainingKey: Uint8Array, ikm: Uint8Array): [Uint8Array, Uint8Array] {
@@ -12,6 +13,15 @@ export function hkdf2 (crypto: NoiseCryptoBackend, chainingKey: Uint8Array, ikm:
   const out1 = crypto.hmacSha256(tempKey, ONE)
   const out2 = crypto.hmacSha256(tempKey, out1, TWO)
   return [out1, out2]
+}
+
+/** Noise §4.3 HKDF, three outputs (MixKeyAndHash, for the psk token) */
+export function hkdf3 (crypto: NoiseCryptoBackend, chainingKey: Uint8Array, ikm: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
+  const tempKey = crypto.hmacSha256(chainingKey, ikm)
+  const out1 = crypto.hmacSha256(tempKey, ONE)
+  const out2 = crypto.hmacSha256(tempKey, out1, TWO)
+  const out3 = crypto.hmacSha256(tempKey, out2, THREE)
+  return [out1, out2, out3]
 }
 
 /** Noise §5.2 SymmetricState: chaining key ck, handshake hash h, and a CipherState */
@@ -44,6 +54,14 @@ export class SymmetricState {
   mixKey (ikm: Uint8Array): void {
     const [ck, tempK] = hkdf2(this.crypto, this.ck, ikm)
     this.ck = ck
+    this.cipher.initializeKey(tempK)
+  }
+
+  /** MixKeyAndHash(ikm): the psk token (Noise §5.2, §9) */
+  mixKeyAndHash (ikm: Uint8Array): void {
+    const [ck, tempH, tempK] = hkdf3(this.crypto, this.ck, ikm)
+    this.ck = ck
+    this.mixHash(tempH)
     this.cipher.initializeKey(tempK)
   }
 
