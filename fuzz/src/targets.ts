@@ -8,6 +8,7 @@ import { membershipCodec } from './targets/membership-codec.ts'
 import { membershipCore } from './targets/membership-core.ts'
 import { pqNoiseHandshake } from './targets/pq-noise-handshake.ts'
 import { pqNoisePayload } from './targets/pq-noise-payload.ts'
+import { pqNoiseResume } from './targets/pq-noise-resume.ts'
 import { pubsubCodec } from './targets/pubsub-codec.ts'
 import { pubsubCore } from './targets/pubsub-core.ts'
 import { pubsubOrigin } from './targets/pubsub-origin.ts'
@@ -24,6 +25,7 @@ export const TARGETS: Array<Target<any>> = [
   groupsCodecTarget,
   pqNoisePayload,
   pqNoiseHandshake,
+  pqNoiseResume,
   riblt,
   crdtFrame,
   membershipCore,
