@@ -35,6 +35,7 @@ import type { DropReason, PresenceConfig } from './core/index.ts'
 import type { GroupSecretSource } from './group-keys.ts'
 import type { ComponentLogger, Libp2pEvents, PeerDiscovery, PeerDiscoveryEvents, PeerId, PeerRouting, PeerStore, TypedEventTarget } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { SecureStreamsCounters, SecureStreamsMode } from '@saorsa-gossip/kit'
 
 export { PresenceCore, DEFAULT_PRESENCE_CONFIG, presenceConfig, refuseBeacon, TokenBuckets, DROP_REASONS } from './core/index.ts'
 export type { PresenceConfig, BeaconRecord, QueryRecord, PresenceInput, PresenceEvent, PresenceMessage, PresenceTimer, PresenceEffect, DropReason, DropCounts } from './core/index.ts'
@@ -96,6 +97,22 @@ export interface PresenceInit {
    * @default 'pqIdentity'
    */
   identityService?: string
+  /**
+   * Run this service's streams inside the PQ channel of `pqNoiseService()` on connections
+   * that are not PQ Noise already (QUIC, whose TLS key exchange is classical; classic Noise):
+   * `'prefer'` offers the secured protocol first and falls back to the plain one for peers
+   * without it, `'require'` offers and accepts only the secured one there. One handshake per
+   * stream (beacons, queries and answers) (≈ 4 ms of CPU for both ends, 2.9 KB; SPEC.md §2.9, §10.6)
+   *
+   * @default 'off'
+   */
+  secureStreams?: SecureStreamsMode
+  /**
+   * Key of the pqNoiseService() in libp2p's `services`, for `secureStreams`
+   *
+   * @default 'pqNoise'
+   */
+  pqNoiseService?: string
 }
 
 export interface PresenceComponents {
@@ -141,6 +158,8 @@ export type PresenceServiceEvents = PeerDiscoveryEvents
 export interface PresenceService extends PeerRouting, PeerDiscovery, TypedEventTarget<PresenceServiceEvents> {
   /** Frame, byte, acceptance and drop counters */
   readonly stats: PresenceStats
+  /** Streams run inside the PQ channel or plain, refused and failed handshakes (`secureStreams`) */
+  readonly secureStreamsStats: Readonly<SecureStreamsCounters>
 }
 
 /** Factory for libp2p's `services` map */

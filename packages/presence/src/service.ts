@@ -2,7 +2,7 @@ import { NotFoundError, TypedEventEmitter, peerDiscoverySymbol, peerRoutingSymbo
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createRng, fromHex, toHex } from '@saorsa-gossip/core'
-import { EffectRunner, IdleConnections, OutboundStreams, peerIdCodec, readFrames, siblingService } from '@saorsa-gossip/kit'
+import { EffectRunner, IdleConnections, OutboundStreams, SecureStreams, peerIdCodec, readFrames, siblingService } from '@saorsa-gossip/kit'
 import { decodeBeaconBody, decodeFrame, decodeQueryBody, encodeFrame, own, topicScope } from './codec.ts'
 import { BEACON_DOMAIN, DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, MAX_REPLY_BEACONS, MAX_OUTBOUND_STREAMS, PROTOCOL, QUERY_DOMAIN, QUERY_ID_BYTES, SCOPE_REFRESH_MS, WRITE_TIMEOUT_MS } from './constants.ts'
 import { PresenceCore } from './core/index.ts'
@@ -15,8 +15,9 @@ import type { BeaconRecord, PresenceEvent, PresenceInput, PresenceMessage, Prese
 import type { PresenceComponents, PresenceInit, PresenceService, PresenceServiceEvents, PresenceStats } from './index.ts'
 import type { GroupsSource } from './mls-keys.ts'
 import type { Beacon, Query, SealedBeacon } from './pb/presence.ts'
-import type { AbortOptions, Logger, PeerDiscovery, PeerId, PeerInfo, PeerRouting, Startable, Stream } from '@libp2p/interface'
+import type { AbortOptions, Logger, MessageStream, PeerDiscovery, PeerId, PeerInfo, PeerRouting, Startable } from '@libp2p/interface'
 import type { PqIdentityService } from '@saorsa-gossip/identity'
+import type { SecureStreamsCounters } from '@saorsa-gossip/kit'
 import type { MembershipService } from '@saorsa-gossip/membership'
 
 type Waiter = (addrs: Uint8Array[] | undefined) => void
@@ -46,6 +47,8 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
   private readonly self: string
   private readonly peers = peerIdCodec()
   private readonly outbound: OutboundStreams
+  /** plain or inside the PQ channel (`secureStreams`) */
+  private readonly streams: SecureStreams
   private readonly idleConnections: IdleConnections
   private readonly effects: EffectRunner<string, PresenceMessage<string>, PresenceTimer, PresenceEvent<string>>
   private readonly waiters = new Map<string, Waiter>()
@@ -72,8 +75,10 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     }
     // a FOAF answer dials its origin: closed once unused, as membership's and plumtree's dials (SPEC.md §2.8)
     this.idleConnections = IdleConnections.of(components.connectionManager)
+    this.streams = new SecureStreams('presence', PROTOCOL, init.secureStreams)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      secureStreams: this.streams,
       idleConnections: this.idleConnections,
       peerStore: components.peerStore,
       protocol: PROTOCOL,
@@ -106,6 +111,10 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     }
   }
 
+  get secureStreamsStats (): Readonly<SecureStreamsCounters> {
+    return this.streams.counters
+  }
+
   isStarted (): boolean {
     return this.core != null
   }
@@ -116,11 +125,12 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     }
     this.membership = this.service<MembershipService>(this.init.membershipService ?? 'membership', 'membership()')
     this.signatures = new Signatures(this.service<PqIdentityService>(this.init.identityService ?? 'pqIdentity', 'pqIdentity()'))
-    await this.components.registrar.handle(PROTOCOL, (stream, connection) => { void this.readInbound(stream, connection.remotePeer.toString()) }, {
+    this.streams.resolve(this.components, this.init.pqNoiseService ?? 'pqNoise')
+    await this.streams.handle(this.components.registrar, async (stream, connection) => { await this.readInbound(stream, connection.remotePeer.toString()) }, {
       maxInboundStreams: MAX_INBOUND_STREAMS,
       maxOutboundStreams: MAX_OUTBOUND_STREAMS
     })
-    this.idleConnections.register('presence', [PROTOCOL])
+    this.idleConnections.register('presence', this.streams.protocols)
     this.core = new PresenceCore(this.self, createRng(this.init.seed ?? `${this.self}/${Date.now()}`), this.init.config, this.lastSeq)
     this.membership.addEventListener('neighbor-up', this.onNeighbors)
     this.membership.addEventListener('neighbor-down', this.onNeighbors)
@@ -174,7 +184,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     }
     this.waiters.clear()
     this.idleConnections.unregister('presence')
-    await this.components.registrar.unhandle(PROTOCOL)
+    await this.streams.unhandle(this.components.registrar)
     await this.outbound.abortAll('presence stopped')
     this.core = undefined
   }
@@ -446,7 +456,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     return this.components.addressManager.getAddresses().slice(0, max).map(ma => own(ma.decapsulateCode(421).bytes))
   }
 
-  private async readInbound (stream: Stream, from: string): Promise<void> {
+  private async readInbound (stream: MessageStream, from: string): Promise<void> {
     await readFrames(stream, {
       maxDataLength: MAX_FRAME_BYTES,
       onFrame: async (bytes) => this.onFrame(from, bytes)
