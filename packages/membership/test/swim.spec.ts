@@ -131,6 +131,39 @@ describe('SWIM core', () => {
     expect(s.statusOf('v'), 'the victim after its refutation').to.equal('alive')
   })
 
+  it("another node's dead verdict about a member we monitor is checked with a probe: an answer discards it, silence confirms it", () => {
+    const now = 10_000
+    const verdict = { member: 'b', incarnation: 5, status: 'dead' as const, from: 'z' }
+    // b answers: the verdict is discarded and b stays a monitored, live member
+    const s = swim('a', ['b', 'c'])
+    const checked = s.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [verdict] }, now)
+    expect(emitted(checked, 'peer-dead')).to.deep.equal([])
+    expect(s.statusOf('b')).to.equal('alive')
+    const [ping] = sentTo(checked, 'b', 'ping')
+    expect(ping, 'a direct probe of the accused').to.not.equal(undefined)
+    // the accused is told, so that it refutes for everyone else
+    const told = [...sentTo(checked, 'b', 'ping'), ...sentTo(flush(s, now + 20), 'b', 'gossip')].flatMap((m: any) => m.updates)
+    expect(told.some((u: any) => u.member === 'b' && u.status === 'dead')).to.equal(true)
+    const answered = s.handleMessage('b', { proto: 'swim', type: 'ack', seq: ping.seq, incarnation: 1, updates: [] }, now + 30)
+    expect(emitted(answered, 'peer-dead')).to.deep.equal([])
+    expect(s.handleTimer({ kind: 'swim-ack-timeout', seq: ping.seq }, now + 5000).filter(e => e.type === 'emit')).to.deep.equal([])
+    expect(s.statusOf('b')).to.equal('alive')
+    expect(s.stats.verdictsChecked).to.equal(1)
+    expect(s.stats.verdictsRefuted).to.equal(1)
+
+    // b is silent: the verdict stands once the probe's ack deadline passes
+    const t = swim('a', ['b', 'c'])
+    const [ping2] = sentTo(t.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [verdict] }, now), 'b', 'ping')
+    const confirmed = t.handleTimer({ kind: 'swim-ack-timeout', seq: ping2.seq }, now + 1000)
+    expect(emitted(confirmed, 'peer-dead')).to.deep.equal([{ type: 'peer-dead', peer: 'b', incarnation: 5, by: 'z' }])
+    expect(t.statusOf('b')).to.equal('dead')
+
+    // about a member we do not monitor, and with Lifeguard off, a verdict is obeyed at once
+    for (const u of [swim('a', ['c']), swim('a', ['b'], { lifeguard: false })]) {
+      expect(emitted(u.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [verdict] }, now), 'peer-dead')).to.have.length(1)
+    }
+  })
+
   it('applies updates by SWIM precedence: higher incarnation wins; at equal, dead > suspect > alive', () => {
     const s = swim('a', [])
     const apply = (status: 'alive' | 'suspect' | 'dead', incarnation: number): void => {

@@ -46,7 +46,7 @@ export interface SwimMembersContext<P> {
   health: LocalHealth<P>
   load: LoadEstimate
   /** the detector's counters (SwimStats) that suspicions, refutations and verdicts add to */
-  stats: { suspicionsRaised: number, refutations: number, deathsDeclared: number }
+  stats: { suspicionsRaised: number, refutations: number, deathsDeclared: number, verdictsChecked: number, verdictsRefuted: number }
   drops: DropCounters
   /** sends a Lifeguard confirmation probe: direct only, its failure adds our own suspicion */
   confirm (peer: P, now: number, out: Out<P>): void
@@ -75,6 +75,8 @@ export class SwimMembers<P> {
   private readonly members = new Map<P, Member<P>>()
   /** accusers outside our view already answered at the current incarnation (bounded: cleared on each refutation) */
   private readonly refutedTo = new Set<P>()
+  /** other nodes' verdicts about members we monitor, while our own probe checks them (at most one per monitored member) */
+  private readonly pendingVerdicts = new Map<P, MemberUpdate<P>>()
   /** the incarnation we last announced as alive (-1: none yet) */
   private announced = -1
   private ownIncarnation: number
@@ -238,6 +240,60 @@ export class SwimMembers<P> {
     if (known != null && (incarnation < known.incarnation || (known.status === 'dead' && incarnation === known.incarnation))) {
       return
     }
+    if (this.config.lifeguard && update.from !== this.self && this.monitored.has(peer)) {
+      this.checkVerdict(update, now, out)
+      return
+    }
+    this.acceptDead(update, now, out)
+  }
+
+  /**
+   * Another node's verdict about a member we monitor is checked before it is obeyed (SPEC.md
+   * §6.3): a direct probe that goes unanswered confirms it at once; an answer, or any frame
+   * from the member, discards it. The accused is sent the verdict so that it refutes within a
+   * round trip for everyone else. A forged `dead` therefore no longer cuts a live link; a real
+   * one costs its monitors one ack timeout.
+   */
+  private checkVerdict (update: MemberUpdate<P>, now: number, out: Out<P>): void {
+    const pending = this.pendingVerdicts.get(update.member)
+    if (pending != null && pending.incarnation >= update.incarnation) {
+      return
+    }
+    this.pendingVerdicts.set(update.member, update)
+    this.stats.verdictsChecked++
+    this.news.post(update.member, update)
+    this.news.scheduleFlush(now, out)
+    this.confirm(update.member, now, out)
+  }
+
+  /** Our check of a verdict found no answer: it stands. True when there was one to confirm. */
+  verdictConfirmed (peer: P, now: number, out: Out<P>): boolean {
+    const pending = this.pendingVerdicts.get(peer)
+    if (pending == null) {
+      return false
+    }
+    this.pendingVerdicts.delete(peer)
+    const known = this.members.get(peer)
+    if (known == null || known.incarnation <= pending.incarnation) {
+      this.acceptDead(pending, now, out)
+    }
+    return true
+  }
+
+  /** The member answered or sent something: a verdict we were checking was wrong */
+  heardFrom (peer: P): void {
+    if (this.pendingVerdicts.delete(peer)) {
+      this.stats.verdictsRefuted++
+    }
+  }
+
+  /** No longer our neighbour: no longer ours to check */
+  forgetVerdict (peer: P): void {
+    this.pendingVerdicts.delete(peer)
+  }
+
+  private acceptDead (update: MemberUpdate<P>, now: number, out: Out<P>): void {
+    const { member: peer, incarnation } = update
     this.set(peer, { incarnation, status: 'dead' })
     out.push(cancelTimer(`swim:sus:${String(peer)}`))
     out.push(emit({ type: 'peer-dead', peer, incarnation, by: update.from }))

@@ -55,6 +55,10 @@ export interface SwimStats {
   suspicionsRaised: number
   refutations: number
   deathsDeclared: number
+  /** other nodes' dead verdicts about members we monitor, checked with a probe before being obeyed (SPEC.md §6.3) */
+  verdictsChecked: number
+  /** of those, verdicts the member disproved by answering */
+  verdictsRefuted: number
 }
 
 /**
@@ -77,7 +81,7 @@ export class Swim<P> {
   readonly self: P
   readonly config: SwimConfig
   readonly drops: DropCounters = { unexpected: 0, invalid: 0 }
-  readonly stats: SwimStats = { probes: 0, inconclusiveProbes: 0, failedProbes: 0, suspicionsRaised: 0, refutations: 0, deathsDeclared: 0 }
+  readonly stats: SwimStats = { probes: 0, inconclusiveProbes: 0, failedProbes: 0, suspicionsRaised: 0, refutations: 0, deathsDeclared: 0, verdictsChecked: 0, verdictsRefuted: 0 }
   private readonly rng: Rng
   private readonly monitored = new IndexedSet<P>()
   /** the member table, and the rules by which news changes it */
@@ -178,6 +182,7 @@ export class Swim<P> {
 
   /** Stops probing `peer` */
   unmonitor (peer: P): void {
+    this.members.forgetVerdict(peer)
     if (this.monitored.delete(peer)) {
       this.ackViews.changed()
     }
@@ -200,6 +205,7 @@ export class Swim<P> {
       return out
     }
     this.health.heardFrom(from, now)
+    this.members.heardFrom(from)
     if ('updates' in message) {
       for (const update of message.updates) {
         this.members.apply(update, now, out)
@@ -373,6 +379,9 @@ export class Swim<P> {
       // stands. It never starts a new one: after a refutation, a lost ack must not re-accuse
       // (that would turn message loss into a chain of suspicions, one per incarnation).
       this.probes.delete(seq)
+      if (this.members.verdictConfirmed(probe.target, now, out)) {
+        return
+      }
       const member = this.members.get(probe.target)
       if (member?.status === 'suspect' && member.incarnation === probe.incarnation) {
         this.stats.suspicionsRaised++

@@ -11,8 +11,8 @@ export type AttackName = 'none' | 'sybil' | 'eclipse' | 'black-hole' | 'ihave-gr
 
 export const ATTACKS: AttackName[] = ['sybil', 'eclipse', 'black-hole', 'ihave-graft-spam', 'ae-amplification', 'forgery-replay', 'membership-poisoning']
 
-/** The largest SWIM incarnation a core accepts (packages/membership/src/core/swim-members.ts) */
-const MAX_INCARNATION = Number.MAX_SAFE_INTEGER - 1
+/** How far ahead of a core's clock a suspect or dead incarnation may be (INCARNATION_AHEAD, packages/membership/src/core/swim-members.ts) */
+const INCARNATION_AHEAD = 2 ** 32
 
 function isPayload (effect: NodeEffect): boolean {
   if (effect.type !== 'send' || effect.message.layer !== 'broadcast') {
@@ -216,11 +216,12 @@ function forgery (replayAt: number): Behaviour {
 const poisoning: Behaviour = {
   tickMs: 1_000,
   filter: (self, effect) => blackHoleFilter(self, effect),
-  tick: (self) => {
+  tick: (self, now) => {
     const { intel } = self
     const out: NodeEffect[] = [msend(intel.rng.pick(intel.honest) as NodeId, { proto: 'hpv', type: 'join' })]
     const victims = intel.rng.sample(intel.honest, 3)
-    const updates = victims.map(member => ({ member, incarnation: MAX_INCARNATION, status: 'dead', from: self.id }))
+    // the largest incarnation a core accepts (SPEC.md §6.3: now + 2^32); anything larger is dropped as invalid
+    const updates = victims.map(member => ({ member, incarnation: now + INCARNATION_AHEAD, status: 'dead', from: self.id }))
     for (const to of intel.rng.sample(intel.honest, 3)) {
       out.push(msend(to, { proto: 'swim', type: 'gossip', updates }))
     }
