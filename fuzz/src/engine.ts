@@ -121,3 +121,13 @@ export function numbersSafe (value: unknown): boolean {
   }
   return Object.values(value).every(numbersSafe)
 }
+
+/**
+ * A deterministic byte source (a linear congruential generator) for handshake state machines'
+ * `random` hook: both sides write the same messages every time, so a committed corpus holds
+ * valid handshake messages and mutations start from bytes that reach the AEAD and the KEM
+ */
+export function deterministicRandom (seed: number): (length: number) => Uint8Array {
+  let n = seed
+  return (length) => new Uint8Array(length).map(() => (n = (n * 1103515245 + 12345) >>> 0) >>> 24)
+}

@@ -1,18 +1,8 @@
 import { GossipError } from '@saorsa-gossip/core'
 import { nativeAvailable, nativeBackend, nobleBackend, XXhfsHandshakeState } from '@saorsa-gossip/pq-noise'
 import fc from 'fast-check'
-import { bytesFrom, decodes } from '../engine.ts'
+import { bytesFrom, decodes, deterministicRandom } from '../engine.ts'
 import type { Target } from '../engine.ts'
-
-/**
- * Deterministic randomness makes both sides write the same messages every time, so
- * the committed corpus holds valid messages A, B and C of XXhfs and the mutations
- * start from bytes that pass the length checks and reach the AEAD and KEM.
- */
-function counter (seed: number): (length: number) => Uint8Array {
-  let n = seed
-  return (length) => new Uint8Array(length).map(() => (n = (n * 1103515245 + 12345) >>> 0) >>> 24)
-}
 
 /**
  * node:crypto where the runtime has ML-KEM-768 (both backends give the same bytes, checked in
@@ -26,7 +16,7 @@ function state (initiator: boolean): XXhfsHandshakeState {
     crypto,
     initiator,
     staticKeys: crypto.x25519FromPrivate(new Uint8Array(32).fill(initiator ? 1 : 2)),
-    random: counter(initiator ? 11 : 22)
+    random: deterministicRandom(initiator ? 11 : 22)
   })
 }
 

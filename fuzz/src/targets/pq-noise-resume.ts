@@ -1,21 +1,15 @@
 import { GossipError } from '@saorsa-gossip/core'
 import { deriveConnectionSecret, NNpsk0HandshakeState, nobleBackend } from '@saorsa-gossip/pq-noise'
 import fc from 'fast-check'
-import { bytesFrom, decodes } from '../engine.ts'
+import { bytesFrom, decodes, deterministicRandom } from '../engine.ts'
 import type { Target } from '../engine.ts'
-
-/** Deterministic ephemerals, so the corpus holds the honest messages A and B of one resumption */
-function counter (seed: number): (length: number) => Uint8Array {
-  let n = seed
-  return (length) => new Uint8Array(length).map(() => (n = (n * 1103515245 + 12345) >>> 0) >>> 24)
-}
 
 const SECRET = deriveConnectionSecret(nobleBackend, new Uint8Array(32).fill(5), [new Uint8Array(32).fill(6), new Uint8Array(32).fill(7)])
 const PROLOGUE = new TextEncoder().encode('fuzz pq-noise-psk')
 const EMPTY = new Uint8Array(0)
 
 function state (initiator: boolean): NNpsk0HandshakeState {
-  return new NNpsk0HandshakeState({ crypto: nobleBackend, initiator, psk: SECRET.psk, prologue: PROLOGUE, random: counter(initiator ? 33 : 44) })
+  return new NNpsk0HandshakeState({ crypto: nobleBackend, initiator, psk: SECRET.psk, prologue: PROLOGUE, random: deterministicRandom(initiator ? 33 : 44) })
 }
 
 /** An honest resumption up to the message `step` is about to read: 0 = A at the responder, 1 = B at the initiator */
