@@ -332,7 +332,7 @@ for (const m of published) {
 
 // growth over the second half of the churn, summed over the untouched nodes
 const mid = churnStart + (churnEnd - churnStart) / 2
-function growth (field: 'rss' | 'heap'): { pct: number, maxNodePct: number } {
+function growth (field: 'rss' | 'heap' | 'external'): { pct: number, maxNodePct: number } {
   let first = 0
   let last = 0
   let maxNodePct = -Infinity
@@ -351,6 +351,7 @@ function growth (field: 'rss' | 'heap'): { pct: number, maxNodePct: number } {
 }
 const rssGrowth = growth('rss')
 const heapGrowth = growth('heap')
+const externalGrowth = growth('external')
 
 const after = stable.flatMap(s => { const r = reports.get(s.index); return r == null ? [] : [r.sample] })
 /** untouched nodes that ended the run without a topic neighbour or a membership neighbour */
@@ -383,7 +384,7 @@ killAll()
 
 const exitedUnexpectedly = slots.reduce((n, s) => n + s.exitedUnexpectedly, 0)
 print(`published ${published.length} (${requested.size} unconfirmed: their publisher was killed first), lost ${lost} (${missingDeliveries} missing deliveries of ${expected} expected at ${stable.length} untouched nodes; ${lostAfterPublisherKilled} more whose publisher was killed within ${config.graceMs / 1000} s)`)
-print(`second half, untouched nodes: RSS ${rssGrowth.pct}% (worst node ${rssGrowth.maxNodePct}%), heap ${heapGrowth.pct}% (worst ${heapGrowth.maxNodePct}%); after the run ${openStreamsAfter} streams on ${connectionsAfter} connections; after stop: ${JSON.stringify(resourcesAfterStop)}`)
+print(`second half, untouched nodes: RSS ${rssGrowth.pct}% (worst node ${rssGrowth.maxNodePct}%), heap ${heapGrowth.pct}% (worst ${heapGrowth.maxNodePct}%), external ${externalGrowth.pct}%; after the run ${openStreamsAfter} streams on ${connectionsAfter} connections; after stop: ${JSON.stringify(resourcesAfterStop)}`)
 for (const [stack, n] of [...timerSources].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
   print(`timer left after stop ×${n}: ${stack}`)
 }
@@ -411,10 +412,12 @@ print(JSON.stringify({
   formationMs,
   rssGrowthPct: rssGrowth.pct,
   heapGrowthPct: heapGrowth.pct,
+  externalGrowthPct: externalGrowth.pct,
   worstNodeRssGrowthPct: rssGrowth.maxNodePct,
   worstNodeHeapGrowthPct: heapGrowth.maxNodePct,
   rssMBPerNode: Number((after.reduce((n, x) => n + x.rss, 0) / Math.max(1, after.length) / 2 ** 20).toFixed(1)),
   heapMBPerNode: Number((after.reduce((n, x) => n + x.heap, 0) / Math.max(1, after.length) / 2 ** 20).toFixed(1)),
+  externalMBPerNode: Number((after.reduce((n, x) => n + x.external, 0) / Math.max(1, after.length) / 2 ** 20).toFixed(1)),
   openStreamsAfter,
   connectionsAfter,
   isolatedAfter,

@@ -15,6 +15,11 @@ export interface NodeSample {
   /** process RSS and V8 heap used after a full GC, bytes */
   rss: number
   heap: number
+  /**
+   * memory of JS objects bound outside the V8 heap (`process.memoryUsage().external`, Buffers
+   * and ArrayBuffers included): with `rss − heap − external` it tells where RSS growth lives
+   */
+  external: number
   connections: number
   /** streams open on all connections */
   streams: number

@@ -49,6 +49,7 @@ function sample (): NodeSample {
   return {
     rss: mem.rss,
     heap: mem.heapUsed,
+    external: mem.external,
     connections: connections.length,
     streams: connections.reduce((n, c) => n + c.streams.length, 0),
     topicPeers: started && node != null ? topicPeers(node, topic) : 0,
