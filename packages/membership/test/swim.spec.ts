@@ -158,6 +158,12 @@ describe('SWIM core', () => {
     expect(emitted(confirmed, 'peer-dead')).to.deep.equal([{ type: 'peer-dead', peer: 'b', incarnation: 5, by: 'z' }])
     expect(t.statusOf('b')).to.equal('dead')
 
+    // our own verdict settles one we were checking: the check's deadline does not declare b again
+    const w = swim('a', ['b', 'c'])
+    const [ping3] = sentTo(w.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [verdict] }, now), 'b', 'ping')
+    expect(emitted(w.handleMessage('y', { proto: 'swim', type: 'gossip', updates: [{ ...verdict, from: 'a' }] }, now + 10), 'peer-dead')).to.have.length(1)
+    expect(emitted(w.handleTimer({ kind: 'swim-ack-timeout', seq: ping3.seq }, now + 1000), 'peer-dead')).to.deep.equal([])
+
     // about a member we do not monitor, and with Lifeguard off, a verdict is obeyed at once
     for (const u of [swim('a', ['c']), swim('a', ['b'], { lifeguard: false })]) {
       expect(emitted(u.handleMessage('z', { proto: 'swim', type: 'gossip', updates: [verdict] }, now), 'peer-dead')).to.have.length(1)

@@ -294,6 +294,9 @@ export class SwimMembers<P> {
 
   private acceptDead (update: MemberUpdate<P>, now: number, out: Out<P>): void {
     const { member: peer, incarnation } = update
+    // a verdict we were checking is settled by this one (our own, say): its probe's deadline
+    // must not declare the member a second time
+    this.pendingVerdicts.delete(peer)
     this.set(peer, { incarnation, status: 'dead' })
     out.push(cancelTimer(`swim:sus:${String(peer)}`))
     out.push(emit({ type: 'peer-dead', peer, incarnation, by: update.from }))
