@@ -9,11 +9,12 @@
  *
  * Usage: node dist/src/soak.js [--quick] [--nodes 30] [--duration s] [--rate 5] [--seed 1]
  * [--churn-every s] [--stable n] [--drain s] [--port p] [--trace-timers]
- * One progress line per sample while running; the JSON summary is the last line. Exit
+ * Writes every sample of the untouched nodes to benchmarks/results/soak-samples.json. One progress line per sample while running; the JSON summary is the last line. Exit
  * status 1 when a message published by a live node did not reach every untouched node.
  */
 import { fork } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import fs from 'node:fs'
 import path from 'node:path'
 import { buildSpecs, prng } from './net/run.ts'
 import type { NodeSpec } from './net/messages.ts'
@@ -49,6 +50,7 @@ const config = {
   traceTimers: args.includes('--trace-timers')
 }
 const TOPIC = 'saorsa/soak'
+const resultsDir = path.join(import.meta.dirname, '..', '..', 'results')
 const rand = prng(config.seed * 104_729 + 3)
 const started = Date.now()
 const print = (line: string): void => { process.stdout.write(line + '\n') }
@@ -272,7 +274,7 @@ async function sampleStable (): Promise<void> {
   const avg = (f: (x: NodeSample) => number): number => now.length === 0 ? NaN : now.reduce((n, x) => n + f(x), 0) / now.length
   const count = (state: State): number => slots.filter(s => s.state === state).length
   const isolated = got.filter(g => g.r != null && (g.r.sample.topicPeers === 0 || g.r.sample.members === 0)).map(g => g.s.index)
-  print(`${elapsed()} up ${count('up')}, stopped ${count('stopped')}, down ${count('down') + count('starting')} | kills ${kills}, stops ${stops}, restarts ${restarts} | published ${published.length} (errors ${publishErrors}) | untouched: topic peers min ${Math.min(...now.map(x => x.topicPeers))}, members min ${Math.min(...now.map(x => x.members))}, rss ${mb(avg(x => x.rss))} MB, heap ${mb(avg(x => x.heap))} MB, streams ${avg(x => x.streams).toFixed(1)}${isolated.length > 0 ? `, isolated ${isolated.join(',')}` : ''}`)
+  print(`${elapsed()} up ${count('up')}, stopped ${count('stopped')}, down ${count('down') + count('starting')} | kills ${kills}, stops ${stops}, restarts ${restarts} | published ${published.length} (errors ${publishErrors}) | untouched: topic peers min ${Math.min(...now.map(x => x.topicPeers))}, members min ${Math.min(...now.map(x => x.members))}, rss ${mb(avg(x => x.rss))} MB (anon ${mb(avg(x => x.rssAnon))}), heap ${mb(avg(x => x.heap))} of ${mb(avg(x => x.heapTotal))} MB, conns ${avg(x => x.connections).toFixed(1)} to ${avg(x => x.connectedPeers).toFixed(1)} peers, streams ${avg(x => x.streams).toFixed(1)}${isolated.length > 0 ? `, isolated ${isolated.join(',')}` : ''}`)
 }
 
 while (Date.now() < churnEnd) {
@@ -332,7 +334,7 @@ for (const m of published) {
 
 // growth over the second half of the churn, summed over the untouched nodes
 const mid = churnStart + (churnEnd - churnStart) / 2
-function growth (field: 'rss' | 'heap' | 'external'): { pct: number, maxNodePct: number } {
+function growth (field: 'rss' | 'heap' | 'external' | 'heapTotal' | 'rssAnon' | 'connections'): { pct: number, maxNodePct: number } {
   let first = 0
   let last = 0
   let maxNodePct = -Infinity
@@ -352,6 +354,16 @@ function growth (field: 'rss' | 'heap' | 'external'): { pct: number, maxNodePct:
 const rssGrowth = growth('rss')
 const heapGrowth = growth('heap')
 const externalGrowth = growth('external')
+const heapTotalGrowth = growth('heapTotal')
+const rssAnonGrowth = growth('rssAnon')
+const connectionsGrowth = growth('connections')
+// every sample of the untouched nodes, to see the shape of a growth and not only its ends
+fs.mkdirSync(resultsDir, { recursive: true })
+fs.writeFileSync(path.join(resultsDir, 'soak-samples.json'), JSON.stringify({
+  churnStartS: (churnStart - started) / 1000,
+  churnEndS: (churnEnd - started) / 1000,
+  samples: samples.filter(x => slots[x.index].stable).map(x => ({ atS: (x.at - started) / 1000, node: x.index, ...x.sample }))
+}))
 
 const after = stable.flatMap(s => { const r = reports.get(s.index); return r == null ? [] : [r.sample] })
 /** untouched nodes that ended the run without a topic neighbour or a membership neighbour */
@@ -384,7 +396,7 @@ killAll()
 
 const exitedUnexpectedly = slots.reduce((n, s) => n + s.exitedUnexpectedly, 0)
 print(`published ${published.length} (${requested.size} unconfirmed: their publisher was killed first), lost ${lost} (${missingDeliveries} missing deliveries of ${expected} expected at ${stable.length} untouched nodes; ${lostAfterPublisherKilled} more whose publisher was killed within ${config.graceMs / 1000} s)`)
-print(`second half, untouched nodes: RSS ${rssGrowth.pct}% (worst node ${rssGrowth.maxNodePct}%), heap ${heapGrowth.pct}% (worst ${heapGrowth.maxNodePct}%), external ${externalGrowth.pct}%; after the run ${openStreamsAfter} streams on ${connectionsAfter} connections; after stop: ${JSON.stringify(resourcesAfterStop)}`)
+print(`second half, untouched nodes: RSS ${rssGrowth.pct}% (worst node ${rssGrowth.maxNodePct}%), heap ${heapGrowth.pct}% (worst ${heapGrowth.maxNodePct}%), external ${externalGrowth.pct}%, V8 heap reserved ${heapTotalGrowth.pct}%, anonymous RSS ${rssAnonGrowth.pct}%, connections ${connectionsGrowth.pct}%; after the run ${openStreamsAfter} streams on ${connectionsAfter} connections; after stop: ${JSON.stringify(resourcesAfterStop)}`)
 for (const [stack, n] of [...timerSources].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
   print(`timer left after stop ×${n}: ${stack}`)
 }
@@ -413,6 +425,9 @@ print(JSON.stringify({
   rssGrowthPct: rssGrowth.pct,
   heapGrowthPct: heapGrowth.pct,
   externalGrowthPct: externalGrowth.pct,
+  heapTotalGrowthPct: heapTotalGrowth.pct,
+  rssAnonGrowthPct: rssAnonGrowth.pct,
+  connectionsGrowthPct: connectionsGrowth.pct,
   worstNodeRssGrowthPct: rssGrowth.maxNodePct,
   worstNodeHeapGrowthPct: heapGrowth.maxNodePct,
   rssMBPerNode: Number((after.reduce((n, x) => n + x.rss, 0) / Math.max(1, after.length) / 2 ** 20).toFixed(1)),

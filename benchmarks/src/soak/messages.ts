@@ -20,7 +20,17 @@ export interface NodeSample {
    * and ArrayBuffers included): with `rss − heap − external` it tells where RSS growth lives
    */
   external: number
+  /** V8 heap reserved (all spaces), bytes: RSS may follow it while `heap` stays flat */
+  heapTotal: number
+  /**
+   * anonymous and file-backed resident memory (/proc/self/status RssAnon, RssFile; 0 off
+   * Linux): growth in RssAnon outside heapTotal and external is the allocator's or native code's
+   */
+  rssAnon: number
+  rssFile: number
   connections: number
+  /** distinct peers those connections go to: more connections than peers are duplicates */
+  connectedPeers: number
   /** streams open on all connections */
   streams: number
   topicPeers: number

@@ -4,6 +4,7 @@
  * membership, plumtree over TCP); this file only adds what the soak measures.
  */
 import { createHook } from 'node:async_hooks'
+import { readFileSync } from 'node:fs'
 import { PqIdentity } from '@saorsa-gossip/identity'
 import { createStackNode, hexBytes, topicPeers } from '../net/stack.ts'
 import type { FromNode, NodeSample, ToNode } from './messages.ts'
@@ -41,6 +42,17 @@ function traceTimers (): void {
 /** run with --expose-gc: heap after a full collection is what the node keeps, not garbage */
 const gc = (globalThis as { gc?(): void }).gc
 
+/** RssAnon and RssFile of this process in bytes, from /proc; zeros where there is no /proc */
+function residentSplit (): { rssAnon: number, rssFile: number } {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8')
+    const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024
+    return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile') }
+  } catch {
+    return { rssAnon: 0, rssFile: 0 }
+  }
+}
+
 function sample (): NodeSample {
   gc?.()
   const mem = process.memoryUsage()
@@ -50,7 +62,10 @@ function sample (): NodeSample {
     rss: mem.rss,
     heap: mem.heapUsed,
     external: mem.external,
+    heapTotal: mem.heapTotal,
+    ...residentSplit(),
     connections: connections.length,
+    connectedPeers: new Set(connections.map(c => c.remotePeer.toString())).size,
     streams: connections.reduce((n, c) => n + c.streams.length, 0),
     topicPeers: started && node != null ? topicPeers(node, topic) : 0,
     members: started ? node?.services.membership.activeView().length ?? 0 : 0

@@ -30,7 +30,7 @@ export interface ReadFramesInit {
  * Reads length-prefixed frames (unsigned varint, as lpStream / it-length-prefixed) from one
  * inbound stream until it ends. A frame over `maxDataLength` or a bad length prefix aborts
  * the stream and resolves 'oversize' so the service can count it; a closed stream or
- * connection resolves 'ended'. Never throws.
+ * connection resolves 'ended', and our end of the stream is closed too. Never throws.
  */
 export async function readFrames (stream: MessageStream, init: ReadFramesInit): Promise<ReadEnd> {
   const lp = lpStream(stream, { maxDataLength: init.maxDataLength })
@@ -47,6 +47,10 @@ export async function readFrames (stream: MessageStream, init: ReadFramesInit): 
       stream.abort(err)
       return 'oversize'
     }
+    // the writer closed its end (or the stream broke): close ours, or the stream stays
+    // half-open on both connections' lists for as long as the connection lives, and a
+    // connection whose streams all ended never counts as unused (SPEC.md §2.8)
+    void Promise.resolve().then(async () => { await stream.close() }).catch(() => {})
     return 'ended'
   }
 }

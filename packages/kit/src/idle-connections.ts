@@ -1,9 +1,16 @@
+import { preferredConnection } from './preferred-connection.ts'
 import type { Connection } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
 export interface IdleConnectionsInit {
   /** how long a dialled connection may stay unheld before it is closed, ms (default 120 s: re-dials cost a handshake, SPEC.md §2.8 has the measurement) */
   idleTimeout?: number
+  /**
+   * Our PeerId string. With it, a connection we dialled to a peer we have a preferred
+   * connection to (`preferredConnection`, SPEC.md §2.10) is closed once no stream is open on it
+   * for a sweep interval, held peer or not: `OutboundStreams` moves the services' streams off it
+   */
+  self?: string
 }
 
 const DEFAULT_IDLE_TIMEOUT = 120_000
@@ -25,20 +32,22 @@ const instances = new WeakMap<ConnectionManager, IdleConnections>()
  * that has held for `idleTimeout` in a row (checked every `idleTimeout / 3`).
  */
 export class IdleConnections {
-  /** the node's shared instance (created on first use; `init` applies then) */
+  /** the node's shared instance (created on first use; `init` applies then, but a `self` given later still applies) */
   static of (connectionManager: ConnectionManager, init: IdleConnectionsInit = {}): IdleConnections {
     let instance = instances.get(connectionManager)
     if (instance == null) {
       instance = new IdleConnections(connectionManager, init)
       instances.set(connectionManager, instance)
     }
+    instance.self ??= init.self
     return instance
   }
 
-  /** connections closed for being idle */
-  readonly stats = { closed: 0 }
+  /** connections closed for being idle, and duplicates closed (counted in `closed` too) */
+  readonly stats = { closed: 0, duplicatesClosed: 0 }
   private readonly connectionManager: ConnectionManager
   private readonly idleTimeout: number
+  private self?: string
   /** service name → its protocol ids */
   private readonly services = new Map<string, string[]>()
   private readonly protocols = new Set<string>()
@@ -57,6 +66,7 @@ export class IdleConnections {
     }
     this.connectionManager = connectionManager
     this.idleTimeout = idleTimeout
+    this.self = init.self
   }
 
   /** A service starts: its streams do not keep a connection open; sweeping runs while any service is registered */
@@ -64,7 +74,7 @@ export class IdleConnections {
     this.services.set(service, protocols)
     this.recomputeProtocols()
     if (this.timer == null) {
-      this.timer = setInterval(() => { this.sweep(Date.now()) }, Math.max(1, Math.floor(this.idleTimeout / 3)))
+      this.timer = setInterval(() => { this.sweep(Date.now()) }, this.sweepInterval)
       this.timer.unref?.()
     }
   }
@@ -115,17 +125,21 @@ export class IdleConnections {
     const seen = new Set<string>()
     for (const connection of this.connectionManager.getConnections()) {
       seen.add(connection.id)
-      if (!this.idle(connection)) {
+      const duplicate = this.duplicate(connection)
+      if (!duplicate && !this.idle(connection)) {
         this.idleSince.delete(connection.id)
         continue
       }
       const since = this.idleSince.get(connection.id)
       if (since == null) {
         this.idleSince.set(connection.id, now)
-      } else if (now - since >= this.idleTimeout) {
+      } else if (now - since >= (duplicate ? this.sweepInterval : this.idleTimeout)) {
         this.idleSince.delete(connection.id)
         this.closing.add(connection)
         this.stats.closed++
+        if (duplicate) {
+          this.stats.duplicatesClosed++
+        }
         void connection.close().catch((err: Error) => { connection.abort(err) })
       }
     }
@@ -134,6 +148,25 @@ export class IdleConnections {
         this.idleSince.delete(id)
       }
     }
+  }
+
+  private get sweepInterval (): number {
+    return Math.max(1, Math.floor(this.idleTimeout / 3))
+  }
+
+  /**
+   * A connection we dialled that carries no open stream while another connection to the same
+   * peer is the one both ends prefer: the end that dialled it closes it (the other end leaves
+   * it, so the two never close both)
+   */
+  private duplicate (connection: Connection): boolean {
+    if (this.self == null || connection.status !== 'open' || connection.direction !== 'outbound') {
+      return false
+    }
+    const all = this.connectionManager.getConnections(connection.remotePeer)
+    return all.length > 1 &&
+      preferredConnection(all, this.self) !== connection &&
+      connection.streams.every(s => s.status !== 'open')
   }
 
   private idle (connection: Connection): boolean {

@@ -1,8 +1,9 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { NoKnownAddressesError, ServiceStoppedError, StreamClosedError, WriteTimeoutError } from './errors.ts'
+import { preferredConnection } from './preferred-connection.ts'
 import type { IdleConnections } from './idle-connections.ts'
 import type { SecureStreams } from './secure-streams.ts'
-import type { MessageStream, PeerId, PeerStore } from '@libp2p/interface'
+import type { Connection, MessageStream, PeerId, PeerStore } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
 export interface OutboundStreamsInit {
@@ -26,6 +27,12 @@ export interface OutboundStreamsInit {
    * connection needs one and the service enabled it (SPEC.md §2.9); `protocol` is then unused
    */
   secureStreams?: SecureStreams
+  /**
+   * Our PeerId string. With it, a peer reached over several connections gets its stream on the
+   * one both ends prefer (`preferredConnection`, SPEC.md §2.10), and a stream found on another
+   * is closed and reopened there at the next write, so the duplicate empties and can be closed
+   */
+  self?: string
   /** a dial or write failed (the dial's own error, a WriteTimeoutError or a StreamClosedError); the stream is forgotten and the next write opens a new one */
   onWriteError(peer: string, err: Error): void
 }
@@ -33,6 +40,10 @@ export interface OutboundStreamsInit {
 /** One outbound stream per peer: frames waiting, and whether a flush is running */
 interface Outbound {
   stream: Promise<MessageStream>
+  /** the connection the stream was opened on, once it is (set by `open`, possibly before it returns) */
+  on: { connection?: Connection }
+  /** the peer, parsed once */
+  id: PeerId
   pending: Uint8Array[]
   queued: number
   flushing: boolean
@@ -94,8 +105,15 @@ export class OutboundStreams {
   /** Queues a frame for `peer`; false (nothing queued) when more than `maxQueuedBytes` already wait */
   write (peer: string, bytes: Uint8Array): boolean {
     let out = this.streams.get(peer)
+    if (out != null && !out.flushing && this.misplaced(out)) {
+      // nothing of ours is in flight on it: close it there, reopen on the preferred connection
+      this.close(peer)
+      out = undefined
+    }
     if (out == null) {
-      out = { stream: this.open(peer), pending: [], queued: 0, flushing: false }
+      const id = peerIdFromString(peer)
+      const on: Outbound['on'] = {}
+      out = { id, on, stream: this.open(id, connection => { on.connection = connection }), pending: [], queued: 0, flushing: false }
       out.stream.catch(() => {})
       this.streams.set(peer, out)
     }
@@ -119,8 +137,16 @@ export class OutboundStreams {
     return this.streams.keys()
   }
 
-  /** Forgets the stream (its connection closed); nothing is written to it any more */
-  forget (peer: string): void {
+  /**
+   * Forgets the stream because `connection` (a connection to `peer`) closed; nothing is
+   * written to it any more. A stream on another connection to the peer is kept: forgetting it
+   * left it open and unwritten, holding its connection (given no connection, always forgets)
+   */
+  forget (peer: string, connection?: Connection): void {
+    const out = this.streams.get(peer)
+    if (connection != null && out?.on.connection != null && out.on.connection !== connection) {
+      return
+    }
     this.streams.delete(peer)
   }
 
@@ -188,16 +214,33 @@ export class OutboundStreams {
     }
   }
 
-  private async open (peer: string): Promise<MessageStream> {
-    const id = peerIdFromString(peer)
-    const existed = this.init.connectionManager.getConnections(id).length > 0
-    if (!existed && this.init.peerStore != null && !(await hasAddresses(this.init.peerStore, id))) {
-      throw new NoKnownAddressesError(`no connection to ${peer} and no known address`)
+  /** Whether `out`'s stream sits on a connection other than the one both ends prefer */
+  private misplaced (out: Outbound): boolean {
+    if (this.init.self == null || out.on.connection == null) {
+      return false
     }
-    const connection = await this.init.connectionManager.openConnection(id, { signal: AbortSignal.timeout(this.init.dialTimeout) })
-    if (!existed) {
-      this.init.idleConnections?.dialledByUs(connection)
+    const connections = this.init.connectionManager.getConnections(out.id)
+    return connections.length > 1 && preferredConnection(connections, this.init.self) !== out.on.connection
+  }
+
+  /** Opens a stream to `id`, telling `onConnection` which connection it goes on */
+  private async open (id: PeerId, onConnection: (connection: Connection) => void): Promise<MessageStream> {
+    const existing = this.init.connectionManager.getConnections(id)
+    if (existing.length === 0 && this.init.peerStore != null && !(await hasAddresses(this.init.peerStore, id))) {
+      throw new NoKnownAddressesError(`no connection to ${id.toString()} and no known address`)
     }
+    let connection = this.init.self == null ? undefined : preferredConnection(existing, this.init.self)
+    if (connection == null) {
+      connection = await this.init.connectionManager.openConnection(id, { signal: AbortSignal.timeout(this.init.dialTimeout) })
+      if (existing.length === 0) {
+        this.init.idleConnections?.dialledByUs(connection)
+      }
+      if (this.init.self != null) {
+        // the peer may have dialled us meanwhile: both ends then pick the same one of the two
+        connection = preferredConnection(this.init.connectionManager.getConnections(id), this.init.self) ?? connection
+      }
+    }
+    onConnection(connection)
     const options = { signal: AbortSignal.timeout(this.init.dialTimeout) }
     if (this.init.secureStreams != null) {
       return this.init.secureStreams.open(connection, options)

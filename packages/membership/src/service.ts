@@ -65,10 +65,11 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
       onFresh: (id, multiaddrs) => { this.safeDispatchEvent('peer', { detail: { id, multiaddrs } }) }
     })
     this.codec = libp2pPeerCodec(peer => this.addresses.of(peer))
-    this.idleConnections = init.closeIdleConnections === false ? undefined : IdleConnections.of(components.connectionManager)
+    this.idleConnections = init.closeIdleConnections === false ? undefined : IdleConnections.of(components.connectionManager, { self: this.self })
     this.streams = new SecureStreams('membership', PROTOCOL, init.secureStreams)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      self: this.self,
       secureStreams: this.streams,
       idleConnections: this.idleConnections,
       peerStore: components.peerStore,
@@ -257,7 +258,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
   private onConnectionClose (evt: CustomEvent<Connection>): void {
     const peer = evt.detail.remotePeer
     const key = peer.toString()
-    this.outbound.forget(key)
+    this.outbound.forget(key, evt.detail)
     if (this.components.connectionManager.getConnections(peer).length === 0 && this.core?.hyparview.isActive(key) === true) {
       this.input({ type: 'connection-lost', peer: key })
     }

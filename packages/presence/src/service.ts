@@ -74,10 +74,11 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
       this[serviceDependencies].push('@saorsa-gossip/groups')
     }
     // a FOAF answer dials its origin: closed once unused, as membership's and plumtree's dials (SPEC.md §2.8)
-    this.idleConnections = IdleConnections.of(components.connectionManager)
+    this.idleConnections = IdleConnections.of(components.connectionManager, { self: this.self })
     this.streams = new SecureStreams('presence', PROTOCOL, init.secureStreams)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      self: this.self,
       secureStreams: this.streams,
       idleConnections: this.idleConnections,
       peerStore: components.peerStore,

@@ -96,10 +96,11 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     }
     this.forwardedTopics = accept === true ? true : new Set(accept === false ? [] : accept)
     this.frameLimit = Math.max(RPC_LIMITS.frameBytes, this.maxMessageSize + FRAME_OVERHEAD_BYTES)
-    this.idleConnections = init.closeIdleConnections === false ? undefined : IdleConnections.of(components.connectionManager)
+    this.idleConnections = init.closeIdleConnections === false ? undefined : IdleConnections.of(components.connectionManager, { self: this.self })
     this.streams = new SecureStreams('plumtree', PROTOCOL, init.secureStreams)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      self: this.self,
       secureStreams: this.streams,
       idleConnections: this.idleConnections,
       peerStore: components.peerStore,
@@ -378,14 +379,15 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.addresses.identified(evt.detail.peerId, evt.detail.listenAddrs)
   }
 
-  /** The last connection to the peer closed: `connection-lost` (its links go; it stays a candidate) */
+  /** A connection closed; the last one to the peer: `connection-lost` (its links go; it stays a candidate) */
   private onConnectionClose (evt: CustomEvent<Connection>): void {
     const peer = evt.detail.remotePeer
+    const key = peer.toString()
+    // our stream may have been on this one of several connections (a duplicate closed, §2.10)
+    this.outbound.forget(key, evt.detail)
     if (this.components.connectionManager.getConnections(peer).length > 0) {
       return
     }
-    const key = peer.toString()
-    this.outbound.forget(key)
     this.inbound.delete(key)
     this.input({ type: 'connection-lost', peer: key })
   }
