@@ -148,6 +148,38 @@ describe('HyParView core', () => {
     expect(emitted(high, 'neighbor-down')[0]).to.deep.include({ reason: 'evicted' })
   })
 
+  it('JOINs and high-priority requests evict neighbours that came to us before the ones we chose, so sybils cannot take every slot', () => {
+    const n = node('n', { activeViewTarget: 4, activeViewCapacity: 4 })
+    n.start(0, [])
+    seedPassive(n, ['c1', 'c2'])
+    const asked = sent(n.handleTimer({ kind: 'hpv-repair', due: 1000 }, 1000)).filter(([, type]) => type === 'neighbor').map(([to]) => to)
+    expect(asked.sort()).to.deep.equal(['c1', 'c2'])
+    for (const peer of asked) {
+      n.handleMessage(peer, { proto: 'hpv', type: 'neighbor-reply', accepted: true }, 1100)
+    }
+    link(n, node('i1'))
+    link(n, node('i2'))
+    expect([...n.activeView()].sort()).to.deep.equal(['c1', 'c2', 'i1', 'i2'])
+    // 40 sybils JOIN and ask with high priority: every one is taken in, none displaces c1 or c2
+    for (let i = 0; i < 40; i++) {
+      const sybil = `s${i}`
+      n.handleMessage(sybil, { proto: 'hpv', type: i % 2 === 0 ? 'join' : 'neighbor', priority: 'high' } as any, 2000 + i)
+      expect(n.isActive(sybil), sybil).to.be.true()
+      expect(n.isActive('c1') && n.isActive('c2'), `after ${sybil}`).to.be.true()
+    }
+    expect(n.activeView()).to.have.length(4)
+    // a chosen neighbour evicted on purpose (all four chosen) is still possible: a JOIN always gets in
+    const m = node('m', { activeViewTarget: 2, activeViewCapacity: 2 })
+    m.start(0, [])
+    seedPassive(m, ['d1', 'd2'])
+    for (const [peer] of sent(m.handleTimer({ kind: 'hpv-repair', due: 1000 }, 1000)).filter(([, type]) => type === 'neighbor')) {
+      m.handleMessage(peer, { proto: 'hpv', type: 'neighbor-reply', accepted: true }, 1100)
+    }
+    m.handleMessage('j', { proto: 'hpv', type: 'join' }, 1200)
+    expect(m.isActive('j')).to.be.true()
+    expect(m.activeView()).to.have.length(2)
+  })
+
   it('DISCONNECT(alive) moves the peer to the passive view and refills from it', () => {
     const n = node('n')
     link(n, node('a'))

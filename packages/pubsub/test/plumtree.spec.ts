@@ -302,6 +302,33 @@ describe('Plumtree core', () => {
     expect(h.core('hub').topicPeers(T)).to.have.length(2)
   })
 
+  it('an urgent join evicts a link that came to us before one we made: sybils repeating "urgent" never take every link', () => {
+    const h = new Harness()
+    h.add('hub', { config: { topicActiveTarget: 2, topicActiveCapacity: 4 } })
+    h.input('hub', { type: 'subscribe', topic: T })
+    // c1 and c2: membership neighbours that announced the topic, joined by the hub itself
+    for (const c of ['c1', 'c2']) {
+      h.input('hub', { type: 'neighbor-up', peer: c })
+      h.input('hub', { type: 'message', from: c, message: { type: 'subscriptions', subscribe: [T], unsubscribe: [] } })
+    }
+    h.advance(h.now + 3 * DEFAULT_PUBSUB_CONFIG.maintenanceInterval)
+    expect([...new Set(h.sentOfType('topic-join', 'hub').map(s => s.to))].sort()).to.deep.equal(['c1', 'c2'])
+    for (const c of ['c1', 'c2']) {
+      h.input('hub', { type: 'message', from: c, message: { type: 'topic-join-reply', topic: T, accepted: true, others: [] } })
+    }
+    for (const i of ['i1', 'i2']) {
+      h.input('hub', { type: 'message', from: i, message: { type: 'topic-join', topic: T, urgent: false } })
+    }
+    expect([...h.core('hub').topicPeers(T)].sort()).to.deep.equal(['c1', 'c2', 'i1', 'i2'])
+    for (let k = 0; k < 20; k++) {
+      const sybil = `sybil${k}`
+      h.input('hub', { type: 'message', from: sybil, message: { type: 'topic-join', topic: T, urgent: true } })
+      const peers = h.core('hub').topicPeers(T)
+      expect(peers, sybil).to.include.members([sybil, 'c1', 'c2'])
+      expect(peers).to.have.length(4)
+    }
+  })
+
   it('a silent topic link is pinged, then dropped after linkTimeout', () => {
     const h = new Harness()
     line(h, ['a', 'b'])

@@ -52,6 +52,12 @@ export class HyParView<P> {
    * evictor straight back with high priority, which evicts another, and so on without end.
    */
   private readonly coolingOff = new Set<P>()
+  /**
+   * active neighbours we asked ourselves (our NEIGHBOR request was accepted): a JOIN or a
+   * high-priority request makes room by evicting one of the others first. Peers that come to
+   * us cannot then displace every neighbour we picked (SPEC.md §5.3: eclipse)
+   */
+  private readonly chosen = new Set<P>()
   /** neighbours lost to a dead verdict or a lost connection, and when: tried again now and then (SPEC.md §5.4) */
   private readonly lost = new Map<P, number>()
   /** the passive-view exchange (shuffle.ts) */
@@ -165,7 +171,7 @@ export class HyParView<P> {
     if (this.pending.delete(peer)) {
       out.push(cancelTimer(`hpv:nt:${String(peer)}`))
     }
-    if (this.active.delete(peer)) {
+    if (this.dropActive(peer)) {
       if (reason === 'dead' || reason === 'connection-lost') {
         this.remember(peer, now)
       }
@@ -186,7 +192,7 @@ export class HyParView<P> {
    */
   unresponsive (peer: P, now: number): Out<P> {
     const out: Out<P> = []
-    if (!this.active.delete(peer)) {
+    if (!this.dropActive(peer)) {
       return out
     }
     out.push(send(peer, { proto: 'hpv', type: 'disconnect', alive: true }))
@@ -218,7 +224,7 @@ export class HyParView<P> {
    */
   relink (peer: P, now: number): Out<P> {
     const out: Out<P> = []
-    if (!this.active.delete(peer)) {
+    if (!this.dropActive(peer)) {
       return out
     }
     out.push(emit({ type: 'neighbor-down', peer, reason: 'asymmetric' }))
@@ -274,7 +280,7 @@ export class HyParView<P> {
     if (waited) {
       out.push(cancelTimer(`hpv:nt:${String(peer)}`))
     }
-    if (this.active.delete(peer)) {
+    if (this.dropActive(peer)) {
       out.push(emit({ type: 'neighbor-down', peer, reason: 'unsupported' }))
       this.fill(now, out)
     } else if (waited && this.active.size === 0 && this.pending.size === 0) {
@@ -414,6 +420,9 @@ export class HyParView<P> {
         // a reply after our request timed out: the other side has added us, so keep the link symmetric
       }
       this.addActive(from, out)
+      if (this.active.has(from)) {
+        this.chosen.add(from)
+      }
       if (this.active.size > 0) {
         out.push(cancelTimer('hpv:join'))
       }
@@ -448,7 +457,7 @@ export class HyParView<P> {
       this.drops.unexpected++
       return
     }
-    this.active.delete(from)
+    this.dropActive(from)
     out.push(emit({ type: 'neighbor-down', peer: from, reason: 'disconnected' }))
     if (alive) {
       this.addPassive(from)
@@ -459,14 +468,21 @@ export class HyParView<P> {
 
   // --- view maintenance -------------------------------------------------------
 
+  /** Removes `peer` from the active view (and from the neighbours we chose); whether it was there */
+  private dropActive (peer: P): boolean {
+    this.chosen.delete(peer)
+    return this.active.delete(peer)
+  }
+
   private addActive (peer: P, out: Out<P>): void {
     if (peer === this.self || this.active.has(peer)) {
       return
     }
     if (this.active.size >= this.config.activeViewCapacity) {
-      const victim = this.active.pick(this.rng, p => p === peer)
+      // one that came to us, if any; else any other
+      const victim = this.active.pick(this.rng, p => p === peer || this.chosen.has(p)) ?? this.active.pick(this.rng, p => p === peer)
       if (victim != null) {
-        this.active.delete(victim)
+        this.dropActive(victim)
         this.addPassive(victim)
         out.push(send(victim, { proto: 'hpv', type: 'disconnect', alive: true }))
         out.push(emit({ type: 'neighbor-down', peer: victim, reason: 'evicted' }))

@@ -238,7 +238,10 @@ export function onFound<P> (ctx: Ctx<P>, from: P, message: FoundMessage<P>, now:
 }
 
 function lowestScored<P> (ctx: Ctx<P>, state: TopicState<P>, now: number): P | undefined {
-  const peers = [...state.active.values()]
+  const all = [...state.active.values()]
+  // the links that came to us go first; the ones we made only when there are no others
+  const cameToUs = all.filter(p => !state.chosen.has(p))
+  const peers = cameToUs.length > 0 ? cameToUs : all
   let lowest = Infinity
   let worst: P[] = []
   for (const peer of peers) {
@@ -250,8 +253,7 @@ function lowestScored<P> (ctx: Ctx<P>, state: TopicState<P>, now: number): P | u
       worst.push(peer)
     }
   }
-  // all equal (the usual case): the same draw as before scores counted here
-  return worst.length === peers.length ? state.active.pick(ctx.rng) : ctx.rng.pick(worst)
+  return ctx.rng.pick(worst)
 }
 
 export function onTopicJoin<P> (ctx: Ctx<P>, from: P, message: TopicJoinMessage, now: number): void {
@@ -322,6 +324,9 @@ export function onTopicJoinReply<P> (ctx: Ctx<P>, from: P, message: TopicJoinRep
     return
   }
   linkUp(ctx, state, from, now)
+  if (state.active.has(from)) {
+    state.chosen.add(from)
+  }
 }
 
 export function onTopicLeave<P> (ctx: Ctx<P>, from: P, topic: string): void {

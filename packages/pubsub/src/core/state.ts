@@ -63,6 +63,11 @@ export interface TopicState<P> {
   pendingJoins: Map<P, number>
   /** joins that timed out: an acceptance arriving late is still taken (bounded by the join rate) */
   lateJoins: Map<P, number>
+  /**
+   * topic neighbours that accepted our TOPIC_JOIN: an urgent join evicts one of the others
+   * first, so peers that come to us cannot displace every link we made (SPEC.md §7.4: eclipse)
+   */
+  chosen: Set<P>
   missing: Map<string, Missing<P>>
   /** walks in flight: walk number → start time */
   walks: Map<number, number>
@@ -222,6 +227,7 @@ export function topicState<P> (ctx: Ctx<P>, name: string): TopicState<P> {
       pinged: new Map(),
       pendingJoins: new Map(),
       lateJoins: new Map(),
+      chosen: new Set(),
       missing: new Map(),
       walks: new Map(),
       nextWalkAt: 0,
@@ -274,6 +280,7 @@ export function linkDown<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, keepPas
   if (!state.active.delete(peer)) {
     return
   }
+  state.chosen.delete(peer)
   state.eager.delete(peer)
   state.lazy.delete(peer)
   state.eagerCredit.delete(peer)
