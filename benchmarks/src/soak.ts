@@ -9,8 +9,9 @@
  *
  * Usage: node dist/src/soak.js [--quick] [--nodes 30] [--duration s] [--rate 5] [--seed 1]
  * [--churn-every s] [--stable n] [--drain s] [--port p] [--trace-timers]
- * Writes every sample of the untouched nodes to benchmarks/results/soak-samples.json. One progress line per sample while running; the JSON summary is the last line. Exit
- * status 1 when a message published by a live node did not reach every untouched node.
+ * Writes every sample of the untouched nodes to benchmarks/results/soak-samples.json. One
+ * progress line per sample while running; the JSON summary is the last line. Exit status 1
+ * when a message published by a live node did not reach every untouched node.
  */
 import { fork } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -366,6 +367,8 @@ fs.writeFileSync(path.join(resultsDir, 'soak-samples.json'), JSON.stringify({
 }))
 
 const after = stable.flatMap(s => { const r = reports.get(s.index); return r == null ? [] : [r.sample] })
+/** the untouched nodes' mean of one memory figure after the run, MB */
+const mbPerNode = (field: 'rss' | 'heap' | 'external'): number => Number((after.reduce((n, x) => n + x[field], 0) / Math.max(1, after.length) / 2 ** 20).toFixed(1))
 /** untouched nodes that ended the run without a topic neighbour or a membership neighbour */
 const isolatedAfter = stable.filter(s => { const r = reports.get(s.index); return r == null || r.sample.topicPeers === 0 || r.sample.members === 0 })
   .map(s => ({ node: s.index, topicPeers: reports.get(s.index)?.sample.topicPeers, members: reports.get(s.index)?.sample.members, received: reports.get(s.index)?.received.length }))
@@ -430,9 +433,9 @@ print(JSON.stringify({
   connectionsGrowthPct: connectionsGrowth.pct,
   worstNodeRssGrowthPct: rssGrowth.maxNodePct,
   worstNodeHeapGrowthPct: heapGrowth.maxNodePct,
-  rssMBPerNode: Number((after.reduce((n, x) => n + x.rss, 0) / Math.max(1, after.length) / 2 ** 20).toFixed(1)),
-  heapMBPerNode: Number((after.reduce((n, x) => n + x.heap, 0) / Math.max(1, after.length) / 2 ** 20).toFixed(1)),
-  externalMBPerNode: Number((after.reduce((n, x) => n + x.external, 0) / Math.max(1, after.length) / 2 ** 20).toFixed(1)),
+  rssMBPerNode: mbPerNode('rss'),
+  heapMBPerNode: mbPerNode('heap'),
+  externalMBPerNode: mbPerNode('external'),
   openStreamsAfter,
   connectionsAfter,
   isolatedAfter,

@@ -50,7 +50,7 @@ export async function readFrames (stream: MessageStream, init: ReadFramesInit): 
     // the writer closed its end (or the stream broke): close ours, or the stream stays
     // half-open on both connections' lists for as long as the connection lives, and a
     // connection whose streams all ended never counts as unused (SPEC.md §2.8)
-    void Promise.resolve().then(async () => { await stream.close() }).catch(() => {})
+    void stream.close().catch(() => {})
     return 'ended'
   }
 }
