@@ -3,7 +3,8 @@
  * npm run bench:quick  — the same harness, small (CI smoke test; no thresholds asserted)
  *
  * Options: --nodes N --workers W --rate msgs/s --duration s --size bytes --transports tcp,quic
- * --protocols plumtree,gossipsub --seed S --quick --rates r1,r2,… --no-throughput. Writes benchmarks/results/net[-quick].json and
+ * --protocols plumtree,gossipsub --seed S --drain s (after publishing stops, before counting; default 10) --quick
+ * --rates r1,r2,… --no-throughput. Writes benchmarks/results/net[-quick].json and
  * .html, prints progress, a summary table, and the JSON summary as the last line.
  */
 import fs from 'node:fs'
@@ -30,10 +31,15 @@ const config = {
   size: Number(arg('size') ?? 1024),
   seed: Number(arg('seed') ?? 1),
   contacts: Number(arg('contacts') ?? 6),
-  drain: quick ? 3_000 : 10_000,
+  drain: 1000 * Number(arg('drain') ?? (quick ? 3 : 10)),
   formationTimeout: quick ? 30_000 : 90_000,
   /** --stack-options / --plumtree-config (net/stack-options.ts) */
   options: stackOptions(process.argv, 'bench')
+}
+
+if (!Number.isFinite(config.drain) || config.drain < 0) {
+  process.stderr.write(`bench: --drain takes a number of seconds ≥ 0, got ${String(arg('drain'))}\n`)
+  process.exit(2)
 }
 
 const transports = (arg('transports') ?? 'tcp,quic').split(',') as TransportName[]

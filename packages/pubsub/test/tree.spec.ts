@@ -214,4 +214,36 @@ describe('broadcast tree', () => {
     }
     expect(duplicates, 'duplicates c cost before it was pruned').to.equal(MAX_EAGER_CREDIT + 1)
   })
+
+  it('a duplicate on a link we hold lazy repeats the PRUNE, at most once per exchange: a peer that missed our PRUNE does not push to us for ever', () => {
+    const h = new Harness()
+    for (const n of ['hub', 'a', 'b']) {
+      h.add(n)
+    }
+    h.neighbours('hub', 'a')
+    h.neighbours('hub', 'b')
+    for (const n of ['hub', 'a', 'b']) {
+      h.input(n, { type: 'subscribe', topic: T })
+    }
+    h.flush()
+    const prunesTo = (effects: ReturnType<Harness['input']>): number => effects.filter(e => e.type === 'send' && e.to === 'a' && e.message.type === 'prune').length
+    const copy = (from: string, id: Uint8Array): ReturnType<Harness['input']> => h.input('hub', { type: 'message', from, message: gossip(h, id) })
+    const m1 = newId()
+    copy('b', m1)
+    expect(prunesTo(copy('a', m1)), 'the first duplicate from a prunes it').to.equal(1)
+    expect(h.core('hub').eagerPeers(T)).to.not.include('a')
+    // a keeps pushing (our PRUNE was lost, or crossed a copy that made the link eager again there)
+    const m2 = newId()
+    copy('b', m2)
+    expect(prunesTo(copy('a', m2)), 'a copy right after our PRUNE was already on its way').to.equal(0)
+    h.now += 1000
+    const m3 = newId()
+    copy('b', m3)
+    expect(prunesTo(copy('a', m3)), 'a copy an exchange later: a still holds us eager').to.equal(1)
+    expect(h.core('hub').stats.duplicatesOnLazy).to.equal(2)
+    expect(h.core('hub').stats.prunesRepeated).to.equal(1)
+    // taken, the PRUNE ends it: a pushes no more
+    h.input('a', { type: 'message', from: 'hub', message: { type: 'prune', topic: T } })
+    expect(h.core('a').eagerPeers(T)).to.not.include('hub')
+  })
 })

@@ -56,6 +56,8 @@ export interface TopicState<P> {
    * between 0 and MAX_EAGER_CREDIT; a duplicate on a link without credit prunes it (tree.ts)
    */
   eagerCredit: Map<P, number>
+  /** when we last sent each topic neighbour a PRUNE (a duplicate on a lazy link repeats it at most once per exchange: tree.ts) */
+  prunedAt: Map<P, number>
   /** last time anything arrived from each topic neighbour */
   lastHeard: Map<P, number>
   /** topic neighbours we pinged, and when */
@@ -96,6 +98,8 @@ export interface TreeState<P> {
   flushPending: boolean
   /** smoothed delay from a message's first IHAVE to its unrequested eager copy, ms (adaptive timeout₁) */
   eagerLag: number
+  /** smoothed age of tree copies at first arrival (now − publishedAt, ms): how far behind the tree runs; widens anti-entropy's guard */
+  transitDelay: number
   /** ids first received as the answer to our GRAFT → when they were first announced (the late tree copy is a lag sample, not a fault) */
   graftedIds: LruTtlCache<string, number>
   /** (peer, id) pairs whose GRAFT we answered recently */
@@ -185,6 +189,7 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
       lazyQueue: new Map(),
       flushPending: false,
       eagerLag: 0,
+      transitDelay: 0,
       graftedIds: new LruTtlCache({ maxEntries: 4096, ttl: 30_000 }),
       graftAnswers: new LruTtlCache({ maxEntries: 8192, ttl: 10_000 })
     },
@@ -223,6 +228,7 @@ export function topicState<P> (ctx: Ctx<P>, name: string): TopicState<P> {
       eager: new Set(),
       lazy: new Set(),
       eagerCredit: new Map(),
+      prunedAt: new Map(),
       lastHeard: new Map(),
       pinged: new Map(),
       pendingJoins: new Map(),
@@ -284,6 +290,7 @@ export function linkDown<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, keepPas
   state.eager.delete(peer)
   state.lazy.delete(peer)
   state.eagerCredit.delete(peer)
+  state.prunedAt.delete(peer)
   state.lastHeard.delete(peer)
   state.pinged.delete(peer)
   for (const missing of state.missing.values()) {

@@ -80,9 +80,17 @@ export interface PubsubStats {
   /** payload copies sent (gossip messages), including repair */
   payloadsSent: number
   grafts: number
+  /** GRAFTs sent as pulls (`pull`: the message only, the link unchanged) because our own lag was high */
+  pulls: number
   prunes: number
   /** eager duplicates that did not prune their link: it had delivered first copies lately (tree.ts MAX_EAGER_CREDIT) */
   prunesSpared: number
+  /** duplicates on a link we hold lazy: sent before our PRUNE reached the peer (their number grows with the round trip under load) */
+  duplicatesOnLazy: number
+  /** duplicates marked repair (anti-entropy pushes, GRAFT answers) */
+  duplicatesRepair: number
+  /** PRUNEs sent again for duplicates on a link we hold lazy (tree.ts repeatPrune) */
+  prunesRepeated: number
   ihaveSent: number
   ihaveReceived: number
   /** Plumtree tree optimisations (lazy path replaced eager one) */
@@ -120,8 +128,12 @@ export function emptyStats (): PubsubStats {
     duplicates: 0,
     payloadsSent: 0,
     grafts: 0,
+    pulls: 0,
     prunes: 0,
     prunesSpared: 0,
+    duplicatesOnLazy: 0,
+    duplicatesRepair: 0,
+    prunesRepeated: 0,
     ihaveSent: 0,
     ihaveReceived: 0,
     optimizations: 0,
