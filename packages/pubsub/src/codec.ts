@@ -37,7 +37,7 @@ const b = (x: Uint8Array): Uint8Array<ArrayBuffer> => x as Uint8Array<ArrayBuffe
 const ENCODERS: Encoders = {
   gossip: (m) => ({ type: RpcType.GOSSIP, topic: m.topic, id: b(m.id), round: m.round, publishedAt: m.publishedAt, payload: b(m.payload), header: m.header == null ? undefined : b(m.header), flag: m.repair === true }),
   ihave: (m) => ({ type: RpcType.IHAVE, topic: m.topic, entries: m.entries.map(e => ({ id: b(e.id), round: e.round })) }),
-  graft: (m) => ({ type: RpcType.GRAFT, topic: m.topic, id: m.id == null ? undefined : b(m.id), round: m.round, flag: m.pull === true }),
+  graft: (m) => ({ type: RpcType.GRAFT, topic: m.topic, id: m.id == null ? undefined : b(m.id), round: m.round }),
   prune: (m) => ({ type: RpcType.PRUNE, topic: m.topic }),
   subscriptions: (m) => ({ type: RpcType.SUBSCRIPTIONS, subscribe: m.subscribe, unsubscribe: m.unsubscribe }),
   find: (m, peer) => ({ type: RpcType.FIND, topic: m.topic, peer: b(peer(m.origin)), ttl: m.ttl, nonce: m.walk, peers: (m.exclude ?? []).slice(0, RPC_LIMITS.peers).map((p: unknown) => b(peer(p))) }),
@@ -117,7 +117,7 @@ type Decoders = Partial<Record<RpcType, (rpc: Rpc, peer: (b: Uint8Array) => any)
 const DECODERS: Decoders = {
   [RpcType.GOSSIP]: (r) => ({ type: 'gossip', topic: r.topic, id: id(r.id, 'id'), round: r.round, publishedAt: safe(r.publishedAt, 'publishedAt'), payload: r.payload, ...(r.header.length > 0 ? { header: r.header } : {}), ...(r.flag ? { repair: true } : {}) }),
   [RpcType.IHAVE]: (r) => ({ type: 'ihave', topic: r.topic, entries: r.entries.map(e => ({ id: id(e.id, 'IHAVE id'), round: e.round })) }),
-  [RpcType.GRAFT]: (r) => ({ type: 'graft', topic: r.topic, round: r.round, ...(r.id.length > 0 ? { id: id(r.id, 'GRAFT id') } : {}), ...(r.flag ? { pull: true } : {}) }),
+  [RpcType.GRAFT]: (r) => ({ type: 'graft', topic: r.topic, round: r.round, ...(r.id.length > 0 ? { id: id(r.id, 'GRAFT id') } : {}) }),
   [RpcType.PRUNE]: (r) => ({ type: 'prune', topic: r.topic }),
   [RpcType.SUBSCRIPTIONS]: (r) => ({ type: 'subscriptions', subscribe: r.subscribe, unsubscribe: r.unsubscribe }),
   [RpcType.FIND]: (r, peer) => ({ type: 'find', topic: r.topic, origin: peer(r.peer), ttl: r.ttl, walk: safe(r.nonce, 'walk'), ...(r.peers.length > 0 ? { exclude: r.peers.map(peer) } : {}) }),

@@ -36,8 +36,7 @@ const samples: Array<PubsubMessage<string>> = [
   { type: 'ae-digest', topic: 'chat', session: 3, from: 1000, to: 91_000, count: 12, digest: id(6) },
   { type: 'ae-symbols', topic: 'chat', session: 3, from: 1000, to: 91_000, offset: 16, symbols: [{ count: -2, hi: 0xffffffff, lo: 1, check: 0x80000000 }, { count: 1, hi: 5, lo: 6, check: 7 }] },
   { type: 'ae-more', topic: 'chat', session: 3, offset: 32, count: 16 },
-  { type: 'ae-want', topic: 'chat', session: 3, shortIds: [new Uint8Array(8).fill(1)] },
-  { type: 'graft', topic: 'chat', round: 2, id: id(7), pull: true }
+  { type: 'ae-want', topic: 'chat', session: 3, shortIds: [new Uint8Array(8).fill(1)] }
 ]
 
 describe('pubsub wire codec', () => {
@@ -91,8 +90,6 @@ describe('pubsub wire codec', () => {
   it('matches the SPEC.md §7.8 vectors', () => {
     expect(hex(encodeRpc({ type: 'prune', topic: 'chat' }, codec))).to.equal('0804120463686174')
     expect(hex(encodeRpc({ type: 'ae-more', topic: 'chat', session: 3, offset: 32, count: 16 }, codec))).to.equal('080f1204636861747803900110a00120')
-    // a pull: GRAFT with the shared flag (field 8) set
-    expect(hex(encodeRpc({ type: 'graft', topic: 'chat', id: id(7), round: 2, pull: true }, codec))).to.equal(`08031204636861741a20${'07'.repeat(32)}20024001`)
     const withAddrs: PubsubPeerCodec<string> = { ...codec, addrs: (p) => p === 'p1' ? [new Uint8Array([4, 127, 0, 0, 1])] : [] }
     expect(hex(encodeRpc({ type: 'found', topic: 'chat', walk: 12, others: ['p1', 'p2'] }, withAddrs))).to.equal('08071204636861746a0270316a027032780cc2010b0a0270311205047f000001')
   })

@@ -22,18 +22,9 @@ const PASSIVE_SESSION_SHARE = 0.25
 
 function windowFor<P> (ctx: Ctx<P>, now: number): { from: number, to: number } {
   const { aeGuard, aeWindow, aeAlign } = ctx.config
-  // messages still travelling the tree are not missing: the guard grows by our own lag and by
-  // how late tree copies arrive. Under overload (100 real nodes at 40 msg/s, issue 12) copies
-  // ran 5–10 s behind, and sessions with the fixed 2 s guard pushed 6,110 payloads that were
-  // already on their way — more load on saturated cores (SPEC.md §7.5)
-  // Only the recent end moves: the far end stays where the configured guard puts it, so the
-  // window never reaches older messages than the cache and seen-id bounds were checked for
-  const inFlight = ctx.load.lag(now) + 2 * ctx.tree.transitDelay
   // clocks are ms since the epoch; clamping at 0 only matters to a simulator starting at 0
-  const end = Math.max(0, Math.floor((now - aeGuard) / aeAlign) * aeAlign)
-  const from = Math.max(0, end - aeWindow)
-  const to = Math.max(from, Math.floor((now - aeGuard - inFlight) / aeAlign) * aeAlign)
-  return { from, to }
+  const to = Math.max(0, Math.floor((now - aeGuard) / aeAlign) * aeAlign)
+  return { from: Math.max(0, to - aeWindow), to }
 }
 
 function keysOf (entries: StoredMessage[]): Uint8Array[] {

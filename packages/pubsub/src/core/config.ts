@@ -18,13 +18,6 @@ export interface PubsubConfig {
    * IHAVE (slow or overloaded nodes), timeout₁ follows twice that delay up to here (SPEC.md §7.3)
    */
   graftTimeoutMax: number
-  /**
-   * Own event-loop lag, ms, from which a graft timer pulls the missing message (GRAFT with
-   * `pull`: answered, but neither side makes the link eager) instead of grafting the link: on
-   * an overloaded node eager copies are late, not lost, and every link a graft adds to the
-   * tree is pruned again later, at the cost of the copies in flight meanwhile (SPEC.md §7.13)
-   */
-  pullAboveLag: number
   /** A lazy path shorter than the eager one by more than this many hops replaces it (Plumtree §3.8) */
   optimizationThreshold: number
   /** Messages kept for grafts and anti-entropy pulls, ms after receipt */
@@ -96,7 +89,6 @@ export const DEFAULT_PUBSUB_CONFIG: Readonly<PubsubConfig> = Object.freeze({
   graftTimeout1: 300,
   graftTimeout2: 150,
   graftTimeoutMax: 3000,
-  pullAboveLag: 1000,
   optimizationThreshold: 10,
   cacheRetention: 120_000,
   cacheMaxMessages: 8192,

@@ -37,16 +37,12 @@ export interface IHaveMessage {
   entries: IHaveEntry[]
 }
 
-/**
- * Makes the link eager again; with `id`, also asks for that message (Plumtree GRAFT). With
- * `pull` (and `id`) it only asks: the link stays as it is, and the answer is a repair copy
- */
+/** Makes the link eager again; with `id`, also asks for that message (Plumtree GRAFT) */
 export interface GraftMessage {
   type: 'graft'
   topic: string
   id?: Uint8Array
   round: number
-  pull?: boolean
 }
 
 /** The link becomes lazy: the sender already had what we pushed */

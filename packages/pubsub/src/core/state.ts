@@ -98,8 +98,6 @@ export interface TreeState<P> {
   flushPending: boolean
   /** smoothed delay from a message's first IHAVE to its unrequested eager copy, ms (adaptive timeout₁) */
   eagerLag: number
-  /** smoothed age of tree copies at first arrival (now − publishedAt, ms): how far behind the tree runs; widens anti-entropy's guard */
-  transitDelay: number
   /** ids first received as the answer to our GRAFT → when they were first announced (the late tree copy is a lag sample, not a fault) */
   graftedIds: LruTtlCache<string, number>
   /** (peer, id) pairs whose GRAFT we answered recently */
@@ -189,7 +187,6 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
       lazyQueue: new Map(),
       flushPending: false,
       eagerLag: 0,
-      transitDelay: 0,
       graftedIds: new LruTtlCache({ maxEntries: 4096, ttl: 30_000 }),
       graftAnswers: new LruTtlCache({ maxEntries: 8192, ttl: 10_000 })
     },

@@ -42,17 +42,6 @@ function learnLag<P> (ctx: Ctx<P>, lag: number): void {
   ctx.tree.eagerLag = ctx.tree.eagerLag === 0 ? lag : ctx.tree.eagerLag * 0.9 + lag * 0.1
 }
 
-/**
- * Transit samples are capped: a copy from a clock far behind (up to `maxClockSkew`) or a
- * message held in a partition must not stretch anti-entropy's guard for minutes
- */
-const MAX_TRANSIT_SAMPLE = 10_000
-
-function learnTransit<P> (ctx: Ctx<P>, age: number): void {
-  const sample = Math.min(MAX_TRANSIT_SAMPLE, Math.max(0, age))
-  ctx.tree.transitDelay = ctx.tree.transitDelay * 0.9 + sample * 0.1
-}
-
 /** Timer key of a missing id: per topic, so the same id announced in two topics keeps both timers */
 function graftKey (topic: string, key: string): string {
   return `graft/${topic}/${key}`
@@ -216,9 +205,6 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
     return
   }
   ctx.seen.add(message.id, now)
-  if (message.repair !== true) {
-    learnTransit(ctx, now - message.publishedAt)
-  }
   const missing = state.missing.get(key)
   if (missing != null) {
     state.missing.delete(key)
@@ -233,7 +219,7 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
   }
   if (state.active.has(from) && message.repair !== true) {
     // the peer pushes to us, so it holds us eager: so do we (Plumtree Receive(GOSSIP)). Not for
-    // a repair copy (anti-entropy push, pull answer): the peer's link state did not change. A
+    // a repair copy (an anti-entropy push): the peer's link state did not change. A
     // copy that crossed our PRUNE makes the link eager here while the peer, taking the PRUNE,
     // holds it lazy: our pushes then reach it as duplicates on a lazy link, and its
     // repeatPrune settles the link lazy at both ends. Refusing such copies instead (no flip
@@ -299,8 +285,9 @@ function pruneInFlight<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: numb
  * the peer then took our PRUNE — after which it pushes everything to us and, the link being
  * lazy here, nothing ever told it to stop. The paper answers every duplicate with PRUNE; we
  * repeat it at most once per exchange (the peer's answer time plus our own lag), so a peer
- * whose copies were already in flight is not sent one PRUNE per copy. Measured on 100 real
- * nodes at 40 msg/s (issue 12): 40,432 of 49,277 duplicates arrived on lazy links.
+ * whose copies were already in flight is not sent one PRUNE per copy. On 100 real nodes at
+ * 40 msg/s (issue 12) 38,000–40,000 of 49,000–57,000 duplicates arrived on lazy links, most
+ * within 500 ms of our PRUNE (already in flight); 100–270 PRUNEs per run were repeats.
  */
 function repeatPrune<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: number): void {
   if (pruneInFlight(ctx, state, peer, now)) {
@@ -445,18 +432,10 @@ export function onGraftTimer<P> (ctx: Ctx<P>, topic: string, key: string, now: n
     return
   }
   ctx.out.push(scheduleTimer(graftKey(topic, key), now + ctx.config.graftTimeout2 * graftTimeout(ctx, now) / ctx.config.graftTimeout1, { kind: 'graft', topic, key }))
-  missing.asked.push(announcement.peer)
-  if (ctx.load.lag(now) >= ctx.config.pullAboveLag) {
-    // overloaded: the eager copy is most likely queued, not lost. Fetch this one message and
-    // leave the tree alone — a grafted link doubles every later message until a duplicate
-    // prunes it again, and under lag each PRUNE arrives behind a dozen copies (SPEC.md §7.13)
-    ctx.stats.pulls++
-    out(ctx, announcement.peer, { type: 'graft', topic, id: missing.id, round: announcement.round, pull: true })
-    return
-  }
   state.lazy.delete(announcement.peer)
   state.eager.add(announcement.peer)
   ctx.stats.grafts++
+  missing.asked.push(announcement.peer)
   out(ctx, announcement.peer, { type: 'graft', topic, id: missing.id, round: announcement.round })
 }
 
@@ -468,11 +447,8 @@ export function onGraft<P> (ctx: Ctx<P>, from: P, message: GraftMessage, state: 
     return
   }
   heard(state, from, now)
-  const pull = message.pull === true && message.id instanceof Uint8Array
-  if (!pull) {
-    state.lazy.delete(from)
-    state.eager.add(from)
-  }
+  state.lazy.delete(from)
+  state.eager.add(from)
   if (message.id instanceof Uint8Array) {
     const key = bytesKey(message.id)
     const stored = ctx.store.get(key)
@@ -481,9 +457,7 @@ export function onGraft<P> (ctx: Ctx<P>, from: P, message: GraftMessage, state: 
     const answered = `${String(from)}|${key}`
     if (stored?.message != null && stored.topic === state.name && !ctx.tree.graftAnswers.has(answered, now)) {
       ctx.tree.graftAnswers.set(answered, true, now)
-      // a pull's answer is a repair copy: off the tree, so it neither makes the link eager at
-      // the other end nor counts against anyone as a duplicate
-      out(ctx, from, { ...stored.message, round: stored.message.round + 1, ...(pull ? { repair: true } : {}) })
+      out(ctx, from, { ...stored.message, round: stored.message.round + 1 })
     }
   }
 }

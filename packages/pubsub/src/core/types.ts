@@ -80,8 +80,6 @@ export interface PubsubStats {
   /** payload copies sent (gossip messages), including repair */
   payloadsSent: number
   grafts: number
-  /** GRAFTs sent as pulls (`pull`: the message only, the link unchanged) because our own lag was high */
-  pulls: number
   prunes: number
   /** eager duplicates that did not prune their link: it had delivered first copies lately (tree.ts MAX_EAGER_CREDIT) */
   prunesSpared: number
@@ -128,7 +126,6 @@ export function emptyStats (): PubsubStats {
     duplicates: 0,
     payloadsSent: 0,
     grafts: 0,
-    pulls: 0,
     prunes: 0,
     prunesSpared: 0,
     duplicatesOnLazy: 0,
