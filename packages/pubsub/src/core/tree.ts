@@ -273,12 +273,6 @@ function sendPrune<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: number):
   out(ctx, peer, { type: 'prune', topic: state.name })
 }
 
-/** Our last PRUNE to this peer may not have reached it yet: sent within one exchange (its answer time plus our lag) */
-function pruneInFlight<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: number): boolean {
-  const last = state.prunedAt.get(peer)
-  return last !== undefined && now - last < Math.max(MIN_PRUNE_REPEAT, ctx.load.rto() + ctx.load.lag(now))
-}
-
 /**
  * A tree copy on a link we hold lazy: the peer still holds us eager. Either our PRUNE is on its
  * way, or it crossed a first copy of another message that made us eager again (onGossip) and
@@ -290,7 +284,9 @@ function pruneInFlight<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: numb
  * within 500 ms of our PRUNE (already in flight); 100–270 PRUNEs per run were repeats.
  */
 function repeatPrune<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: number): void {
-  if (pruneInFlight(ctx, state, peer, now)) {
+  const last = state.prunedAt.get(peer)
+  if (last !== undefined && now - last < Math.max(MIN_PRUNE_REPEAT, ctx.load.rto() + ctx.load.lag(now))) {
+    // our last PRUNE may not have reached the peer yet
     return
   }
   ctx.stats.prunesRepeated++

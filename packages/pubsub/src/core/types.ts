@@ -83,9 +83,9 @@ export interface PubsubStats {
   prunes: number
   /** eager duplicates that did not prune their link: it had delivered first copies lately (tree.ts MAX_EAGER_CREDIT) */
   prunesSpared: number
-  /** duplicates on a link we hold lazy: sent before our PRUNE reached the peer (their number grows with the round trip under load) */
+  /** tree duplicates on a link we hold lazy: sent before our PRUNE reached the peer, or by a peer that never took it (tree.ts repeatPrune) */
   duplicatesOnLazy: number
-  /** duplicates marked repair (anti-entropy pushes, GRAFT answers) */
+  /** duplicates marked repair (anti-entropy pushes, a non-subscriber's hand-over) */
   duplicatesRepair: number
   /** PRUNEs sent again for duplicates on a link we hold lazy (tree.ts repeatPrune) */
   prunesRepeated: number
