@@ -35,7 +35,7 @@ type Encoders = { [K in PubsubMessage<unknown>['type']]: (m: Extract<PubsubMessa
 const b = (x: Uint8Array): Uint8Array<ArrayBuffer> => x as Uint8Array<ArrayBuffer>
 
 const ENCODERS: Encoders = {
-  gossip: (m) => ({ type: RpcType.GOSSIP, topic: m.topic, id: b(m.id), round: m.round, publishedAt: m.publishedAt, payload: b(m.payload), header: m.header == null ? undefined : b(m.header), flag: m.repair === true }),
+  gossip: (m) => ({ type: RpcType.GOSSIP, topic: m.topic, id: b(m.id), round: m.round, publishedAt: m.publishedAt, payload: b(m.payload), header: m.header == null ? undefined : b(m.header), flag: m.repair === true, flood: m.flood === true, wave: m.wave ?? 0 }),
   ihave: (m) => ({ type: RpcType.IHAVE, topic: m.topic, entries: m.entries.map(e => ({ id: b(e.id), round: e.round })) }),
   graft: (m) => ({ type: RpcType.GRAFT, topic: m.topic, id: m.id == null ? undefined : b(m.id), round: m.round }),
   prune: (m) => ({ type: RpcType.PRUNE, topic: m.topic }),
@@ -115,7 +115,7 @@ function id (bytes: Uint8Array, what: string): Uint8Array {
 type Decoders = Partial<Record<RpcType, (rpc: Rpc, peer: (b: Uint8Array) => any) => PubsubMessage<any>>>
 
 const DECODERS: Decoders = {
-  [RpcType.GOSSIP]: (r) => ({ type: 'gossip', topic: r.topic, id: id(r.id, 'id'), round: r.round, publishedAt: safe(r.publishedAt, 'publishedAt'), payload: r.payload, ...(r.header.length > 0 ? { header: r.header } : {}), ...(r.flag ? { repair: true } : {}) }),
+  [RpcType.GOSSIP]: (r) => ({ type: 'gossip', topic: r.topic, id: id(r.id, 'id'), round: r.round, publishedAt: safe(r.publishedAt, 'publishedAt'), payload: r.payload, ...(r.header.length > 0 ? { header: r.header } : {}), ...(r.flag ? { repair: true } : {}), ...(r.flood ? { flood: true } : {}), ...(r.wave > 0 ? { wave: r.wave } : {}) }),
   [RpcType.IHAVE]: (r) => ({ type: 'ihave', topic: r.topic, entries: r.entries.map(e => ({ id: id(e.id, 'IHAVE id'), round: e.round })) }),
   [RpcType.GRAFT]: (r) => ({ type: 'graft', topic: r.topic, round: r.round, ...(r.id.length > 0 ? { id: id(r.id, 'GRAFT id') } : {}) }),
   [RpcType.PRUNE]: (r) => ({ type: 'prune', topic: r.topic }),

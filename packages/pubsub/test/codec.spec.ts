@@ -36,10 +36,15 @@ const samples: Array<PubsubMessage<string>> = [
   { type: 'ae-digest', topic: 'chat', session: 3, from: 1000, to: 91_000, count: 12, digest: id(6) },
   { type: 'ae-symbols', topic: 'chat', session: 3, from: 1000, to: 91_000, offset: 16, symbols: [{ count: -2, hi: 0xffffffff, lo: 1, check: 0x80000000 }, { count: 1, hi: 5, lo: 6, check: 7 }] },
   { type: 'ae-more', topic: 'chat', session: 3, offset: 32, count: 16 },
-  { type: 'ae-want', topic: 'chat', session: 3, shortIds: [new Uint8Array(8).fill(1)] }
+  { type: 'ae-want', topic: 'chat', session: 3, shortIds: [new Uint8Array(8).fill(1)] },
+  { type: 'gossip', topic: 'chat', id: id(7), round: 2, publishedAt: 5, payload: new Uint8Array([4]), flood: true, wave: 0xfffffffe }
 ]
 
 describe('pubsub wire codec', () => {
+  it('encodes a flood copy and its wave as fields 25 and 26 (SPEC.md §7.8 vector)', () => {
+    expect(hex(encodeRpc(samples[samples.length - 1], codec))).to.equal('08011204636861741a20' + '07'.repeat(32) + '20022805320104c80101d001feffffff0f')
+  })
+
   it('round-trips every message type', () => {
     for (const message of samples) {
       const decoded = decodeRpc(encodeRpc(message, codec), codec)

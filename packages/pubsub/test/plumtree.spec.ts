@@ -348,6 +348,9 @@ describe('Plumtree core', () => {
     expect(() => resolvePubsubConfig({ topicActiveTarget: 9, topicActiveCapacity: 3 })).to.throw(/topicActiveCapacity/).with.property('code', 'ERR_INVALID_CONFIG')
     expect(() => resolvePubsubConfig({ cacheRetention: 1000 })).to.throw(/cacheRetention/).with.property('code', 'ERR_INVALID_CONFIG')
     expect(() => resolvePubsubConfig({ maxIHaveIds: 0 })).to.throw(/maxIHaveIds/).with.property('code', 'ERR_INVALID_CONFIG')
+    expect(() => resolvePubsubConfig({ floodRounds: 1.5 })).to.throw(/floodRounds/).with.property('code', 'ERR_INVALID_CONFIG')
+    expect(() => resolvePubsubConfig({ floodRounds: 5 })).to.throw(/floodRounds/).with.property('code', 'ERR_INVALID_CONFIG')
+    expect(() => resolvePubsubConfig({ floodRounds: 2, floodDepth: 2 })).to.throw(/floodDepth/).with.property('code', 'ERR_INVALID_CONFIG')
   })
 
   it('anti-entropy: a digest settles equal sets in one message; after a cut, coded symbols find the differences both ways and the messages move', () => {

@@ -180,6 +180,7 @@ describe('broadcast tree', () => {
     for (const n of ['a', 'b', 'c']) {
       h.neighbours('hub', n)
     }
+    h.neighbours('b', 'a')
     for (const n of ['hub', 'a', 'b', 'c']) {
       h.input(n, { type: 'subscribe', topic: T })
     }
@@ -245,5 +246,78 @@ describe('broadcast tree', () => {
     // taken, the PRUNE ends it: a pushes no more
     h.input('a', { type: 'message', from: 'hub', message: { type: 'prune', topic: T } })
     expect(h.core('a').eagerPeers(T)).to.not.include('hub')
+  })
+
+  it('flood rounds: once first copies arrive deep, the origin floods its lazy links; a flooded message floods on for floodRounds hops, each hop drawing a new wave; shallow again, IHAVE as before', () => {
+    const h = new Harness()
+    const config = { floodRounds: 2, floodDepth: 4 }
+    for (const n of ['hub', 'a', 'b', 'c']) {
+      h.add(n, { config })
+    }
+    for (const n of ['a', 'b', 'c']) {
+      h.neighbours('hub', n)
+    }
+    h.neighbours('b', 'a')
+    for (const n of ['hub', 'a', 'b', 'c']) {
+      h.input(n, { type: 'subscribe', topic: T })
+    }
+    h.flush()
+    // b and c prune their links: the hub holds them lazy
+    for (const n of ['b', 'c']) {
+      h.input('hub', { type: 'message', from: n, message: { type: 'prune', topic: T } })
+    }
+    expect(h.core('hub').lazyPeers(T)).to.have.members(['b', 'c'])
+    const copies = (effects: ReturnType<Harness['input']>): GossipMessage[] => effects.flatMap(e => e.type === 'send' && e.message.type === 'gossip' ? [e.message] : [])
+    const floodsFrom = (effects: ReturnType<Harness['input']>): string[] => effects.flatMap(e => e.type === 'send' && e.message.type === 'gossip' && e.message.flood === true ? [e.to] : [])
+    const own = (): ReturnType<Harness['input']> => h.input('hub', { type: 'publish', topic: T, id: newId(), payload: new Uint8Array([1]), publishedAt: h.now })
+    const shallow = own()
+    expect(floodsFrom(shallow), 'shallow trees: lazy links get IHAVE').to.have.length(0)
+    expect(copies(shallow).every(m => m.wave === undefined), 'and no wave').to.equal(true)
+    // first copies from a that travelled 9 hops: the trees reaching the hub are deep
+    for (let i = 0; i < 20; i++) {
+      h.input('hub', { type: 'message', from: 'a', message: gossip(h, newId(), { round: 9 }) })
+    }
+    const deep = own()
+    expect(floodsFrom(deep), 'deep trees: the origin floods its lazy links').to.have.members(['b', 'c'])
+    expect(new Set(copies(deep).map(m => m.wave)).size, 'one wave of the origin').to.equal(1)
+    expect(copies(deep)[0].wave).to.be.a('number')
+    const hop1 = h.input('hub', { type: 'message', from: 'a', message: gossip(h, newId(), { round: 1, wave: 5 }) })
+    expect(floodsFrom(hop1), 'round 2 of a flooded message is still flooded').to.have.members(['b', 'c'])
+    expect(copies(hop1).every(m => m.wave !== 5 && m.wave !== undefined), 'a new wave').to.equal(true)
+    expect(floodsFrom(h.input('hub', { type: 'message', from: 'a', message: gossip(h, newId(), { round: 1 }) })), 'a message its origin did not flood').to.have.length(0)
+    const hop3 = h.input('hub', { type: 'message', from: 'a', message: gossip(h, newId(), { round: 3, wave: 5 }) })
+    expect(floodsFrom(hop3), 'round 4 is not flooded').to.have.length(0)
+    expect(copies(hop3).every(m => m.wave === 5), 'beyond floodRounds the wave is relayed unchanged').to.equal(true)
+
+    // the receiving side: a flood copy from the hub does not make b's link eager, and b's
+    // later tree copy of that message from its eager link a prunes nothing
+    h.input('b', { type: 'message', from: 'hub', message: { type: 'prune', topic: T } })
+    const id = newId()
+    h.input('b', { type: 'message', from: 'hub', message: gossip(h, id, { flood: true, wave: 7 }) })
+    expect(h.core('b').eagerPeers(T), 'a flood copy changes no link').to.not.include('hub')
+    expect(h.core('b').eagerPeers(T)).to.include('a')
+    const late = h.input('b', { type: 'message', from: 'a', message: gossip(h, id, { round: 4, wave: 8 }) })
+    expect(sendsOf(late, 'prune'), 'the tree copy that lost to a flood copy').to.have.length(0)
+    expect(h.core('b').eagerPeers(T)).to.include('a')
+    const again = h.input('b', { type: 'message', from: 'hub', message: gossip(h, id, { flood: true, wave: 7 }) })
+    expect(sendsOf(again, 'prune'), 'a duplicate flood copy').to.have.length(0)
+    expect(h.core('b').stats.duplicatesFlood).to.equal(2)
+    // two waves meeting on a tree link prove no cycle; the same wave twice does
+    h.input('b', { type: 'message', from: 'hub', message: { type: 'graft', topic: T, round: 1 } })
+    expect(h.core('b').eagerPeers(T)).to.include.members(['a', 'hub'])
+    const m2 = newId()
+    h.input('b', { type: 'message', from: 'a', message: gossip(h, m2, { round: 5, wave: 9 }) })
+    expect(sendsOf(h.input('b', { type: 'message', from: 'hub', message: gossip(h, m2, { round: 5, wave: 10 }) }), 'prune'), 'another wave').to.have.length(0)
+    expect(h.core('b').eagerPeers(T)).to.include('hub')
+    const m3 = newId()
+    h.input('b', { type: 'message', from: 'a', message: gossip(h, m3, { round: 5, wave: 11 }) })
+    expect(sendsOf(h.input('b', { type: 'message', from: 'hub', message: gossip(h, m3, { round: 6, wave: 11 }) }), 'prune'), 'the same wave: a cycle').to.have.length(1)
+
+    // shallow again (below floodDepth − floodRounds): back to IHAVE
+    for (let i = 0; i < 60; i++) {
+      h.input('hub', { type: 'message', from: 'a', message: gossip(h, newId(), { round: 1 }) })
+    }
+    expect(floodsFrom(own()), 'shallow again').to.have.length(0)
+    expect(h.core('hub').stats.floodSent, 'counted').to.equal(4)
   })
 })

@@ -6,7 +6,7 @@
  * are the first 8 bytes of a message id.
  */
 
-/** A published message as it travels: every field but `round` and `repair` is fixed by the origin */
+/** A published message as it travels: every field but `round`, `repair`, `flood` and `wave` is fixed by the origin */
 export interface GossipMessage {
   type: 'gossip'
   topic: string
@@ -23,6 +23,16 @@ export interface GossipMessage {
   header?: Uint8Array
   /** sent by anti-entropy repair or by a non-subscriber publisher: a duplicate is not a tree fault */
   repair?: boolean
+  /**
+   * an early-round copy on a lazy link (SPEC.md §7.3): changes no link and a duplicate is not a
+   * tree fault, as for `repair`, but the receiver relays it as a tree copy
+   */
+  flood?: boolean
+  /**
+   * a flooded message's wave (1 … 2³² − 1): drawn afresh by the origin and by every node within
+   * `floodRounds` hops of it, relayed unchanged beyond (SPEC.md §7.3)
+   */
+  wave?: number
 }
 
 export interface IHaveEntry {

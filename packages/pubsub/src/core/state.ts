@@ -100,6 +100,15 @@ export interface TreeState<P> {
   eagerLag: number
   /** ids first received as the answer to our GRAFT → when they were first announced (the late tree copy is a lag sample, not a fault) */
   graftedIds: LruTtlCache<string, number>
+  /** smoothed hop count of the first copies we received (how deep the trees reaching us are) */
+  depth: number
+  /** early rounds go to every topic neighbour (the trees are deep: `floodDepth`) */
+  flooding: boolean
+  /**
+   * flooded messages: the wave of the first copy (0: a flood copy). A duplicate of another wave
+   * met ours on a tree link, which proves no cycle: it prunes nothing (tree.ts, SPEC.md §7.3)
+   */
+  waves: LruTtlCache<string, number>
   /** (peer, id) pairs whose GRAFT we answered recently */
   graftAnswers: LruTtlCache<string, true>
 }
@@ -188,6 +197,9 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
       flushPending: false,
       eagerLag: 0,
       graftedIds: new LruTtlCache({ maxEntries: 4096, ttl: 30_000 }),
+      depth: 0,
+      flooding: false,
+      waves: new LruTtlCache({ maxEntries: 8192, ttl: 30_000 }),
       graftAnswers: new LruTtlCache({ maxEntries: 8192, ttl: 10_000 })
     },
     ae: {

@@ -87,6 +87,10 @@ export interface PubsubStats {
   duplicatesOnLazy: number
   /** duplicates marked repair (anti-entropy pushes, a non-subscriber's hand-over) */
   duplicatesRepair: number
+  /** flood copies sent to lazy links while trees are deep (tree.ts flood) */
+  floodSent: number
+  /** duplicates marked flood, and tree copies that lost to a first copy marked flood */
+  duplicatesFlood: number
   /** PRUNEs sent again for duplicates on a link we hold lazy (tree.ts repeatPrune) */
   prunesRepeated: number
   ihaveSent: number
@@ -130,6 +134,8 @@ export function emptyStats (): PubsubStats {
     prunesSpared: 0,
     duplicatesOnLazy: 0,
     duplicatesRepair: 0,
+    floodSent: 0,
+    duplicatesFlood: 0,
     prunesRepeated: 0,
     ihaveSent: 0,
     ihaveReceived: 0,

@@ -475,6 +475,8 @@ export interface Rpc {
   shortIds: Uint8Array<ArrayBuffer>[]
   originBinding: Uint8Array<ArrayBuffer>
   addresses: PeerAddresses[]
+  flood: boolean
+  wave: number
 }
 
 export namespace Rpc {
@@ -621,6 +623,16 @@ export namespace Rpc {
           }
         }
 
+        if ((obj.flood != null && obj.flood !== false)) {
+          w.uint32(200)
+          w.bool(obj.flood)
+        }
+
+        if ((obj.wave != null && obj.wave !== 0)) {
+          w.uint32(208)
+          w.uint32(obj.wave)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -649,7 +661,9 @@ export namespace Rpc {
           symbols: [],
           shortIds: [],
           originBinding: uint8ArrayAlloc(0),
-          addresses: []
+          addresses: [],
+          flood: false,
+          wave: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -786,6 +800,14 @@ export namespace Rpc {
               obj.addresses.push(PeerAddresses.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.addresses$
               }))
+              break
+            }
+            case 25: {
+              obj.flood = reader.bool()
+              break
+            }
+            case 26: {
+              obj.wave = reader.uint32()
               break
             }
             default: {
@@ -1046,6 +1068,20 @@ export namespace Rpc {
 
               break
             }
+            case 25: {
+              yield {
+                field: `${prefix}.flood`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 26: {
+              yield {
+                field: `${prefix}.wave`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1215,6 +1251,16 @@ export namespace Rpc {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RpcFloodFieldEvent {
+    field: '$.flood'
+    value: boolean
+  }
+
+  export interface RpcWaveFieldEvent {
+    field: '$.wave'
+    value: number
+  }
+
   export function encode (obj: Partial<Rpc>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Rpc.codec())
   }
@@ -1223,7 +1269,7 @@ export namespace Rpc {
     return decodeMessage(buf, Rpc.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rpc>): Generator<RpcTypeFieldEvent | RpcTopicFieldEvent | RpcIdFieldEvent | RpcRoundFieldEvent | RpcPublishedAtFieldEvent | RpcPayloadFieldEvent | RpcHeaderFieldEvent | RpcFlagFieldEvent | RpcEntriesIdFieldEvent | RpcEntriesRoundFieldEvent | RpcSubscribeFieldEvent | RpcUnsubscribeFieldEvent | RpcPeerFieldEvent | RpcPeersFieldEvent | RpcTtlFieldEvent | RpcNonceFieldEvent | RpcFromFieldEvent | RpcToFieldEvent | RpcCountFieldEvent | RpcDigestFieldEvent | RpcOffsetFieldEvent | RpcSymbolsCountFieldEvent | RpcSymbolsHiFieldEvent | RpcSymbolsLoFieldEvent | RpcSymbolsCheckFieldEvent | RpcShortIdsFieldEvent | RpcOriginBindingFieldEvent | RpcAddressesIdFieldEvent | RpcAddressesAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rpc>): Generator<RpcTypeFieldEvent | RpcTopicFieldEvent | RpcIdFieldEvent | RpcRoundFieldEvent | RpcPublishedAtFieldEvent | RpcPayloadFieldEvent | RpcHeaderFieldEvent | RpcFlagFieldEvent | RpcEntriesIdFieldEvent | RpcEntriesRoundFieldEvent | RpcSubscribeFieldEvent | RpcUnsubscribeFieldEvent | RpcPeerFieldEvent | RpcPeersFieldEvent | RpcTtlFieldEvent | RpcNonceFieldEvent | RpcFromFieldEvent | RpcToFieldEvent | RpcCountFieldEvent | RpcDigestFieldEvent | RpcOffsetFieldEvent | RpcSymbolsCountFieldEvent | RpcSymbolsHiFieldEvent | RpcSymbolsLoFieldEvent | RpcSymbolsCheckFieldEvent | RpcShortIdsFieldEvent | RpcOriginBindingFieldEvent | RpcAddressesIdFieldEvent | RpcAddressesAddrsFieldEvent | RpcFloodFieldEvent | RpcWaveFieldEvent> {
     return streamMessage(buf, Rpc.codec(), opts)
   }
 }
