@@ -248,7 +248,7 @@ describe('broadcast tree', () => {
     expect(h.core('a').eagerPeers(T)).to.not.include('hub')
   })
 
-  it('flood rounds: once first copies arrive deep, the origin floods its lazy links; a flooded message floods on for floodRounds hops, each hop drawing a new wave; shallow again, IHAVE as before', () => {
+  it('flood rounds: once first copies arrive deep, the origin floods its lazy links; a flooded message floods on for floodRounds hops, each flooding node drawing a new wave; shallow again, IHAVE as before', () => {
     const h = new Harness()
     const config = { floodRounds: 2, floodDepth: 4 }
     for (const n of ['hub', 'a', 'b', 'c']) {
@@ -312,6 +312,13 @@ describe('broadcast tree', () => {
     const m3 = newId()
     h.input('b', { type: 'message', from: 'a', message: gossip(h, m3, { round: 5, wave: 11 }) })
     expect(sendsOf(h.input('b', { type: 'message', from: 'hub', message: gossip(h, m3, { round: 6, wave: 11 }) }), 'prune'), 'the same wave: a cycle').to.have.length(1)
+
+    // our own timers late by more than graftTimeout1: an overloaded node floods nothing
+    h.input('hub', { type: 'timer-expired', key: 'maintain', timer: { kind: 'maintain', due: h.now - 2000 } })
+    const loaded = own()
+    expect(floodsFrom(loaded), 'overloaded').to.have.length(0)
+    expect(copies(loaded).every(m => m.wave === undefined), 'and sends a plain tree message (no wave)').to.equal(true)
+    h.now += 60_000
 
     // shallow again (below floodDepth − floodRounds): back to IHAVE
     for (let i = 0; i < 60; i++) {

@@ -50,7 +50,7 @@ function offTree (message: GossipMessage): boolean {
 /**
  * Smoothed hop count of first copies (weight 0.05: a few dozen messages) and the flood switch
  * with hysteresis: on at `floodDepth`, off below `floodDepth − floodRounds`, since flooding k
- * rounds itself shortens the paths it is measured on (2,000 simulated nodes: hops P50 10 → 7)
+ * rounds itself shortens the paths it is measured on (2,000 simulated nodes: hops P50 10 → 8)
  */
 function learnDepth<P> (ctx: Ctx<P>, round: number): void {
   const { floodDepth, floodRounds } = ctx.config
@@ -346,16 +346,20 @@ export function deliverAndRelay<P> (ctx: Ctx<P>, state: TopicState<P>, from: P |
     }
   }
   // our pushes on eager links are tree copies (a repair mark stays: an anti-entropy push's
-  // relays race the tree too). The origin floods while its trees are deep; a flooded message
-  // keeps flooding for `floodRounds` hops, and each node on them starts a wave of its own
+  // relays race the tree too). The origin floods while its trees are deep, and a flooded message
+  // (it carries a wave) goes on flooding for `floodRounds` hops — except from an overloaded node,
+  // which sends no extra copies (backpressure, SPEC.md §7.13: on 100 real nodes at 10 msg/s,
+  // grafts under load deepened some nodes' trees past floodDepth). Whoever floods, and whoever
+  // got a flood copy first, starts a wave of its own: those are the points where one message
+  // enters the tree more than once
   const next: GossipMessage = { ...message, round: message.round + 1 }
   delete next.flood
   const { floodRounds } = ctx.config
-  const flooded = floodRounds > 0 && next.repair !== true && (from === undefined ? ctx.tree.flooding : message.flood === true || message.wave !== undefined)
-  if (flooded && message.round <= floodRounds) {
+  const flooded = from === undefined ? ctx.tree.flooding : message.wave !== undefined
+  const flood = floodRounds > 0 && next.repair !== true && flooded && next.round <= floodRounds && ctx.load.lag(now) < ctx.config.graftTimeout1
+  if (flood || message.flood === true) {
     next.wave = ctx.rng.int(0xffffffff) + 1
   }
-  const flood = flooded && next.round <= floodRounds
   // peers that announced the message have it: a copy would only come back as a duplicate (and
   // undo a graft the optimisation just made), an IHAVE would be noise
   const skip = (peer: P): boolean => peer === from || (missing != null && (missing.asked.includes(peer) || missing.announcements.some(a => a.peer === peer)))
