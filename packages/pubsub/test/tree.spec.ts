@@ -5,11 +5,29 @@ import { MAX_EAGER_CREDIT } from '../src/core/tree.ts'
 import { T, deliveredId, gossip, line, publish, sameId, sendsOf } from './harness-helpers.ts'
 import { Harness, newId } from './harness.ts'
 import type { GossipMessage, GraftMessage } from '../src/core/messages.ts'
+import type { PubsubCoreInit } from '../src/core/pubsub.ts'
 
 /** The broadcast tree (src/core/tree.ts, SPEC.md §7.3): GRAFT, IHAVE, the origin check and the replay window */
 
 const T2 = 'topic-2'
 const verify = (m: GossipMessage): boolean => m.payload[0] !== 0xff
+
+/** a hub linked to a, b and c, with b also linked to a; everybody subscribed to T */
+function hub (init: PubsubCoreInit = {}): Harness {
+  const h = new Harness()
+  for (const n of ['hub', 'a', 'b', 'c']) {
+    h.add(n, init)
+  }
+  for (const n of ['a', 'b', 'c']) {
+    h.neighbours('hub', n)
+  }
+  h.neighbours('b', 'a')
+  for (const n of ['hub', 'a', 'b', 'c']) {
+    h.input(n, { type: 'subscribe', topic: T })
+  }
+  h.flush()
+  return h
+}
 
 describe('broadcast tree', () => {
   it('GRAFT budget: a GRAFT naming another topic gets nothing, repeated GRAFTs for one id are answered once', () => {
@@ -173,18 +191,7 @@ describe('broadcast tree', () => {
   })
 
   it('a duplicate prunes an eager link only once the link has no credit left from first copies (several publishers share one tree)', () => {
-    const h = new Harness()
-    for (const n of ['hub', 'a', 'b', 'c']) {
-      h.add(n)
-    }
-    for (const n of ['a', 'b', 'c']) {
-      h.neighbours('hub', n)
-    }
-    h.neighbours('b', 'a')
-    for (const n of ['hub', 'a', 'b', 'c']) {
-      h.input(n, { type: 'subscribe', topic: T })
-    }
-    h.flush()
+    const h = hub()
     expect(h.core('hub').topicPeers(T)).to.have.members(['a', 'b', 'c'])
     const prunes = (effects: ReturnType<Harness['input']>, to: string): number => effects.filter(e => e.type === 'send' && e.to === to && e.message.type === 'prune').length
     const copy = (from: string, id: Uint8Array): ReturnType<Harness['input']> => h.input('hub', { type: 'message', from, message: gossip(h, id) })
@@ -249,19 +256,7 @@ describe('broadcast tree', () => {
   })
 
   it('flood rounds: once first copies arrive deep, the origin floods its lazy links; a flooded message floods on for floodRounds hops, each flooding node drawing a new wave; shallow again, IHAVE as before', () => {
-    const h = new Harness()
-    const config = { floodRounds: 2, floodDepth: 4 }
-    for (const n of ['hub', 'a', 'b', 'c']) {
-      h.add(n, { config })
-    }
-    for (const n of ['a', 'b', 'c']) {
-      h.neighbours('hub', n)
-    }
-    h.neighbours('b', 'a')
-    for (const n of ['hub', 'a', 'b', 'c']) {
-      h.input(n, { type: 'subscribe', topic: T })
-    }
-    h.flush()
+    const h = hub({ config: { floodRounds: 2, floodDepth: 4 } })
     // b and c prune their links: the hub holds them lazy
     for (const n of ['b', 'c']) {
       h.input('hub', { type: 'message', from: n, message: { type: 'prune', topic: T } })
