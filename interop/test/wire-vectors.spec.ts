@@ -41,6 +41,13 @@ const VECTORS: VectorCheck[] = [
     fields: { type: 'ACK', seq: '7', incarnation: '42', peers: [{ id: ascii('x') }] }
   },
   {
+    // a flood copy and its wave (fields 25 and 26, SPEC.md §7.3)
+    anchor: '`GOSSIP(',
+    proto: 'pubsub/pubsub',
+    type: 'Rpc',
+    fields: { type: 'GOSSIP', topic: 'chat', id: '07'.repeat(32), round: '2', publishedAt: '5', payload: '04', flood: true, wave: '4294967294' }
+  },
+  {
     anchor: '`PRUNE(',
     proto: 'pubsub/pubsub',
     type: 'Rpc',
