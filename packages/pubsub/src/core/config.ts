@@ -22,7 +22,7 @@ export interface PubsubConfig {
   optimizationThreshold: number
   /**
    * Hops from the origin over which a message goes to every topic neighbour, lazy links
-   * included (as repair copies that change no link), once the tree is deep (`floodDepth`);
+   * included (as flood copies, which change no link), once the trees are deep (`floodDepth`);
    * 0 is the paper's tree (SPEC.md §7.3)
    */
   floodRounds: number

@@ -89,7 +89,7 @@ export interface PubsubStats {
   duplicatesRepair: number
   /** flood copies sent to lazy links while trees are deep (tree.ts flood) */
   floodSent: number
-  /** duplicates marked flood, and tree copies that lost to a first copy marked flood */
+  /** duplicates marked flood, and duplicates of another wave than their message's first copy (tree.ts) */
   duplicatesFlood: number
   /** PRUNEs sent again for duplicates on a link we hold lazy (tree.ts repeatPrune) */
   prunesRepeated: number
