@@ -15,7 +15,7 @@ function esc (s: string): string {
 
 /** The sweep's HTML report: latency-vs-rate and delivery-vs-rate curves, the step table, the JSON */
 export async function sweepHtml (runs: SweepRun[], summary: Record<string, unknown>): Promise<string> {
-  const rows = runs.flatMap(r => r.steps.filter(s => s.size === 1024).map(s => ({
+  const rows = runs.flatMap(r => r.steps.filter(s => s.size === 1024 && s.warmUp !== true).map(s => ({
     run: `${r.protocol}/${r.transport}`,
     rate: s.rate,
     delivery: s.deliveryRatio * 100,
@@ -51,7 +51,7 @@ export async function sweepHtml (runs: SweepRun[], summary: Record<string, unkno
       color: { field: 'run', type: 'nominal' }
     }
   })
-  const table = runs.flatMap(r => r.steps.map(s => `<tr><td>${r.protocol}/${r.transport}</td><td>${s.rate}</td><td>${s.size}</td><td>${(s.deliveryRatio * 100).toFixed(2)}%</td><td>${Math.round(s.latencyMs.p50)}</td><td>${Math.round(s.latencyMs.p95)}</td><td>${Math.round(s.latencyMs.p99)}</td><td>${s.bytesPerDelivered}</td><td>${Math.round(s.machineUtilisation * 100)}%</td><td>${Math.round(s.loopDelayP99Ms)}</td><td>${s.rssPerNodeMB}</td><td>${[s.saturated ? 'saturated' : '', s.collapsed ? 'collapse' : ''].join(' ')}</td></tr>`).concat(r.unresponsiveAt == null ? [] : [`<tr><td>${r.protocol}/${r.transport}</td><td>${r.unresponsiveAt.rate}</td><td>${r.unresponsiveAt.size}</td><td colspan="9">workers unresponsive: not measured, later steps not run</td></tr>`])).join('\n')
+  const table = runs.flatMap(r => r.steps.map(s => `<tr><td>${r.protocol}/${r.transport}${s.warmUp === true ? ' (warm-up)' : ''}</td><td>${s.rate}</td><td>${s.size}</td><td>${(s.deliveryRatio * 100).toFixed(2)}%</td><td>${Math.round(s.latencyMs.p50)}</td><td>${Math.round(s.latencyMs.p95)}</td><td>${Math.round(s.latencyMs.p99)}</td><td>${s.bytesPerDelivered}</td><td>${Math.round(s.machineUtilisation * 100)}%</td><td>${Math.round(s.loopDelayP99Ms)}</td><td>${s.rssPerNodeMB}</td><td>${[s.saturated ? 'saturated' : '', s.collapsed ? 'collapse' : ''].join(' ')}</td></tr>`).concat(r.unresponsiveAt == null ? [] : [`<tr><td>${r.protocol}/${r.transport}</td><td>${r.unresponsiveAt.rate}</td><td>${r.unresponsiveAt.size}</td><td colspan="9">workers unresponsive: not measured, later steps not run</td></tr>`])).join('\n')
   const overview = runs.map(r => `<tr><td>${r.protocol}/${r.transport}</td><td>${r.formed ? (r.formationMs / 1000).toFixed(1) : 'not formed'}</td><td>${r.idle.cpuMsPerNodePerSecond}</td><td>${r.idle.bytesPerNodePerSecond}</td><td>${r.totalCpuSeconds}</td><td>${r.knee ?? 'none'}</td></tr>`).join('\n')
   return `<!doctype html><meta charset="utf-8"><title>Saturation sweep: plumtree vs gossipsub</title>
 <style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}</style>

@@ -9,9 +9,13 @@ export interface SweepStep {
   size: number
   /** seconds of publishing */
   duration: number
+  /** builds the tree before the measured steps; reported, never a knee */
+  warmUp?: boolean
 }
 
 export interface StepResult {
+  /** the warm-up step (SweepStep.warmUp) */
+  warmUp?: boolean
   rate: number
   size: number
   messages: number
@@ -109,7 +113,7 @@ const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTim
 export function knee (steps: StepResult[], size = 1024): number | null {
   let best: number | null = null
   for (const s of steps) {
-    if (s.size === size && s.deliveryRatio >= 0.999 && s.latencyMs.p99 <= 1000) {
+    if (s.warmUp !== true && s.size === size && s.deliveryRatio >= 0.999 && s.latencyMs.p99 <= 1000) {
       best = Math.max(best ?? 0, s.rate)
     }
   }
@@ -176,7 +180,7 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
         break
       }
       windows.push({ before, after, wall: (Date.now() - began) / 1000, first })
-      log(`  ${label}: ${step.rate} msg/s of ${step.size} B done`)
+      log(`  ${label}: ${step.warmUp === true ? 'warm-up, ' : ''}${step.rate} msg/s of ${step.size} B done`)
       first += step.messages
     }
     const reports = (await Promise.all(workers.map(async w => w.request({ type: 'report', perMessage: true }, 'report', 2 * STEP_REPLY_TIMEOUT)))).map(r => r.report)
@@ -210,6 +214,7 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
       const utilisation = cpu / (w.wall * config.cores)
       const loopDelayP99Ms = Math.max(...w.after.map(s => s.loopDelayMs.p99))
       const result: StepResult = {
+        ...(step.warmUp === true ? { warmUp: true } : {}),
         rate: step.rate,
         size: step.size,
         messages: step.messages,
