@@ -181,7 +181,7 @@ function counters (): Record<string, number> {
     add('connectionsOpenNow', h.node.getConnections().length)
     const stats = h.node.services.pubsub.stats
     if (S.protocol === 'plumtree' && stats?.core != null) {
-      for (const k of ['payloadsSent', 'duplicates', 'grafts', 'prunes', 'prunesSpared', 'duplicatesOnLazy', 'duplicatesRepair', 'floodSent', 'duplicatesFlood', 'prunesRepeated', 'ihaveSent', 'aeRepaired', 'delivered', 'topicLinksUp', 'topicLinksDown', 'linkTimeouts', 'optimizations']) {
+      for (const k of ['payloadsSent', 'duplicates', 'grafts', 'prunes', 'prunesSpared', 'duplicatesOnLazy', 'duplicatesRepair', 'floodSent', 'duplicatesFlood', 'prunesRepeated', 'ihaveSent', 'aeRepaired', 'delivered', 'topicLinksUp', 'topicLinksDown', 'linkTimeouts', 'linkTimeoutsBusy', 'optimizations']) {
         add(k, stats.core[k])
       }
       const pq = h.node.services.pqNoise?.stats

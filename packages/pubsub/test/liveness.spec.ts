@@ -43,4 +43,40 @@ describe('topic-link liveness', () => {
     h.input('a', { type: 'peer-down', peer: 'b' })
     expect(h.core('a').knownSubscribers(T), 'candidates after peer-down').to.deep.equal([])
   })
+
+  it('on a busy topic a silent neighbour is pinged early and dropped when its ping goes unanswered through the traffic; live neighbours stay, and a quiet topic waits for linkTimeout', () => {
+    const run = (traffic: boolean): { peers: string[], busyDrops: number } => {
+      const h = new Harness()
+      h.now = 100_000
+      for (const n of ['hub', 'a', 'b', 'c']) {
+        h.add(n)
+      }
+      for (const n of ['a', 'b', 'c']) {
+        h.neighbours('hub', n)
+      }
+      h.neighbours('a', 'b')
+      for (const n of ['hub', 'a', 'b', 'c']) {
+        h.input(n, { type: 'subscribe', topic: T })
+      }
+      h.advance(h.now + 2000)
+      expect(h.core('hub').topicPeers(T).sort()).to.deep.equal(['a', 'b', 'c'])
+      // c crashes silently: no lost connection, no verdict, nothing comes back
+      h.cut.add('hub|c')
+      h.cut.add('a|c')
+      h.cut.add('b|c')
+      for (let i = 0; i < 60; i++) {
+        if (traffic) {
+          publish(h, i % 2 === 0 ? 'a' : 'b')
+        }
+        h.advance(h.now + 100)
+      }
+      return { peers: h.core('hub').topicPeers(T).sort(), busyDrops: h.core('hub').stats.linkTimeoutsBusy }
+    }
+    const busy = run(true)
+    expect(busy.peers, '6 s of 10 msg/s after c fell silent').to.deep.equal(['a', 'b'])
+    expect(busy.busyDrops).to.equal(1)
+    const quiet = run(false)
+    expect(quiet.peers, '6 s of a quiet topic: linkTimeout (15 s) still holds').to.deep.equal(['a', 'b', 'c'])
+    expect(quiet.busyDrops).to.equal(0)
+  })
 })

@@ -1,4 +1,15 @@
+import { heard } from './state.ts'
 import type { Ctx } from './state.ts'
+
+/**
+ * A topic neighbour silent through this many messages that reached us from others is suspect
+ * while traffic flows: a live neighbour sends IHAVEs or copies of most of them (SPEC.md §7.13)
+ */
+export const BUSY_SILENCE = 10
+/** … and silent for at least this long, ms, before it gets its early ping */
+const BUSY_IDLE_FLOOR = 2_000
+/** an early ping unanswered this long, ms, while traffic kept flowing, drops the link */
+const BUSY_TIMEOUT_FLOOR = 2_000
 
 /**
  * Topic-link timers that follow observed load (SPEC.md §7.13). The configured values are
@@ -14,6 +25,10 @@ export interface LinkTimers {
   timeout: number
   /** a TOPIC_JOIN unanswered this long stops counting as pending, ms */
   join: number
+  /** on a busy topic, a link silent through BUSY_SILENCE messages and this long gets a ping, ms */
+  busyIdle: number
+  /** … and that ping unanswered this long, through 2 × BUSY_SILENCE messages, drops it, ms */
+  busyTimeout: number
 }
 
 export function linkTimers<P> (ctx: Ctx<P>, now: number): LinkTimers {
@@ -27,7 +42,9 @@ export function linkTimers<P> (ctx: Ctx<P>, now: number): LinkTimers {
   // a join that is merely late is still taken when its answer comes (lateJoins); the floor is
   // the config's (SPEC.md §7.13 has the measurements behind its default)
   const join = Math.max(ctx.config.joinTimeout, Math.ceil(3 * exchange))
-  return { idle, timeout, join }
+  const busyIdle = Math.min(idle, Math.max(BUSY_IDLE_FLOOR, Math.ceil(2 * exchange)))
+  const busyTimeout = Math.max(BUSY_TIMEOUT_FLOOR, Math.ceil(3 * exchange))
+  return { idle, timeout, join, busyIdle, busyTimeout }
 }
 
 /**
@@ -36,9 +53,6 @@ export function linkTimers<P> (ctx: Ctx<P>, now: number): LinkTimers {
  */
 export function heardFrom<P> (ctx: Ctx<P>, peer: P, now: number): void {
   for (const state of ctx.topics.values()) {
-    if (state.active.has(peer)) {
-      state.lastHeard.set(peer, now)
-      state.pinged.delete(peer)
-    }
+    heard(state, peer, now)
   }
 }

@@ -60,8 +60,14 @@ export interface TopicState<P> {
   prunedAt: Map<P, number>
   /** last time anything arrived from each topic neighbour */
   lastHeard: Map<P, number>
+  /** messages of the topic first received from others so far (a clock that only runs while traffic flows) */
+  received: number
+  /** `received` when each topic neighbour was last heard: how much traffic it has been silent through */
+  heardAtReceived: Map<P, number>
   /** topic neighbours we pinged, and when */
   pinged: Map<P, number>
+  /** pinged neighbours that got a second ping on a busy topic (one lost frame must not drop a link) */
+  repinged: Set<P>
   pendingJoins: Map<P, number>
   /** joins that timed out: an acceptance arriving late is still taken (bounded by the join rate) */
   lateJoins: Map<P, number>
@@ -239,7 +245,10 @@ export function topicState<P> (ctx: Ctx<P>, name: string): TopicState<P> {
       eagerCredit: new Map(),
       prunedAt: new Map(),
       lastHeard: new Map(),
+      received: 0,
+      heardAtReceived: new Map(),
       pinged: new Map(),
+      repinged: new Set(),
       pendingJoins: new Map(),
       lateJoins: new Map(),
       chosen: new Set(),
@@ -286,6 +295,7 @@ export function linkUp<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: numb
   state.active.add(peer)
   state.eager.add(peer)
   state.lastHeard.set(peer, now)
+  state.heardAtReceived.set(peer, state.received)
   ctx.stats.topicLinksUp++
   ctx.out.push(emit({ type: 'topic-neighbor-up', topic: state.name, peer }))
 }
@@ -301,7 +311,9 @@ export function linkDown<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, keepPas
   state.eagerCredit.delete(peer)
   state.prunedAt.delete(peer)
   state.lastHeard.delete(peer)
+  state.heardAtReceived.delete(peer)
   state.pinged.delete(peer)
+  state.repinged.delete(peer)
   for (const missing of state.missing.values()) {
     missing.announcements = missing.announcements.filter(a => a.peer !== peer)
   }
@@ -316,6 +328,8 @@ export function linkDown<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, keepPas
 export function heard<P> (state: TopicState<P>, peer: P, now: number): void {
   if (state.active.has(peer)) {
     state.lastHeard.set(peer, now)
+    state.heardAtReceived.set(peer, state.received)
     state.pinged.delete(peer)
+    state.repinged.delete(peer)
   }
 }

@@ -339,6 +339,7 @@ export function deliverAndRelay<P> (ctx: Ctx<P>, state: TopicState<P>, from: P |
   ctx.stats.delivered++
   ctx.out.push(emit({ type: 'message', topic: state.name, id: message.id, hops: message.round, publishedAt: message.publishedAt, payload: message.payload, header: message.header, from }))
   if (from !== undefined) {
+    state.received++
     ctx.scoring.scores.record(from, 'first-delivery', now)
     learnDepth(ctx, message.round)
     if (!offTree(message) && state.eager.has(from)) {

@@ -108,6 +108,8 @@ export interface PubsubStats {
   topicLinksDown: number
   /** topic links dropped because they stayed silent past the (load-adjusted) link timeout */
   linkTimeouts: number
+  /** of those, links silent through a busy topic whose early ping went unanswered (SPEC.md §7.13) */
+  linkTimeoutsBusy: number
   dropped: {
     oversize: number
     invalid: number
@@ -149,6 +151,7 @@ export function emptyStats (): PubsubStats {
     topicLinksUp: 0,
     topicLinksDown: 0,
     linkTimeouts: 0,
+    linkTimeoutsBusy: 0,
     dropped: { oversize: 0, invalid: 0, unexpected: 0, notSubscribed: 0, rejected: 0, expired: 0, lowScore: 0 },
     graylisted: 0
   }
