@@ -23,7 +23,7 @@ function arg (name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined
 }
 
-/** A positive number from the command line, or a clear error and exit code 2 */
+/** A positive number from the command line (also 0 when `zero`), or a clear error and exit code 2 */
 function num (name: string, fallback: number, zero = false): number {
   const raw = arg(name)
   const value = raw == null ? fallback : Number(raw)
