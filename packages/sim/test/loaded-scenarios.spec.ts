@@ -58,5 +58,9 @@ describe('100 nodes on 2 loaded cores', function () {
     expect(r.totals.messagesByType['topic-pong'] ?? 0).to.be.at.least((r.totals.messagesByType['topic-ping'] ?? 0) * 0.95)
     const random = r.traffic.find(t => t.label === 'random')
     expect(random?.rmr as number).to.be.below(1)
+    // the cores' own counters, summed over the nodes, agree with what the network saw delivered
+    const delivered = r.traffic.reduce((n, t) => n + t.delivered, 0)
+    expect(r.coreStats?.delivered).to.equal(delivered)
+    expect(r.coreStats?.['dropped.invalid']).to.equal(0)
   })
 })

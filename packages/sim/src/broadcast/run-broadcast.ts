@@ -82,6 +82,8 @@ export interface BroadcastResult {
   crashedAt: number | null
   /** only with the scenario's `processing`: event-loop lag and CPU utilisation */
   processing?: LagStats
+  /** the protocol cores' own counters summed over all nodes (numbers, and numbers one level down as `group.name`), when the core keeps `stats` */
+  coreStats?: Record<string, number>
 }
 
 interface MessageRecord {
@@ -467,6 +469,35 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
     completeAfterHeal,
     crashedAt: marks.crashedAt,
     // absent without the model, so that results recorded before it are unchanged
-    ...(load.processing === undefined ? {} : { processing: net.lagStats() })
+    ...(load.processing === undefined ? {} : { processing: net.lagStats() }),
+    ...coreStats(nodes)
   }
+}
+
+/** Sums every node's core counters (PubsubCore.stats): grafts, pulls, prunes… say why a run behaved as it did */
+function coreStats (nodes: Map<NodeId, BroadcastNode<any, any>>): { coreStats?: Record<string, number> } {
+  const sum: Record<string, number> = {}
+  let found = false
+  const add = (key: string, value: unknown): void => {
+    if (typeof value === 'number') {
+      sum[key] = (sum[key] ?? 0) + value
+    }
+  }
+  for (const node of nodes.values()) {
+    const stats = (node.broadcast as { stats?: Record<string, unknown> }).stats
+    if (stats == null || typeof stats !== 'object') {
+      continue
+    }
+    found = true
+    for (const [key, value] of Object.entries(stats)) {
+      if (value != null && typeof value === 'object') {
+        for (const [inner, n] of Object.entries(value)) {
+          add(`${key}.${inner}`, n)
+        }
+      } else {
+        add(key, value)
+      }
+    }
+  }
+  return found ? { coreStats: sum } : {}
 }
