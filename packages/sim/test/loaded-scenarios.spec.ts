@@ -63,4 +63,36 @@ describe('100 nodes on 2 loaded cores', function () {
     expect(r.coreStats?.delivered).to.equal(delivered)
     expect(r.coreStats?.['dropped.invalid']).to.equal(0)
   })
+
+  it('past saturation plumtree slows down but loses nothing: 100 nodes on 2 cores at 10, 20 and 40 msg/s (scenarios/saturation-100.json)', function () {
+    // the real 100-node sweep's costs: scale 3 and 4.4 KB payloads (1 KiB plus the signature) put
+    // P50 at 20 and 40 msg/s where bench:sweep measured it (benchmarks/README.md)
+    this.timeout(120_000)
+    const scenario: BroadcastScenario = {
+      name: 'saturation-100',
+      seed: 1,
+      nodes: 100,
+      latency: { min: 1, max: 3 },
+      join: { interval: 10 },
+      subscribeAt: 15_000,
+      payloadSize: 4400,
+      processing: { preset: 'default', nodesPerCore: 50, scale: 3 },
+      traffic: [
+        { label: 'warm-up', at: 25_000, count: 10, interval: 500, sender: 'random' },
+        { label: '10 msg/s', at: 32_000, count: 200, interval: 100, sender: 'random' },
+        { label: '20 msg/s', at: 60_000, count: 200, interval: 50, sender: 'random' },
+        { label: '40 msg/s', at: 80_000, count: 400, interval: 25, sender: 'random' }
+      ],
+      duration: 150_000
+    }
+    const r = runBroadcastScenario(scenario, 'plumtree')
+    const p50 = (label: string): number => r.traffic.find(t => t.label === label)?.latency.p50 as number
+    expect(p50('20 msg/s'), 'the cores must actually saturate').to.be.above(2000)
+    expect(p50('10 msg/s')).to.be.below(p50('20 msg/s'))
+    expect(p50('20 msg/s')).to.be.below(p50('40 msg/s'))
+    for (const t of r.traffic) {
+      expect(t.deliveryRatio, t.label).to.equal(1)
+    }
+    expect(r.coreStats?.linkTimeouts, 'no topic link lost to the lag').to.equal(0)
+  })
 })
