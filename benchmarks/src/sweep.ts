@@ -5,7 +5,7 @@
  *
  * Options: --nodes N --workers W --rates r1,r2,… (msg/s of 1 KiB) --big-rate R (the 16 KiB
  * step) --step-seconds S --warm-up-seconds S (2 msg/s of 1 KiB before the measured steps; 0: none)
- * --idle-seconds S --transports tcp,quic --protocols plumtree,gossipsub
+ * --idle-seconds S --settle-seconds S (after formation, before the idle window; default 2) --transports tcp,quic --protocols plumtree,gossipsub
  * --seed S --stack-options JSON --plumtree-config JSON (experiments: net/stack-options.ts). Writes benchmarks/results/sweep.json and sweep.html; progress lines while it
  * runs, a table, and the JSON summary as the last line.
  */
@@ -70,6 +70,7 @@ const config = {
   drain: 5_000,
   formationTimeout: 60_000,
   idleSeconds: num('idle-seconds', 10),
+  settleSeconds: num('settle-seconds', 2, true),
   cores: os.availableParallelism(),
   options: stackOptions(process.argv, 'bench:sweep'),
   steps,
@@ -105,7 +106,7 @@ const key = (r: SweepRun): string => `${r.protocol}_${r.transport}`
 const byKey = <T>(f: (r: SweepRun) => T): Record<string, T> => Object.fromEntries(runs.map(r => [key(r), f(r)]))
 const summary = {
   bench: 'sweep',
-  config: { nodes: config.nodes, workers: config.workers, cores: config.cores, seed: config.seed, stepSeconds, steps, idleSeconds: config.idleSeconds, transports, protocols },
+  config: { nodes: config.nodes, workers: config.workers, cores: config.cores, seed: config.seed, stepSeconds, steps, idleSeconds: config.idleSeconds, settleSeconds: config.settleSeconds, transports, protocols },
   wallSeconds: Math.round((Date.now() - began) / 1000),
   knee: byKey(r => r.knee),
   formationSeconds: byKey(r => r.formed ? Math.round(r.formationMs / 100) / 10 : null),

@@ -58,6 +58,8 @@ export interface SweepRun {
 export interface SweepConfig extends Omit<RunConfig, 'rate' | 'duration' | 'size' | 'protocol' | 'transport'> {
   steps: SweepStep[]
   idleSeconds: number
+  /** wait after formation before the idle window, s (views may still be filling) */
+  settleSeconds: number
   cores: number
 }
 
@@ -132,7 +134,7 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
   const cluster = await formCluster({ ...config, protocol, transport, rate: 0, duration: 0, size: 0 }, topic, total)
   const { workers, label } = cluster
   try {
-    await sleep(2_000)
+    await sleep(config.settleSeconds * 1000)
     const viewsBefore = await activeViews(workers)
     const idleStart = await snapshot(workers)
     const idleBegan = Date.now()

@@ -148,6 +148,12 @@ export interface MembershipServiceEvents {
   'peer-suspect': CustomEvent<{ peer: PeerId, incarnation: number }>
   'peer-alive': CustomEvent<{ peer: PeerId, incarnation: number }>
   'peer-dead': CustomEvent<{ peer: PeerId, incarnation: number }>
+  /**
+   * a membership frame from the peer arrived (a SWIM ping or ack, a shuffle…): it is alive now.
+   * Other services take it as liveness of their own links with the peer (pubsub's topic links
+   * are not pinged while it keeps coming: SPEC.md §7.13)
+   */
+  'peer-heard': CustomEvent<{ peer: PeerId }>
 }
 
 export interface MembershipService extends TypedEventTarget<MembershipServiceEvents & PeerDiscoveryEvents> {

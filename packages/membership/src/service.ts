@@ -243,6 +243,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
         }
         this.stats.received(decoded.message, bytes.byteLength)
         this.input({ type: 'message', from, message: decoded.message })
+        this.safeDispatchEvent('peer-heard', { detail: { peer: connection.remotePeer } })
         return true
       }
     })

@@ -31,6 +31,18 @@ for (const kind of ['tcp', 'quic', 'memory'] as TransportKind[]) {
       const sizes = nodes.map(n => n.services.membership.activeView().length)
       expect(Math.max(...sizes)).to.be.at.most(12)
 
+      // every frame read is reported as peer-heard (pubsub's liveness from any frame): SWIM's
+      // probes and acks reach a node from its active neighbours within a few probe periods
+      const heard = new Set<string>()
+      const onHeard = (evt: CustomEvent<{ peer: { toString(): string } }>): void => { heard.add(evt.detail.peer.toString()) }
+      nodes[0].services.membership.addEventListener('peer-heard', onHeard)
+      const neighbours = nodes[0].services.membership.activeView().map(p => p.toString())
+      await waitFor(() => neighbours.some(p => heard.has(p)), 10_000, 'peer-heard from an active neighbour')
+      nodes[0].services.membership.removeEventListener('peer-heard', onHeard)
+      // and only from nodes of this test
+      const known = new Set(nodes.map(n => n.peerId.toString()))
+      expect([...heard].every(p => known.has(p))).to.equal(true)
+
       const stopped = nodes.splice(1, 5)
       await Promise.all(stopped.map(async n => n.stop()))
       const gone = new Set(stopped.map(n => n.peerId.toString()))

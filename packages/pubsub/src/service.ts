@@ -151,6 +151,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.onNeighborUp = this.onNeighborUp.bind(this)
     this.onNeighborDown = this.onNeighborDown.bind(this)
     this.onPeerDead = this.onPeerDead.bind(this)
+    this.onPeerHeard = this.onPeerHeard.bind(this)
   }
 
   /**
@@ -196,6 +197,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.membership.addEventListener('neighbor-up', this.onNeighborUp)
     this.membership.addEventListener('neighbor-down', this.onNeighborDown)
     this.membership.addEventListener('peer-dead', this.onPeerDead)
+    this.membership.addEventListener('peer-heard', this.onPeerHeard)
     this.apply(core.start(Date.now()))
     if (this.init.connectedPeersAsNeighbors !== false) {
       // identify reports the protocol: the peer is an overlay neighbour while a connection lasts
@@ -226,6 +228,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.membership?.removeEventListener('neighbor-up', this.onNeighborUp)
     this.membership?.removeEventListener('neighbor-down', this.onNeighborDown)
     this.membership?.removeEventListener('peer-dead', this.onPeerDead)
+    this.membership?.removeEventListener('peer-heard', this.onPeerHeard)
     if (this.topologyId != null) {
       this.components.registrar.unregister(this.topologyId)
       this.topologyId = undefined
@@ -368,6 +371,11 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     } else if (before > 0 && sources.size === 0) {
       this.input({ type: 'neighbor-down', peer })
     }
+  }
+
+  /** A membership frame from the peer: it is alive, and so are our topic links with it (SPEC.md §7.13) */
+  private onPeerHeard (evt: CustomEvent<{ peer: PeerId }>): void {
+    this.input({ type: 'peer-heard', peer: evt.detail.peer.toString() })
   }
 
   /** SWIM's dead verdict: for pubsub the peer is gone, `peer-down` (SPEC.md §7.1 has the three names) */

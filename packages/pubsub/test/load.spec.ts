@@ -69,6 +69,26 @@ describe('Plumtree topic links under load', () => {
     expect(loaded.core('a').topicPeers(T)).to.have.length(0)
   })
 
+  it('membership frames from the peer (peer-heard) stand in for topic pings; without them the link is pinged', () => {
+    const quiet = pair()
+    const heard = pair()
+    for (let t = 1000; t <= 3 * linkTimeout; t += 1000) {
+      quiet.advance(t)
+      heard.advance(t)
+      if (t % 3000 === 0) {
+        // a SWIM ping or ack from b every 3 s, as the membership service reports them
+        heard.input('a', { type: 'peer-heard', peer: 'b' })
+      }
+    }
+    const pings = (h: Harness): number => h.sentOfType('topic-ping', 'a').filter(s => s.to === 'b').length
+    expect(pings(quiet), 'a quiet link is pinged').to.be.at.least(3)
+    expect(pings(heard), 'a link whose peer SWIM keeps hearing is not').to.equal(0)
+    expect(heard.core('a').topicPeers(T)).to.deep.equal(['b'])
+    // and peer-heard says nothing about a peer we hold no link with: no state appears for it
+    heard.input('a', { type: 'peer-heard', peer: 'stranger' })
+    expect(heard.core('a').topicPeers(T)).to.deep.equal(['b'])
+  })
+
   it('anything from a peer keeps every topic link with it alive, whatever the topic', () => {
     const h = pair([T, T2])
     h.cut.add('a|b')

@@ -119,6 +119,9 @@ export class PubsubCore<P> {
       case 'peer-down':
         onPeerDown(ctx, input.peer, now)
         break
+      case 'peer-heard':
+        heardFrom(ctx, input.peer, now)
+        break
       case 'connection-lost':
         onConnectionLost(ctx, input.peer)
         break

@@ -22,6 +22,12 @@ export type PubsubInput<P> =
    */
   | { type: 'peer-down', peer: P }
   /**
+   * another service heard from the peer (membership's `peer-heard`: a SWIM ping or ack): every
+   * topic link with it counts as heard, so a link SWIM keeps busy needs no pings of its own
+   * (SPEC.md §7.13, liveness from any frame)
+   */
+  | { type: 'peer-heard', peer: P }
+  /**
    * the last connection to the peer closed (membership's core has the same name): its topic
    * links go, since they cannot carry anything, but it stays a candidate — idle connections
    * are closed on purpose (SPEC.md §2.8), which says nothing about the peer

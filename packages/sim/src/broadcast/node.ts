@@ -31,6 +31,8 @@ export class BroadcastNode<M, T> implements SimCore<NodeMessage<M>, NodeTimer<T>
     if (input.type === 'message') {
       if (input.message.layer === 'membership') {
         this.fromMembership(this.membership.handle({ type: 'message', from: input.from, message: input.message.message }, now), out, now)
+        // the libp2p service passes every membership frame on as `peer-heard`
+        this.fromBroadcast(this.broadcast.handle({ type: 'peer-heard', peer: input.from }, now), out)
       } else {
         this.fromBroadcast(this.broadcast.handle({ type: 'message', from: input.from, message: input.message.message }, now), out)
       }

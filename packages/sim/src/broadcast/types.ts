@@ -13,6 +13,8 @@ export type BroadcastInput<P, M, T> =
   | { type: 'neighbor-down', peer: P }
   /** the peer is gone (SPEC.md §7.1); here always SWIM's `peer-dead`: the simulator has no connections to lose (protocols that only track neighbours may ignore it) */
   | { type: 'peer-down', peer: P }
+  /** a membership frame from the peer arrived, as the services pass on (protocols without link liveness ignore it) */
+  | { type: 'peer-heard', peer: P }
   /** the application publishes: `id` is unique per message, `publishedAt` the origin's clock */
   | { type: 'publish', topic: string, id: Uint8Array, payload: Uint8Array, publishedAt: number }
   | { type: 'subscribe', topic: string }
