@@ -13,31 +13,17 @@
  * Options: --frames N (default 2000), --sizes a,b,c (bytes, default 64,1024,4096,16384),
  * --transports tcp,quic.
  */
-import { quic } from '@chainsafe/libp2p-quic'
-import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
-import { createLibp2p } from 'libp2p'
-import type { Libp2p, Stream } from '@libp2p/interface'
+import { bareNode } from './net/bare-node.ts'
+import type { Stream } from '@libp2p/interface'
 
 const PROTOCOL = '/saorsa-gossip/bench/frame-cost/1.0.0'
 
 type Transport = 'tcp' | 'quic'
 
-async function node (transport: Transport): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: [transport === 'tcp' ? '/ip4/127.0.0.1/tcp/0' : '/ip4/127.0.0.1/udp/0/quic-v1'] },
-    transports: transport === 'tcp' ? [tcp()] : [quic()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionMonitor: { enabled: false }
-  })
-}
-
 /** CPU ms per frame (sender and receiver together) for `frames` frames of `size` bytes, one at a time */
 async function measure (transport: Transport, size: number, frames: number): Promise<number> {
-  const a = await node(transport)
-  const b = await node(transport)
+  const a = await bareNode(transport)
+  const b = await bareNode(transport)
   let got = 0
   let wanted = 0
   let arrived: () => void = () => {}

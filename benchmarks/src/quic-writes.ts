@@ -8,26 +8,12 @@
  * has every byte, then the same with all chunks concatenated into one send. The same over
  * TCP + noise + yamux for comparison. A table, then the JSON summary as the last line.
  */
-import { quic } from '@chainsafe/libp2p-quic'
-import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
-import { createLibp2p } from 'libp2p'
-import type { Libp2p, Stream } from '@libp2p/interface'
+import { bareNode } from './net/bare-node.ts'
+import type { Stream } from '@libp2p/interface'
 
 const PROTOCOL = '/saorsa-gossip/bench/quic-writes/1.0.0'
 const chunks = Number(process.argv[process.argv.indexOf('--chunks') + 1] ?? 100) || 100
 const size = 100
-
-async function node (transport: 'tcp' | 'quic'): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: [transport === 'tcp' ? '/ip4/127.0.0.1/tcp/0' : '/ip4/127.0.0.1/udp/0/quic-v1'] },
-    transports: transport === 'tcp' ? [tcp()] : [quic()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionMonitor: { enabled: false }
-  })
-}
 
 /** Resolves once `total` bytes were read; counts event-loop turns meanwhile */
 function receiver (total: number): { handler(stream: Stream): void, done: Promise<{ ms: number, turns: number }>, start(): void } {
@@ -60,8 +46,8 @@ function receiver (total: number): { handler(stream: Stream): void, done: Promis
 }
 
 async function measure (transport: 'tcp' | 'quic', batched: boolean): Promise<{ transport: string, batched: boolean, sends: number, refused: number, ms: number, turns: number }> {
-  const a = await node(transport)
-  const b = await node(transport)
+  const a = await bareNode(transport)
+  const b = await bareNode(transport)
   const r = receiver(chunks * size)
   await b.handle(PROTOCOL, (stream) => { r.handler(stream) })
   const stream = await a.dialProtocol(b.getMultiaddrs()[0], PROTOCOL)

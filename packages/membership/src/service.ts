@@ -243,7 +243,10 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
         }
         this.stats.received(decoded.message, bytes.byteLength)
         this.input({ type: 'message', from, message: decoded.message })
-        this.safeDispatchEvent('peer-heard', { detail: { peer: connection.remotePeer } })
+        if (this.listenerCount('peer-heard') > 0) {
+          // every frame: no event object unless a service (plumtree) listens
+          this.safeDispatchEvent('peer-heard', { detail: { peer: connection.remotePeer } })
+        }
         return true
       }
     })

@@ -474,7 +474,7 @@ export function runBroadcastScenario (scenario: BroadcastScenario, protocolName:
   }
 }
 
-/** Sums every node's core counters (PubsubCore.stats): grafts, pulls, prunes… say why a run behaved as it did */
+/** Sums every node's core counters (PubsubCore.stats): grafts, prunes, duplicates on lazy links… say why a run behaved as it did */
 function coreStats (nodes: Map<NodeId, BroadcastNode<any, any>>): { coreStats?: Record<string, number> } {
   const sum: Record<string, number> = {}
   let found = false
