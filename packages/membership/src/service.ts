@@ -263,8 +263,8 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     const peer = evt.detail.remotePeer
     const key = peer.toString()
     this.outbound.forget(key, evt.detail)
-    if (this.components.connectionManager.getConnections(peer).length === 0 && this.core?.hyparview.isActive(key) === true) {
-      this.input({ type: 'connection-lost', peer: key })
+    if (this.components.connectionManager.getConnections(peer).length === 0) {
+      this.input({ type: this.core?.hyparview.isActive(key) === true ? 'connection-lost' : 'disconnected', peer: key })
     }
   }
 

@@ -201,6 +201,30 @@ describe('HyParView core', () => {
     expect(requests.every(r => (r as any).message.priority === 'high')).to.be.true()
   })
 
+  it('a refill asks passive peers we hold a connection to before any it would have to dial', () => {
+    // active view target 3 with one neighbour: two requests per refill
+    const n = node('n', { activeViewTarget: 3 })
+    n.start(0, [])
+    link(n, node('a'))
+    seedPassive(n, Array.from({ length: 20 }, (_, i) => `p${i}`))
+    n.addContact('c1', 0)
+    n.addContact('c2', 0)
+    const first = n.handleTimer({ kind: 'hpv-repair' }, 1000)
+    expect(sent(first).filter(([, type]) => type === 'neighbor').map(([to]) => to).sort()).to.deep.equal(['c1', 'c2'])
+    // a connection that closed makes its peer an ordinary candidate again: with c1's gone, the
+    // one connected candidate left is asked (under 8 seeds, so chance cannot pass it)
+    for (let seed = 0; seed < 8; seed++) {
+      const m = node(`m${seed}`, { activeViewTarget: 2 })
+      m.start(0, [])
+      link(m, node('a'))
+      seedPassive(m, Array.from({ length: 20 }, (_, i) => `p${i}`))
+      m.addContact('c1', 0)
+      m.addContact('c2', 0)
+      m.disconnected('c1')
+      expect(sent(m.handleTimer({ kind: 'hpv-repair' }, 1000)).filter(([, type]) => type === 'neighbor').map(([to]) => to)).to.deep.equal(['c2'])
+    }
+  })
+
   it('an unanswered NEIGHBOR request drops the candidate from the passive view', () => {
     const n = node('n')
     seedPassive(n, ['p1'])

@@ -56,6 +56,27 @@ describe('SWIM core', () => {
     expect(timers(end).some(t => t.key === 'swim:sus:b')).to.be.true()
   })
 
+  it('indirect probes go first to helpers the target named as its neighbours (they hold a connection to it)', () => {
+    for (const self of ['a', 'a1', 'a2', 'a3']) {
+      const s = swim(self, ['b', 'c', 'd', 'e', 'f', 'g'], { indirectProbes: 2 })
+      const first = probeUntil(s, 'b')
+      s.handleMessage('b', { proto: 'swim', type: 'ack', seq: first.seq, incarnation: 0, updates: [], neighbors: [self, 'f', 'g'] }, first.now + 30)
+      const { seq, now } = probeUntil(s, 'b', first.now + 1000)
+      const indirect = s.handleTimer({ kind: 'swim-ack-timeout', seq }, now + 200)
+      const helpers = indirect.flatMap(e => e.type === 'send' && e.message.type === 'ping-req' ? [e.to] : [])
+      expect(helpers.sort()).to.deep.equal(['f', 'g'])
+    }
+    // fewer linked helpers than k: the rest come from the other neighbours
+    const s = swim('a', ['b', 'c', 'd', 'e', 'f'], { indirectProbes: 3 })
+    const first = probeUntil(s, 'b')
+    s.handleMessage('b', { proto: 'swim', type: 'ack', seq: first.seq, incarnation: 0, updates: [], neighbors: ['a', 'f'] }, first.now + 30)
+    const { seq, now } = probeUntil(s, 'b', first.now + 1000)
+    const helpers = s.handleTimer({ kind: 'swim-ack-timeout', seq }, now + 200).flatMap(e => e.type === 'send' && e.message.type === 'ping-req' ? [e.to] : [])
+    expect(helpers).to.have.length(3)
+    expect(helpers).to.include('f')
+    expect(helpers).to.not.include('b')
+  })
+
   it('an indirect ack through a helper counts as an answer', () => {
     const s = swim('a', ['b', 'c', 'd'], { indirectProbes: 1 })
     const { seq, now } = probeUntil(s, 'b')

@@ -235,3 +235,56 @@ describe('topic overlay: a clique of subscribers finds the rest of its topic', (
     expect(h.sentOfType('found', 'b').filter(s => s.to === 'a')).to.have.length.at.most(1)
   })
 })
+
+describe('topic overlay: formation (issue 12, SPEC.md §7.4)', () => {
+  it('a node with one topic link joins urgently, and a subscriber at capacity takes it by evicting a link that came to it', () => {
+    const h = new Harness()
+    for (const name of ['a', 'b', 'c', 'd']) {
+      h.add(name, { config: { topicActiveTarget: name === 'c' ? 1 : 2, topicActiveCapacity: name === 'c' ? 1 : 4 } })
+    }
+    h.neighbours('a', 'b')
+    h.neighbours('c', 'd')
+    for (const name of ['b', 'c', 'd']) {
+      h.input(name, { type: 'subscribe', topic: T })
+    }
+    h.input('a', { type: 'subscribe', topic: T })
+    h.flush()
+    expect(h.core('a').topicPeers(T)).to.deep.equal(['b'])
+    // d joined c first: c is full
+    expect(h.core('c').topicPeers(T)).to.deep.equal(['d'])
+    h.neighbours('a', 'c')
+    h.flush()
+    const joins = h.sentOfType('topic-join', 'a').filter(s => s.to === 'c')
+    expect(joins.map(s => (s.message as { urgent: boolean }).urgent)).to.deep.equal([true])
+    expect(h.core('a').topicPeers(T).sort()).to.deep.equal(['b', 'c'])
+    expect(h.core('c').topicPeers(T)).to.deep.equal(['a'])
+  })
+
+  it('while its neighbours keep arriving, a node with two links dials no passive candidate and starts no walk; once they stop, it does', () => {
+    const h = new Harness()
+    // only a wants more links (the others neither join nor walk once they have one)
+    for (const name of ['a', 'b', 'c', 'p']) {
+      h.add(name, { config: { topicActiveTarget: name === 'a' ? 6 : 1 } })
+    }
+    h.neighbours('b', 'p')
+    for (const name of ['b', 'c', 'p']) {
+      h.input(name, { type: 'subscribe', topic: T })
+    }
+    h.advance(h.now + 1_500)
+    expect(h.core('b').topicPeers(T)).to.deep.equal(['p'])
+    h.neighbours('a', 'b')
+    h.neighbours('a', 'c')
+    h.input('a', { type: 'subscribe', topic: T })
+    h.flush()
+    expect(h.core('a').topicPeers(T).sort()).to.deep.equal(['b', 'c'])
+    // b's reply named p, a subscriber a has no connection to: a candidate, not yet asked
+    const dialled = (): string[] => h.sentOfType('topic-join', 'a').map(s => s.to).filter(to => to === 'p')
+    // (a walked once on subscribing, before b and c had announced the topic: below the minimum)
+    const walks = walksOf(h, 'a').length
+    h.advance(h.now + 2_000)
+    expect(dialled(), 'joins to p while the overlay grows').to.deep.equal([])
+    expect(walksOf(h, 'a'), 'walks while the overlay grows').to.have.length(walks)
+    h.advance(h.now + 3_000)
+    expect(dialled(), 'joins to p once it stopped growing').to.deep.equal(['p'])
+  })
+})

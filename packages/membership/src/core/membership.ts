@@ -22,6 +22,8 @@ export type MembershipInput<P> =
   | { type: 'connection-lost', peer: P }
   /** a peer that runs the protocol connected to us (the application dialled it, or discovery did) */
   | { type: 'contact', peer: P }
+  /** the last connection to a peer outside the active view closed: asking it again costs a dial (SPEC.md §5.5) */
+  | { type: 'disconnected', peer: P }
   /** the peer does not run the protocol (stream negotiation refused it): never a contact or candidate */
   | { type: 'unsupported', peer: P }
   | { type: 'unreachable', peer: P }
@@ -69,6 +71,9 @@ export class Membership<P> {
         return this.react(this.hyparview.unsupported(input.peer, now), now)
       case 'unreachable':
         return this.react(this.hyparview.unreachable(input.peer, now), now)
+      case 'disconnected':
+        this.hyparview.disconnected(input.peer)
+        return []
       default:
         return []
     }

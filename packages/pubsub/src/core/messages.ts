@@ -91,7 +91,7 @@ export interface FoundMessage<P> {
   others: P[]
 }
 
-/** Ask to become a topic neighbour (`urgent` when the requester has none: always accepted) */
+/** Ask to become a topic neighbour (`urgent` when the requester has fewer than 2: accepted at capacity, by eviction) */
 export interface TopicJoinMessage {
   type: 'topic-join'
   topic: string

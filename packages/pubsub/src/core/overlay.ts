@@ -12,6 +12,20 @@ const OTHERS_SAMPLE = 4
 const MAX_WALK_BACKOFF = 60_000
 /** Topic neighbours a FIND names as not to answer (the codec's limit of named peers) */
 const MAX_WALK_EXCLUDE = 16
+/**
+ * A requester with fewer topic neighbours than this joins urgently (accepted at capacity, by
+ * eviction). One link is a tree leaf that any failure cuts off; with urgency only at zero, the
+ * last nodes of 100 real ones to start sat at one link for 5–10 s while every subscriber they
+ * knew was full (SPEC.md §7.4)
+ */
+const URGENT_BELOW = 2
+/**
+ * Maintenance rounds without a new overlay neighbour after which the overlay counts as formed
+ * around us, and topic joins may dial passive candidates and walk up to `topicActiveTarget`.
+ * Before, 100 real nodes opened half their connections for topic joins and FOUND answers to
+ * peers that membership connected them with moments later (issue 12)
+ */
+const NEIGHBOURS_SETTLE = 3
 /** Most topics accepted in one SUBSCRIPTIONS message */
 export const MAX_SUBSCRIPTIONS = 1024
 
@@ -54,9 +68,14 @@ export function unsubscribe<P> (ctx: Ctx<P>, topic: string): void {
 }
 
 /** A membership neighbour: tell it our topics (it routes walks and finds candidates by them) */
-export function onNeighborUp<P> (ctx: Ctx<P>, peer: P): void {
+export function onNeighborUp<P> (ctx: Ctx<P>, peer: P, now: number): void {
   if (peer === ctx.self || !ctx.overlay.neighbors.add(peer)) {
     return
+  }
+  if (ctx.overlay.neighbors.size > ctx.overlay.most) {
+    // a new high only: neighbours that come and go in a formed overlay are no growth
+    ctx.overlay.most = ctx.overlay.neighbors.size
+    ctx.overlay.grewAt = now
   }
   const topics = subscribedTopics(ctx)
   if (topics.length > 0) {
@@ -455,16 +474,26 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   const taken = (p: P): boolean => p === ctx.self || state.active.has(p) || state.pendingJoins.has(p) || state.lateJoins.has(p) || ctx.overlay.unreachable.has(p, now) || !ctx.scoring.scores.mayGossip(p, now)
   const neighbours = ctx.overlay.neighbors.values().filter(p => !taken(p) && ctx.overlay.neighborTopics.get(p)?.has(state.name) === true)
   const candidates = [...ctx.rng.sample(neighbours, wanted)]
-  if (candidates.length < wanted) {
-    candidates.push(...state.passive.sample(ctx.rng, wanted - candidates.length, taken))
-  }
-  const urgent = state.active.size === 0
+  // passive candidates and walks cost a connection each (a dial, a handshake, identify and
+  // streams). While the overlay around us still grows they only make up the urgent minimum:
+  // the neighbours that arrive carry the rest for free (SPEC.md §7.4)
+  const dialWanted = overlayGrowing(ctx, now)
+    ? Math.min(wanted, URGENT_BELOW - state.active.size - state.pendingJoins.size) - candidates.length
+    : wanted - candidates.length
+  const dialled = dialWanted > 0 ? state.passive.sample(ctx.rng, dialWanted, taken) : []
+  candidates.push(...dialled)
+  const urgent = state.active.size < URGENT_BELOW
   for (const peer of candidates) {
     state.pendingJoins.set(peer, now)
     out(ctx, peer, { type: 'topic-join', topic: state.name, urgent })
   }
   // walks only from the maintenance timer (or a new subscription), never in answer to a message
-  if (mayWalk && candidates.length < wanted && state.walks.size < config.maxConcurrentWalks && now >= state.nextWalkAt) {
+  if (mayWalk && dialled.length < dialWanted && state.walks.size < config.maxConcurrentWalks && now >= state.nextWalkAt) {
     startWalk(ctx, state, now)
   }
+}
+
+/** Whether the overlay gained a neighbour within the last `NEIGHBOURS_SETTLE` maintenance rounds (stretched by our lag) */
+function overlayGrowing<P> (ctx: Ctx<P>, now: number): boolean {
+  return now - ctx.overlay.grewAt < NEIGHBOURS_SETTLE * ctx.config.maintenanceInterval + ctx.load.lag(now)
 }

@@ -111,7 +111,7 @@ export class PubsubCore<P> {
         this.onTimer(input.timer, now)
         break
       case 'neighbor-up':
-        onNeighborUp(ctx, input.peer)
+        onNeighborUp(ctx, input.peer, now)
         break
       case 'neighbor-down':
         onNeighborDown(ctx, input.peer)

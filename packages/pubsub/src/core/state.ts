@@ -94,6 +94,10 @@ export interface OverlayState<P> {
   neighborTopics: Map<P, Set<string>>
   /** peers the driver could not reach lately: no join candidates until `joinTimeout` has passed (overlay.ts onUnreachable) */
   unreachable: LruTtlCache<P, true>
+  /** when `neighbors` last gained a peer: while it keeps growing, topic joins wait for it instead of dialling (overlay.ts maintainTopic) */
+  grewAt: number
+  /** the most neighbours `neighbors` has held */
+  most: number
 }
 
 /** Plumtree's bookkeeping across topics: lazy announcements waiting to go, and what grafts taught (tree.ts) */
@@ -196,7 +200,9 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
     overlay: {
       neighbors: new IndexedSet(),
       neighborTopics: new Map(),
-      unreachable: new LruTtlCache({ maxEntries: 1024, ttl: config.joinTimeout })
+      unreachable: new LruTtlCache({ maxEntries: 1024, ttl: config.joinTimeout }),
+      grewAt: -Infinity,
+      most: 0
     },
     tree: {
       lazyQueue: new Map(),
