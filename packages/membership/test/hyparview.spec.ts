@@ -225,6 +225,22 @@ describe('HyParView core', () => {
     }
   })
 
+  it('a connected peer that refused us is not asked first again: a node below target moves on to peers with room', () => {
+    for (let seed = 0; seed < 8; seed++) {
+      const n = node(`r${seed}`, { activeViewTarget: 2 })
+      n.start(0, [])
+      link(n, node('a'))
+      seedPassive(n, Array.from({ length: 20 }, (_, i) => `p${i}`))
+      n.addContact('full', 0)
+      expect(sent(n.handleTimer({ kind: 'hpv-repair' }, 1000)).filter(([, type]) => type === 'neighbor').map(([to]) => to)).to.deep.equal(['full'])
+      n.handleMessage('full', { proto: 'hpv', type: 'neighbor-reply', accepted: false }, 1100)
+      // next round: someone else (1 in 21 would be `full` again by chance; 8 seeds rule that out)
+      const next = sent(n.handleTimer({ kind: 'hpv-repair' }, 2000)).filter(([, type]) => type === 'neighbor').map(([to]) => to)
+      expect(next).to.have.length(1)
+      expect(next[0]).to.not.equal('full')
+    }
+  })
+
   it('an unanswered NEIGHBOR request drops the candidate from the passive view', () => {
     const n = node('n')
     seedPassive(n, ['p1'])
