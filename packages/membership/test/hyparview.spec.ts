@@ -18,6 +18,20 @@ function seedPassive (n: HyParView<string>, peers: string[]): void {
   n.handleMessage('seeder', { proto: 'hpv', type: 'shuffle', origin: 'origin', ttl: 0, peers }, 0)
 }
 
+/** A started node with one neighbour, active view target 2 (one request per refill) and 20 passive candidates it has no connection to */
+function belowTarget (self: string): HyParView<string> {
+  const n = node(self, { activeViewTarget: 2 })
+  n.start(0, [])
+  link(n, node('a'))
+  seedPassive(n, Array.from({ length: 20 }, (_, i) => `p${i}`))
+  return n
+}
+
+/** Whom a repair round asked to be a neighbour */
+function asked (n: HyParView<string>, now: number): string[] {
+  return sent(n.handleTimer({ kind: 'hpv-repair' }, now)).filter(([, type]) => type === 'neighbor').map(([to]) => to)
+}
+
 describe('HyParView core', () => {
   it('start schedules shuffle, repair and reconnect timers and sends JOIN to a contact', () => {
     const n = node('n')
@@ -214,28 +228,22 @@ describe('HyParView core', () => {
     // a connection that closed makes its peer an ordinary candidate again: with c1's gone, the
     // one connected candidate left is asked (under 8 seeds, so chance cannot pass it)
     for (let seed = 0; seed < 8; seed++) {
-      const m = node(`m${seed}`, { activeViewTarget: 2 })
-      m.start(0, [])
-      link(m, node('a'))
-      seedPassive(m, Array.from({ length: 20 }, (_, i) => `p${i}`))
+      const m = belowTarget(`m${seed}`)
       m.addContact('c1', 0)
       m.addContact('c2', 0)
       m.disconnected('c1')
-      expect(sent(m.handleTimer({ kind: 'hpv-repair' }, 1000)).filter(([, type]) => type === 'neighbor').map(([to]) => to)).to.deep.equal(['c2'])
+      expect(asked(m, 1000)).to.deep.equal(['c2'])
     }
   })
 
   it('a connected peer that refused us is not asked first again: a node below target moves on to peers with room', () => {
     for (let seed = 0; seed < 8; seed++) {
-      const n = node(`r${seed}`, { activeViewTarget: 2 })
-      n.start(0, [])
-      link(n, node('a'))
-      seedPassive(n, Array.from({ length: 20 }, (_, i) => `p${i}`))
+      const n = belowTarget(`r${seed}`)
       n.addContact('full', 0)
-      expect(sent(n.handleTimer({ kind: 'hpv-repair' }, 1000)).filter(([, type]) => type === 'neighbor').map(([to]) => to)).to.deep.equal(['full'])
+      expect(asked(n, 1000)).to.deep.equal(['full'])
       n.handleMessage('full', { proto: 'hpv', type: 'neighbor-reply', accepted: false }, 1100)
       // next round: someone else (1 in 21 would be `full` again by chance; 8 seeds rule that out)
-      const next = sent(n.handleTimer({ kind: 'hpv-repair' }, 2000)).filter(([, type]) => type === 'neighbor').map(([to]) => to)
+      const next = asked(n, 2000)
       expect(next).to.have.length(1)
       expect(next[0]).to.not.equal('full')
     }

@@ -1,5 +1,6 @@
 import { IndexedSet, LoadEstimate, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { resolveHyParViewConfig } from './hyparview-config.ts'
+import { LostNeighbours } from './lost-neighbours.ts'
 import { Shuffle } from './shuffle.ts'
 import type { HyParViewConfig } from './hyparview-config.ts'
 import type { HyParViewMessage } from './messages.ts'
@@ -60,8 +61,8 @@ export class HyParView<P> {
    * us cannot then displace every neighbour we picked (SPEC.md §5.3: eclipse)
    */
   private readonly chosen = new Set<P>()
-  /** neighbours lost to a dead verdict or a lost connection, and when: tried again now and then (SPEC.md §5.4) */
-  private readonly lost = new Map<P, number>()
+  /** neighbours lost to a dead verdict or a lost connection: tried again now and then (SPEC.md §5.4) */
+  private readonly lost: LostNeighbours<P>
   /** the passive-view exchange (shuffle.ts) */
   private readonly shuffle: Shuffle<P>
   /**
@@ -81,6 +82,7 @@ export class HyParView<P> {
     this.self = self
     this.rng = rng
     this.config = resolveHyParViewConfig(config)
+    this.lost = new LostNeighbours(this.config.lostCapacity, this.config.lostRetention)
     this.validPeer = validPeer
     this.shuffle = new Shuffle({ self, config: this.config, rng, active: this.active, passive: this.passive, drops: this.drops, jitter: (interval) => this.jitter(interval) })
   }
@@ -181,7 +183,7 @@ export class HyParView<P> {
     }
     if (this.dropActive(peer)) {
       if (reason === 'dead' || reason === 'connection-lost') {
-        this.remember(peer, now)
+        this.lost.remember(peer, now)
       }
       out.push(emit({ type: 'neighbor-down', peer, reason }))
       this.fill(now, out)
@@ -510,7 +512,7 @@ export class HyParView<P> {
       }
     }
     this.passive.delete(peer)
-    this.lost.delete(peer)
+    this.lost.forget(peer)
     this.active.add(peer)
     out.push(emit({ type: 'neighbor-up', peer }))
   }
@@ -570,39 +572,19 @@ export class HyParView<P> {
 
   /** SWIM heard that a lost peer is alive again (a newer incarnation): it is back in the overlay, no need to ask it */
   found (peer: P): void {
-    this.lost.delete(peer)
+    this.lost.forget(peer)
   }
 
-  private remember (peer: P, now: number): void {
-    this.lost.delete(peer)
-    this.lost.set(peer, now)
-    if (this.lost.size > this.config.lostCapacity) {
-      this.lost.delete(this.lost.keys().next().value as P)
-    }
-  }
-
-  /**
-   * Every `reconnectInterval`, one lost neighbour is asked with high priority to
-   * be our neighbour again. A crashed peer never answers (the request times out
-   * and costs one message); a peer that was only cut off by a partition accepts,
-   * and that link joins the two halves of the overlay again. Without it a healed
-   * partition stays split for ever: both halves repaired their views among
-   * themselves, and nothing else crosses (measured: 2 components 99 s after a
-   * heal at 1,000 nodes).
-   */
+  /** Every `reconnectInterval`, one lost neighbour is asked with high priority to be our neighbour again (lost-neighbours.ts says why) */
   private onReconnectTimer (now: number, out: Out<P>): void {
     out.push(scheduleTimer('hpv:reconnect', now + this.jitter(this.config.reconnectInterval), { kind: 'hpv-reconnect' }))
-    for (const [peer, at] of this.lost) {
-      if (now - at > this.config.lostRetention) {
-        this.lost.delete(peer)
-      }
-    }
+    const lost = this.lost.current(now)
     if (this.active.size < this.config.activeViewTarget && this.passive.size > 0) {
       // repair is under way (after a crash the lost are mostly dead): asking them would only
       // take request slots from live passive candidates
       return
     }
-    const candidates = [...this.lost.keys()].filter(p => !this.active.has(p) && !this.pending.has(p))
+    const candidates = lost.filter(p => !this.active.has(p) && !this.pending.has(p))
     const peer = this.rng.pick(candidates)
     if (peer !== undefined) {
       this.requestNeighbor(peer, 'high', now, out)
