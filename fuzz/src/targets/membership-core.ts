@@ -24,7 +24,7 @@ function check (m: Core, timers: Timers<unknown>): void {
   invariant(!active.includes(SELF) && !passive.includes(SELF), () => 'self in a view')
   invariant(!active.some(p => passive.includes(p)), () => 'a peer in both views')
   invariant(field<Map<string, unknown>>(hpv, 'pending').size <= hpv.config.activeViewCapacity + hpv.config.passiveViewCapacity, () => 'pending neighbor requests unbounded')
-  invariant(field<Map<string, unknown>>(hpv, 'lost').size <= hpv.config.lostCapacity, () => 'lost map over lostCapacity')
+  invariant(field<{ size: number }>(hpv, 'lost').size <= hpv.config.lostCapacity, () => 'lost map over lostCapacity')
   const members = field<Map<string, unknown>>(field(m.swim, 'members'), 'members')
   invariant(members.size <= m.swim.config.memberTableCapacity, () => `member table ${members.size} > ${m.swim.config.memberTableCapacity}`)
   invariant(!members.has(SELF), () => 'self in the member table')

@@ -12,6 +12,11 @@ export class LostNeighbours<P> {
 
   constructor (private readonly capacity: number, private readonly retention: number) {}
 
+  /** How many are remembered (never more than `capacity`) */
+  get size (): number {
+    return this.at.size
+  }
+
   remember (peer: P, now: number): void {
     this.at.delete(peer)
     this.at.set(peer, now)
