@@ -41,17 +41,19 @@ export class MembershipStats {
   }
 
   received (message: MembershipMessage<unknown>, bytes: number): void {
-    this.messagesIn[message.type] = (this.messagesIn[message.type] ?? 0) + 1
-    this.bytesIn[message.type] = (this.bytesIn[message.type] ?? 0) + bytes
-    this.metrics?.messagesIn.increment({ [message.type]: 1 })
-    this.metrics?.bytesIn.increment({ [message.type]: bytes })
+    const type = label(message)
+    this.messagesIn[type] = (this.messagesIn[type] ?? 0) + 1
+    this.bytesIn[type] = (this.bytesIn[type] ?? 0) + bytes
+    this.metrics?.messagesIn.increment({ [type]: 1 })
+    this.metrics?.bytesIn.increment({ [type]: bytes })
   }
 
   sent (message: MembershipMessage<unknown>, bytes: number): void {
-    this.messagesOut[message.type] = (this.messagesOut[message.type] ?? 0) + 1
-    this.bytesOut[message.type] = (this.bytesOut[message.type] ?? 0) + bytes
-    this.metrics?.messagesOut.increment({ [message.type]: 1 })
-    this.metrics?.bytesOut.increment({ [message.type]: bytes })
+    const type = label(message)
+    this.messagesOut[type] = (this.messagesOut[type] ?? 0) + 1
+    this.bytesOut[type] = (this.bytesOut[type] ?? 0) + bytes
+    this.metrics?.messagesOut.increment({ [type]: 1 })
+    this.metrics?.bytesOut.increment({ [type]: bytes })
   }
 
   drop (reason: DropReason): void {
@@ -75,4 +77,13 @@ export class MembershipStats {
     this.metrics?.activeView.update(active)
     this.metrics?.passiveView.update(passive)
   }
+}
+
+/**
+ * The counter label of a message: its type, except that a refused NEIGHBOR_REPLY counts as
+ * `neighbor-refused`. Refusals are requests that bought nothing (often a dial, SPEC.md §5.5),
+ * so operators and the benchmarks see them apart from acceptances.
+ */
+function label (message: MembershipMessage<unknown>): string {
+  return message.type === 'neighbor-reply' && !message.accepted ? 'neighbor-refused' : message.type
 }

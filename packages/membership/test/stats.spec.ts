@@ -38,4 +38,15 @@ describe('MembershipStats', () => {
     expect(gauges.get('saorsa_gossip_membership_active_view_size')).to.equal(9)
     expect(gauges.get('saorsa_gossip_membership_passive_view_size')).to.equal(40)
   })
+
+  it('counts a refused NEIGHBOR_REPLY as neighbor-refused, apart from acceptances', () => {
+    const { metrics, groups } = fakeMetrics()
+    const stats = new MembershipStats(metrics)
+    stats.sent({ proto: 'hpv', type: 'neighbor-reply', accepted: true }, 3)
+    stats.sent({ proto: 'hpv', type: 'neighbor-reply', accepted: false }, 3)
+    stats.received({ proto: 'hpv', type: 'neighbor-reply', accepted: false }, 3)
+    expect(stats.messagesOut).to.deep.equal({ 'neighbor-reply': 1, 'neighbor-refused': 1 })
+    expect(stats.messagesIn).to.deep.equal({ 'neighbor-refused': 1 })
+    expect(groups.get('saorsa_gossip_membership_messages_out_total')).to.deep.equal({ 'neighbor-reply': 1, 'neighbor-refused': 1 })
+  })
 })

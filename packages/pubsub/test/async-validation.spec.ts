@@ -36,6 +36,14 @@ describe('plumtree({ asyncValidation: true }): relay waits for reportMessageVali
       n.services.pubsub.addEventListener('message', evt => { seen[i].push(new TextDecoder().decode(evt.detail.data)) })
     }
     nodes.forEach(listen)
+    // the publisher's topic neighbours at any moment of the test: its views may still change
+    // after the 1-link wait above (a node at one link joins urgently, SPEC.md §7.4), and a node
+    // that was a neighbour when bad-0 went out got it directly (seen in CI: an excluded node)
+    const neighbours = new Set<string>()
+    const sample = (): void => { for (const p of nodes[0].services.pubsub.getMeshPeers('async')) { neighbours.add(p.toString()) } }
+    sample()
+    const sampler = setInterval(sample, 5)
+    sampler.unref()
     for (let k = 0; k < 3; k++) {
       await nodes[0].services.pubsub.publish('async', new TextEncoder().encode(`good-${k}`))
     }
@@ -44,6 +52,8 @@ describe('plumtree({ asyncValidation: true }): relay waits for reportMessageVali
     // every node gets the accepted messages (relayed past the direct neighbours of node 0)
     await waitFor(() => seen.slice(1).every(s => s.filter(t => t.startsWith('good-')).length === 3), 20_000, () => JSON.stringify(seen))
     await new Promise(resolve => setTimeout(resolve, 1_500))
+    clearInterval(sampler)
+    sample()
     for (const s of seen.slice(1)) {
       // each delivered to the application exactly once, through the early path
       expect(s.filter(t => t === 'good-0')).to.have.length(1)
@@ -51,7 +61,6 @@ describe('plumtree({ asyncValidation: true }): relay waits for reportMessageVali
     }
     expect(reports.every(r => r)).to.equal(true)
     // a message that was not relayed by its first receivers reaches only node 0's topic neighbours
-    const neighbours = new Set(nodes[0].services.pubsub.getMeshPeers('async'))
     expect(neighbours.size, 'the publisher has non-neighbours').to.be.below(nodes.length - 1)
     nodes.slice(1).forEach((n, i) => {
       if (!neighbours.has(n.peerId.toString())) {
