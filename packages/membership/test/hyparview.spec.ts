@@ -162,6 +162,66 @@ describe('HyParView core', () => {
     expect(emitted(high, 'neighbor-down')[0]).to.deep.include({ reason: 'evicted' })
   })
 
+  it('a full node takes a low-priority request by a swap: a neighbour that came to it, with a view at least two above target, gives up its link', () => {
+    for (let seed = 0; seed < 8; seed++) {
+      const n = node(`n${seed}`, { activeViewTarget: 2, activeViewCapacity: 3 })
+      n.start(0, [])
+      link(n, node('a'))
+      link(n, node('b'))
+      link(n, node('c'))
+      // a one above target (it would be left at target), b two above, c's size unknown: only b gives way
+      n.neighbourViewSize('a', 3)
+      n.neighbourViewSize('b', 4)
+      const out = n.handleMessage('x', { proto: 'hpv', type: 'neighbor', priority: 'low' }, 0)
+      expect(sentTo(out, 'x', 'neighbor-reply')).to.deep.equal([{ proto: 'hpv', type: 'neighbor-reply', accepted: true }])
+      expect(sentTo(out, 'b', 'disconnect')).to.deep.equal([{ proto: 'hpv', type: 'disconnect', alive: true }])
+      expect(emitted(out, 'neighbor-down')).to.deep.equal([{ type: 'neighbor-down', peer: 'b', reason: 'evicted' }])
+      expect([...n.activeView()].sort()).to.deep.equal(['a', 'c', 'x'])
+      expect(n.passiveView()).to.include('b')
+      // nobody left above target: refused, as in the paper
+      const refused = n.handleMessage('y', { proto: 'hpv', type: 'neighbor', priority: 'low' }, 10)
+      expect(sentTo(refused, 'y', 'neighbor-reply')).to.deep.equal([{ proto: 'hpv', type: 'neighbor-reply', accepted: false }])
+      expect(sent(refused).filter(([, type]) => type === 'disconnect')).to.deep.equal([])
+    }
+  })
+
+  it('a neighbour SWIM suspects cannot give way in a swap until it reports its view again', () => {
+    const n = node('n', { activeViewTarget: 2, activeViewCapacity: 3 })
+    n.start(0, [])
+    link(n, node('a'))
+    link(n, node('b'))
+    link(n, node('c'))
+    n.neighbourViewSize('b', 6)
+    n.doubt('b')
+    const refused = n.handleMessage('x', { proto: 'hpv', type: 'neighbor', priority: 'low' }, 0)
+    expect(sentTo(refused, 'x', 'neighbor-reply')).to.deep.equal([{ proto: 'hpv', type: 'neighbor-reply', accepted: false }])
+    expect(n.isActive('b')).to.be.true()
+    n.neighbourViewSize('b', 6)
+    const taken = n.handleMessage('y', { proto: 'hpv', type: 'neighbor', priority: 'low' }, 10)
+    expect(emitted(taken, 'neighbor-down')).to.deep.equal([{ type: 'neighbor-down', peer: 'b', reason: 'evicted' }])
+  })
+
+  it('a swap takes the largest view above target, and never a neighbour we chose; sizes of non-neighbours are ignored', () => {
+    const n = node('n', { activeViewTarget: 2, activeViewCapacity: 3 })
+    n.start(0, [])
+    seedPassive(n, ['c1'])
+    const [[asked]] = sent(n.handleTimer({ kind: 'hpv-repair', due: 1000 }, 1000)).filter(([, type]) => type === 'neighbor')
+    n.handleMessage(asked, { proto: 'hpv', type: 'neighbor-reply', accepted: true }, 1100)
+    link(n, node('a'))
+    link(n, node('b'))
+    n.neighbourViewSize('c1', 9) // chosen by us: kept
+    n.neighbourViewSize('a', 4)
+    n.neighbourViewSize('b', 5)
+    n.neighbourViewSize('stranger', 9)
+    const out = n.handleMessage('x', { proto: 'hpv', type: 'neighbor', priority: 'low' }, 1200)
+    expect(emitted(out, 'neighbor-down')).to.deep.equal([{ type: 'neighbor-down', peer: 'b', reason: 'evicted' }])
+    const next = n.handleMessage('y', { proto: 'hpv', type: 'neighbor', priority: 'low' }, 1300)
+    expect(emitted(next, 'neighbor-down')).to.deep.equal([{ type: 'neighbor-down', peer: 'a', reason: 'evicted' }])
+    const last = n.handleMessage('z', { proto: 'hpv', type: 'neighbor', priority: 'low' }, 1400)
+    expect(sentTo(last, 'z', 'neighbor-reply')).to.deep.equal([{ proto: 'hpv', type: 'neighbor-reply', accepted: false }])
+    expect(n.isActive('c1')).to.be.true()
+  })
+
   it('JOINs and high-priority requests evict neighbours that came to us before the ones we chose, so sybils cannot take every slot', () => {
     const n = node('n', { activeViewTarget: 4, activeViewCapacity: 4 })
     n.start(0, [])

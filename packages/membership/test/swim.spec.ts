@@ -77,6 +77,19 @@ describe('SWIM core', () => {
     expect(helpers).to.not.include('b')
   })
 
+  it('an ack with a list reports the neighbour\'s view and its size (us included) when either changes', () => {
+    const s = swim('a', ['b', 'c'])
+    const first = probeUntil(s, 'b')
+    const out = s.handleMessage('b', { proto: 'swim', type: 'ack', seq: first.seq, incarnation: 0, updates: [], neighbors: ['a', 'f', 'g'] }, first.now + 30)
+    expect(emitted(out, 'neighbors-of')).to.deep.equal([{ type: 'neighbors-of', peer: 'b', neighbors: ['f', 'g'], size: 3 }])
+    // the same list again: nothing new
+    const again = probeUntil(s, 'b', first.now + 1000)
+    expect(emitted(s.handleMessage('b', { proto: 'swim', type: 'ack', seq: again.seq, incarnation: 0, updates: [], neighbors: ['a', 'f', 'g'] }, again.now + 30), 'neighbors-of')).to.deep.equal([])
+    // it dropped us: same others, smaller view
+    const third = probeUntil(s, 'b', again.now + 1000)
+    expect(emitted(s.handleMessage('b', { proto: 'swim', type: 'ack', seq: third.seq, incarnation: 0, updates: [], neighbors: ['f', 'g'] }, third.now + 30), 'neighbors-of')).to.deep.equal([{ type: 'neighbors-of', peer: 'b', neighbors: ['f', 'g'], size: 2 }])
+  })
+
   it('an indirect ack through a helper counts as an answer', () => {
     const s = swim('a', ['b', 'c', 'd'], { indirectProbes: 1 })
     const { seq, now } = probeUntil(s, 'b')

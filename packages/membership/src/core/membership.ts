@@ -106,6 +106,9 @@ export class Membership<P> {
         case 'peer-alive':
           this.hyparview.found(event.peer)
           break
+        case 'peer-suspect':
+          this.hyparview.doubt(event.peer)
+          break
         case 'peer-dead':
           queue.push(...this.hyparview.peerDown(event.peer, 'dead' satisfies NeighborDownReason, now))
           break
@@ -113,6 +116,7 @@ export class Membership<P> {
           queue.push(...this.hyparview.relink(event.peer, now))
           break
         case 'neighbors-of':
+          this.hyparview.neighbourViewSize(event.peer, event.size)
           queue.push(...this.hyparview.learn(event.neighbors, now))
           break
         case 'probe-failed':

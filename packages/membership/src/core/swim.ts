@@ -347,13 +347,17 @@ export class Swim<P> {
     if (from === probe.target && this.monitored.has(from)) {
       if (neighbors != null) {
         const others = neighbors.filter(p => p !== this.self && p !== from)
+        const listsUs = neighbors.includes(this.self)
         const previous = this.neighborsOf.get(from)
-        // keep the old array when nothing changed, so the cached rank stays valid
-        if (previous == null || previous.length !== others.length || previous.some((p, i) => p !== others[i])) {
+        const changed = previous == null || previous.length !== others.length || previous.some((p, i) => p !== others[i])
+        if (changed) {
+          // keep the old array when nothing changed, so the cached rank stays valid
           this.neighborsOf.set(from, others)
-          out.push(emit({ type: 'neighbors-of', peer: from, neighbors: others }))
         }
-        this.listsUs.set(from, neighbors.includes(this.self))
+        if (changed || this.listsUs.get(from) !== listsUs) {
+          out.push(emit({ type: 'neighbors-of', peer: from, neighbors: others, size: others.length + (listsUs ? 1 : 0) }))
+        }
+        this.listsUs.set(from, listsUs)
       }
       this.schedule.reschedule(from, now + this.config.probeInterval)
       // we watch it but it does not list us: a lost DISCONNECT or NEIGHBOR_REPLY, or a verdict

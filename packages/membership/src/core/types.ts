@@ -37,7 +37,8 @@ export type InternalEvent<P> =
   /** SWIM saw from an ack that `peer` does not have us in its active view although we have it in ours */
   | { type: 'link-asymmetric', peer: P }
   /** SWIM learnt `peer`'s active view from its ack (live peers: repair candidates for HyParView) */
-  | { type: 'neighbors-of', peer: P, neighbors: P[] }
+  /** a neighbour's active view from its ack: `neighbors` without us, `size` its whole view */
+  | { type: 'neighbors-of', peer: P, neighbors: P[], size: number }
   /** our own direct and indirect probe of `peer` went unanswered while our local health was perfect */
   | { type: 'probe-failed', peer: P }
 
