@@ -179,6 +179,8 @@ function counters (): Record<string, number> {
     add('connectionsOpened', h.conns.opened)
     add('connectionsClosed', h.conns.closed)
     add('connectionsOpenNow', h.node.getConnections().length)
+    // a second connection to a peer we already have one with: two dials that crossed (SPEC.md §2.10)
+    add('connectionsDuplicate', h.node.getConnections().length - new Set(h.node.getConnections().map(c => c.remotePeer.toString())).size)
     const stats = h.node.services.pubsub.stats
     if (S.protocol === 'plumtree' && stats?.core != null) {
       for (const k of ['payloadsSent', 'duplicates', 'grafts', 'prunes', 'prunesSpared', 'duplicatesOnLazy', 'duplicatesRepair', 'floodSent', 'duplicatesFlood', 'prunesRepeated', 'ihaveSent', 'aeRepaired', 'delivered', 'topicLinksUp', 'topicLinksDown', 'linkTimeouts', 'linkTimeoutsBusy', 'optimizations']) {
