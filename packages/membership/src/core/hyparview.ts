@@ -1,6 +1,7 @@
 import { IndexedSet, LoadEstimate, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { resolveHyParViewConfig } from './hyparview-config.ts'
 import { LostNeighbours } from './lost-neighbours.ts'
+import { NeighbourSizes } from './neighbour-sizes.ts'
 import { Shuffle } from './shuffle.ts'
 import type { HyParViewConfig } from './hyparview-config.ts'
 import type { HyParViewMessage } from './messages.ts'
@@ -71,7 +72,7 @@ export class HyParView<P> {
    */
   private readonly connected = new IndexedSet<P>()
   /** active neighbours' own view sizes, from their SWIM acks (§6.4): whom a swap may take a link from */
-  private readonly neighbourSizes = new Map<P, number>()
+  private readonly neighbourSizes = new NeighbourSizes<P>()
   private contacts: P[] = []
   private started = false
   private readonly validPeer: (value: unknown) => boolean
@@ -213,7 +214,7 @@ export class HyParView<P> {
     return out
   }
 
-  /** An active neighbour's own active view has `size` peers (its SWIM ack): used by `swapVictim` */
+  /** An active neighbour's own active view has `size` peers (its SWIM ack): used by swaps */
   neighbourViewSize (peer: P, size: number): void {
     if (this.active.has(peer)) {
       this.neighbourSizes.set(peer, size)
@@ -227,7 +228,7 @@ export class HyParView<P> {
    * nodes, 70% crash: survivors held dead neighbours longer).
    */
   doubt (peer: P): void {
-    this.neighbourSizes.delete(peer)
+    this.neighbourSizes.forget(peer)
   }
 
   /**
@@ -439,7 +440,7 @@ export class HyParView<P> {
    */
   private onNeighbor (from: P, priority: 'high' | 'low', out: Out<P>): void {
     let accept = this.active.has(from) || priority === 'high' || this.active.size < this.config.activeViewCapacity
-    const victim = accept ? undefined : this.swapVictim()
+    const victim = accept ? undefined : this.neighbourSizes.victim(this.config.activeViewTarget, p => this.chosen.has(p), this.rng)
     if (victim != null) {
       this.evict(victim, out)
       accept = true
@@ -522,7 +523,7 @@ export class HyParView<P> {
   /** Removes `peer` from the active view (and from the neighbours we chose); whether it was there */
   private dropActive (peer: P): boolean {
     this.chosen.delete(peer)
-    this.neighbourSizes.delete(peer)
+    this.neighbourSizes.forget(peer)
     return this.active.delete(peer)
   }
 
@@ -532,30 +533,6 @@ export class HyParView<P> {
     this.addPassive(victim)
     out.push(send(victim, { proto: 'hpv', type: 'disconnect', alive: true }))
     out.push(emit({ type: 'neighbor-down', peer: victim, reason: 'evicted' }))
-  }
-
-  /**
-   * The neighbour a full node drops to take a low-priority request (SPEC.md §5.1 *Swaps*): one
-   * that came to us (never one we chose: the eclipse rule) whose last reported view is at least
-   * two above target, so that it stays above target — nothing to refill now, nor after its next
-   * loss; the largest such view, ties at random. None known: refused, as in the paper.
-   */
-  private swapVictim (): P | undefined {
-    let best = this.config.activeViewTarget + 1
-    let victims: P[] = []
-    for (const [peer, size] of this.neighbourSizes) {
-      if (this.chosen.has(peer) || size < best) {
-        continue
-      }
-      if (size > best) {
-        best = size
-        victims = []
-      }
-      if (size > this.config.activeViewTarget + 1) {
-        victims.push(peer)
-      }
-    }
-    return this.rng.pick(victims)
   }
 
   private addActive (peer: P, out: Out<P>): void {
