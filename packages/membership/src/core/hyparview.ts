@@ -1,5 +1,6 @@
 import { IndexedSet, LoadEstimate, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { resolveHyParViewConfig } from './hyparview-config.ts'
+import { MAX_SHUFFLE_PEERS, isPeerKey, validHyParViewMessage } from './hyparview-validation.ts'
 import { LostNeighbours } from './lost-neighbours.ts'
 import { NeighbourSizes } from './neighbour-sizes.ts'
 import { Shuffle } from './shuffle.ts'
@@ -8,21 +9,15 @@ import type { HyParViewMessage } from './messages.ts'
 import type { HyParViewDrops, CoreEffect, MembershipTimer, NeighborDownReason } from './types.ts'
 import type { Rng } from '@saorsa-gossip/core'
 
-/** Largest peer list accepted in a SHUFFLE / SHUFFLE_REPLY: more is dropped as invalid */
-export const MAX_SHUFFLE_PEERS = 64
-
 /** NEIGHBOR requests in flight at most (a flood of FORWARD_JOIN walks must not grow this without bound) */
 export const MAX_PENDING_REQUESTS = 32
 
 /** Timed-out NEIGHBOR requests remembered, so that a late acceptance still makes a symmetric link */
 const MAX_TIMED_OUT = 64
 
-/** The default check for peer keys arriving in messages: strings and finite numbers */
-export function isPeerKey (value: unknown): boolean {
-  return (typeof value === 'string' && value.length > 0 && value.length <= 256) || (typeof value === 'number' && Number.isFinite(value))
-}
-
 type Out<P> = Array<CoreEffect<P>>
+
+export { MAX_SHUFFLE_PEERS, isPeerKey }
 
 /** Contacts remembered for join retries (bootstrap list plus peers that connected to us) */
 const MAX_CONTACTS = 32
@@ -122,7 +117,7 @@ export class HyParView<P> {
       this.drops.invalid++
       return out
     }
-    if (!this.valid(message)) {
+    if (!validHyParViewMessage(message, this.config, this.validPeer)) {
       this.drops.invalid++
       return out
     }
@@ -137,26 +132,6 @@ export class HyParView<P> {
       default: this.drops.invalid++
     }
     return out
-  }
-
-  /** Field types and sizes of a remote message; peers must pass `validPeer` */
-  private valid (message: HyParViewMessage<P>): boolean {
-    const peers = (list: unknown): boolean => Array.isArray(list) && list.length <= MAX_SHUFFLE_PEERS && list.every(p => this.validPeer(p))
-    switch (message?.type) {
-      case 'join': return true
-      case 'forward-join': return this.validPeer(message.joiner) && Number.isInteger(message.ttl) && message.ttl >= 0 && message.ttl <= this.config.activeRandomWalkLength
-      case 'neighbor': return message.priority === 'high' || message.priority === 'low'
-      case 'neighbor-reply': return typeof message.accepted === 'boolean'
-      case 'disconnect': return typeof message.alive === 'boolean'
-      case 'shuffle': return this.validPeer(message.origin) && Number.isInteger(message.ttl) && message.ttl >= 0 && message.ttl <= this.config.shuffleTtl && peers(message.peers) && this.validRoute(message.route)
-      case 'shuffle-reply': return peers(message.peers) && this.validRoute(message.route)
-      default: return false
-    }
-  }
-
-  /** A shuffle route: absent, or at most `shuffleTtl` valid peers (a walk has fewer forwarders than hops) */
-  private validRoute (route: unknown): boolean {
-    return route === undefined || (Array.isArray(route) && route.length <= this.config.shuffleTtl && route.every(p => this.validPeer(p)))
   }
 
   handleTimer (timer: MembershipTimer<P>, now: number): Out<P> {

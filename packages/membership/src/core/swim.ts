@@ -1,5 +1,5 @@
 import { IndexedSet, InvalidConfigError, LoadEstimate, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
-import { isPeerKey } from './hyparview.ts'
+import { isPeerKey } from './hyparview-validation.ts'
 import { LocalHealth } from './local-health.ts'
 import { ProbeSchedule } from './probe-schedule.ts'
 import { scaledTimeout } from './suspicion.ts'
