@@ -193,6 +193,8 @@ function counters (): Record<string, number> {
           add(`pqNoise.${k}`, pq[k])
         }
       }
+      // dials abandoned because the peer's connection to us opened first (SPEC.md §2.10)
+      add('dialsSuperseded', h.node.services.pubsub.outboundStats.dialsSuperseded + h.node.services.membership.outboundStats.dialsSuperseded)
       add('originsCarried', stats.originsCarried)
       add('originsResolved', stats.originsResolved)
       // frames sent by type over the whole run (formation included): where the work goes

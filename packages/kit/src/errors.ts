@@ -60,6 +60,19 @@ export class NoKnownAddressesError extends GossipError {
 }
 
 /**
+ * Abort reason of a dial `OutboundStreams` abandoned because the peer's own connection to us
+ * opened first (crossing dials, SPEC.md §2.10); the write goes over that connection instead
+ */
+export class DialSupersededError extends GossipError {
+  static readonly name = 'DialSupersededError'
+  static readonly code = 'ERR_DIAL_SUPERSEDED'
+
+  constructor (message = 'The peer connected to us first', options?: ErrorOptions) {
+    super('DialSupersededError', 'ERR_DIAL_SUPERSEDED', message, options)
+  }
+}
+
+/**
  * Abort reason of an inbound stream that arrived under a service's plain protocol id on a
  * connection whose streams must run inside a secure channel (`secureStreams: 'require'`,
  * SPEC.md §2.9)

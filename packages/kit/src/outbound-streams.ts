@@ -1,9 +1,9 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { NoKnownAddressesError, ServiceStoppedError, StreamClosedError, WriteTimeoutError } from './errors.ts'
+import { DialSupersededError, NoKnownAddressesError, ServiceStoppedError, StreamClosedError, WriteTimeoutError } from './errors.ts'
 import { preferredConnection } from './preferred-connection.ts'
 import type { IdleConnections } from './idle-connections.ts'
 import type { SecureStreams } from './secure-streams.ts'
-import type { Connection, MessageStream, PeerId, PeerStore } from '@libp2p/interface'
+import type { Connection, Libp2pEvents, MessageStream, PeerId, PeerStore } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
 export interface OutboundStreamsInit {
@@ -33,8 +33,28 @@ export interface OutboundStreamsInit {
    * is closed and reopened there at the next write, so the duplicate empties and can be closed
    */
   self?: string
+  /**
+   * The node's event bus. With it, a dial still under way is abandoned as soon as a connection
+   * the peer dialled to us opens, and the stream goes on that one (SPEC.md §2.10): the two
+   * handshakes of crossing dials cost the CPU of two connections, and the second one would only
+   * be closed as a duplicate later
+   */
+  events?: ConnectionOpenEvents
   /** a dial or write failed (the dial's own error, a WriteTimeoutError or a StreamClosedError); the stream is forgotten and the next write opens a new one */
   onWriteError(peer: string, err: Error): void
+}
+
+/** What `OutboundStreams` counts: writes made, frames carried, dials abandoned for the peer's own connection */
+export interface OutboundCounters {
+  writes: number
+  frames: number
+  dialsSuperseded: number
+}
+
+/** The part of libp2p's event bus `OutboundStreams` listens to */
+export interface ConnectionOpenEvents {
+  addEventListener(type: 'connection:open', listener: (evt: Libp2pEvents['connection:open']) => void): void
+  removeEventListener(type: 'connection:open', listener: (evt: Libp2pEvents['connection:open']) => void): void
 }
 
 /** One outbound stream per peer: frames waiting, and whether a flush is running */
@@ -95,11 +115,17 @@ export function concatFrames (frames: Uint8Array[]): Uint8Array {
 export class OutboundStreams {
   private readonly init: OutboundStreamsInit
   private readonly streams = new Map<string, Outbound>()
-  /** writes made and frames carried, for metrics (frames / writes = mean batch) */
-  readonly counters = { writes: 0, frames: 0 }
+  /**
+   * writes made and frames carried, for metrics (frames / writes = mean batch); dials abandoned
+   * because the peer's own connection to us opened first (`events`)
+   */
+  readonly counters: OutboundCounters = { writes: 0, frames: 0, dialsSuperseded: 0 }
+  /** peer → the dials to it under way, aborted when the peer connects to us (`events`) */
+  private readonly dialling = new Map<string, Set<AbortController>>()
 
   constructor (init: OutboundStreamsInit) {
     this.init = init
+    this.onConnectionOpen = this.onConnectionOpen.bind(this)
   }
 
   /** Queues a frame for `peer`; false (nothing queued) when more than `maxQueuedBytes` already wait */
@@ -231,8 +257,9 @@ export class OutboundStreams {
     }
     let connection = this.init.self == null ? undefined : preferredConnection(existing, this.init.self)
     if (connection == null) {
-      connection = await this.init.connectionManager.openConnection(id, { signal: AbortSignal.timeout(this.init.dialTimeout) })
-      if (existing.length === 0) {
+      const dialled = await this.dial(id)
+      connection = dialled.connection
+      if (existing.length === 0 && dialled.ours) {
         this.init.idleConnections?.dialledByUs(connection)
       }
       if (this.init.self != null) {
@@ -246,6 +273,68 @@ export class OutboundStreams {
       return this.init.secureStreams.open(connection, options)
     }
     return connection.newStream(this.init.protocol, options)
+  }
+
+  /**
+   * Dials `id`. With `events`, the dial is abandoned when a connection the peer dialled to us
+   * opens meanwhile, and that connection is returned instead (`ours` false); if it is already
+   * gone again, the dial is made once more
+   */
+  private async dial (id: PeerId): Promise<{ connection: Connection, ours: boolean }> {
+    const dial = async (signal: AbortSignal): Promise<Connection> => this.init.connectionManager.openConnection(id, { signal })
+    if (this.init.events == null) {
+      return { connection: await dial(AbortSignal.timeout(this.init.dialTimeout)), ours: true }
+    }
+    const peer = id.toString()
+    const superseded = new AbortController()
+    this.watch(peer, superseded)
+    try {
+      return { connection: await dial(AbortSignal.any([AbortSignal.timeout(this.init.dialTimeout), superseded.signal])), ours: true }
+    } catch (err) {
+      if (!superseded.signal.aborted) {
+        throw err
+      }
+      const theirs = preferredConnection(this.init.connectionManager.getConnections(id), this.init.self ?? '')
+      if (theirs != null) {
+        this.counters.dialsSuperseded++
+        return { connection: theirs, ours: false }
+      }
+    } finally {
+      this.unwatch(peer, superseded)
+    }
+    return { connection: await dial(AbortSignal.timeout(this.init.dialTimeout)), ours: true }
+  }
+
+  private watch (peer: string, dial: AbortController): void {
+    if (this.dialling.size === 0) {
+      this.init.events?.addEventListener('connection:open', this.onConnectionOpen)
+    }
+    const dials = this.dialling.get(peer) ?? new Set()
+    dials.add(dial)
+    this.dialling.set(peer, dials)
+  }
+
+  private unwatch (peer: string, dial: AbortController): void {
+    const dials = this.dialling.get(peer)
+    dials?.delete(dial)
+    if (dials?.size === 0) {
+      this.dialling.delete(peer)
+      if (this.dialling.size === 0) {
+        this.init.events?.removeEventListener('connection:open', this.onConnectionOpen)
+      }
+    }
+  }
+
+  /** A connection the peer dialled opened: our dials to it are no longer needed */
+  private onConnectionOpen (evt: Libp2pEvents['connection:open']): void {
+    const connection = evt.detail
+    if (connection.direction !== 'inbound') {
+      // our own dial's connection (or one the application dialled): nothing crossed
+      return
+    }
+    for (const dial of this.dialling.get(connection.remotePeer.toString()) ?? []) {
+      dial.abort(new DialSupersededError(`${connection.remotePeer.toString()} connected to us first`))
+    }
   }
 }
 

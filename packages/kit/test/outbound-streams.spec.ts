@@ -2,7 +2,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
 import { OutboundStreams } from '../src/outbound-streams.ts'
-import type { PeerStore } from '@libp2p/interface'
+import type { Connection, PeerStore } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
 /** A connection manager with no connections whose dials fail, and a peer store that holds `addresses` for everybody (none: an unknown peer) */
@@ -60,5 +60,98 @@ describe('OutboundStreams', () => {
     await settle(errors)
     expect(dials).to.deep.equal([peer])
     expect(errors.map(e => e.name)).to.deep.equal(['DialError'])
+  })
+
+  describe('crossing dials (SPEC.md §2.10)', () => {
+    /** A dial that only ends when its signal aborts, an event bus, and the streams opened */
+    function crossing (self: string): { outbound: OutboundStreams, events: EventTarget, signals: AbortSignal[], connections: Connection[], streamsOn: string[], dialledByUs: Connection[], errors: Error[] } {
+      const signals: AbortSignal[] = []
+      const connections: Connection[] = []
+      const streamsOn: string[] = []
+      const dialledByUs: Connection[] = []
+      const errors: Error[] = []
+      const events = new EventTarget()
+      const connectionManager = {
+        getConnections: () => connections,
+        openConnection: async (_peer: unknown, options: { signal: AbortSignal }) => {
+          signals.push(options.signal)
+          return new Promise((_resolve, reject) => {
+            options.signal.addEventListener('abort', () => { reject(options.signal.reason) })
+          })
+        }
+      } as unknown as ConnectionManager
+      const outbound = new OutboundStreams({
+        connectionManager,
+        events: events as any,
+        self,
+        idleConnections: { dialledByUs: (c: Connection) => { dialledByUs.push(c) } } as any,
+        protocol: '/test/1.0.0',
+        maxDataLength: 1024,
+        dialTimeout: 60_000,
+        writeTimeout: 1000,
+        onWriteError: (_peer, err) => { errors.push(err) }
+      })
+      return { outbound, events, signals, connections, streamsOn, dialledByUs, errors }
+    }
+
+    function fakeConnection (id: string, peer: string, direction: 'inbound' | 'outbound', streamsOn: string[]): Connection {
+      return {
+        id,
+        remotePeer: { toString: () => peer },
+        direction,
+        status: 'open',
+        limits: undefined,
+        timeline: { open: Date.now() },
+        newStream: async () => {
+          streamsOn.push(id)
+          return { send: () => true, addEventListener: () => {}, removeEventListener: () => {} }
+        }
+      } as unknown as Connection
+    }
+
+    const open = (events: EventTarget, connection: Connection): void => {
+      events.dispatchEvent(new CustomEvent('connection:open', { detail: connection }))
+    }
+
+    async function until (what: () => boolean): Promise<void> {
+      for (let i = 0; i < 200 && !what(); i++) {
+        await new Promise(resolve => setTimeout(resolve, 1))
+      }
+    }
+
+    it('abandons our dial when the peer\'s connection to us opens first, and writes over that one', async () => {
+      const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+      const { outbound, events, signals, connections, streamsOn, dialledByUs, errors } = crossing('self')
+      outbound.write(peer, Uint8Array.of(1))
+      await until(() => signals.length === 1)
+      expect(signals).to.have.length(1)
+      // our own dial's connection opening is no reason to abandon anything
+      open(events, fakeConnection('other-peer', 'someone-else', 'inbound', streamsOn))
+      open(events, fakeConnection('ours', peer, 'outbound', streamsOn))
+      expect(signals[0].aborted).to.equal(false)
+      const theirs = fakeConnection('theirs', peer, 'inbound', streamsOn)
+      connections.push(theirs)
+      open(events, theirs)
+      expect(signals[0].aborted).to.equal(true)
+      expect(signals[0].reason.name).to.equal('DialSupersededError')
+      await until(() => streamsOn.length === 1)
+      expect(streamsOn).to.deep.equal(['theirs'])
+      expect(outbound.counters.dialsSuperseded).to.equal(1)
+      expect(dialledByUs, 'not ours to close when idle').to.deep.equal([])
+      expect(errors).to.deep.equal([])
+    })
+
+    it('dials again when the connection that superseded the dial is already gone', async () => {
+      const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+      const { outbound, events, signals, streamsOn } = crossing('self')
+      outbound.write(peer, Uint8Array.of(1))
+      await until(() => signals.length === 1)
+      // opened and closed again before the write could use it: not in getConnections()
+      open(events, fakeConnection('brief', peer, 'inbound', streamsOn))
+      await until(() => signals.length === 2)
+      expect(signals).to.have.length(2)
+      expect(signals[1].aborted).to.equal(false)
+      expect(outbound.counters.dialsSuperseded).to.equal(0)
+    })
   })
 })

@@ -66,7 +66,7 @@ import type { NeighborDownReason as DownReason } from './core/types.ts'
 import type { MembershipStats as Stats } from './stats.ts'
 import type { ComponentLogger, Libp2pEvents, Metrics, PeerDiscovery, PeerDiscoveryEvents, PeerId, PeerStore, TypedEventTarget } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
-import type { SecureStreamsCounters, SecureStreamsMode } from '@saorsa-gossip/kit'
+import type { OutboundCounters, SecureStreamsCounters, SecureStreamsMode } from '@saorsa-gossip/kit'
 import type { Datastore } from 'interface-datastore'
 
 export interface MembershipInit {
@@ -167,6 +167,8 @@ export interface MembershipService extends TypedEventTarget<MembershipServiceEve
   readonly stats: Stats
   /** Streams run inside the PQ channel or plain, refused and failed handshakes (`secureStreams`) */
   readonly secureStreamsStats: Readonly<SecureStreamsCounters>
+  /** Outbound writes and frames, and dials abandoned because the peer connected to us first (SPEC.md §2.10) */
+  readonly outboundStats: Readonly<OutboundCounters>
 }
 
 /** HyParView + SWIM as one libp2p service (SPEC.md §5.3: one protocol for the composed core) */

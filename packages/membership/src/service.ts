@@ -15,7 +15,7 @@ import type { MembershipEvent, MembershipTimer } from './core/types.ts'
 import type { MembershipComponents, MembershipInit, MembershipService, MembershipServiceEvents } from './index.ts'
 import type { Connection, Logger, MessageStream, PeerDiscovery, PeerDiscoveryEvents, PeerId, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { SecureStreamsCounters } from '@saorsa-gossip/kit'
+import type { OutboundCounters, SecureStreamsCounters } from '@saorsa-gossip/kit'
 
 /** Dial failures that retrying cannot fix: no address known, or our own gater refuses the peer */
 const UNDIALLABLE = new Set(['NoValidAddressesError', 'NoKnownAddressesError', 'DialDeniedError'])
@@ -69,6 +69,7 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     this.streams = new SecureStreams('membership', PROTOCOL, init.secureStreams)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      events: components.events,
       self: this.self,
       secureStreams: this.streams,
       idleConnections: this.idleConnections,
@@ -103,6 +104,10 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
 
   get secureStreamsStats (): Readonly<SecureStreamsCounters> {
     return this.streams.counters
+  }
+
+  get outboundStats (): Readonly<OutboundCounters> {
+    return this.outbound.counters
   }
 
   isStarted (): boolean {

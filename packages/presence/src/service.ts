@@ -78,6 +78,7 @@ export class DefaultPresenceService extends TypedEventEmitter<PresenceServiceEve
     this.streams = new SecureStreams('presence', PROTOCOL, init.secureStreams)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      events: components.events,
       self: this.self,
       secureStreams: this.streams,
       idleConnections: this.idleConnections,

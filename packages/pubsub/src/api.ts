@@ -9,7 +9,7 @@ import type { IgnoredGossipsubOptions } from './gossipsub-options.ts'
 import type { PlumtreeStats } from './stats.ts'
 import type { ComponentLogger, Libp2pEvents, Metrics, PeerId, PeerStore, PublicKey, TypedEventTarget } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
-import type { SecureStreamsCounters, SecureStreamsMode } from '@saorsa-gossip/kit'
+import type { OutboundCounters, SecureStreamsCounters, SecureStreamsMode } from '@saorsa-gossip/kit'
 
 /** gossipsub's `TopicValidatorResult` values (strings, so values from either package compare equal) */
 export const TopicValidatorResult = {
@@ -244,4 +244,6 @@ export interface PlumtreeService extends TypedEventTarget<PlumtreeServiceEvents>
   readonly stats: PlumtreeStats
   /** Streams run inside the PQ channel or plain, refused and failed handshakes (`secureStreams`) */
   readonly secureStreamsStats: Readonly<SecureStreamsCounters>
+  /** Outbound writes and frames, and dials abandoned because the peer connected to us first (SPEC.md §2.10) */
+  readonly outboundStats: Readonly<OutboundCounters>
 }

@@ -23,7 +23,7 @@ import type { PubsubEffect, PubsubEvent, PubsubInput, PubsubTimer } from './core
 import type { Connection, Logger, MessageStream, PeerId, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { PqIdentityService } from '@saorsa-gossip/identity'
-import type { SecureStreamsCounters } from '@saorsa-gossip/kit'
+import type { OutboundCounters, SecureStreamsCounters } from '@saorsa-gossip/kit'
 import type { MembershipService } from '@saorsa-gossip/membership'
 
 const utf8 = new TextEncoder()
@@ -100,6 +100,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.streams = new SecureStreams('plumtree', PROTOCOL, init.secureStreams)
     this.outbound = new OutboundStreams({
       connectionManager: components.connectionManager,
+      events: components.events,
       self: this.self,
       secureStreams: this.streams,
       idleConnections: this.idleConnections,
@@ -167,6 +168,10 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
 
   get secureStreamsStats (): Readonly<SecureStreamsCounters> {
     return this.streams.counters
+  }
+
+  get outboundStats (): Readonly<OutboundCounters> {
+    return this.outbound.counters
   }
 
   isStarted (): boolean {
