@@ -50,4 +50,24 @@ describe('LoadEstimate', () => {
     expect(est.timeout(200, 400)).to.equal(300 + 400)
     expect(est.timeout(5_000, 400)).to.equal(5_000)
   })
+
+  it('send delays are smoothed (weight 1/8) and the lag is the larger of them and the timer peak', () => {
+    const est = new LoadEstimate({ maxSample: 1_000 })
+    est.observeSendDelay(800)
+    expect(est.lag(0)).to.equal(100)
+    est.observeSendDelay(800)
+    // 0.875·100 + 0.125·800
+    expect(est.lag(0)).to.equal(187.5)
+    // one absurd write is capped; bad input is ignored
+    est.observeSendDelay(1e9)
+    expect(est.lag(0)).to.equal(0.875 * 187.5 + 0.125 * 1_000)
+    const before = est.lag(0)
+    est.observeSendDelay(NaN)
+    est.observeSendDelay(-5)
+    expect(est.lag(0)).to.equal(before)
+    // a later timer peak above it wins until it decays below the send delay
+    est.observeTimer(0, 1_000)
+    expect(est.lag(1_000)).to.equal(1_000)
+    expect(est.lag(1_000 + 100_000)).to.equal(before)
+  })
 })

@@ -40,6 +40,12 @@ export interface OutboundStreamsInit {
    * be closed as a duplicate later
    */
   events?: ConnectionOpenEvents
+  /**
+   * Each batch written: how long its first frame waited in our queue and in the transport
+   * (until the write drained; time spent opening the stream excluded), ms. Over QUIC this is
+   * where a saturated native side shows
+   */
+  onSent?(peer: string, ms: number): void
   /** a dial or write failed (the dial's own error, a WriteTimeoutError or a StreamClosedError); the stream is forgotten and the next write opens a new one */
   onWriteError(peer: string, err: Error): void
 }
@@ -65,6 +71,8 @@ interface Outbound {
   /** the peer, parsed once */
   id: PeerId
   pending: Uint8Array[]
+  /** when each pending frame was queued */
+  pendingAt: number[]
   queued: number
   flushing: boolean
 }
@@ -139,7 +147,7 @@ export class OutboundStreams {
     if (out == null) {
       const id = peerIdFromString(peer)
       const on: Outbound['on'] = {}
-      out = { id, on, stream: this.open(id, connection => { on.connection = connection }), pending: [], queued: 0, flushing: false }
+      out = { id, on, stream: this.open(id, connection => { on.connection = connection }), pending: [], pendingAt: [], queued: 0, flushing: false }
       out.stream.catch(() => {})
       this.streams.set(peer, out)
     }
@@ -148,6 +156,7 @@ export class OutboundStreams {
     }
     out.queued += bytes.byteLength
     out.pending.push(bytes)
+    out.pendingAt.push(Date.now())
     if (!out.flushing) {
       out.flushing = true
       void this.flush(peer, out)
@@ -198,6 +207,7 @@ export class OutboundStreams {
     this.streams.clear()
     await Promise.all(streams.map(async o => {
       o.pending.length = 0
+      o.pendingAt.length = 0
       try {
         (await o.stream).abort(new ServiceStoppedError(reason))
       } catch {
@@ -210,6 +220,8 @@ export class OutboundStreams {
   private async flush (peer: string, out: Outbound): Promise<void> {
     try {
       const stream = await out.stream
+      // a dial is not the transport's backlog: time before the stream opened does not count
+      const openedAt = Date.now()
       while (out.pending.length > 0) {
         let size = 0
         let n = 0
@@ -218,6 +230,7 @@ export class OutboundStreams {
           n++
         }
         const batch = out.pending.splice(0, n)
+        const queuedAt = out.pendingAt.splice(0, n)[0]
         this.counters.writes++
         this.counters.frames += n
         try {
@@ -227,12 +240,14 @@ export class OutboundStreams {
         } finally {
           out.queued -= size
         }
+        this.init.onSent?.(peer, Date.now() - Math.max(queuedAt, openedAt))
       }
     } catch (err: any) {
       if (this.streams.get(peer) === out) {
         this.streams.delete(peer)
       }
       out.pending.length = 0
+      out.pendingAt.length = 0
       out.queued = 0
       this.init.onWriteError(peer, err)
     } finally {

@@ -141,6 +141,44 @@ describe('OutboundStreams', () => {
       expect(errors).to.deep.equal([])
     })
 
+    it('reports how long each batch waited in the queue and the transport, not counting the dial', async () => {
+      const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+      const sent: number[] = []
+      let drain: () => void = () => {}
+      let writing = false
+      const stream = {
+        send: () => { writing = true; return false },
+        addEventListener: (type: string, listener: () => void) => { if (type === 'drain') { drain = listener } },
+        removeEventListener: () => {}
+      }
+      let connect: (c: Connection) => void = () => {}
+      const connection = { id: 'c', remotePeer: { toString: () => peer }, direction: 'outbound', status: 'open', limits: undefined, timeline: { open: 0 }, newStream: async () => stream } as unknown as Connection
+      const connectionManager = {
+        getConnections: () => [],
+        openConnection: async () => new Promise<Connection>(resolve => { connect = resolve })
+      } as unknown as ConnectionManager
+      const outbound = new OutboundStreams({
+        connectionManager,
+        protocol: '/test/1.0.0',
+        maxDataLength: 1024,
+        dialTimeout: 60_000,
+        writeTimeout: 60_000,
+        onSent: (_peer, ms) => { sent.push(ms) },
+        onWriteError: () => {}
+      })
+      outbound.write(peer, Uint8Array.of(1))
+      // a slow dial: not the transport's backlog
+      await new Promise(resolve => setTimeout(resolve, 400))
+      connect(connection)
+      await until(() => writing)
+      // the write waits 60 ms for its drain: that is what counts
+      await new Promise(resolve => setTimeout(resolve, 60))
+      drain()
+      await until(() => sent.length === 1)
+      expect(sent).to.have.length(1)
+      expect(sent[0]).to.be.at.least(50).and.below(400)
+    })
+
     it('dials again when the connection that superseded the dial is already gone', async () => {
       const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
       const { outbound, events, signals, streamsOn } = crossing('self')

@@ -110,6 +110,8 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
       dialTimeout: init.dialTimeout ?? 10_000,
       writeTimeout: init.writeTimeout ?? 10_000,
       maxQueuedBytes: positiveInt('maxQueuedBytesPerPeer', init.maxQueuedBytesPerPeer, 16 * 1024 * 1024),
+      // how late our own transport takes frames: graft and IHAVE timers follow it (SPEC.md §7.13)
+      onSent: (_peer, ms) => { this.core?.observeSendDelay(ms) },
       // GRAFT and anti-entropy repair what a lost frame carried
       onWriteError: (peer, err) => {
         this.stats.drop('send-failed')

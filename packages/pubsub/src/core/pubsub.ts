@@ -234,6 +234,14 @@ export class PubsubCore<P> {
     return [...new Set<P>([...this.neighborSubscribers(topic), ...(state?.passive.values() ?? [])])]
   }
 
+  /**
+   * A frame handed to our transport `ms` ago has just been taken by it (its write drained):
+   * copies we send are that late, and so are the copies our neighbours send us (SPEC.md §7.13)
+   */
+  observeSendDelay (ms: number): void {
+    this.ctx.load.observeSendDelay(ms)
+  }
+
   /** Our own event-loop lag and the topic-ping round-trip timeout the link timers follow, ms (SPEC.md §7.13) */
   loadEstimate (now: number): { lag: number, rto: number } {
     return { lag: this.ctx.load.lag(now), rto: this.ctx.load.rto() }
