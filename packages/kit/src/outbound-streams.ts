@@ -343,8 +343,9 @@ export class OutboundStreams {
   /** A connection the peer dialled opened: our dials to it are no longer needed */
   private onConnectionOpen (evt: Libp2pEvents['connection:open']): void {
     const connection = evt.detail
-    if (connection.direction !== 'inbound') {
-      // our own dial's connection (or one the application dialled): nothing crossed
+    if (connection.direction !== 'inbound' || connection.limits != null) {
+      // our own dial's connection (or one the application dialled): nothing crossed; and a
+      // limited one (a relay's) is no substitute for the direct connection we are dialling
       return
     }
     for (const dial of this.dialling.get(connection.remotePeer.toString()) ?? []) {

@@ -94,13 +94,13 @@ describe('OutboundStreams', () => {
       return { outbound, events, signals, connections, streamsOn, dialledByUs, errors }
     }
 
-    function fakeConnection (id: string, peer: string, direction: 'inbound' | 'outbound', streamsOn: string[]): Connection {
+    function fakeConnection (id: string, peer: string, direction: 'inbound' | 'outbound', streamsOn: string[], limited = false): Connection {
       return {
         id,
         remotePeer: { toString: () => peer },
         direction,
         status: 'open',
-        limits: undefined,
+        limits: limited ? { bytes: 1024n } : undefined,
         timeline: { open: Date.now() },
         newStream: async () => {
           streamsOn.push(id)
@@ -128,6 +128,8 @@ describe('OutboundStreams', () => {
       // our own dial's connection opening is no reason to abandon anything
       open(events, fakeConnection('other-peer', 'someone-else', 'inbound', streamsOn))
       open(events, fakeConnection('ours', peer, 'outbound', streamsOn))
+      // nor is a limited (relayed) connection from the peer a substitute for a direct one
+      open(events, fakeConnection('relayed', peer, 'inbound', streamsOn, true))
       expect(signals[0].aborted).to.equal(false)
       const theirs = fakeConnection('theirs', peer, 'inbound', streamsOn)
       connections.push(theirs)
