@@ -11,6 +11,7 @@ import { DecodedOrigins } from './decoded-origins.ts'
 import { DuplicatePublishError, InvalidSignatureError, InvalidTopicError, MessageTooLargeError, NoPeersSubscribedToTopicError, NotStartedError, PlumtreeConfigError } from './errors.ts'
 import { gossipsubMessage, graylisted, subscriptionChange, toMessage } from './gossipsub-events.ts'
 import { encodeLibp2pOrigin, libp2pSigningBytes, verifyLibp2pOrigin } from './libp2p-origin.ts'
+import { NeighbourSources, TopicLinkCounts } from './neighbour-sources.ts'
 import { OriginGate } from './origin-gate.ts'
 import { signOrigin } from './origin.ts'
 import { libp2pPubsubCodec } from './peer-codec.ts'
@@ -20,6 +21,7 @@ import type { ForwardResult, Message, PlumtreeComponents, PlumtreeInit, Plumtree
 import type { PubsubPeerCodec } from './codec.ts'
 import type { PubsubMessage } from './core/messages.ts'
 import type { PubsubEffect, PubsubEvent, PubsubInput, PubsubTimer } from './core/types.ts'
+import type { NeighbourSource } from './neighbour-sources.ts'
 import type { Connection, Logger, MessageStream, PeerId, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { PqIdentityService } from '@saorsa-gossip/identity'
@@ -73,12 +75,12 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   private membership?: MembershipService
   private identity?: PqIdentityService
   /** why each overlay neighbour is one: membership's active view, a plumtree connection, or both */
-  private readonly neighborSources = new Map<string, Set<'membership' | 'connection'>>()
+  private readonly neighborSources = new NeighbourSources()
   private topologyId?: string
   /** closes the connections we dialled once unused; holds the peers we have topic links with */
   private readonly idleConnections?: IdleConnections
   /** topic links per peer, across topics (a peer with any is held) */
-  private readonly topicLinks = new Map<string, number>()
+  private readonly topicLinks = new TopicLinkCounts()
 
   constructor (components: PlumtreeComponents, init: PlumtreeInit = {}) {
     super()
@@ -353,30 +355,10 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     this.neighborSource(evt.detail.peer.toString(), 'membership', false)
   }
 
-  /**
-   * A peer is an overlay neighbour while membership's active view holds it or (option
-   * `connectedPeersAsNeighbors`) a connection to it runs plumtree; the core hears
-   * `neighbor-down` only when the last source goes
-   */
-  private neighborSource (peer: string, source: 'membership' | 'connection', up: boolean): void {
-    const sources = this.neighborSources.get(peer) ?? new Set()
-    const before = sources.size
-    if (up) {
-      sources.add(source)
-    } else {
-      sources.delete(source)
-    }
-    if (sources.size === 0) {
-      this.neighborSources.delete(peer)
-    } else {
-      this.neighborSources.set(peer, sources)
-    }
-    if (up) {
-      // every time, not only for the first source: the core ignores a neighbour it has, and
-      // re-adds one that a dead verdict (peer-down) removed while a source still held it
-      this.input({ type: 'neighbor-up', peer })
-    } else if (before > 0 && sources.size === 0) {
-      this.input({ type: 'neighbor-down', peer })
+  private neighborSource (peer: string, source: NeighbourSource, up: boolean): void {
+    const input = this.neighborSources.update(peer, source, up)
+    if (input !== undefined) {
+      this.input({ type: input, peer })
     }
   }
 
@@ -498,22 +480,12 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
         break
       case 'topic-neighbor-up':
       case 'topic-neighbor-down':
-        this.countTopicLink(event.peer, event.type === 'topic-neighbor-up' ? 1 : -1)
+        // a peer we have a topic link with keeps its connection (SPEC.md §2.8)
+        this.idleConnections?.hold(SERVICE_NAME, event.peer, this.topicLinks.add(event.peer, event.type === 'topic-neighbor-up' ? 1 : -1))
         break
       default:
         break
     }
-  }
-
-  /** A peer we have a topic link with keeps its connection (SPEC.md §2.8) */
-  private countTopicLink (peer: string, delta: number): void {
-    const links = (this.topicLinks.get(peer) ?? 0) + delta
-    if (links > 0) {
-      this.topicLinks.set(peer, links)
-    } else {
-      this.topicLinks.delete(peer)
-    }
-    this.idleConnections?.hold(SERVICE_NAME, peer, links > 0)
   }
 
   /** The header was checked before the message got this far, so it decoded (once, at the edge) */
