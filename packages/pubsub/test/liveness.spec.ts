@@ -79,4 +79,53 @@ describe('topic-link liveness', () => {
     expect(quiet.peers, '6 s of a quiet topic: linkTimeout (15 s) still holds').to.deep.equal(['a', 'b', 'c'])
     expect(quiet.busyDrops).to.equal(0)
   })
+
+  it('on a busy topic a neighbour whose ping goes unanswered is replaced before it is dropped; a live neighbour that is only ever pushed to is not', () => {
+    const run = (crash: boolean): { joinWhileLinked: boolean, joinsToD: number, peers: string[] } => {
+      const h = new Harness()
+      h.now = 100_000
+      h.add('hub', { config: { topicActiveTarget: 3 } })
+      for (const n of ['a', 'b', 'c', 'd', 'e']) {
+        // d and e are each other's only link and want no more: d is a candidate the hub may ask
+        h.add(n, { config: n === 'd' || n === 'e' ? { topicActiveTarget: 1 } : {} })
+      }
+      for (const n of ['a', 'b', 'c']) {
+        h.neighbours('hub', n)
+      }
+      h.neighbours('a', 'b')
+      h.neighbours('d', 'e')
+      for (const n of ['hub', 'a', 'b', 'c', 'd', 'e']) {
+        h.input(n, { type: 'subscribe', topic: T })
+      }
+      h.advance(h.now + 2000)
+      expect(h.core('hub').topicPeers(T).sort()).to.deep.equal(['a', 'b', 'c'])
+      // d becomes a membership neighbour of the full hub: no reason to join it yet
+      h.neighbours('hub', 'd')
+      h.advance(h.now + 2000)
+      expect(h.sentOfType('topic-join', 'hub').filter(s => s.to === 'd'), 'joins to d before any silence').to.have.length(0)
+      if (crash) {
+        // c (a leaf the hub only pushes to) crashes silently
+        h.cut.add('hub|c')
+      }
+      let joinWhileLinked = false
+      for (let i = 0; i < 60; i++) {
+        publish(h, i % 2 === 0 ? 'a' : 'b')
+        h.advance(h.now + 100)
+        const joined = h.sentOfType('topic-join', 'hub').some(s => s.to === 'd')
+        joinWhileLinked ||= joined && h.core('hub').topicPeers(T).includes('c')
+      }
+      expect(h.core('hub').stats.joinsForSuspects, 'joins counted as replacements').to.equal(joinWhileLinked ? 1 : 0)
+      return {
+        joinWhileLinked,
+        joinsToD: h.sentOfType('topic-join', 'hub').filter(s => s.to === 'd').length,
+        peers: h.core('hub').topicPeers(T).sort()
+      }
+    }
+    const crashed = run(true)
+    expect(crashed.joinWhileLinked, 'the replacement was asked while the dead link was still held').to.equal(true)
+    expect(crashed.peers, '6 s after c fell silent').to.deep.equal(['a', 'b', 'd'])
+    const alive = run(false)
+    expect(alive.joinsToD, 'c answers its pings: nobody replaces it').to.equal(0)
+    expect(alive.peers).to.deep.equal(['a', 'b', 'c'])
+  })
 })

@@ -1,5 +1,5 @@
 import { heard } from './state.ts'
-import type { Ctx } from './state.ts'
+import type { Ctx, TopicState } from './state.ts'
 
 /**
  * A topic neighbour silent through this many messages that reached us from others is suspect
@@ -55,4 +55,32 @@ export function heardFrom<P> (ctx: Ctx<P>, peer: P, now: number): void {
   for (const state of ctx.topics.values()) {
     heard(state, peer, now)
   }
+}
+
+/**
+ * A lazy neighbour silent through half the busy rule's messages: a live lazy neighbour
+ * announces what it gets from elsewhere, so it is pinged now rather than after `busyIdle`.
+ * An eager one is not judged so early: a live leaf we push to sends nothing back.
+ */
+export function quietLazy<P> (state: TopicState<P>, peer: P, timers: LinkTimers, now: number): boolean {
+  const missed = state.received - (state.heardAtReceived.get(peer) ?? state.received)
+  const silent = now - (state.lastHeard.get(peer) ?? now)
+  return !state.eager.has(peer) && missed >= BUSY_SILENCE / 2 && silent > timers.busyIdle / 2
+}
+
+/**
+ * A topic neighbour that is probably dead though its link still stands: pinged while traffic
+ * flowed and unanswered for one exchange (`rto + lag`). It does not count towards
+ * `topicActiveTarget`, so its replacement is asked for at once instead of when the link is
+ * dropped, seconds later (SPEC.md §7.13).
+ */
+export function likelyDead<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: number): boolean {
+  if (ctx.load.lag(now) >= ctx.config.graftTimeout1) {
+    // backpressure: a loaded node asks for no extra links, and its neighbours, loaded too,
+    // are slow rather than dead
+    return false
+  }
+  const missed = state.received - (state.heardAtReceived.get(peer) ?? state.received)
+  const pingedAt = state.pinged.get(peer)
+  return pingedAt !== undefined && missed >= BUSY_SILENCE / 2 && now - pingedAt > ctx.load.rto() + ctx.load.lag(now)
 }

@@ -1,5 +1,5 @@
 import { emit } from '@saorsa-gossip/core'
-import { BUSY_SILENCE, linkTimers } from './liveness.ts'
+import { BUSY_SILENCE, likelyDead, linkTimers, quietLazy } from './liveness.ts'
 import { penalize } from './scoring.ts'
 import { addPassive, heard, linkDown, linkUp, out, randomNonce, topicState } from './state.ts'
 import { deliverAndRelay, forwardToSubscribers } from './tree.ts'
@@ -440,7 +440,7 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
         ctx.stats.linkTimeoutsBusy++
       }
       linkDown(ctx, state, peer, true)
-    } else if ((silent > timers.idle || (missed >= BUSY_SILENCE && silent > timers.busyIdle)) && !state.pinged.has(peer)) {
+    } else if ((silent > timers.idle || (missed >= BUSY_SILENCE && silent > timers.busyIdle) || quietLazy(state, peer, timers, now)) && !state.pinged.has(peer)) {
       state.pinged.set(peer, now)
       out(ctx, peer, { type: 'topic-ping', topic: state.name, nonce: now })
     } else if (pingedAt !== undefined && missed >= BUSY_SILENCE && now - pingedAt > timers.busyTimeout / 2 && !state.repinged.has(peer)) {
@@ -467,7 +467,9 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
       state.passive.delete(peer)
     }
   }
-  const wanted = config.topicActiveTarget - state.active.size - state.pendingJoins.size
+  // a likely-dead neighbour is replaced now, not when it is dropped seconds later (SPEC.md §7.13)
+  const suspects = state.active.values().filter(peer => likelyDead(ctx, state, peer, now)).length
+  const wanted = config.topicActiveTarget - (state.active.size - suspects) - state.pendingJoins.size
   if (wanted <= 0) {
     return
   }
@@ -483,6 +485,7 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
   const dialled = dialWanted > 0 ? state.passive.sample(ctx.rng, dialWanted, taken) : []
   candidates.push(...dialled)
   const urgent = state.active.size < URGENT_BELOW
+  ctx.stats.joinsForSuspects += Math.max(0, candidates.length - Math.max(0, config.topicActiveTarget - state.active.size - state.pendingJoins.size))
   for (const peer of candidates) {
     state.pendingJoins.set(peer, now)
     out(ctx, peer, { type: 'topic-join', topic: state.name, urgent })
