@@ -1,6 +1,7 @@
 import { IndexedSet, LoadEstimate, cancelTimer, emit, scheduleTimer, send } from '@saorsa-gossip/core'
 import { resolveHyParViewConfig } from './hyparview-config.ts'
 import { MAX_SHUFFLE_PEERS, isPeerKey, validHyParViewMessage } from './hyparview-validation.ts'
+import { Joins } from './joins.ts'
 import { LostNeighbours } from './lost-neighbours.ts'
 import { NeighbourSizes } from './neighbour-sizes.ts'
 import { Shuffle } from './shuffle.ts'
@@ -19,8 +20,6 @@ type Out<P> = Array<CoreEffect<P>>
 
 export { MAX_SHUFFLE_PEERS, isPeerKey }
 
-/** Contacts remembered for join retries (bootstrap list plus peers that connected to us) */
-const MAX_CONTACTS = 32
 /** Connected peers remembered as cheap repair candidates (libp2p's default connection limit is 300) */
 const MAX_CONNECTED = 1024
 
@@ -68,7 +67,7 @@ export class HyParView<P> {
   private readonly connected = new IndexedSet<P>()
   /** active neighbours' own view sizes, from their SWIM acks (§6.4): whom a swap may take a link from */
   private readonly neighbourSizes = new NeighbourSizes<P>()
-  private contacts: P[] = []
+  private readonly joins: Joins<P>
   private started = false
   private readonly validPeer: (value: unknown) => boolean
 
@@ -83,6 +82,17 @@ export class HyParView<P> {
     this.lost = new LostNeighbours(this.config.lostCapacity, this.config.lostRetention)
     this.validPeer = validPeer
     this.shuffle = new Shuffle({ self, config: this.config, rng, active: this.active, passive: this.passive, drops: this.drops, jitter: (interval) => this.jitter(interval) })
+    this.joins = new Joins({
+      self,
+      config: this.config,
+      rng,
+      active: this.active,
+      pending: this.pending,
+      coolingOff: this.coolingOff,
+      addActive: (peer, out) => { this.addActive(peer, out) },
+      addPassive: (peer) => { this.addPassive(peer) },
+      requestNeighbor: (peer, priority, now, out) => { this.requestNeighbor(peer, priority, now, out) }
+    })
   }
 
   activeView (): readonly P[] {
@@ -106,8 +116,8 @@ export class HyParView<P> {
       out.push(this.repairTimer(now))
       out.push(scheduleTimer('hpv:reconnect', now + this.jitter(this.config.reconnectInterval), { kind: 'hpv-reconnect' }))
     }
-    this.contacts = contacts.filter(c => c !== this.self)
-    this.sendJoin(now, out)
+    this.joins.setContacts(contacts)
+    this.joins.sendJoin(now, out)
     return out
   }
 
@@ -122,8 +132,8 @@ export class HyParView<P> {
       return out
     }
     switch (message.type) {
-      case 'join': this.onJoin(from, out); break
-      case 'forward-join': this.onForwardJoin(from, message.joiner, message.ttl, now, out); break
+      case 'join': this.joins.onJoin(from, out); break
+      case 'forward-join': this.joins.onForwardJoin(from, message.joiner, message.ttl, now, out); break
       case 'neighbor': this.onNeighbor(from, message.priority, out); break
       case 'neighbor-reply': this.onNeighborReply(from, message.accepted, now, out); break
       case 'disconnect': this.onDisconnect(from, message.alive, now, out); break
@@ -139,7 +149,7 @@ export class HyParView<P> {
     switch (timer.kind) {
       case 'hpv-shuffle': this.shuffle.onTimer(now, out); break
       case 'hpv-repair': this.onRepairTimer(now, timer.due, out); break
-      case 'hpv-join-retry': this.onJoinRetry(now, out); break
+      case 'hpv-join-retry': this.joins.onRetry(now, out); break
       case 'hpv-neighbor-timeout': this.onNeighborTimeout(timer.peer, now, out); break
       case 'hpv-reconnect': this.onReconnectTimer(now, out); break
       default: break
@@ -243,7 +253,7 @@ export class HyParView<P> {
    * it, or libp2p discovery did, as gossipsub applications connect their peers): with an empty
    * active view and no join in flight we join through it; otherwise it becomes a passive
    * candidate, promoted when the active view runs short (SPEC.md §5.5). It is remembered as a
-   * contact for join retries either way (at most MAX_CONTACTS, oldest forgotten first).
+   * contact for join retries either way (joins.ts: at most MAX_CONTACTS, oldest forgotten first).
    */
   addContact (peer: P, now: number): Out<P> {
     const out: Out<P> = []
@@ -254,12 +264,7 @@ export class HyParView<P> {
     if (!this.connected.has(peer) && this.connected.size < MAX_CONNECTED) {
       this.connected.add(peer)
     }
-    if (!this.contacts.includes(peer)) {
-      this.contacts.push(peer)
-      if (this.contacts.length > MAX_CONTACTS) {
-        this.contacts.shift()
-      }
-    }
+    this.joins.addContact(peer)
     if (this.active.has(peer) || this.pending.has(peer)) {
       return out
     }
@@ -287,7 +292,7 @@ export class HyParView<P> {
    */
   unsupported (peer: P, now: number): Out<P> {
     const out: Out<P> = []
-    this.contacts = this.contacts.filter(c => c !== peer)
+    this.joins.removeContact(peer)
     this.passive.delete(peer)
     this.connected.delete(peer)
     const waited = this.pending.delete(peer)
@@ -298,7 +303,7 @@ export class HyParView<P> {
       out.push(emit({ type: 'neighbor-down', peer, reason: 'unsupported' }))
       this.fill(now, out)
     } else if (waited && this.active.size === 0 && this.pending.size === 0) {
-      this.sendJoin(now, out)
+      this.joins.sendJoin(now, out)
     }
     return out
   }
@@ -325,73 +330,6 @@ export class HyParView<P> {
     this.coolingOff.add(peer)
     this.fill(now, out)
     return out
-  }
-
-  // --- JOIN ---------------------------------------------------------------
-
-  private sendJoin (now: number, out: Out<P>): void {
-    const contact = this.rng.pick(this.contacts.filter(c => !this.coolingOff.has(c)))
-    if (contact == null) {
-      return
-    }
-    this.pending.set(contact, 'high')
-    out.push(send(contact, { proto: 'hpv', type: 'join' }))
-    out.push(scheduleTimer('hpv:join', now + this.config.joinRetryInterval, { kind: 'hpv-join-retry' }))
-  }
-
-  private onJoinRetry (now: number, out: Out<P>): void {
-    // the JOIN (or its answer) was lost, or the contact is down: forget the request either way,
-    // or it would block requests to the contact and shrink every refill by one for ever
-    for (const contact of this.contacts) {
-      if (!this.active.has(contact)) {
-        this.pending.delete(contact)
-      }
-    }
-    if (this.active.size > 0) {
-      return
-    }
-    if (this.pending.size === 0) {
-      this.sendJoin(now, out)
-    } else {
-      out.push(scheduleTimer('hpv:join', now + this.config.joinRetryInterval, { kind: 'hpv-join-retry' }))
-    }
-  }
-
-  /** The contact takes the joiner unconditionally and starts random walks through its other neighbours (paper Alg. 1) */
-  private onJoin (joiner: P, out: Out<P>): void {
-    // the paper walks from every active peer (its active view is log n + c ≈ 5); ours holds up
-    // to 12, and every walk ends in a dial to the joiner: walks enough for the joiner to reach
-    // its target with us (SPEC.md §5.1: 100 real nodes formed in 11 s instead of 18–20)
-    const others = this.active.sample(this.rng, this.config.activeViewTarget - 1, p => p === joiner)
-    this.addActive(joiner, out)
-    out.push(send(joiner, { proto: 'hpv', type: 'neighbor-reply', accepted: true }))
-    for (const peer of others) {
-      out.push(send(peer, { proto: 'hpv', type: 'forward-join', joiner, ttl: this.config.activeRandomWalkLength }))
-    }
-  }
-
-  private onForwardJoin (from: P, joiner: P, ttl: number, now: number, out: Out<P>): void {
-    if (joiner === this.self) {
-      return
-    }
-    if (ttl === 0 || this.active.size <= 1) {
-      // end of the walk: become the joiner's neighbour (high priority: it must not be refused)
-      if (!this.active.has(joiner)) {
-        this.requestNeighbor(joiner, 'high', now, out)
-      }
-      return
-    }
-    if (ttl === this.config.passiveRandomWalkLength) {
-      this.addPassive(joiner)
-    }
-    const next = this.active.pick(this.rng, p => p === from || p === joiner)
-    if (next == null) {
-      if (!this.active.has(joiner)) {
-        this.requestNeighbor(joiner, 'high', now, out)
-      }
-      return
-    }
-    out.push(send(next, { proto: 'hpv', type: 'forward-join', joiner, ttl: ttl - 1 }))
   }
 
   // --- NEIGHBOR handshake ---------------------------------------------------
@@ -559,9 +497,9 @@ export class HyParView<P> {
       this.requestNeighbor(candidate, this.active.size === 0 ? 'high' : 'low', now, out)
       missing--
     }
-    if (this.active.size === 0 && this.pending.size === 0 && this.contacts.some(c => !this.coolingOff.has(c))) {
+    if (this.active.size === 0 && this.pending.size === 0 && this.joins.hasContact()) {
       // nothing left to promote: go back to the contacts
-      this.sendJoin(now, out)
+      this.joins.sendJoin(now, out)
     }
   }
 

@@ -63,9 +63,8 @@ export function heardFrom<P> (ctx: Ctx<P>, peer: P, now: number): void {
  * An eager one is not judged so early: a live leaf we push to sends nothing back.
  */
 export function quietLazy<P> (state: TopicState<P>, peer: P, timers: LinkTimers, now: number): boolean {
-  const missed = state.received - (state.heardAtReceived.get(peer) ?? state.received)
   const silent = now - (state.lastHeard.get(peer) ?? now)
-  return !state.eager.has(peer) && missed >= BUSY_SILENCE / 2 && silent > timers.busyIdle / 2
+  return !state.eager.has(peer) && missedSince(state, peer) >= BUSY_SILENCE / 2 && silent > timers.busyIdle / 2
 }
 
 /**
@@ -80,7 +79,11 @@ export function likelyDead<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: 
     // are slow rather than dead
     return false
   }
-  const missed = state.received - (state.heardAtReceived.get(peer) ?? state.received)
   const pingedAt = state.pinged.get(peer)
-  return pingedAt !== undefined && missed >= BUSY_SILENCE / 2 && now - pingedAt > ctx.load.rto() + ctx.load.lag(now)
+  return pingedAt !== undefined && missedSince(state, peer) >= BUSY_SILENCE / 2 && now - pingedAt > ctx.load.rto() + ctx.load.lag(now)
+}
+
+/** Messages that reached us on the topic since we last heard from `peer` (0 for a peer we never heard) */
+export function missedSince<P> (state: TopicState<P>, peer: P): number {
+  return state.received - (state.heardAtReceived.get(peer) ?? state.received)
 }
