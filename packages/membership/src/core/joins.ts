@@ -6,7 +6,7 @@ import type { IndexedSet, Rng } from '@saorsa-gossip/core'
 type Out<P> = Array<CoreEffect<P>>
 
 /** Contacts remembered for join retries (bootstrap list plus peers that connected to us) */
-export const MAX_CONTACTS = 32
+const MAX_CONTACTS = 32
 
 /** What joining reads and changes of the HyParView node it belongs to */
 export interface JoinHost<P> {
@@ -56,12 +56,12 @@ export class Joins<P> {
 
   /** Whether a contact may be asked now (one not cooling off) */
   hasContact (): boolean {
-    return this.contacts.some(c => !this.host.coolingOff.has(c))
+    return this.available().length > 0
   }
 
   /** JOIN to a random contact not cooling off, retried after `joinRetryInterval` */
   sendJoin (now: number, out: Out<P>): void {
-    const contact = this.host.rng.pick(this.contacts.filter(c => !this.host.coolingOff.has(c)))
+    const contact = this.host.rng.pick(this.available())
     if (contact == null) {
       return
     }
@@ -125,5 +125,10 @@ export class Joins<P> {
       return
     }
     out.push(send(next, { proto: 'hpv', type: 'forward-join', joiner, ttl: ttl - 1 }))
+  }
+
+  /** Contacts not cooling off */
+  private available (): P[] {
+    return this.contacts.filter(c => !this.host.coolingOff.has(c))
   }
 }

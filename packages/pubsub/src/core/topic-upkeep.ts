@@ -7,6 +7,7 @@ import type { Ctx, TopicState } from './state.ts'
  * Topic view upkeep (SPEC.md §7.4, §7.13): the maintenance round that checks silent links,
  * joins towards `topicActiveTarget` and walks for subscribers.
  */
+
 /** Longest pause between walks that keep finding no new subscriber, ms */
 export const MAX_WALK_BACKOFF = 60_000
 /** Topic neighbours a FIND names as not to answer (the codec's limit of named peers) */
