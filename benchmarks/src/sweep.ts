@@ -5,7 +5,7 @@
  *
  * Options: --nodes N --workers W --rates r1,r2,… (msg/s of 1 KiB) --big-rate R (the 16 KiB
  * step) --step-seconds S --warm-up-seconds S (2 msg/s of 1 KiB before the measured steps; 0: none)
- * --idle-seconds S --settle-seconds S (after formation, before the idle window; default 2) --transports tcp,quic --protocols plumtree,gossipsub
+ * --idle-seconds S --settle-seconds S (after formation, before the idle window, which also waits until no connection opens for 1 s, ≤ 30 s; default 2) --transports tcp,quic --protocols plumtree,gossipsub
  * --seed S --stack-options JSON --plumtree-config JSON (experiments: net/stack-options.ts). Writes benchmarks/results/sweep.json and sweep.html; progress lines while it
  * runs, a table, and the JSON summary as the last line.
  */

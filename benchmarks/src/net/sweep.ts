@@ -42,7 +42,8 @@ export interface SweepRun {
   nodes: number
   formed: boolean
   formationMs: number
-  idle: { cpuMsPerNodePerSecond: number, bytesPerNodePerSecond: number, seconds: number, framesPerNodePerSecond: Record<string, number> }
+  /** `settleWaitSeconds`: how long after `settleSeconds` connections were still opening (the window waits for them) */
+  idle: { cpuMsPerNodePerSecond: number, bytesPerNodePerSecond: number, seconds: number, settleWaitSeconds: number, framesPerNodePerSecond: Record<string, number> }
   /** CPU of every process from its start to the end of the sweep, formation included, s */
   totalCpuSeconds: number
   steps: StepResult[]
@@ -79,6 +80,29 @@ async function snapshot (workers: WorkerHandle[], timeoutMs?: number): Promise<W
 async function activeViews (workers: WorkerHandle[]): Promise<string> {
   const sizes = (await Promise.all(workers.map(async w => w.request({ type: 'status' }, 'status')))).flatMap(s => s.nodes.map(n => n.members)).sort((a, b) => a - b)
   return `${sizes[0]}/${sizes[Math.floor(sizes.length / 2)]}/${sizes[sizes.length - 1]}`
+}
+
+/** Longest wait for the overlay to stop opening connections before the idle window, s */
+const MAX_SETTLE_SECONDS = 30
+
+/**
+ * Waits, one second at a time, until a second passes with no connection opened (at most
+ * MAX_SETTLE_SECONDS); returns the seconds waited. The idle window measures a formed overlay:
+ * membership views that still grow after the topic overlay formed (SPEC.md §5.5) open
+ * connections, each ~18 ms of CPU, which is formation's cost, not idle cost
+ */
+async function waitForQuietConnections (workers: WorkerHandle[]): Promise<number> {
+  const opened = (snaps: WorkerSnapshot[]): number => snaps.reduce((a, s) => a + (s.counters.connectionsOpened ?? 0), 0)
+  let before = opened(await snapshot(workers))
+  for (let waited = 0; waited < MAX_SETTLE_SECONDS; waited++) {
+    await sleep(1000)
+    const now = opened(await snapshot(workers))
+    if (now === before) {
+      return waited
+    }
+    before = now
+  }
+  return MAX_SETTLE_SECONDS
 }
 
 function sum (snaps: WorkerSnapshot[], key: 'cpuSeconds' | 'bytesSent' | 'rssBytes'): number {
@@ -135,6 +159,10 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
   const { workers, label } = cluster
   try {
     await sleep(config.settleSeconds * 1000)
+    const settled = await waitForQuietConnections(workers)
+    if (settled > 0) {
+      log(`  ${label}: connections still opening after formation; the idle window began ${settled} s later`)
+    }
     const viewsBefore = await activeViews(workers)
     const idleStart = await snapshot(workers)
     const idleBegan = Date.now()
@@ -145,6 +173,7 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
       cpuMsPerNodePerSecond: r3((sum(idleEnd, 'cpuSeconds') - sum(idleStart, 'cpuSeconds')) * 1000 / config.nodes / idleWall),
       bytesPerNodePerSecond: Math.round((sum(idleEnd, 'bytesSent') - sum(idleStart, 'bytesSent')) / config.nodes / idleWall),
       seconds: r3(idleWall),
+      settleWaitSeconds: settled,
       framesPerNodePerSecond: counterRates(idleStart, idleEnd, config.nodes * idleWall)
     }
     log(`  ${label}: idle ${idle.cpuMsPerNodePerSecond} ms CPU and ${idle.bytesPerNodePerSecond} B sent per node per second`)

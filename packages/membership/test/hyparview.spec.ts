@@ -302,11 +302,37 @@ describe('HyParView core', () => {
       n.addContact('full', 0)
       expect(asked(n, 1000)).to.deep.equal(['full'])
       n.handleMessage('full', { proto: 'hpv', type: 'neighbor-reply', accepted: false }, 1100)
-      // next round: someone else (1 in 21 would be `full` again by chance; 8 seeds rule that out)
-      const next = asked(n, 2000)
+      // a later round, once the view has stopped growing by itself (it may then dial): someone
+      // else (1 in 21 would be `full` again by chance; 8 seeds rule that out)
+      const next = asked(n, 4000)
       expect(next).to.have.length(1)
       expect(next[0]).to.not.equal('full')
     }
+  })
+
+  it('a refill dials a passive peer to grow the view only once the view has stopped growing by itself; a lost neighbour is replaced at once', () => {
+    const n = node('n', { activeViewTarget: 3 })
+    n.start(0, [])
+    link(n, node('a'), 0)
+    link(n, node('b'), 500)
+    seedPassive(n, ['p1', 'p2', 'p3'])
+    // the view reached a new size 0.5 s and 2.9 s ago: joins and others' requests may still grow it
+    expect(asked(n, 1000)).to.deep.equal([])
+    expect(asked(n, 3400)).to.deep.equal([])
+    // three repair rounds without growth: it dials for the missing neighbour
+    expect(asked(n, 3600)).to.have.length(1)
+
+    const m = node('m', { activeViewTarget: 3 })
+    m.start(0, [])
+    link(m, node('a'), 0)
+    link(m, node('b'), 0)
+    link(m, node('c'), 0)
+    seedPassive(m, ['p1', 'p2'])
+    // below the largest view it had: the replacement is asked at once, though the view just grew
+    const effects = m.handleMessage('c', { proto: 'hpv', type: 'disconnect', alive: false }, 100)
+    const replacement = sent(effects).filter(([, type]) => type === 'neighbor').map(([to]) => to)
+    expect(replacement).to.have.length(1)
+    expect(['p1', 'p2']).to.include(replacement[0])
   })
 
   it('an unanswered NEIGHBOR request drops the candidate from the passive view', () => {

@@ -24,6 +24,13 @@ export { MAX_SHUFFLE_PEERS, isPeerKey }
 const MAX_CONNECTED = 1024
 
 /**
+ * Repair rounds without the active view reaching a new size after which it counts as settled,
+ * and a refill may dial passive peers to grow it towards the target (SPEC.md §5.5). The same
+ * three rounds as the topic layer's `NEIGHBOURS_SETTLE` (pubsub topic-upkeep.ts)
+ */
+const VIEW_SETTLE_ROUNDS = 3
+
+/**
  * HyParView partial-view membership as a pure state machine.
  *
  * The active view is the set of peers this node keeps connections to; it is
@@ -68,6 +75,10 @@ export class HyParView<P> {
   /** active neighbours' own view sizes, from their SWIM acks (§6.4): whom a swap may take a link from */
   private readonly neighbourSizes = new NeighbourSizes<P>()
   private readonly joins: Joins<P>
+  /** the largest active view we have had, capped at the target: a refill may always dial to get back to it */
+  private peak = 0
+  /** when the active view last reached a size it never had: growing by others' requests, it dials for no more (SPEC.md §5.5) */
+  private grewAt = -Infinity
   private started = false
   private readonly validPeer: (value: unknown) => boolean
 
@@ -89,7 +100,7 @@ export class HyParView<P> {
       active: this.active,
       pending: this.pending,
       coolingOff: this.coolingOff,
-      addActive: (peer, out) => { this.addActive(peer, out) },
+      addActive: (peer, now, out) => { this.addActive(peer, now, out) },
       addPassive: (peer) => { this.addPassive(peer) },
       requestNeighbor: (peer, priority, now, out) => { this.requestNeighbor(peer, priority, now, out) }
     })
@@ -132,9 +143,9 @@ export class HyParView<P> {
       return out
     }
     switch (message.type) {
-      case 'join': this.joins.onJoin(from, out); break
+      case 'join': this.joins.onJoin(from, now, out); break
       case 'forward-join': this.joins.onForwardJoin(from, message.joiner, message.ttl, now, out); break
-      case 'neighbor': this.onNeighbor(from, message.priority, out); break
+      case 'neighbor': this.onNeighbor(from, message.priority, now, out); break
       case 'neighbor-reply': this.onNeighborReply(from, message.accepted, now, out); break
       case 'disconnect': this.onDisconnect(from, message.alive, now, out); break
       case 'shuffle': this.shuffle.onShuffle(from, message.origin, message.ttl, message.peers, message.route ?? [], out); break
@@ -351,7 +362,7 @@ export class HyParView<P> {
    * by a swap: a neighbour that came to us and whose own view is at least two above target gives
    * up its link (SPEC.md §5.1 *Swaps*).
    */
-  private onNeighbor (from: P, priority: 'high' | 'low', out: Out<P>): void {
+  private onNeighbor (from: P, priority: 'high' | 'low', now: number, out: Out<P>): void {
     let accept = this.active.has(from) || priority === 'high' || this.active.size < this.config.activeViewCapacity
     const victim = accept ? undefined : this.neighbourSizes.victim(this.config.activeViewTarget, p => this.chosen.has(p), this.rng)
     if (victim != null) {
@@ -359,7 +370,7 @@ export class HyParView<P> {
       accept = true
     }
     if (accept) {
-      this.addActive(from, out)
+      this.addActive(from, now, out)
     } else {
       this.addPassive(from)
     }
@@ -380,7 +391,7 @@ export class HyParView<P> {
         }
         // a reply after our request timed out: the other side has added us, so keep the link symmetric
       }
-      this.addActive(from, out)
+      this.addActive(from, now, out)
       if (this.active.has(from)) {
         this.chosen.add(from)
       }
@@ -448,7 +459,7 @@ export class HyParView<P> {
     out.push(emit({ type: 'neighbor-down', peer: victim, reason: 'evicted' }))
   }
 
-  private addActive (peer: P, out: Out<P>): void {
+  private addActive (peer: P, now: number, out: Out<P>): void {
     if (peer === this.self || this.active.has(peer)) {
       return
     }
@@ -462,6 +473,10 @@ export class HyParView<P> {
     this.passive.delete(peer)
     this.lost.forget(peer)
     this.active.add(peer)
+    if (this.active.size > this.peak) {
+      this.peak = Math.min(this.config.activeViewTarget, this.active.size)
+      this.grewAt = now
+    }
     out.push(emit({ type: 'neighbor-up', peer }))
   }
 
@@ -490,7 +505,7 @@ export class HyParView<P> {
     while (missing > 0) {
       // connected candidates first: on 100 real nodes fill made two thirds of membership's
       // requests, nearly all of them dials, and connection set-up bounds formation (SPEC.md §5.5)
-      const candidate = this.passive.pick(this.rng, p => busy(p) || !this.connected.has(p)) ?? this.passive.pick(this.rng, busy)
+      const candidate = this.passive.pick(this.rng, p => busy(p) || !this.connected.has(p)) ?? (this.mayDial(now) ? this.passive.pick(this.rng, busy) : undefined)
       if (candidate == null) {
         break
       }
@@ -501,6 +516,19 @@ export class HyParView<P> {
       // nothing left to promote: go back to the contacts
       this.joins.sendJoin(now, out)
     }
+  }
+
+  /**
+   * Whether a refill may dial a passive peer (no connection to it): always to replace a lost
+   * neighbour (below the largest view we had), and to grow once the view has stopped growing by
+   * itself. While joins' walks and others' requests still bring neighbours, the dials would buy
+   * links that arrive for free; on 100 real nodes they were most of formation's connections
+   * (SPEC.md §5.5)
+   */
+  private mayDial (now: number): boolean {
+    return this.active.size === 0 ||
+      this.active.size + this.pending.size < this.peak ||
+      now - this.grewAt > VIEW_SETTLE_ROUNDS * this.config.repairInterval + this.load.lag(now)
   }
 
   private repairTimer (now: number): Out<P>[number] {

@@ -18,7 +18,7 @@ export interface JoinHost<P> {
   readonly pending: Map<P, 'high' | 'low'>
   /** peers not to ask again before the next repair round */
   readonly coolingOff: Set<P>
-  addActive(peer: P, out: Out<P>): void
+  addActive(peer: P, now: number, out: Out<P>): void
   addPassive(peer: P): void
   requestNeighbor(peer: P, priority: 'high' | 'low', now: number, out: Out<P>): void
 }
@@ -90,12 +90,12 @@ export class Joins<P> {
   }
 
   /** The contact takes the joiner unconditionally and starts random walks through its other neighbours (paper Alg. 1) */
-  onJoin (joiner: P, out: Out<P>): void {
+  onJoin (joiner: P, now: number, out: Out<P>): void {
     // the paper walks from every active peer (its active view is log n + c ≈ 5); ours holds up
     // to 12, and every walk ends in a dial to the joiner: walks enough for the joiner to reach
     // its target with us (SPEC.md §5.1: 100 real nodes formed in 11 s instead of 18–20)
     const others = this.host.active.sample(this.host.rng, this.host.config.activeViewTarget - 1, p => p === joiner)
-    this.host.addActive(joiner, out)
+    this.host.addActive(joiner, now, out)
     out.push(send(joiner, { proto: 'hpv', type: 'neighbor-reply', accepted: true }))
     for (const peer of others) {
       out.push(send(peer, { proto: 'hpv', type: 'forward-join', joiner, ttl: this.host.config.activeRandomWalkLength }))
