@@ -77,7 +77,7 @@ export class HyParView<P> {
   private readonly joins: Joins<P>
   /** the largest active view we have had, capped at the target: a refill may always dial to get back to it */
   private peak = 0
-  /** when the active view last reached a size it never had: growing by others' requests, it dials for no more (SPEC.md §5.5) */
+  /** when the active view last grew past `peak`: while it still grows by others' requests, it dials for no more (SPEC.md §5.5) */
   private grewAt = -Infinity
   private started = false
   private readonly validPeer: (value: unknown) => boolean
