@@ -5,6 +5,25 @@ import type { AeDigestMessage } from '../src/core/messages.ts'
 
 /** Topic-link liveness (src/core/liveness.ts, SPEC.md §7.13) */
 
+/** A hub linked to a, b and c on topic T (a and b also to each other), 2 s after subscribing */
+function hubWithThree (): Harness {
+  const h = new Harness()
+  h.now = 100_000
+  for (const n of ['hub', 'a', 'b', 'c']) {
+    h.add(n)
+  }
+  for (const n of ['a', 'b', 'c']) {
+    h.neighbours('hub', n)
+  }
+  h.neighbours('a', 'b')
+  for (const n of ['hub', 'a', 'b', 'c']) {
+    h.input(n, { type: 'subscribe', topic: T })
+  }
+  h.advance(h.now + 2000)
+  expect(h.core('hub').topicPeers(T).sort()).to.deep.equal(['a', 'b', 'c'])
+  return h
+}
+
 describe('topic-link liveness', () => {
   it('anti-entropy traffic from a topic neighbour counts as liveness', () => {
     const h = new Harness()
@@ -46,20 +65,7 @@ describe('topic-link liveness', () => {
 
   it('on a busy topic a silent neighbour is pinged early and dropped when its ping goes unanswered through the traffic; live neighbours stay, and a quiet topic waits for linkTimeout', () => {
     const run = (traffic: boolean): { peers: string[], busyDrops: number } => {
-      const h = new Harness()
-      h.now = 100_000
-      for (const n of ['hub', 'a', 'b', 'c']) {
-        h.add(n)
-      }
-      for (const n of ['a', 'b', 'c']) {
-        h.neighbours('hub', n)
-      }
-      h.neighbours('a', 'b')
-      for (const n of ['hub', 'a', 'b', 'c']) {
-        h.input(n, { type: 'subscribe', topic: T })
-      }
-      h.advance(h.now + 2000)
-      expect(h.core('hub').topicPeers(T).sort()).to.deep.equal(['a', 'b', 'c'])
+      const h = hubWithThree()
       // c crashes silently: no lost connection, no verdict, nothing comes back
       h.cut.add('hub|c')
       h.cut.add('a|c')
@@ -127,5 +133,28 @@ describe('topic-link liveness', () => {
     const alive = run(false)
     expect(alive.joinsToD, 'c answers its pings: nobody replaces it').to.equal(0)
     expect(alive.peers).to.deep.equal(['a', 'b', 'c'])
+  })
+
+  it('a topic neighbour that leaves the membership view is pinged at once and, silent, dropped after one busy timeout even on a quiet topic; one that answers keeps its link', () => {
+    const run = (crash: boolean): { peers: string[], pingsToC: number, doubtedDrops: number } => {
+      const h = hubWithThree()
+      if (crash) {
+        // c crashes silently, and nothing is published: the hub hears nothing on any link
+        h.cut.add('hub|c')
+      }
+      // membership drops c (a failed SWIM probe, or a swap): the topic link is not membership's
+      const pingsBefore = h.sentOfType('topic-ping', 'hub').filter(s => s.to === 'c').length
+      h.input('hub', { type: 'neighbor-down', peer: 'c' })
+      const pingsToC = h.sentOfType('topic-ping', 'hub').filter(s => s.to === 'c').length - pingsBefore
+      h.advance(h.now + 4000)
+      return { peers: h.core('hub').topicPeers(T).sort(), pingsToC, doubtedDrops: h.core('hub').stats.linkTimeoutsDoubted }
+    }
+    const dead = run(true)
+    expect(dead.pingsToC, 'pings sent to c when it left the membership view').to.equal(1)
+    expect(dead.peers, '4 s after a silent c left the membership view (linkTimeout is 15 s)').to.deep.equal(['a', 'b'])
+    expect(dead.doubtedDrops).to.equal(1)
+    const alive = run(false)
+    expect(alive.peers, 'c answers the ping: its link stays').to.deep.equal(['a', 'b', 'c'])
+    expect(alive.doubtedDrops).to.equal(0)
   })
 })

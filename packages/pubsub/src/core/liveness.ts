@@ -69,7 +69,7 @@ export function quietLazy<P> (state: TopicState<P>, peer: P, timers: LinkTimers,
 
 /**
  * A topic neighbour that is probably dead though its link still stands: pinged while traffic
- * flowed and unanswered for one exchange (`rto + lag`). It does not count towards
+ * flowed, or when it left our membership view, and unanswered for one exchange (`rto + lag`). It does not count towards
  * `topicActiveTarget`, so its replacement is asked for at once instead of when the link is
  * dropped, seconds later (SPEC.md §7.13).
  */
@@ -80,7 +80,7 @@ export function likelyDead<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: 
     return false
   }
   const pingedAt = state.pinged.get(peer)
-  return pingedAt !== undefined && missedSince(state, peer) >= BUSY_SILENCE / 2 && now - pingedAt > ctx.load.rto() + ctx.load.lag(now)
+  return pingedAt !== undefined && (missedSince(state, peer) >= BUSY_SILENCE / 2 || state.doubted.has(peer)) && now - pingedAt > ctx.load.rto() + ctx.load.lag(now)
 }
 
 /** Messages that reached us on the topic since we last heard from `peer` (0 for a peer we never heard) */

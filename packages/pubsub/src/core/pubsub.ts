@@ -115,7 +115,7 @@ export class PubsubCore<P> {
         onNeighborUp(ctx, input.peer, now)
         break
       case 'neighbor-down':
-        onNeighborDown(ctx, input.peer)
+        onNeighborDown(ctx, input.peer, now)
         break
       case 'peer-down':
         onPeerDown(ctx, input.peer, now)

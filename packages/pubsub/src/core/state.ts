@@ -68,6 +68,11 @@ export interface TopicState<P> {
   pinged: Map<P, number>
   /** pinged neighbours that got a second ping on a busy topic (one lost frame must not drop a link) */
   repinged: Set<P>
+  /**
+   * topic neighbours that stopped being membership neighbours while the link stands: pinged at
+   * once and judged after one exchange, as on a busy topic (SPEC.md §7.13)
+   */
+  doubted: Set<P>
   pendingJoins: Map<P, number>
   /** joins that timed out: an acceptance arriving late is still taken (bounded by the join rate) */
   lateJoins: Map<P, number>
@@ -255,6 +260,7 @@ export function topicState<P> (ctx: Ctx<P>, name: string): TopicState<P> {
       heardAtReceived: new Map(),
       pinged: new Map(),
       repinged: new Set(),
+      doubted: new Set(),
       pendingJoins: new Map(),
       lateJoins: new Map(),
       chosen: new Set(),
@@ -320,6 +326,7 @@ export function linkDown<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, keepPas
   state.heardAtReceived.delete(peer)
   state.pinged.delete(peer)
   state.repinged.delete(peer)
+  state.doubted.delete(peer)
   for (const missing of state.missing.values()) {
     missing.announcements = missing.announcements.filter(a => a.peer !== peer)
   }
@@ -337,5 +344,6 @@ export function heard<P> (state: TopicState<P>, peer: P, now: number): void {
     state.heardAtReceived.set(peer, state.received)
     state.pinged.delete(peer)
     state.repinged.delete(peer)
+    state.doubted.delete(peer)
   }
 }

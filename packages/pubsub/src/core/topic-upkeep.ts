@@ -75,7 +75,10 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
     // (a 50% crash of 2,000 simulated nodes: dead topic links lingered 15 s, SPEC.md §7.13)
     const missed = missedSince(state, peer)
     const pingedAt = state.pinged.get(peer)
-    const busyDead = missed >= 2 * BUSY_SILENCE && pingedAt !== undefined && now - pingedAt > timers.busyTimeout && state.repinged.has(peer)
+    // a link whose peer left our membership view is judged as a busy one: it need not have
+    // been silent through any traffic, since an isolated node receives none (onNeighborDown)
+    const doubted = state.doubted.has(peer)
+    const busyDead = (missed >= 2 * BUSY_SILENCE || doubted) && pingedAt !== undefined && now - pingedAt > timers.busyTimeout && state.repinged.has(peer)
     if (silent > timers.timeout || busyDead) {
       // tell it: a link dropped on one side only would be pinged and answered with a leave
       // later, or carry payloads one way (SPEC.md §7.13)
@@ -83,12 +86,13 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
       ctx.stats.linkTimeouts++
       if (busyDead) {
         ctx.stats.linkTimeoutsBusy++
+        ctx.stats.linkTimeoutsDoubted += doubted ? 1 : 0
       }
       linkDown(ctx, state, peer, true)
     } else if ((silent > timers.idle || (missed >= BUSY_SILENCE && silent > timers.busyIdle) || quietLazy(state, peer, timers, now)) && !state.pinged.has(peer)) {
       state.pinged.set(peer, now)
       out(ctx, peer, { type: 'topic-ping', topic: state.name, nonce: now })
-    } else if (pingedAt !== undefined && missed >= BUSY_SILENCE && now - pingedAt > timers.busyTimeout / 2 && !state.repinged.has(peer)) {
+    } else if (pingedAt !== undefined && (missed >= BUSY_SILENCE || doubted) && now - pingedAt > timers.busyTimeout / 2 && !state.repinged.has(peer)) {
       // the busy rule drops after one exchange: ask twice, so that one lost ping or pong (3%
       // loss in the simulator dropped 6 live links in 75 s) does not cost a link. Its nonce is
       // not the one we wait for: a late answer is liveness, not a round-trip sample

@@ -116,6 +116,8 @@ export interface PubsubStats {
   linkTimeouts: number
   /** of those, links silent through a busy topic whose early ping went unanswered (SPEC.md §7.13) */
   linkTimeoutsBusy: number
+  /** of those, links whose peer had left our membership view (SPEC.md §7.13) */
+  linkTimeoutsDoubted: number
   /** topic joins sent to replace a likely-dead neighbour before its link was dropped (SPEC.md §7.13) */
   joinsForSuspects: number
   dropped: {
@@ -160,6 +162,7 @@ export function emptyStats (): PubsubStats {
     topicLinksDown: 0,
     linkTimeouts: 0,
     linkTimeoutsBusy: 0,
+    linkTimeoutsDoubted: 0,
     joinsForSuspects: 0,
     dropped: { oversize: 0, invalid: 0, unexpected: 0, notSubscribed: 0, rejected: 0, expired: 0, lowScore: 0 },
     graylisted: 0
