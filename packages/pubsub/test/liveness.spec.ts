@@ -157,4 +157,36 @@ describe('topic-link liveness', () => {
     expect(alive.peers, 'c answers the ping: its link stays').to.deep.equal(['a', 'b', 'c'])
     expect(alive.doubtedDrops).to.equal(0)
   })
+
+  it('on a busy topic a likely-dead eager neighbour gets announcements instead of copies until its link is dropped; a live one gets every copy', () => {
+    const run = (crash: boolean): { withheld: number, copiesWhileSuspect: number, peers: string[], deliveredAtC: number } => {
+      const h = hubWithThree()
+      if (crash) {
+        // c, a leaf only the hub pushes to, crashes silently
+        h.cut.add('hub|c')
+        h.cut.add('a|c')
+        h.cut.add('b|c')
+      }
+      const copiesToC = (): number => h.sent.filter(s => s.from === 'hub' && s.to === 'c' && s.message.type === 'gossip').length
+      let copiesWhileSuspect = 0
+      let suspect = false
+      for (let i = 0; i < 60; i++) {
+        const before = copiesToC()
+        publish(h, i % 2 === 0 ? 'a' : 'b')
+        h.advance(h.now + 100)
+        if (suspect && h.core('hub').topicPeers(T).includes('c')) {
+          copiesWhileSuspect += copiesToC() - before
+        }
+        suspect ||= h.core('hub').stats.pushesWithheld > 0
+      }
+      return { withheld: h.core('hub').stats.pushesWithheld, copiesWhileSuspect, peers: h.core('hub').topicPeers(T).sort(), deliveredAtC: h.delivered('c').length }
+    }
+    const dead = run(true)
+    expect(dead.withheld, 'copies replaced by IHAVE for the crashed c').to.be.at.least(3)
+    expect(dead.copiesWhileSuspect, 'copies pushed to c once it was likely dead').to.equal(0)
+    expect(dead.peers, 'its link still goes by the busy rule').to.deep.equal(['a', 'b'])
+    const alive = run(false)
+    expect(alive.withheld).to.equal(0)
+    expect(alive.deliveredAtC, 'messages c received').to.equal(60)
+  })
 })

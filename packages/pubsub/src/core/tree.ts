@@ -1,4 +1,5 @@
 import { MESSAGE_ID_LENGTH, cancelTimer, emit, scheduleTimer, bytesKey } from '@saorsa-gossip/core'
+import { likelyDead } from './liveness.ts'
 import { MessageStore } from './message-store.ts'
 import { penalize } from './scoring.ts'
 import { heard, out } from './state.ts'
@@ -365,7 +366,15 @@ export function deliverAndRelay<P> (ctx: Ctx<P>, state: TopicState<P>, from: P |
   // undo a graft the optimisation just made), an IHAVE would be noise
   const skip = (peer: P): boolean => peer === from || (missing != null && (missing.asked.includes(peer) || missing.announcements.some(a => a.peer === peer)))
   for (const peer of state.eager) {
-    if (!skip(peer) && ctx.scoring.scores.mayAccept(peer, now)) {
+    if (skip(peer) || !ctx.scoring.scores.mayAccept(peer, now)) {
+      continue
+    }
+    if (likelyDead(ctx, state, peer, now)) {
+      // pinged and unanswered for an exchange: an announcement instead of the copy. A live
+      // peer's pong ends this, and it pulls what it missed with GRAFT (SPEC.md §7.13)
+      ctx.stats.pushesWithheld++
+      queueIHave(ctx, peer, state.name, { id: message.id, round: next.round }, now)
+    } else {
       out(ctx, peer, next)
     }
   }

@@ -120,6 +120,8 @@ export interface PubsubStats {
   linkTimeoutsDoubted: number
   /** topic joins sent to replace a likely-dead neighbour before its link was dropped (SPEC.md §7.13) */
   joinsForSuspects: number
+  /** eager copies replaced by an IHAVE because their peer was likely dead (SPEC.md §7.13) */
+  pushesWithheld: number
   dropped: {
     oversize: number
     invalid: number
@@ -164,6 +166,7 @@ export function emptyStats (): PubsubStats {
     linkTimeoutsBusy: 0,
     linkTimeoutsDoubted: 0,
     joinsForSuspects: 0,
+    pushesWithheld: 0,
     dropped: { oversize: 0, invalid: 0, unexpected: 0, notSubscribed: 0, rejected: 0, expired: 0, lowScore: 0 },
     graylisted: 0
   }
