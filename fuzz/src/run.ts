@@ -142,9 +142,17 @@ async function fuzz (t: Target<any>): Promise<Result> {
     const params = { seed, numRuns: execsWanted == null ? batch : Math.min(batch, execsWanted - execs), interruptAfterTimeLimit: Math.max(1, Math.ceil(remaining)), markInterruptAsFailure: false }
     const r = isAsync ? await fc.check(property as fc.IAsyncProperty<unknown>, params) : fc.check(property as fc.IProperty<unknown>, params)
     execs += r.numRuns
+    if (r.failed && r.interrupted && r.counterexample == null) {
+      // fast-check reports a batch that its time limit interrupted before the first run ended
+      // as failed (no success, no counterexample): the budget ran out, nothing crashed. A CI run
+      // reported "undefined: undefined (path null)" for exactly this
+      break
+    }
     if (r.failed) {
       const err = r.errorInstance as Error | undefined
-      crash = `${String(err?.name)}: ${String(err?.message)} (seed ${seed}, path ${String(r.counterexamplePath)})\n  input: ${show(r.counterexample)}`
+      crash = r.counterexample == null
+        ? `too many inputs skipped (${r.numSkips}, seed ${seed})`
+        : `${String(err?.name)}: ${String(err?.message)} (seed ${seed}, path ${String(r.counterexamplePath)})\n  input: ${show(r.counterexample)}`
       break
     }
     try {
