@@ -69,18 +69,20 @@ export function quietLazy<P> (state: TopicState<P>, peer: P, timers: LinkTimers,
 
 /**
  * A topic neighbour that is probably dead though its link still stands: pinged while traffic
- * flowed, or when it left our membership view, and unanswered for one exchange (`rto + lag`). It does not count towards
- * `topicActiveTarget`, so its replacement is asked for at once instead of when the link is
- * dropped, seconds later (SPEC.md §7.13).
+ * flowed, or when it left our membership view, and unanswered for one exchange (`rto + lag`).
+ * It does not count towards `topicActiveTarget`, so its replacement is asked for at once
+ * instead of when the link is dropped, seconds later (SPEC.md §7.13). Asked for every eager
+ * peer of every relayed message: the unpinged majority is answered by one map lookup.
  */
 export function likelyDead<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: number): boolean {
-  if (ctx.load.lag(now) >= ctx.config.graftTimeout1) {
-    // backpressure: a loaded node asks for no extra links, and its neighbours, loaded too,
-    // are slow rather than dead
+  const pingedAt = state.pinged.get(peer)
+  if (pingedAt === undefined || (missedSince(state, peer) < BUSY_SILENCE / 2 && !state.doubted.has(peer))) {
     return false
   }
-  const pingedAt = state.pinged.get(peer)
-  return pingedAt !== undefined && (missedSince(state, peer) >= BUSY_SILENCE / 2 || state.doubted.has(peer)) && now - pingedAt > ctx.load.rto() + ctx.load.lag(now)
+  const lag = ctx.load.lag(now)
+  // backpressure: a loaded node asks for no extra links, and its neighbours, loaded too, are
+  // slow rather than dead
+  return lag < ctx.config.graftTimeout1 && now - pingedAt > ctx.load.rto() + lag
 }
 
 /** Messages that reached us on the topic since we last heard from `peer` (0 for a peer we never heard) */
