@@ -44,8 +44,11 @@ export interface WorkerReport {
   counts: Array<{ index: number, counts: number[] }>
   /** publish → first delivery, ms, every first delivery */
   latencies: number[]
-  /** with `perMessage`: per hosted node, the first-delivery latency of each message (NaN: none) */
-  perMessage?: Array<{ index: number, latency: number[] }>
+  /**
+   * with `perMessage`: per hosted node, the first-delivery latency of each message and when it
+   * was delivered (wall clock, ms; NaN: none)
+   */
+  perMessage?: Array<{ index: number, latency: number[], deliveredAt: number[] }>
   bytesSent: number
   bytesReceived: number
   unsupportedConnections: number

@@ -17,6 +17,8 @@ interface Hosted {
   wire: WireCounter
   counts: Uint16Array
   latency: Float32Array
+  /** when each message was first delivered here, ms on the shared wall clock (NaN: not yet) */
+  deliveredAt: Float64Array
   /** connections opened and closed over the run (churn costs handshakes, identify, identity exchange) */
   conns: { opened: number, closed: number }
 }
@@ -62,6 +64,7 @@ async function init (message: Extract<ToWorker, { type: 'init' }>): Promise<void
     wire.attach(node)
     const counts = new Uint16Array(message.messages)
     const latency = new Float32Array(message.messages).fill(NaN)
+    const deliveredAt = new Float64Array(message.messages).fill(NaN)
     node.services.pubsub.addEventListener('message', (evt: CustomEvent<{ topic: string, data: Uint8Array }>) => {
       const data = evt.detail.data
       if (evt.detail.topic !== S.topic || data.length < 12) {
@@ -73,8 +76,10 @@ async function init (message: Extract<ToWorker, { type: 'init' }>): Promise<void
         return
       }
       if (counts[msg] === 0) {
-        const ms = now() - view.getFloat64(0)
+        const at = now()
+        const ms = at - view.getFloat64(0)
         latency[msg] = ms
+        deliveredAt[msg] = at
         S.latencies.push(ms)
         S.delivered++
       }
@@ -91,7 +96,7 @@ async function init (message: Extract<ToWorker, { type: 'init' }>): Promise<void
     const conns = { opened: 0, closed: 0 }
     node.addEventListener('connection:open', () => { conns.opened++ })
     node.addEventListener('connection:close', () => { conns.closed++ })
-    S.hosted.set(spec.index, { spec, node, wire, counts, latency, conns })
+    S.hosted.set(spec.index, { spec, node, wire, counts, latency, deliveredAt, conns })
   }
   send({ type: 'ready' })
 }
@@ -248,7 +253,7 @@ function report (perMessage: boolean): WorkerReport {
   return {
     counts: [...S.hosted.values()].map(h => ({ index: h.spec.index, counts: Array.from(h.counts) })),
     latencies: S.latencies,
-    ...(perMessage ? { perMessage: [...S.hosted.values()].map(h => ({ index: h.spec.index, latency: Array.from(h.latency) })) } : {}),
+    ...(perMessage ? { perMessage: [...S.hosted.values()].map(h => ({ index: h.spec.index, latency: Array.from(h.latency), deliveredAt: Array.from(h.deliveredAt) })) } : {}),
     bytesSent: wire.sent - S.baseline.sent,
     bytesReceived: wire.received - S.baseline.received,
     unsupportedConnections: wire.unsupported,
