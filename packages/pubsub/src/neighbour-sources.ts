@@ -4,7 +4,8 @@ export type NeighbourSource = 'membership' | 'connection'
 /**
  * A peer is an overlay neighbour while membership's active view holds it or (option
  * `connectedPeersAsNeighbors`) a connection to it runs plumtree. The core hears
- * `neighbor-down` only when the last source goes (SPEC.md §7.1).
+ * `neighbor-down` only when the last source goes (SPEC.md §7.1). Only membership watches its
+ * neighbours (SWIM), so the core is told whether it still does (`monitored`, SPEC.md §7.13).
  */
 export class NeighbourSources {
   private readonly sources = new Map<string, Set<NeighbourSource>>()
@@ -12,7 +13,9 @@ export class NeighbourSources {
   /**
    * Records a source going up or down. Returns the core input to give: `neighbor-up` on
    * every up (the core ignores a neighbour it has, and re-adds one that a dead verdict
-   * removed while a source still held it), `neighbor-down` when the last source went
+   * removed while a source still held it) and on a down that leaves another source (whether
+   * SWIM still watches the peer may have changed: `monitored`), `neighbor-down` when the last
+   * source went
    */
   update (peer: string, source: NeighbourSource, up: boolean): 'neighbor-up' | 'neighbor-down' | undefined {
     const sources = this.sources.get(peer) ?? new Set()
@@ -27,10 +30,15 @@ export class NeighbourSources {
     } else {
       this.sources.set(peer, sources)
     }
-    if (up) {
+    if (up || sources.size > 0) {
       return 'neighbor-up'
     }
-    return before > 0 && sources.size === 0 ? 'neighbor-down' : undefined
+    return before > 0 ? 'neighbor-down' : undefined
+  }
+
+  /** Whether membership (and so SWIM) holds the peer */
+  monitored (peer: string): boolean {
+    return this.sources.get(peer)?.has('membership') === true
   }
 
   clear (): void {

@@ -357,7 +357,9 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
 
   private neighborSource (peer: string, source: NeighbourSource, up: boolean): void {
     const input = this.neighborSources.update(peer, source, up)
-    if (input !== undefined) {
+    if (input === 'neighbor-up') {
+      this.input({ type: input, peer, monitored: this.neighborSources.monitored(peer) })
+    } else if (input !== undefined) {
       this.input({ type: input, peer })
     }
   }

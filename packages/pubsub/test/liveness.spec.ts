@@ -135,6 +135,32 @@ describe('topic-link liveness', () => {
     expect(alive.peers).to.deep.equal(['a', 'b', 'c'])
   })
 
+  it('an idle topic link with a membership neighbour (SWIM watches it) goes unpinged and stays; one known only from a connection is pinged and, silent, dropped at linkTimeout', () => {
+    const run = (monitored: boolean): { peers: string[], pingsToC: number, pingsToA: number } => {
+      const h = hubWithThree()
+      if (!monitored) {
+        // membership dropped c while a plumtree connection to it stays (the service's sources)
+        h.input('hub', { type: 'neighbor-up', peer: 'c', monitored: false })
+      }
+      // c falls silent on a quiet topic; in this harness no SWIM runs, so no verdict comes
+      h.cut.add('hub|c')
+      const sent = (to: string): number => h.sentOfType('topic-ping', 'hub').filter(s => s.to === to).length
+      const [c0, a0] = [sent('c'), sent('a')]
+      for (let i = 0; i < 20; i++) {
+        h.advance(h.now + 1000)
+      }
+      return { peers: h.core('hub').topicPeers(T).sort(), pingsToC: sent('c') - c0, pingsToA: sent('a') - a0 }
+    }
+    const watched = run(true)
+    expect(watched.pingsToC, 'keepalive pings to a watched neighbour in 20 s').to.equal(0)
+    expect(watched.pingsToA).to.equal(0)
+    expect(watched.peers, '20 s of silence: SWIM, not the topic layer, judges it').to.deep.equal(['a', 'b', 'c'])
+    const unwatched = run(false)
+    expect(unwatched.pingsToC, 'keepalive pings to an unwatched neighbour').to.be.at.least(1)
+    expect(unwatched.pingsToA, 'a is still watched').to.equal(0)
+    expect(unwatched.peers, 'dropped at linkTimeout (15 s)').to.deep.equal(['a', 'b'])
+  })
+
   it('a topic neighbour that leaves the membership view is pinged at once and, silent, dropped after one busy timeout even on a quiet topic; one that answers keeps its link', () => {
     const run = (crash: boolean): { peers: string[], pingsToC: number, doubtedDrops: number } => {
       const h = hubWithThree()

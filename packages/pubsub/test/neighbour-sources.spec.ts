@@ -5,10 +5,13 @@ describe('neighbour sources', () => {
   it('a peer stays a neighbour until its last source goes, and every up is passed on', () => {
     const sources = new NeighbourSources()
     expect(sources.update('p', 'membership', true)).to.equal('neighbor-up')
+    expect(sources.monitored('p'), 'membership watches it').to.equal(true)
     // a second source: the core ignores a neighbour it has, or re-adds one a dead verdict removed
     expect(sources.update('p', 'connection', true)).to.equal('neighbor-up')
-    expect(sources.update('p', 'membership', false), 'the connection still holds it').to.equal(undefined)
+    expect(sources.update('p', 'membership', false), 'the connection still holds it; no longer watched').to.equal('neighbor-up')
+    expect(sources.monitored('p')).to.equal(false)
     expect(sources.update('p', 'connection', false)).to.equal('neighbor-down')
+    expect(sources.monitored('p')).to.equal(false)
     expect(sources.update('p', 'connection', false), 'a down for a peer with no source').to.equal(undefined)
   })
 

@@ -49,9 +49,21 @@ export function unsubscribe<P> (ctx: Ctx<P>, topic: string): void {
   }
 }
 
-/** A membership neighbour: tell it our topics (it routes walks and finds candidates by them) */
-export function onNeighborUp<P> (ctx: Ctx<P>, peer: P, now: number): void {
-  if (peer === ctx.self || !ctx.overlay.neighbors.add(peer)) {
+/**
+ * A membership neighbour: tell it our topics (it routes walks and finds candidates by them).
+ * `monitored`: SWIM watches it, so its idle topic links go unpinged (SPEC.md §7.13); repeated
+ * for a neighbour we have when that changes
+ */
+export function onNeighborUp<P> (ctx: Ctx<P>, peer: P, now: number, monitored = true): void {
+  if (peer === ctx.self) {
+    return
+  }
+  if (monitored) {
+    ctx.overlay.unmonitored.delete(peer)
+  } else {
+    ctx.overlay.unmonitored.add(peer)
+  }
+  if (!ctx.overlay.neighbors.add(peer)) {
     return
   }
   if (ctx.overlay.neighbors.size > ctx.overlay.most) {
@@ -90,6 +102,7 @@ export function onNeighborDown<P> (ctx: Ctx<P>, peer: P, now: number): void {
 function forgetNeighbour<P> (ctx: Ctx<P>, peer: P): void {
   ctx.overlay.neighbors.delete(peer)
   ctx.overlay.neighborTopics.delete(peer)
+  ctx.overlay.unmonitored.delete(peer)
 }
 
 /**

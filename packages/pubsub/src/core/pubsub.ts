@@ -112,7 +112,7 @@ export class PubsubCore<P> {
         this.onTimer(input.timer, now)
         break
       case 'neighbor-up':
-        onNeighborUp(ctx, input.peer, now)
+        onNeighborUp(ctx, input.peer, now, input.monitored !== false)
         break
       case 'neighbor-down':
         onNeighborDown(ctx, input.peer, now)

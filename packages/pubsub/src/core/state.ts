@@ -95,6 +95,8 @@ export interface TopicState<P> {
 export interface OverlayState<P> {
   /** HyParView active view of the membership service: announcements and walks go through it */
   neighbors: IndexedSet<P>
+  /** neighbours no failure detector watches (`neighbor-up` with `monitored: false`) */
+  unmonitored: Set<P>
   /** the topics each membership neighbour announced (SUBSCRIPTIONS) */
   neighborTopics: Map<P, Set<string>>
   /** peers the driver could not reach lately: no join candidates until `joinTimeout` has passed (overlay.ts onUnreachable) */
@@ -204,6 +206,7 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
     topics: new Map(),
     overlay: {
       neighbors: new IndexedSet(),
+      unmonitored: new Set(),
       neighborTopics: new Map(),
       unreachable: new LruTtlCache({ maxEntries: 1024, ttl: config.joinTimeout }),
       grewAt: -Infinity,

@@ -78,8 +78,14 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
     // a link whose peer left our membership view is judged as a busy one: it need not have
     // been silent through any traffic, since an isolated node receives none (onNeighborDown)
     const doubted = state.doubted.has(peer)
+    // a membership neighbour is watched by SWIM, whose frames count as heard here (peer-heard)
+    // and whose verdict drops it from the view (then it is doubted, above): an idle link with
+    // it needs no keepalive of its own. Pings were a fifth of an idle node's frames, and on QUIC
+    // each frame per second costs ~1.3 ms of CPU per second (benchmarks/README.md, eighteenth
+    // session). The busy rules still apply: SWIM does not see a link dropped at the other end
+    const watched = !doubted && ctx.overlay.neighbors.has(peer) && !ctx.overlay.unmonitored.has(peer)
     const busyDead = (missed >= 2 * BUSY_SILENCE || doubted) && pingedAt !== undefined && now - pingedAt > timers.busyTimeout && state.repinged.has(peer)
-    if (silent > timers.timeout || busyDead) {
+    if ((silent > timers.timeout && !watched) || busyDead) {
       // tell it: a link dropped on one side only would be pinged and answered with a leave
       // later, or carry payloads one way (SPEC.md §7.13)
       out(ctx, peer, { type: 'topic-leave', topic: state.name })
@@ -89,7 +95,7 @@ export function maintainTopic<P> (ctx: Ctx<P>, state: TopicState<P>, now: number
         ctx.stats.linkTimeoutsDoubted += doubted ? 1 : 0
       }
       linkDown(ctx, state, peer, true)
-    } else if ((silent > timers.idle || (missed >= BUSY_SILENCE && silent > timers.busyIdle) || quietLazy(state, peer, timers, now)) && !state.pinged.has(peer)) {
+    } else if (((silent > timers.idle && !watched) || (missed >= BUSY_SILENCE && silent > timers.busyIdle) || quietLazy(state, peer, timers, now)) && !state.pinged.has(peer)) {
       state.pinged.set(peer, now)
       out(ctx, peer, { type: 'topic-ping', topic: state.name, nonce: now })
     } else if (pingedAt !== undefined && (missed >= BUSY_SILENCE || doubted) && now - pingedAt > timers.busyTimeout / 2 && !state.repinged.has(peer)) {

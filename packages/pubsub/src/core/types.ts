@@ -13,8 +13,13 @@ export type ValidationResult = 'accept' | 'ignore' | 'reject'
 export type PubsubInput<P> =
   | { type: 'message', from: P, message: PubsubMessage<P> }
   | TimerExpiredEvent<PubsubTimer>
-  /** membership overlay neighbour (HyParView active view) */
-  | { type: 'neighbor-up', peer: P }
+  /**
+   * membership overlay neighbour (HyParView active view). `monitored` (default true): a failure
+   * detector (membership's SWIM) watches it, so its topic links need no idle keepalive of their
+   * own (SPEC.md §7.13); false for a neighbour known only from a connection, and sent again
+   * with false when membership drops a peer whose connection stays
+   */
+  | { type: 'neighbor-up', peer: P, monitored?: boolean }
   | { type: 'neighbor-down', peer: P }
   /**
    * the peer is gone: SWIM's dead verdict (membership's `peer-dead` event). Every topic link
