@@ -13,11 +13,11 @@ export class NeighbourSources {
   /**
    * Records a source going up or down. Returns the core input to give: `neighbor-up` on
    * every up (the core ignores a neighbour it has, and re-adds one that a dead verdict
-   * removed while a source still held it) and on a down that leaves another source (whether
-   * SWIM still watches the peer may have changed: `monitored`), `neighbor-down` when the last
-   * source went
+   * removed while a source still held it), `neighbor-unwatched` when membership went and a
+   * connection still holds the peer (SWIM no longer watches it), `neighbor-down` when the
+   * last source went
    */
-  update (peer: string, source: NeighbourSource, up: boolean): 'neighbor-up' | 'neighbor-down' | undefined {
+  update (peer: string, source: NeighbourSource, up: boolean): 'neighbor-up' | 'neighbor-unwatched' | 'neighbor-down' | undefined {
     const sources = this.sources.get(peer) ?? new Set()
     const before = sources.size
     if (up) {
@@ -30,8 +30,12 @@ export class NeighbourSources {
     } else {
       this.sources.set(peer, sources)
     }
-    if (up || sources.size > 0) {
+    if (up) {
       return 'neighbor-up'
+    }
+    if (sources.size > 0) {
+      // not an up: a peer that a dead verdict removed from the core stays removed
+      return source === 'membership' && before > sources.size ? 'neighbor-unwatched' : undefined
     }
     return before > 0 ? 'neighbor-down' : undefined
   }

@@ -161,6 +161,23 @@ describe('topic-link liveness', () => {
     expect(unwatched.peers, 'dropped at linkTimeout (15 s)').to.deep.equal(['a', 'b'])
   })
 
+  it('membership dropping a peer whose connection stays makes it unwatched, but does not bring back one a dead verdict removed', () => {
+    const h = hubWithThree()
+    const subscriptionsTo = (to: string): number => h.sentOfType('subscriptions', 'hub').filter(s => s.to === to).length
+    h.input('hub', { type: 'peer-down', peer: 'c' })
+    const before = subscriptionsTo('c')
+    h.input('hub', { type: 'neighbor-up', peer: 'c', monitored: false, known: true })
+    expect(subscriptionsTo('c') - before, 'no SUBSCRIPTIONS to a peer the verdict removed').to.equal(0)
+    // a held neighbour does become unwatched: its silent link is pinged again after keepaliveIdle
+    h.input('hub', { type: 'neighbor-up', peer: 'a', monitored: false, known: true })
+    h.cut.add('hub|a')
+    const pings = h.sentOfType('topic-ping', 'hub').filter(s => s.to === 'a').length
+    for (let i = 0; i < 8; i++) {
+      h.advance(h.now + 1000)
+    }
+    expect(h.sentOfType('topic-ping', 'hub').filter(s => s.to === 'a').length - pings, 'keepalive pings to a after 8 silent seconds').to.be.at.least(1)
+  })
+
   it('a topic neighbour that leaves the membership view is pinged at once and, silent, dropped after one busy timeout even on a quiet topic; one that answers keeps its link', () => {
     const run = (crash: boolean): { peers: string[], pingsToC: number, doubtedDrops: number } => {
       const h = hubWithThree()

@@ -112,7 +112,9 @@ export class PubsubCore<P> {
         this.onTimer(input.timer, now)
         break
       case 'neighbor-up':
-        onNeighborUp(ctx, input.peer, now, input.monitored !== false)
+        if (input.known !== true || ctx.overlay.neighbors.has(input.peer)) {
+          onNeighborUp(ctx, input.peer, now, input.monitored !== false)
+        }
         break
       case 'neighbor-down':
         onNeighborDown(ctx, input.peer, now)

@@ -16,10 +16,11 @@ export type PubsubInput<P> =
   /**
    * membership overlay neighbour (HyParView active view). `monitored` (default true): a failure
    * detector (membership's SWIM) watches it, so its topic links need no idle keepalive of their
-   * own (SPEC.md §7.13); false for a neighbour known only from a connection, and sent again
-   * with false when membership drops a peer whose connection stays
+   * own (SPEC.md §7.13); false for a neighbour known only from a connection. `known`: only
+   * update a neighbour we hold (membership dropped a peer whose connection stays: if a dead
+   * verdict removed it, it stays removed)
    */
-  | { type: 'neighbor-up', peer: P, monitored?: boolean }
+  | { type: 'neighbor-up', peer: P, monitored?: boolean, known?: boolean }
   | { type: 'neighbor-down', peer: P }
   /**
    * the peer is gone: SWIM's dead verdict (membership's `peer-dead` event). Every topic link
