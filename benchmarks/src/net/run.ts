@@ -240,8 +240,9 @@ export function summarise (config: RunConfig, reports: WorkerReport[], publisher
         if (counts[m] > 0) {
           eventually++
           duplicates += counts[m] - 1
-          delivered += onTime(m) ? 1 : 0
-          mine += onTime(m) ? 1 : 0
+          const counted = onTime(m) ? 1 : 0
+          delivered += counted
+          mine += counted
         }
       }
       perNode[index] = owed === 0 ? 1 : mine / owed

@@ -14,8 +14,8 @@ export class NeighbourSources {
    * Records a source going up or down. Returns the core input to give: `neighbor-up` on
    * every up (the core ignores a neighbour it has, and re-adds one that a dead verdict
    * removed while a source still held it), `neighbor-unwatched` when membership went and a
-   * connection still holds the peer (SWIM no longer watches it), `neighbor-down` when the
-   * last source went
+   * connection still holds the peer (SWIM no longer watches it; a peer a dead verdict
+   * removed is not brought back by it), `neighbor-down` when the last source went
    */
   update (peer: string, source: NeighbourSource, up: boolean): 'neighbor-up' | 'neighbor-unwatched' | 'neighbor-down' | undefined {
     const sources = this.sources.get(peer) ?? new Set()
@@ -34,7 +34,6 @@ export class NeighbourSources {
       return 'neighbor-up'
     }
     if (sources.size > 0) {
-      // not an up: a peer that a dead verdict removed from the core stays removed
       return source === 'membership' && before > sources.size ? 'neighbor-unwatched' : undefined
     }
     return before > 0 ? 'neighbor-down' : undefined

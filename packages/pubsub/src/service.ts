@@ -359,8 +359,6 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
     const input = this.neighborSources.update(peer, source, up)
     if (input === 'neighbor-up') {
       this.input({ type: input, peer, monitored: this.neighborSources.monitored(peer) })
-    } else if (input === 'neighbor-unwatched') {
-      this.input({ type: 'neighbor-up', peer, monitored: false, known: true })
     } else if (input !== undefined) {
       this.input({ type: input, peer })
     }

@@ -166,10 +166,10 @@ describe('topic-link liveness', () => {
     const subscriptionsTo = (to: string): number => h.sentOfType('subscriptions', 'hub').filter(s => s.to === to).length
     h.input('hub', { type: 'peer-down', peer: 'c' })
     const before = subscriptionsTo('c')
-    h.input('hub', { type: 'neighbor-up', peer: 'c', monitored: false, known: true })
+    h.input('hub', { type: 'neighbor-unwatched', peer: 'c' })
     expect(subscriptionsTo('c') - before, 'no SUBSCRIPTIONS to a peer the verdict removed').to.equal(0)
     // a held neighbour does become unwatched: its silent link is pinged again after keepaliveIdle
-    h.input('hub', { type: 'neighbor-up', peer: 'a', monitored: false, known: true })
+    h.input('hub', { type: 'neighbor-unwatched', peer: 'a' })
     h.cut.add('hub|a')
     const pings = h.sentOfType('topic-ping', 'hub').filter(s => s.to === 'a').length
     for (let i = 0; i < 8; i++) {

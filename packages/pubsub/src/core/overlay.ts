@@ -51,8 +51,7 @@ export function unsubscribe<P> (ctx: Ctx<P>, topic: string): void {
 
 /**
  * A membership neighbour: tell it our topics (it routes walks and finds candidates by them).
- * `monitored`: SWIM watches it, so its idle topic links go unpinged (SPEC.md §7.13); repeated
- * for a neighbour we have when that changes
+ * `monitored`: SWIM watches it, so its idle topic links go unpinged (SPEC.md §7.13)
  */
 export function onNeighborUp<P> (ctx: Ctx<P>, peer: P, now: number, monitored = true): void {
   if (peer === ctx.self) {
@@ -96,6 +95,13 @@ export function onNeighborDown<P> (ctx: Ctx<P>, peer: P, now: number): void {
       state.pinged.set(peer, now)
       out(ctx, peer, { type: 'topic-ping', topic: state.name, nonce: now })
     }
+  }
+}
+
+/** Membership dropped a neighbour that a connection still holds: its idle links are pinged again */
+export function onNeighborUnwatched<P> (ctx: Ctx<P>, peer: P): void {
+  if (ctx.overlay.neighbors.has(peer)) {
+    ctx.overlay.unmonitored.add(peer)
   }
 }
 

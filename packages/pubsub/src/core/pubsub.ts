@@ -3,7 +3,7 @@ import { onAeDigest, onAeMore, onAeSymbols, onAeWant, onAntiEntropyTimer } from 
 import { resolvePubsubConfig } from './config.ts'
 import { heardFrom } from './liveness.ts'
 import { MessageStore } from './message-store.ts'
-import { onConnectionLost, onFind, onFound, onNeighborDown, onNeighborUp, onPeerDown, onUnreachable, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
+import { onConnectionLost, onFind, onFound, onNeighborDown, onNeighborUnwatched, onNeighborUp, onPeerDown, onUnreachable, onSubscriptions, onTopicJoin, onTopicJoinReply, onTopicLeave, onTopicPing, onTopicPong, subscribe, unsubscribe } from './overlay.ts'
 import { PeerScores } from './score.ts'
 import { enforceGraylist, penalize } from './scoring.ts'
 import { createCtx, topicState } from './state.ts'
@@ -112,9 +112,10 @@ export class PubsubCore<P> {
         this.onTimer(input.timer, now)
         break
       case 'neighbor-up':
-        if (input.known !== true || ctx.overlay.neighbors.has(input.peer)) {
-          onNeighborUp(ctx, input.peer, now, input.monitored !== false)
-        }
+        onNeighborUp(ctx, input.peer, now, input.monitored !== false)
+        break
+      case 'neighbor-unwatched':
+        onNeighborUnwatched(ctx, input.peer)
         break
       case 'neighbor-down':
         onNeighborDown(ctx, input.peer, now)

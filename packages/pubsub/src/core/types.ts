@@ -16,11 +16,14 @@ export type PubsubInput<P> =
   /**
    * membership overlay neighbour (HyParView active view). `monitored` (default true): a failure
    * detector (membership's SWIM) watches it, so its topic links need no idle keepalive of their
-   * own (SPEC.md §7.13); false for a neighbour known only from a connection. `known`: only
-   * update a neighbour we hold (membership dropped a peer whose connection stays: if a dead
-   * verdict removed it, it stays removed)
+   * own (SPEC.md §7.13); false for a neighbour known only from a connection
    */
-  | { type: 'neighbor-up', peer: P, monitored?: boolean, known?: boolean }
+  | { type: 'neighbor-up', peer: P, monitored?: boolean }
+  /**
+   * membership dropped a neighbour that a connection still holds: no failure detector watches
+   * it any more. Changes a neighbour we hold only: one a dead verdict removed stays removed
+   */
+  | { type: 'neighbor-unwatched', peer: P }
   | { type: 'neighbor-down', peer: P }
   /**
    * the peer is gone: SWIM's dead verdict (membership's `peer-dead` event). Every topic link
