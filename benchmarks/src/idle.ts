@@ -12,44 +12,24 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import { multiaddr } from '@multiformats/multiaddr'
+import { CliArgs } from './net/cli-args.ts'
 import { stackOptions } from './net/stack-options.ts'
 import { createStackNode, listenAddr, peerIdFor } from './net/stack.ts'
 import type { ProtocolName, TransportName } from './net/messages.ts'
 import type { StackNode } from './net/stack.ts'
 
-function arg (name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? process.argv[i + 1] : undefined
-}
-
-function fail (message: string): never {
-  process.stderr.write(`bench:idle: ${message}\n`)
-  process.exit(2)
-}
-
-function num (name: string, fallback: number): number {
-  const raw = arg(name)
-  const value = raw == null ? fallback : Number(raw)
-  if (!Number.isFinite(value) || value <= 0) {
-    fail(`--${name} must be a positive number, got ${String(raw)}`)
-  }
-  return value
-}
-
-function choice<T extends string> (name: string, fallback: T, allowed: readonly T[]): T {
-  const value = (arg(name) ?? fallback) as T
-  if (!allowed.includes(value)) {
-    fail(`--${name} takes ${allowed.join(' or ')}; got ${value}`)
-  }
-  return value
-}
-
-const protocol = choice<ProtocolName>('protocol', 'plumtree', ['plumtree', 'gossipsub'])
-const transport = choice<TransportName>('transport', 'tcp', ['tcp', 'quic'])
-const nodes = num('nodes', 20)
-const settle = num('settle', 15)
-const seconds = num('seconds', 20)
-const seed = num('seed', 1)
+const cli = new CliArgs(process.argv, {
+  bench: 'bench:idle',
+  usage: `  --protocol plumtree|gossipsub --nodes N --transport tcp|quic --settle S --seconds S --seed S
+  --stack-options JSON --plumtree-config JSON (net/stack-options.ts)`,
+  values: ['protocol', 'nodes', 'transport', 'settle', 'seconds', 'seed', 'stack-options', 'plumtree-config']
+})
+const protocol = cli.choice<ProtocolName>('protocol', 'plumtree', ['plumtree', 'gossipsub'])
+const transport = cli.choice<TransportName>('transport', 'tcp', ['tcp', 'quic'])
+const nodes = cli.number('nodes', 20, { integer: true, min: 2 })
+const settle = cli.number('settle', 15)
+const seconds = cli.number('seconds', 20)
+const seed = cli.number('seed', 1, { integer: true, min: 0 })
 const options = stackOptions(process.argv, 'bench:idle') ?? {}
 const topic = 'saorsa/idle'
 const log = (line: string): void => { process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`) }

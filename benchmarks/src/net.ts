@@ -2,13 +2,13 @@
  * npm run bench        — 100 real libp2p nodes, plumtree() vs gossipsub(), TCP and QUIC
  * npm run bench:quick  — the same harness, small (CI smoke test; no thresholds asserted)
  *
- * Options: --nodes N --workers W --rate msgs/s --duration s --size bytes --transports tcp,quic
- * --protocols plumtree,gossipsub --seed S --drain s (after publishing stops, before counting; default 10) --quick
- * --rates r1,r2,… --no-throughput. Writes benchmarks/results/net[-quick].json and
- * .html, prints progress, a summary table, and the JSON summary as the last line.
+ * Options: `--help` lists them (net/cli-args.ts refuses unknown ones and bad values by name).
+ * Writes benchmarks/results/net[-quick].json and .html, prints progress, a summary table, and
+ * the JSON summary as the last line.
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { CliArgs } from './net/cli-args.ts'
 import { htmlReport } from './net/report.ts'
 import { runNetwork } from './net/run.ts'
 import { stackOptions } from './net/stack-options.ts'
@@ -17,33 +17,36 @@ import type { ProtocolName, TransportName } from './net/messages.ts'
 import type { RunResult } from './net/run.ts'
 import type { ThroughputResult } from './net/throughput.ts'
 
-function arg (name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? process.argv[i + 1] : undefined
-}
-
-const quick = process.argv.includes('--quick')
+const cli = new CliArgs(process.argv, {
+  bench: 'bench',
+  usage: `  --nodes N --workers W --rate msg/s --duration s --size bytes --seed S --contacts C
+  --drain s (after publishing stops, before counting; default 10)
+  --transports tcp,quic --protocols plumtree,gossipsub
+  --rates r1,r2,… (the relay throughput steps) --no-throughput --quick
+  --stack-options JSON --plumtree-config JSON (experiments: net/stack-options.ts)`,
+  values: ['nodes', 'workers', 'rate', 'duration', 'size', 'seed', 'contacts', 'drain', 'transports', 'protocols', 'rates', 'stack-options', 'plumtree-config'],
+  switches: ['quick', 'no-throughput']
+})
+const quick = cli.has('quick')
+const whole = { integer: true, min: 1 }
 const config = {
-  nodes: Number(arg('nodes') ?? (quick ? 12 : 100)),
-  workers: Number(arg('workers') ?? (quick ? 2 : 4)),
-  rate: Number(arg('rate') ?? 10),
-  duration: Number(arg('duration') ?? (quick ? 5 : 60)),
-  size: Number(arg('size') ?? 1024),
-  seed: Number(arg('seed') ?? 1),
-  contacts: Number(arg('contacts') ?? 6),
-  drain: 1000 * Number(arg('drain') ?? (quick ? 3 : 10)),
+  nodes: cli.number('nodes', quick ? 12 : 100, whole),
+  workers: cli.number('workers', quick ? 2 : 4, whole),
+  rate: cli.number('rate', 10),
+  duration: cli.number('duration', quick ? 5 : 60),
+  size: cli.number('size', 1024, whole),
+  seed: cli.number('seed', 1, { integer: true, min: 0 }),
+  contacts: cli.number('contacts', 6, whole),
+  drain: 1000 * cli.number('drain', quick ? 3 : 10, { min: 0 }),
   formationTimeout: quick ? 30_000 : 90_000,
   /** --stack-options / --plumtree-config (net/stack-options.ts) */
   options: stackOptions(process.argv, 'bench')
 }
 
-if (!Number.isFinite(config.drain) || config.drain < 0) {
-  process.stderr.write(`bench: --drain takes a number of seconds ≥ 0, got ${String(arg('drain'))}\n`)
-  process.exit(2)
-}
-
-const transports = (arg('transports') ?? 'tcp,quic').split(',') as TransportName[]
-const protocols = (arg('protocols') ?? 'plumtree,gossipsub').split(',') as ProtocolName[]
+const transports = cli.list<TransportName>('transports', 'tcp,quic', ['tcp', 'quic'])
+const protocols = cli.list<ProtocolName>('protocols', 'plumtree,gossipsub', ['plumtree', 'gossipsub'])
+/** the relay throughput steps, msg/s */
+const rates = cli.numbers('rates', quick ? '100,200' : '250,500,1000,1500,2000,3000')
 const name = quick ? 'net-quick' : 'net'
 
 const log = (line: string): void => { process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`) }
@@ -61,8 +64,7 @@ for (const transport of transports) {
 }
 
 const throughput: ThroughputResult[] = []
-if (!process.argv.includes('--no-throughput')) {
-  const rates = (arg('rates') ?? (quick ? '100,200' : '250,500,1000,1500,2000,3000')).split(',').map(Number)
+if (!cli.has('no-throughput')) {
   for (const protocol of protocols) {
     log(`throughput: ${protocol} over tcp, one relay, fan-out 2, offered ${rates.join(', ')} msg/s`)
     throughput.push(await runThroughput({ protocol, transport: 'tcp', rates, step: quick ? 3 : 10, size: config.size, fanout: 2, log }))

@@ -12,45 +12,29 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { CliArgs } from './net/cli-args.ts'
 import { stackOptions } from './net/stack-options.ts'
 import { sweepHtml } from './net/sweep-report.ts'
 import { runSweep } from './net/sweep.ts'
 import type { ProtocolName, TransportName } from './net/messages.ts'
 import type { SweepRun, SweepStep } from './net/sweep.ts'
 
-function arg (name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? process.argv[i + 1] : undefined
-}
+const cli = new CliArgs(process.argv, {
+  bench: 'bench:sweep',
+  usage: `  --nodes N --workers W --seed S --rates r1,r2,… (msg/s of 1 KiB) --big-rate R (the 16 KiB step)
+  --step-seconds S --warm-up-seconds S (2 msg/s of 1 KiB before the measured steps; 0: none)
+  --idle-seconds S --settle-seconds S --transports tcp,quic --protocols plumtree,gossipsub
+  --stack-options JSON --plumtree-config JSON (experiments: net/stack-options.ts)`,
+  values: ['nodes', 'workers', 'seed', 'rates', 'big-rate', 'step-seconds', 'warm-up-seconds', 'idle-seconds', 'settle-seconds', 'transports', 'protocols', 'stack-options', 'plumtree-config']
+})
 
 /** A positive number from the command line (also 0 when `zero`), or a clear error and exit code 2 */
 function num (name: string, fallback: number, zero = false): number {
-  const raw = arg(name)
-  const value = raw == null ? fallback : Number(raw)
-  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero)) {
-    process.stderr.write(`bench:sweep: --${name} must be a ${zero ? 'non-negative' : 'positive'} number, got ${String(raw)}\n`)
-    process.exit(2)
-  }
-  return value
-}
-
-function list<T extends string> (name: string, fallback: string, allowed: readonly T[]): T[] {
-  const values = (arg(name) ?? fallback).split(',')
-  for (const v of values) {
-    if (!allowed.includes(v as T)) {
-      process.stderr.write(`bench:sweep: --${name} takes ${allowed.join(', ')}; got ${v}\n`)
-      process.exit(2)
-    }
-  }
-  return values as T[]
+  return cli.number(name, fallback, zero ? { min: 0 } : {})
 }
 
 const stepSeconds = num('step-seconds', 10)
-const rates = (arg('rates') ?? '2,5,10,20,40').split(',').map(Number)
-if (rates.some(r => !Number.isFinite(r) || r <= 0)) {
-  process.stderr.write(`bench:sweep: --rates takes positive numbers, got ${String(arg('rates'))}\n`)
-  process.exit(2)
-}
+const rates = cli.numbers('rates', '2,5,10,20,40')
 // the 16 KiB step first, while the overlay is fresh: after the saturated 1 KiB steps their
 // backlog (seconds of event-loop delay) would be measured instead of the payload size. A short
 // 1 KiB warm-up goes before it, as in the simulator's scenarios: a fresh Plumtree tree's first
@@ -76,8 +60,8 @@ const config = {
   steps,
   log: (line: string): void => { process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`) }
 }
-const transports = list<TransportName>('transports', 'tcp,quic', ['tcp', 'quic'])
-const protocols = list<ProtocolName>('protocols', 'plumtree,gossipsub', ['plumtree', 'gossipsub'])
+const transports = cli.list<TransportName>('transports', 'tcp,quic', ['tcp', 'quic'])
+const protocols = cli.list<ProtocolName>('protocols', 'plumtree,gossipsub', ['plumtree', 'gossipsub'])
 
 const began = Date.now()
 config.log(`sweep: ${config.nodes} nodes in ${config.workers} processes on ${config.cores} cores; steps ${steps.map(s => `${s.warmUp === true ? 'warm-up ' : ''}${s.rate}/s×${s.size} B`).join(', ')}, ${stepSeconds} s each; ${protocols.join(' vs ')} over ${transports.join(', ')}`)
