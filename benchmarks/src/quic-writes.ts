@@ -10,7 +10,8 @@
  *
  * With `--chunks 2000` the single 200 KB write also shows the read side: 2.1.1 reads a stream
  * 4,096 bytes per event-loop turn (SPEC.md §7.12, "Reads over QUIC"; this repository patches it
- * to 65,536 at install, so the figure here is the patched one).
+ * to 65,536 at install, so the figure here is the patched one; `npx patch-package --reverse`
+ * restores the stock reads, `npx patch-package` the patched ones).
  */
 import { bareNode } from './net/bare-node.ts'
 import type { Stream } from '@libp2p/interface'

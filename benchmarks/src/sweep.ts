@@ -47,9 +47,9 @@ const steps: SweepStep[] = [
   ...rates.map(rate => ({ rate, size: 1024, duration: stepSeconds }))
 ]
 const config = {
-  nodes: num('nodes', 100),
-  workers: num('workers', 4),
-  seed: num('seed', 1),
+  nodes: cli.number('nodes', 100, { integer: true, min: 2 }),
+  workers: cli.number('workers', 4, { integer: true, min: 1 }),
+  seed: cli.number('seed', 1, { integer: true, min: 0 }),
   contacts: 6,
   drain: 5_000,
   formationTimeout: 60_000,

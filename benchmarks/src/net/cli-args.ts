@@ -1,8 +1,8 @@
 /**
  * Command-line options of the real-node benchmarks (`net.js`, `sweep.js`, `idle.js`). A typo
  * must not start a default run that takes minutes and measures something else: an unknown
- * option, a value option with no value, a number that is not one, or a name outside its list
- * is refused by name with exit code 2; `--help` prints the options and exits 0.
+ * option, a repeated one, a value option with no value, a number that is not one, or a name
+ * outside its list is refused by name with exit code 2; `--help` prints the options and exits 0.
  */
 export interface CliSpec {
   /** the benchmark's name in messages (`bench`, `bench:sweep`, …) */
@@ -89,12 +89,18 @@ export class CliArgs {
       process.stdout.write(`${bench} options:\n${usage}\n`)
       process.exit(0)
     }
+    const seen = new Set<string>()
     for (let i = 2; i < this.argv.length; i++) {
       const a = this.argv[i]
       if (!a.startsWith('--')) {
         this.fail(`unexpected argument ${JSON.stringify(a)} (options start with --; --help lists them)`)
       }
       const name = a.slice(2)
+      // only the first of a repeated option would count: refuse the second rather than ignore it
+      if (seen.has(name)) {
+        this.fail(`${a} given twice`)
+      }
+      seen.add(name)
       if (switches.includes(name)) {
         continue
       }
