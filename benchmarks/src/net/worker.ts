@@ -236,6 +236,9 @@ function counters (): Record<string, number> {
       for (const [type, n] of Object.entries(h.node.services.membership.stats.messagesIn as Record<string, number>)) {
         add(`membershipIn.${type}`, n)
       }
+      for (const [name, n] of Object.entries((h.node.services.membership.swimStats ?? {}) as Record<string, number>)) {
+        add(`swim.${name}`, n)
+      }
       for (const [reason, n] of Object.entries(h.node.services.membership.stats.drops as Record<string, number>)) {
         add(`membershipDrop.${reason}`, n)
       }

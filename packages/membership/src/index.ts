@@ -62,6 +62,7 @@ import { peerDiscoverySymbol } from '@libp2p/interface'
 import { DefaultMembershipService } from './service.ts'
 import type { HyParViewConfig as HvConfig } from './core/hyparview-config.ts'
 import type { SwimConfig as SwConfig } from './core/swim-config.ts'
+import type { SwimStats as SwStats } from './core/swim.ts'
 import type { NeighborDownReason as DownReason } from './core/types.ts'
 import type { MembershipStats as Stats } from './stats.ts'
 import type { ComponentLogger, Libp2pEvents, Metrics, PeerDiscovery, PeerDiscoveryEvents, PeerId, PeerStore, TypedEventTarget } from '@libp2p/interface'
@@ -159,6 +160,11 @@ export interface MembershipServiceEvents {
 export interface MembershipService extends TypedEventTarget<MembershipServiceEvents & PeerDiscoveryEvents> {
   /** libp2p peer discovery: peers learnt from the overlay are emitted as `peer` events */
   readonly [peerDiscoverySymbol]: PeerDiscovery
+  /**
+   * Another service read a frame from `peer` (pubsub calls it for each of its frames): SWIM
+   * takes it as a sign of life and skips a probe that frame already answered (SPEC.md §6.2)
+   */
+  heard(peer: PeerId | string): void
   /** Peers in the HyParView active view (connected, monitored by SWIM) */
   activeView(): PeerId[]
   /** Peers in the passive view (known, used for repair) */
@@ -167,6 +173,8 @@ export interface MembershipService extends TypedEventTarget<MembershipServiceEve
   readonly stats: Stats
   /** Streams run inside the PQ channel or plain, refused and failed handshakes (`secureStreams`) */
   readonly secureStreamsStats: Readonly<SecureStreamsCounters>
+  /** SWIM's probe and verdict counters (probes, probes answered by traffic, suspicions…); undefined before start */
+  readonly swimStats: Readonly<SwStats> | undefined
   /** Outbound writes and frames, and dials abandoned because the peer connected to us first (SPEC.md §2.10) */
   readonly outboundStats: Readonly<OutboundCounters>
 }

@@ -11,6 +11,7 @@ import { MembershipStats } from './stats.ts'
 import type { PeerCodec } from './codec.ts'
 import type { MembershipInput } from './core/membership.ts'
 import type { MembershipMessage } from './core/messages.ts'
+import type { SwimStats } from './core/swim.ts'
 import type { MembershipEvent, MembershipTimer } from './core/types.ts'
 import type { MembershipComponents, MembershipInit, MembershipService, MembershipServiceEvents } from './index.ts'
 import type { Connection, Logger, MessageStream, PeerDiscovery, PeerDiscoveryEvents, PeerId, Startable } from '@libp2p/interface'
@@ -106,6 +107,10 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     return this.streams.counters
   }
 
+  get swimStats (): Readonly<SwimStats> | undefined {
+    return this.core?.swim.stats
+  }
+
   get outboundStats (): Readonly<OutboundCounters> {
     return this.outbound.counters
   }
@@ -155,6 +160,10 @@ export class DefaultMembershipService extends TypedEventEmitter<MembershipServic
     this.components.events.removeEventListener('peer:identify', this.onIdentify)
     await this.streams.unhandle(this.components.registrar)
     await this.outbound.abortAll('membership stopped')
+  }
+
+  heard (peer: PeerId | string): void {
+    this.core?.heard(typeof peer === 'string' ? peer : peer.toString(), Date.now())
   }
 
   activeView (): PeerId[] {

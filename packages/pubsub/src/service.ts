@@ -432,6 +432,8 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
       return
     }
     this.stats.received(message.type, bytes.byteLength)
+    // a sign of life for SWIM: a probe slot this frame answers sends no ping (SPEC.md §6.2)
+    this.membership?.heard(from)
     if (message.type === 'gossip') {
       // decoded once, here: the gate, the verify hook, the application's Message and the send path read it (decoded-origins.ts)
       const origin = this.origins.of(message.header)

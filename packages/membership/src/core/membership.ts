@@ -79,6 +79,14 @@ export class Membership<P> {
     }
   }
 
+  /**
+   * A frame of another service (pubsub) arrived from `peer`: SWIM counts it as a sign of life
+   * (SPEC.md §6.2). No effects: it only updates what the next probe slot reads.
+   */
+  heard (peer: P, now: number): void {
+    this.swim.heard(peer, now)
+  }
+
   /** Feeds events between the two protocols until no new cross-effects arise */
   private react (effects: Array<CoreEffect<P>>, now: number): Out<P> {
     const out: Out<P> = []

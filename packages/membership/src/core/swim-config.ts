@@ -49,6 +49,13 @@ export interface SwimConfig {
    * links (DISCONNECTs 17 → 54–245 per run, plumtree P50 97 → 310–354 ms)
    */
   replaceUnresponsive: boolean
+  /**
+   * A monitored member that sent us any frame (ours or another service's, `heard`) within one
+   * ack timeout before its probe slot is not pinged: the frame answers what the ping would ask.
+   * Rechecked once that timeout after it was heard, and probed then if it fell silent
+   * (SPEC.md §6.2). Saves SWIM's frames where traffic flows; an idle overlay still probes.
+   */
+  trafficAnswersProbe: boolean
   /** Our own news (suspicions, confirmations, verdicts, refutations) is sent in batches this often, ms (guess: a fraction of an RTT) */
   gossipFlushInterval: number
   /** Most updates in one message; the rest wait for the next flush (bounds frame size) */
@@ -75,6 +82,7 @@ export const DEFAULT_SWIM_CONFIG: Readonly<SwimConfig> = {
   maxLocalHealth: 8,
   lifeguard: true,
   replaceUnresponsive: false,
+  trafficAnswersProbe: true,
   gossipFlushInterval: 10,
   maxUpdatesPerMessage: 256,
   maxPiggyback: 8,
@@ -86,7 +94,7 @@ export const DEFAULT_SWIM_CONFIG: Readonly<SwimConfig> = {
 export function resolveSwimConfig (init: Partial<SwimConfig> = {}): SwimConfig {
   const config = { ...DEFAULT_SWIM_CONFIG, ...init }
   for (const [key, value] of Object.entries(config)) {
-    if (key === 'lifeguard' || key === 'replaceUnresponsive') {
+    if (key === 'lifeguard' || key === 'replaceUnresponsive' || key === 'trafficAnswersProbe') {
       if (typeof value !== 'boolean') {
         throw new InvalidConfigError(`swim.${key} must be a boolean`)
       }

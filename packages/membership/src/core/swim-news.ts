@@ -24,6 +24,10 @@ export class PiggybackQueue<P> {
     }
   }
 
+  get size (): number {
+    return this.entries.size
+  }
+
   /**
    * Appends up to `max` updates in all to `updates`, oldest first, each at most once (entries
    * are collected before they are re-queued); news about `peer` is skipped when `updates`
@@ -151,6 +155,11 @@ export class Dissemination<P> {
     }
     this.piggyback.takeInto(updates, peer, this.config.maxPiggyback)
     return updates
+  }
+
+  /** Whether a ping to `peer` would carry news (then it is sent even when traffic answered it) */
+  hasNewsFor (peer: P, member: { status: MemberStatus } | undefined): boolean {
+    return this.piggyback.size > 0 || (this.config.lifeguard && member != null && member.status !== 'alive')
   }
 
   /**

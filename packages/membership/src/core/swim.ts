@@ -59,6 +59,8 @@ export interface SwimStats {
   verdictsChecked: number
   /** of those, verdicts the member disproved by answering */
   verdictsRefuted: number
+  /** probe slots answered by a frame the member had just sent us: no ping (SPEC.md §6.2) */
+  probesAnsweredByTraffic: number
 }
 
 /**
@@ -81,7 +83,7 @@ export class Swim<P> {
   readonly self: P
   readonly config: SwimConfig
   readonly drops: DropCounters = { unexpected: 0, invalid: 0 }
-  readonly stats: SwimStats = { probes: 0, inconclusiveProbes: 0, failedProbes: 0, suspicionsRaised: 0, refutations: 0, deathsDeclared: 0, verdictsChecked: 0, verdictsRefuted: 0 }
+  readonly stats: SwimStats = { probes: 0, inconclusiveProbes: 0, failedProbes: 0, suspicionsRaised: 0, refutations: 0, deathsDeclared: 0, verdictsChecked: 0, verdictsRefuted: 0, probesAnsweredByTraffic: 0 }
   private readonly rng: Rng
   private readonly monitored = new IndexedSet<P>()
   /** the member table, and the rules by which news changes it */
@@ -94,6 +96,8 @@ export class Swim<P> {
   private readonly neighborsOf = new Map<P, P[]>()
   /** whether each monitored member's last neighbour list named us */
   private readonly listsUs = new Map<P, boolean>()
+  /** when each monitored member last sent us a frame, of any service (`heard`) */
+  private readonly heardAt = new Map<P, number>()
   /** when each monitored member became a neighbour (a new link gets time to become symmetric) */
   private readonly monitoredSince = new Map<P, number>()
   private readonly validPeer: (value: unknown) => boolean
@@ -190,6 +194,7 @@ export class Swim<P> {
     this.neighborsOf.delete(peer)
     this.listsUs.delete(peer)
     this.monitoredSince.delete(peer)
+    this.heardAt.delete(peer)
     this.schedule.forget(peer)
     this.health.forgive(peer)
   }
@@ -206,6 +211,7 @@ export class Swim<P> {
     }
     this.health.heardFrom(from, now)
     this.members.heardFrom(from)
+    this.heard(from, now)
     if ('updates' in message) {
       for (const update of message.updates) {
         this.members.apply(update, now, out)
@@ -220,6 +226,16 @@ export class Swim<P> {
       default: this.drops.invalid++
     }
     return out
+  }
+
+  /**
+   * A frame from `peer` arrived, of any service: it was alive and reached us just now. Only
+   * monitored members are recorded (the map stays as small as the active view).
+   */
+  heard (peer: P, now: number): void {
+    if (this.monitored.has(peer)) {
+      this.heardAt.set(peer, now)
+    }
   }
 
   /** Field types and sizes of a remote message; updates are checked one by one in SwimMembers.apply */
@@ -252,6 +268,7 @@ export class Swim<P> {
       case 'swim-relay-timeout': this.onRelayTimeout(timer.seq, out); break
       case 'swim-suspicion': this.members.onSuspicionTimeout(timer.member, now, out); break
       case 'swim-flush': this.news.flush(now, out); break
+      case 'swim-recheck': this.onRecheck(timer.member, timer.heard, now, out); break
       default: break
     }
     return out
@@ -280,8 +297,43 @@ export class Swim<P> {
     }
     const target = this.schedule.next(now)
     if (target != null && !this.probing(target)) {
+      if (this.answeredByTraffic(target, now, out)) {
+        return
+      }
       this.sendProbe(target, false, now, out)
     }
+  }
+
+  /**
+   * The slot's member sent us a frame within the ack wait a ping would get: that frame is the
+   * answer the ping asks for, so none is sent (SPEC.md §6.2). Not when the ping would carry news
+   * (refutations and verdicts travel on pings), not while we show signs of our own slowness (a
+   * probe's round trip is also Lifeguard's evidence about us), and not before the member's ack
+   * told us its neighbours (the interleaved schedule needs them). One recheck follows when that
+   * wait has passed since the frame: a member silent since then is probed at once, so a crash
+   * just after that frame costs at most one ack wait; one heard again since is left to its next
+   * slot, its other monitors' slots coming about once per period meanwhile.
+   */
+  private answeredByTraffic (target: P, now: number, out: Out<P>): boolean {
+    if (!this.config.trafficAnswersProbe || (this.config.lifeguard && this.health.multiplier > 0) || !this.neighborsOf.has(target)) {
+      return false
+    }
+    const heard = this.heardAt.get(target)
+    const wait = this.load.timeout(this.config.ackTimeout, now)
+    if (heard == null || now - heard > wait || this.news.hasNewsFor(target, this.members.get(target))) {
+      return false
+    }
+    this.stats.probesAnsweredByTraffic++
+    out.push(scheduleTimer(`swim:recheck:${String(target)}`, heard + wait + 1, { kind: 'swim-recheck', member: target, heard }))
+    return true
+  }
+
+  /** A member whose slot a frame answered: probed now unless it has sent something since */
+  private onRecheck (member: P, heard: number, now: number, out: Out<P>): void {
+    if (!this.monitored.has(member) || (this.heardAt.get(member) ?? -Infinity) > heard || this.probing(member)) {
+      return
+    }
+    this.sendProbe(member, false, now, out)
   }
 
   private nextSuspect (): P | undefined {

@@ -14,6 +14,7 @@ export type MembershipTimer<P> =
   | { kind: 'swim-relay-timeout', seq: number }
   | { kind: 'swim-suspicion', member: P }
   | { kind: 'swim-flush' }
+  | { kind: 'swim-recheck', member: P, heard: number }
 
 /**
  * Why a peer left the active view: it said DISCONNECT, we evicted it, SWIM's `dead` verdict,

@@ -34,6 +34,8 @@ export class BroadcastNode<M, T> implements SimCore<NodeMessage<M>, NodeTimer<T>
         // the libp2p service passes every membership frame on as `peer-heard`
         this.fromBroadcast(this.broadcast.handle({ type: 'peer-heard', peer: input.from }, now), out)
       } else {
+        // the libp2p pubsub service tells membership of every frame it reads (`heard`)
+        this.membership.heard(input.from, now)
         this.fromBroadcast(this.broadcast.handle({ type: 'message', from: input.from, message: input.message.message }, now), out)
       }
       return out
