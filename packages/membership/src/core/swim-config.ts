@@ -50,7 +50,7 @@ export interface SwimConfig {
    */
   replaceUnresponsive: boolean
   /**
-   * A monitored member that sent us any frame (ours or another service's, `heard`) within one
+   * A monitored member that sent us a SWIM frame or another service's (`heard`) within one
    * ack timeout before its probe slot is not pinged: the frame answers what the ping would ask.
    * Rechecked once that timeout after it was heard, and probed then if it fell silent
    * (SPEC.md §6.2). Saves SWIM's frames where traffic flows; an idle overlay still probes.

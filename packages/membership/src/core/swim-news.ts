@@ -157,8 +157,8 @@ export class Dissemination<P> {
     return updates
   }
 
-  /** Whether a ping to `peer` would carry news (then it is sent even when traffic answered it) */
-  hasNewsFor (peer: P, member: { status: MemberStatus } | undefined): boolean {
+  /** Whether a ping to a member in this state would carry news (then it is sent even when traffic answered it) */
+  hasNewsFor (member: { status: MemberStatus } | undefined): boolean {
     return this.piggyback.size > 0 || (this.config.lifeguard && member != null && member.status !== 'alive')
   }
 

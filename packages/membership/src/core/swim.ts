@@ -320,7 +320,7 @@ export class Swim<P> {
     }
     const heard = this.heardAt.get(target)
     const wait = this.load.timeout(this.config.ackTimeout, now)
-    if (heard == null || now - heard > wait || this.news.hasNewsFor(target, this.members.get(target))) {
+    if (heard == null || now - heard > wait || this.news.hasNewsFor(this.members.get(target))) {
       return false
     }
     this.stats.probesAnsweredByTraffic++
