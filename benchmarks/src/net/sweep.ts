@@ -37,7 +37,23 @@ export interface StepResult {
   loopDelayP99Ms: number
   /** the machine could not keep up: event-loop delay P99 over 500 ms or CPU over 90% of the cores */
   saturated: boolean
+  /**
+   * plumtree only (gossipsub reports no such counters): payload frames sent, copies that arrived
+   * already seen (and of those, on lazy links and answering grafts), grafts, prunes, IHAVEs,
+   * origin bindings carried with a message and accepted (~5.4 kB each, SPEC.md §7.10), flood
+   * copies (§7.3) and topic links dropped, each per first delivery in the step window: where
+   * its bytes and repairs go
+   */
+  perDelivery?: Record<typeof PER_DELIVERY[number][0], number>
+  /**
+   * latencies of the step's messages split by whether the message was its publisher's first of
+   * the run (plumtree carries and checks the origin's binding with those at every hop, SPEC.md
+   * §7.10) or a later one; count is deliveries
+   */
+  byOrigin: { first: LatencySummary, repeat: LatencySummary }
 }
+
+export interface LatencySummary { count: number, p50: number, p99: number }
 
 export interface SweepRun {
   protocol: ProtocolName
@@ -136,6 +152,24 @@ function counterRates (before: WorkerSnapshot[], after: WorkerSnapshot[], nodeSe
   return rates
 }
 
+function latencySummary (lat: number[]): LatencySummary {
+  lat.sort((a, b) => a - b)
+  return { count: lat.length, p50: r3(percentile(lat, 50)), p99: r3(percentile(lat, 99)) }
+}
+
+/** What `perDelivery` reports, and the worker counter each comes from */
+const PER_DELIVERY = [
+  ['payloads', 'payloadsSent'], ['duplicates', 'duplicates'], ['grafts', 'grafts'], ['prunes', 'prunes'],
+  ['ihaves', 'ihaveSent'], ['bindings', 'originsCarried'], ['floodCopies', 'floodSent'],
+  ['duplicatesOnLazy', 'duplicatesOnLazy'], ['duplicatesRepair', 'duplicatesRepair'], ['topicLinksDown', 'topicLinksDown']
+] as const
+
+/** Plumtree's counters (PER_DELIVERY) moved between two snapshots, per delivery */
+function perDelivery (before: WorkerSnapshot[], after: WorkerSnapshot[], delivered: number): NonNullable<StepResult['perDelivery']> {
+  const moved = (k: string): number => after.reduce((a, s) => a + (s.counters[k] ?? 0), 0) - before.reduce((a, s) => a + (s.counters[k] ?? 0), 0)
+  return Object.fromEntries(PER_DELIVERY.map(([name, counter]) => [name, r3(moved(counter) / delivered)])) as NonNullable<StepResult['perDelivery']>
+}
+
 const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 /** The knee: the highest rate of the 1 KiB steps that delivers ≥ 99.9% with P99 ≤ 1 s */
@@ -221,9 +255,13 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
     }
     const reports = (await Promise.all(workers.map(async w => w.request({ type: 'report', perMessage: true }, 'report', 2 * STEP_REPLY_TIMEOUT)))).map(r => r.report)
     const latencyOf = reports.flatMap(r => r.perMessage ?? [])
+    // the first message of each publisher in the run
+    const firstOfPublisher = new Set(publisherOf.map(node => publisherOf.indexOf(node)))
     const steps = plan.slice(0, windows.length).map((step, i) => {
       const w = windows[i]
       const lat: number[] = []
+      const latFirst: number[] = []
+      const latRepeat: number[] = []
       let delivered = 0
       let eventually = 0
       let firstHalf = 0
@@ -235,6 +273,7 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
           }
           eventually++
           lat.push(latency[m])
+          ;(firstOfPublisher.has(m) ? latFirst : latRepeat).push(latency[m])
           // a delivery counts for the step only by its deadline (publishing's end plus the
           // drain): a worker far behind answers the next snapshot late, and its backlog
           // would otherwise count for as long as that took (benchmarks/README.md, eighteenth session)
@@ -273,7 +312,9 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
         machineUtilisation: r3(utilisation),
         rssPerNodeMB: r3(sum(w.after, 'rssBytes') / config.nodes / 2 ** 20),
         loopDelayP99Ms: r3(loopDelayP99Ms),
-        saturated: loopDelayP99Ms > 500 || utilisation > 0.9
+        saturated: loopDelayP99Ms > 500 || utilisation > 0.9,
+        ...(protocol === 'plumtree' && delivered > 0 ? { perDelivery: perDelivery(w.before, w.after, delivered) } : {}),
+        byOrigin: { first: latencySummary(latFirst), repeat: latencySummary(latRepeat) }
       }
       return result
     })
