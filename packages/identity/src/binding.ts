@@ -140,14 +140,18 @@ function secureChannelsValid (channels: string[]): boolean {
   return channels.length <= MAX_SECURE_CHANNELS && channels.every(c => c.length > 0 && wellFormed(c) && utf8.encode(c).length <= MAX_SECURE_CHANNEL_BYTES)
 }
 
-/** Checks field presence and sizes; cheap, runs before any signature check */
-function checkShape (record: BindingRecord): void {
+/**
+ * Checks field presence and sizes; cheap, runs before any signature check. A carried key
+ * (`possession: false`) has no ML-DSA signature at all.
+ */
+function checkShape (record: BindingRecord, possession = true): void {
   if (record.version !== BINDING_VERSION) {
     throw new UnsupportedBindingVersionError(`Binding record version ${record.version} is not supported (expected ${BINDING_VERSION})`)
   }
+  const signatureLength = possession ? ML_DSA_65_SIGNATURE_LENGTH : 0
   const checks: Array<[boolean, string]> = [
     [record.mlDsaPublicKey.length === ML_DSA_65_PUBLIC_KEY_LENGTH, `ML-DSA public key must be ${ML_DSA_65_PUBLIC_KEY_LENGTH} bytes`],
-    [record.mlDsaSignature.length === ML_DSA_65_SIGNATURE_LENGTH, `ML-DSA signature must be ${ML_DSA_65_SIGNATURE_LENGTH} bytes`],
+    [record.mlDsaSignature.length === signatureLength, `ML-DSA signature must be ${signatureLength} bytes`],
     [record.peerId.length > 0 && record.peerId.length <= MAX_PEER_ID_BYTES, 'PeerId missing or too long'],
     [record.libp2pPublicKey.length > 0 && record.libp2pPublicKey.length <= MAX_LIBP2P_PUBLIC_KEY_BYTES, 'libp2p public key missing or too long'],
     [record.libp2pSignature.length > 0 && record.libp2pSignature.length <= MAX_LIBP2P_SIGNATURE_BYTES, 'libp2p signature missing or too long'],
@@ -167,7 +171,31 @@ function checkShape (record: BindingRecord): void {
  * not from the future, then both signatures over the canonical bytes.
  */
 export async function verifyBinding (record: BindingRecord, options: VerifyBindingOptions = {}): Promise<VerifiedBinding> {
-  checkShape(record)
+  return verifyRecord(record, options, true)
+}
+
+/**
+ * A binding record without its ML-DSA signature (SPEC.md §3.2, "carried keys"): the form
+ * plumtree attaches to a publisher's first message on a link, 3,309 bytes shorter
+ */
+export function encodeCarriedKey (record: BindingRecord): Uint8Array {
+  return BindingRecord.encode({ ...record, mlDsaSignature: new Uint8Array(0) })
+}
+
+/**
+ * Verifies a carried key (`encodeCarriedKey`): shape, PeerId and the libp2p signature, as
+ * {@link verifyBinding}, but not proof of possession of the ML-DSA key, which the record no
+ * longer carries. Only for a caller that proves possession itself before trusting the key:
+ * plumtree accepts it only together with a message whose ML-DSA-65 signature, over the
+ * origin's PeerId, verifies under it (SPEC.md §3.2, §7.10). Never cache the result as a
+ * verified binding for other uses.
+ */
+export async function verifyCarriedKey (record: BindingRecord, options: VerifyBindingOptions = {}): Promise<VerifiedBinding> {
+  return verifyRecord(record, options, false)
+}
+
+async function verifyRecord (record: BindingRecord, options: VerifyBindingOptions, possession: boolean): Promise<VerifiedBinding> {
+  checkShape(record, possession)
 
   let peerId: PeerId
   let libp2pKey
@@ -198,7 +226,7 @@ export async function verifyBinding (record: BindingRecord, options: VerifyBindi
   if (!libp2pOk) {
     throw new BindingSignatureError('libp2p signature does not verify')
   }
-  if (!selectBackend(options.backend).verify(record.mlDsaPublicKey, message, record.mlDsaSignature)) {
+  if (possession && !selectBackend(options.backend).verify(record.mlDsaPublicKey, message, record.mlDsaSignature)) {
     throw new BindingSignatureError('ML-DSA-65 signature does not verify')
   }
   return { peerId, mlDsaPublicKey: record.mlDsaPublicKey, createdAtMs, record }

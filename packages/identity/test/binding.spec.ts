@@ -1,7 +1,7 @@
 import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
-import { createBinding, decodeBinding, encodeBinding, verifyBinding } from '../src/binding.ts'
+import { createBinding, decodeBinding, encodeBinding, encodeCarriedKey, verifyBinding, verifyCarriedKey } from '../src/binding.ts'
 import { MAX_BINDING_FRAME_BYTES } from '../src/constants.ts'
 import { PqIdentity } from '../src/identity.ts'
 import type { BindingRecord } from '../src/pb/identity.ts'
@@ -63,6 +63,29 @@ describe('binding records', () => {
     await expectRejected({ ...record, createdAtMs: record.createdAtMs + 1 }, 'BindingSignatureError')
     await expectRejected({ ...record, mlDsaSignature: flip(record.mlDsaSignature) }, 'BindingSignatureError')
     await expectRejected({ ...record, libp2pSignature: flip(record.libp2pSignature) }, 'BindingSignatureError')
+  })
+
+  it('carries a key without the ML-DSA signature, 3,309 bytes shorter, checked by its libp2p signature alone', async () => {
+    const carried = decodeBinding(encodeCarriedKey(record))
+    expect(encodeBinding(record).length - encodeCarriedKey(record).length).to.be.at.least(3309)
+    expect(carried.mlDsaSignature.length).to.equal(0)
+    const verified = await verifyCarriedKey(carried, { now: NOW })
+    expect(verified.peerId.equals(peerIdFromPrivateKey(key))).to.be.true()
+    expect(verified.mlDsaPublicKey).to.equalBytes(identity.publicKey)
+    // never a whole binding: without proof of possession verifyBinding refuses it
+    await expectRejected(carried, 'InvalidBindingError')
+    // and a whole record is not a carried key
+    await expect(verifyCarriedKey(record)).to.eventually.be.rejected().with.property('name', 'InvalidBindingError')
+    // the libp2p signature still covers the ML-DSA key and the PeerId: another key, or the key
+    // claimed for another PeerId, does not verify
+    const otherKey = await generateKeyPair('Ed25519')
+    for (const [bad, name] of [
+      [{ ...carried, mlDsaPublicKey: PqIdentity.generate().publicKey as Uint8Array<ArrayBuffer> }, 'BindingSignatureError'],
+      [{ ...carried, libp2pSignature: flip(carried.libp2pSignature) }, 'BindingSignatureError'],
+      [{ ...carried, peerId: new Uint8Array(peerIdFromPrivateKey(otherKey).toMultihash().bytes) }, 'BindingPeerIdMismatchError']
+    ] as Array<[BindingRecord, string]>) {
+      await expect(verifyCarriedKey(bad)).to.eventually.be.rejected().with.property('name', name)
+    }
   })
 
   it('rejects a record re-keyed consistently to another libp2p key (signature no longer matches)', async () => {

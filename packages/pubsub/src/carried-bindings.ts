@@ -1,13 +1,14 @@
 import { LruTtlCache } from '@saorsa-gossip/core'
-import { encodeBinding } from '@saorsa-gossip/identity'
+import { encodeCarriedKey } from '@saorsa-gossip/identity'
 import type { BindingRecord } from '@saorsa-gossip/identity'
 
 /** How long a (peer, origin) pair and an encoded record are remembered, ms */
 const TTL = 10 * 60_000
 
 /**
- * Which origin bindings to attach to outgoing GOSSIP frames (SPEC.md §7.10): the origin's
- * binding record goes with the first message of that origin on each link, so receivers
+ * Which origin keys to attach to outgoing GOSSIP frames (SPEC.md §7.10): the origin's
+ * binding record, without its ML-DSA signature (a carried key: the message's own signature
+ * proves possession), goes with the first message of that origin on each link, so receivers
  * verify at once instead of asking the relay (a lookup round trip per hop and new origin,
  * seconds per hop on loaded nodes, issue 12). A peer holds an origin's binding once it sent
  * us, or we sent it, a message of that origin.
@@ -15,7 +16,7 @@ const TTL = 10 * 60_000
 export class CarriedBindings {
   /** "peer origin" pairs whose peer holds the origin's binding */
   private readonly heldBy = new LruTtlCache<string, true>({ maxEntries: 65_536, ttl: TTL })
-  /** encoded records of recent origins: encoded once, not once per link */
+  /** encoded carried keys of recent origins: encoded once, not once per link */
   private readonly encoded = new LruTtlCache<string, Uint8Array>({ maxEntries: 1024, ttl: TTL })
   private readonly recordOf: (origin: string) => BindingRecord | undefined
 
@@ -28,7 +29,7 @@ export class CarriedBindings {
     this.heldBy.set(`${peer} ${origin}`, true, now)
   }
 
-  /** The encoded binding of `origin` when `to` may not hold it yet (then it will) */
+  /** The encoded carried key of `origin` when `to` may not hold it yet (then it will) */
   attachFor (to: string, origin: string, now: number): Uint8Array | undefined {
     const key = `${to} ${origin}`
     if (origin === to || this.heldBy.has(key, now)) {
@@ -40,7 +41,7 @@ export class CarriedBindings {
       if (record == null) {
         return undefined
       }
-      bytes = encodeBinding(record)
+      bytes = encodeCarriedKey(record)
       this.encoded.set(origin, bytes, now)
     }
     this.heldBy.set(key, true, now)

@@ -53,15 +53,30 @@ const ENCODERS: Encoders = {
   'ae-want': (m) => ({ type: RpcType.AE_WANT, topic: m.topic, nonce: m.session, shortIds: m.shortIds.map(b) })
 }
 
+/**
+ * What a GOSSIP frame may carry about its origin's key (SPEC.md §7.10): this version sends a
+ * carried key (`key`, the binding record without its ML-DSA signature); `binding`, the whole
+ * record, is what earlier versions sent and is still read
+ */
+export interface CarriedOrigin {
+  binding?: Uint8Array
+  key?: Uint8Array
+}
+
 /** Encodes a core message as one protobuf Rpc */
-export function encodeRpc<P> (message: PubsubMessage<P>, codec: PubsubPeerCodec<P>, originBinding?: Uint8Array): Uint8Array {
+export function encodeRpc<P> (message: PubsubMessage<P>, codec: PubsubPeerCodec<P>, carried?: CarriedOrigin): Uint8Array {
   const encode = ENCODERS[message?.type] as ((m: PubsubMessage<P>, peer: (p: P) => Uint8Array) => Wire) | undefined
   if (encode == null) {
     throw new InvalidFrameError(`Cannot encode message type ${String((message as any)?.type)}`)
   }
   const wire = encode(message, p => codec.toBytes(p))
-  if (originBinding != null && message.type === 'gossip') {
-    wire.originBinding = b(originBinding)
+  if (carried != null && message.type === 'gossip') {
+    if (carried.binding != null) {
+      wire.originBinding = b(carried.binding)
+    }
+    if (carried.key != null) {
+      wire.originKey = b(carried.key)
+    }
   }
   const named = namedPeers(message)
   if (named.length > 0 && codec.addrs != null) {
@@ -89,10 +104,11 @@ function namedPeers<P> (message: PubsubMessage<P>): P[] {
   }
 }
 
-/** A decoded frame and, on GOSSIP, the origin's binding record bytes when the sender attached them */
+/** A decoded frame and, on GOSSIP, the origin's binding record or carried key bytes when the sender attached them */
 export interface DecodedFrame<P> {
   message: PubsubMessage<P>
   originBinding?: Uint8Array
+  originKey?: Uint8Array
   /** listen addresses the sender gave for peers the frame names (others are ignored) */
   addresses?: Map<P, Uint8Array[]>
 }
@@ -177,8 +193,8 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, fr
   if (utf8.encode(rpc.topic).length > RPC_LIMITS.topicBytes) {
     throw new InvalidFrameError(`Topic longer than ${RPC_LIMITS.topicBytes} bytes`)
   }
-  if (rpc.originBinding.length > RPC_LIMITS.bindingBytes) {
-    throw new InvalidFrameError(`Origin binding longer than ${RPC_LIMITS.bindingBytes} bytes`)
+  if (rpc.originBinding.length > RPC_LIMITS.bindingBytes || rpc.originKey.length > RPC_LIMITS.bindingBytes) {
+    throw new InvalidFrameError(`Origin binding or key longer than ${RPC_LIMITS.bindingBytes} bytes`)
   }
   if (rpc.header.length > RPC_LIMITS.headerBytes) {
     throw new InvalidFrameError(`Header longer than ${RPC_LIMITS.headerBytes} bytes`)
@@ -203,8 +219,12 @@ export function decodeFrame<P> (bytes: Uint8Array, codec: PubsubPeerCodec<P>, fr
     }
   }
   const message = decode(rpc, peer)
-  if (message.type === 'gossip' && rpc.originBinding.length > 0) {
-    return { message, originBinding: rpc.originBinding }
+  if (message.type === 'gossip' && (rpc.originBinding.length > 0 || rpc.originKey.length > 0)) {
+    return {
+      message,
+      ...(rpc.originBinding.length > 0 ? { originBinding: rpc.originBinding } : {}),
+      ...(rpc.originKey.length > 0 ? { originKey: rpc.originKey } : {})
+    }
   }
   return rpc.addresses.length > 0 ? { message, addresses: addressHints(message, rpc, peer) } : { message }
 }

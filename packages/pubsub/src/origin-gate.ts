@@ -1,14 +1,15 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { LruTtlCache } from '@saorsa-gossip/core'
-import { decodeBinding, verifyMlDsa65 } from '@saorsa-gossip/identity'
+import { decodeBinding, verifyCarriedKey, verifyMlDsa65 } from '@saorsa-gossip/identity'
 import { MAX_HELD_ORIGINS, MAX_HELD_PER_ORIGIN } from './constants.ts'
 import { verifyLibp2pOrigin } from './libp2p-origin.ts'
 import { checkOriginFields } from './origin.ts'
+import type { CarriedOrigin } from './codec.ts'
 import type { GossipMessage } from './core/messages.ts'
 import type { ReceivedOrigin } from './decoded-origins.ts'
 import type { PlumtreeStats } from './stats.ts'
 import type { Logger } from '@libp2p/interface'
-import type { PqIdentityService } from '@saorsa-gossip/identity'
+import type { BindingRecord, PqIdentityService } from '@saorsa-gossip/identity'
 
 export interface OriginGateInit {
   self: string
@@ -33,6 +34,11 @@ export interface OriginGateInit {
 /** Bridged messages' signature checks running at once; more are dropped and counted (a flood costs no CPU) */
 export const MAX_LIBP2P_CHECKS_IN_FLIGHT = 256
 
+/** Origins whose carried key a message proved, kept at most this many (as the identity service's cache) … */
+const MAX_PROVEN_KEYS = 4096
+/** … for this long, ms */
+const PROVEN_KEY_TTL = 60 * 60_000
+
 /**
  * Origin signatures on the receiving side (SPEC.md §7.10, §7.12). The core checks each new
  * message's origin synchronously (`verify`, its hook), so a GOSSIP goes to the core only
@@ -41,6 +47,11 @@ export const MAX_LIBP2P_CHECKS_IN_FLIGHT = 256
  * through the relay that sent the message (it verified it, so it holds the binding), then
  * from the origin itself. Origins that cannot be resolved are not tried again for a while:
  * a forged origin costs one lookup per backoff period, not one per message.
+ *
+ * A carried key (the record without its ML-DSA signature, SPEC.md §7.10) is taken only with a
+ * message whose own ML-DSA-65 signature, which covers the origin's PeerId, verifies under it:
+ * that signature is the proof of possession the record no longer carries. Such keys are kept
+ * here, for plumtree alone, never in the identity service's cache of verified bindings.
  */
 export class OriginGate {
   private readonly init: OriginGateInit
@@ -54,6 +65,10 @@ export class OriginGate {
    */
   private readonly libp2pVerified = new WeakMap<Uint8Array, boolean>()
   private libp2pChecks = 0
+  /** origin → its binding record (without ML-DSA signature), proven by a message's signature */
+  private readonly proven = new LruTtlCache<string, BindingRecord>({ maxEntries: MAX_PROVEN_KEYS, ttl: PROVEN_KEY_TTL })
+  /** headers of the messages that proved a carried key: their signature is checked already */
+  private readonly provedBy = new WeakSet<Uint8Array>()
 
   constructor (init: OriginGateInit) {
     this.init = init
@@ -61,7 +76,7 @@ export class OriginGate {
   }
 
   /** A GOSSIP from `from`, with its origin decoded at the edge and the binding record a relay may have attached */
-  admit (from: string, message: GossipMessage, origin: ReceivedOrigin | undefined, carried?: Uint8Array): void {
+  admit (from: string, message: GossipMessage, origin: ReceivedOrigin | undefined, carried?: CarriedOrigin): void {
     if (origin?.libp2p != null) {
       if (!this.init.acceptsForwarded(message.topic)) {
         this.init.stats.drop('forwarded-refused')
@@ -72,26 +87,25 @@ export class OriginGate {
       })
       return
     }
-    const peer = origin?.peer
-    if (peer == null || peer === this.init.self || this.keyOf(peer) != null) {
+    if (origin == null || origin.peer === this.init.self || this.keyOf(origin.peer) != null) {
       // a header that does not decode fails the core's origin check (and is scored there)
       this.init.pass(from, message)
       return
     }
     const { stats } = this.init
-    if (this.unknownOrigins.has(peer, Date.now())) {
+    if (this.unknownOrigins.has(origin.peer, Date.now())) {
       stats.drop('unknown-origin')
       return
     }
-    let waiting = this.held.get(peer)
+    let waiting = this.held.get(origin.peer)
     if (waiting == null) {
       if (this.held.size >= MAX_HELD_ORIGINS) {
         stats.drop('origin-queue-full')
         return
       }
       waiting = []
-      this.held.set(peer, waiting)
-      void this.resolve(peer, from, carried)
+      this.held.set(origin.peer, waiting)
+      void this.resolve(origin.peer, from, carried, message, origin)
     }
     if (waiting.length >= MAX_HELD_PER_ORIGIN) {
       stats.drop('origin-queue-full')
@@ -112,6 +126,9 @@ export class OriginGate {
     if (origin.libp2p != null) {
       return message.header != null && this.libp2pVerified.get(message.header) === true
     }
+    if (message.header != null && this.provedBy.has(message.header)) {
+      return true
+    }
     const key = this.keyOf(origin.peer)
     return key != null && verifyMlDsa65(key, checked.signingBytes, checked.signature)
   }
@@ -123,7 +140,12 @@ export class OriginGate {
       return identity?.identity.publicKey
     }
     // by PeerId string: no base58 parsing on the hot path (a benchmark profile showed it at 3%)
-    return identity?.getCachedBinding(origin)?.mlDsaPublicKey
+    return identity?.getCachedBinding(origin)?.mlDsaPublicKey ?? this.proven.get(origin, Date.now())?.mlDsaPublicKey
+  }
+
+  /** The binding record of an origin whose carried key a message proved (relays attach it onward) */
+  provenRecord (origin: string): BindingRecord | undefined {
+    return this.proven.get(origin, Date.now())
   }
 
   /** A bridged message this node injected, its author's signature checked by the caller */
@@ -161,19 +183,55 @@ export class OriginGate {
     this.init.pass(from, message)
   }
 
+  /**
+   * A carried key and the message it came with: the record's PeerId is the origin's and its
+   * libp2p signature verifies (else the relay is blamed, as for a bad record), and the message's
+   * ML-DSA-65 signature verifies under its key (else the key is not taken, and the origin is
+   * looked up: the message may be the forgery, not the record)
+   */
+  private async prove (origin: string, via: string, bytes: Uint8Array, message: GossipMessage, received: ReceivedOrigin): Promise<boolean> {
+    const { stats, log } = this.init
+    let record: BindingRecord
+    try {
+      const verified = await verifyCarriedKey(decodeBinding(bytes), { now: Date.now() })
+      if (verified.peerId.toString() !== origin) {
+        throw new Error(`key is for ${verified.peerId.toString()}`)
+      }
+      record = verified.record
+    } catch (err: any) {
+      stats.drop('bad-origin-binding')
+      this.init.badBinding(via)
+      log.trace('carried key for %s from %s refused: %s', origin, via, err.message)
+      return false
+    }
+    const checked = checkOriginFields(message, received)
+    if (checked == null || message.header == null || !verifyMlDsa65(record.mlDsaPublicKey, checked.signingBytes, checked.signature)) {
+      stats.drop('unproven-origin-key')
+      return false
+    }
+    this.proven.set(origin, record, Date.now())
+    this.provedBy.add(message.header)
+    stats.originsCarried++
+    return true
+  }
+
   /** Forgets the held messages (the service stopped) */
   clear (): void {
     this.held.clear()
+    this.proven.clear()
   }
 
-  private async resolve (origin: string, via: string, carried?: Uint8Array): Promise<void> {
+  private async resolve (origin: string, via: string, carried: CarriedOrigin | undefined, message: GossipMessage, received: ReceivedOrigin): Promise<void> {
     const { stats, log } = this.init
     const identity = this.init.identity() as PqIdentityService
     let ok = false
-    if (carried != null) {
+    if (carried?.key != null) {
+      ok = await this.prove(origin, via, carried.key, message, received)
+    }
+    if (!ok && carried?.binding != null) {
       try {
         // the record certifies itself (both keys sign it): checked here, no round trip needed
-        await identity.acceptBinding(decodeBinding(carried), origin)
+        await identity.acceptBinding(decodeBinding(carried.binding), origin)
         stats.originsCarried++
         ok = true
       } catch (err: any) {

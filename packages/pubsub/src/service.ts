@@ -63,7 +63,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   private readonly streams: SecureStreams
   private readonly inbound = new Map<string, number>()
   private readonly seqnos = new Map<string, bigint>()
-  private readonly bindings = new CarriedBindings(origin => origin === this.self ? this.identity?.binding : this.identity?.getCachedBinding(origin)?.record)
+  private readonly bindings = new CarriedBindings(origin => origin === this.self ? this.identity?.binding : this.identity?.getCachedBinding(origin)?.record ?? this.gate.provenRecord(origin))
   private readonly origins: DecodedOrigins
   /** `acceptForwarded`, resolved once: it is read for every bridged frame */
   private readonly forwardedTopics: true | Set<string>
@@ -423,9 +423,10 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   private onFrame (from: string, bytes: Uint8Array): undefined | Promise<undefined> {
     let message: PubsubMessage<string>
     let originBinding: Uint8Array | undefined
+    let originKey: Uint8Array | undefined
     let addresses: Map<string, Uint8Array[]> | undefined
     try {
-      ({ message, originBinding, addresses } = decodeFrame(bytes, this.codec, this.frameLimit))
+      ({ message, originBinding, originKey, addresses } = decodeFrame(bytes, this.codec, this.frameLimit))
     } catch {
       this.stats.drop('malformed')
       this.input({ type: 'bad-frame', peer: from })
@@ -441,7 +442,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
         // it relays that origin's messages, so it verified (and holds) the origin's binding
         this.bindings.held(from, origin.peer, Date.now())
       }
-      this.gate.admit(from, message, origin, originBinding)
+      this.gate.admit(from, message, origin, originBinding == null && originKey == null ? undefined : { binding: originBinding, key: originKey })
       return
     }
     if (addresses != null) {
@@ -516,7 +517,8 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
       const decoded = message.type === 'gossip' ? this.origins.of(message.header) : undefined
       // a bridged message's author has no binding: its key is in its PeerId or header (SPEC.md §7.14)
       const origin = decoded?.libp2p == null ? decoded?.peer : undefined
-      bytes = encodeRpc(message, this.codec, origin == null ? undefined : this.bindings.attachFor(to, origin, Date.now()))
+      const key = origin == null ? undefined : this.bindings.attachFor(to, origin, Date.now())
+      bytes = encodeRpc(message, this.codec, key == null ? undefined : { key })
     } catch (err: any) {
       this.log.error('cannot encode %s for %s: %s', message.type, to, err.message)
       return

@@ -21,12 +21,14 @@ export type AdapterDrop =
   | 'validator-error'
   /** a binding record attached to a GOSSIP frame did not verify (the relay is scored; the origin is then looked up) */
   | 'bad-origin-binding'
+  /** a carried key whose record verified but whose message's signature did not verify under it: not taken (the origin is then looked up) */
+  | 'unproven-origin-key'
   /** a bridged message whose author's libp2p signature does not verify (the core then refuses it and scores the relay) */
   | 'bad-libp2p-signature'
   /** a bridged message on a topic `acceptForwarded` does not cover (not relayed; the relay is not scored) */
   | 'forwarded-refused'
 
-const DROPS: AdapterDrop[] = ['forwarded-refused', 'bad-address', 'malformed', 'oversize-frame', 'unknown-origin', 'origin-queue-full', 'send-queue-full', 'send-failed', 'validator-error', 'bad-origin-binding', 'bad-libp2p-signature']
+const DROPS: AdapterDrop[] = ['forwarded-refused', 'bad-address', 'malformed', 'oversize-frame', 'unknown-origin', 'origin-queue-full', 'send-queue-full', 'send-failed', 'validator-error', 'bad-origin-binding', 'unproven-origin-key', 'bad-libp2p-signature']
 
 /**
  * Counters of the plumtree service: the core's (deliveries, duplicates, grafts,

@@ -52,18 +52,26 @@ describe('pubsub wire codec', () => {
     }
   })
 
-  it('carries an origin binding on GOSSIP only, outside the core message, within its limit', () => {
+  it('carries an origin binding or key on GOSSIP only, outside the core message, within its limit', () => {
     const gossip = samples[0]
     const binding = new Uint8Array(5300).fill(7)
-    const decoded = decodeFrame(encodeRpc(gossip, codec, binding), codec)
+    const key = new Uint8Array(2000).fill(9)
+    const decoded = decodeFrame(encodeRpc(gossip, codec, { binding }), codec)
     expect(decoded.message).to.deep.equal(gossip)
     expect(decoded.originBinding).to.deep.equal(binding)
+    expect(decoded.originKey).to.equal(undefined)
+    const withKey = decodeFrame(encodeRpc(gossip, codec, { key }), codec)
+    expect(withKey.originKey).to.deep.equal(key)
+    expect(withKey.originBinding).to.equal(undefined)
     expect(decodeFrame(encodeRpc(gossip, codec), codec).originBinding).to.equal(undefined)
-    // on any other type the field is neither written nor surfaced
-    const prune = decodeFrame(encodeRpc({ type: 'prune', topic: 'chat' }, codec, binding), codec)
+    expect(decodeFrame(encodeRpc(gossip, codec), codec).originKey).to.equal(undefined)
+    // on any other type the fields are neither written nor surfaced
+    const prune = decodeFrame(encodeRpc({ type: 'prune', topic: 'chat' }, codec, { binding, key }), codec)
     expect(prune.originBinding).to.equal(undefined)
-    const oversize = encodeRpc(gossip, codec, new Uint8Array(RPC_LIMITS.bindingBytes + 1))
-    expect(() => decodeFrame(oversize, codec)).to.throw().with.property('name', 'InvalidFrameError')
+    expect(prune.originKey).to.equal(undefined)
+    for (const oversize of [{ binding: new Uint8Array(RPC_LIMITS.bindingBytes + 1) }, { key: new Uint8Array(RPC_LIMITS.bindingBytes + 1) }]) {
+      expect(() => decodeFrame(encodeRpc(gossip, codec, oversize), codec)).to.throw().with.property('name', 'InvalidFrameError')
+    }
   })
 
   it('carries the addresses of the peers a FIND, FOUND or TOPIC_JOIN_REPLY names, and only theirs', () => {

@@ -90,6 +90,7 @@ for (const kind of ['tcp', 'quic'] as TransportKind[]) {
       expect(sum(s => s.originsCarried)).to.be.above(0)
       expect(sum(s => s.originsResolved)).to.be.below(sum(s => s.originsCarried) / 10)
       expect(sum(s => s.drops['bad-origin-binding'])).to.equal(0)
+      expect(sum(s => s.drops['unproven-origin-key'])).to.equal(0)
     })
   })
 }

@@ -477,6 +477,7 @@ export interface Rpc {
   addresses: PeerAddresses[]
   flood: boolean
   wave: number
+  originKey: Uint8Array<ArrayBuffer>
 }
 
 export namespace Rpc {
@@ -633,6 +634,11 @@ export namespace Rpc {
           w.uint32(obj.wave)
         }
 
+        if ((obj.originKey != null && obj.originKey.byteLength > 0)) {
+          w.uint32(218)
+          w.bytes(obj.originKey)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -663,7 +669,8 @@ export namespace Rpc {
           originBinding: uint8ArrayAlloc(0),
           addresses: [],
           flood: false,
-          wave: 0
+          wave: 0,
+          originKey: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -808,6 +815,10 @@ export namespace Rpc {
             }
             case 26: {
               obj.wave = reader.uint32()
+              break
+            }
+            case 27: {
+              obj.originKey = reader.bytes()
               break
             }
             default: {
@@ -1082,6 +1093,13 @@ export namespace Rpc {
               }
               break
             }
+            case 27: {
+              yield {
+                field: `${prefix}.originKey`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1261,6 +1279,11 @@ export namespace Rpc {
     value: number
   }
 
+  export interface RpcOriginKeyFieldEvent {
+    field: '$.originKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Rpc>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Rpc.codec())
   }
@@ -1269,7 +1292,7 @@ export namespace Rpc {
     return decodeMessage(buf, Rpc.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rpc>): Generator<RpcTypeFieldEvent | RpcTopicFieldEvent | RpcIdFieldEvent | RpcRoundFieldEvent | RpcPublishedAtFieldEvent | RpcPayloadFieldEvent | RpcHeaderFieldEvent | RpcFlagFieldEvent | RpcEntriesIdFieldEvent | RpcEntriesRoundFieldEvent | RpcSubscribeFieldEvent | RpcUnsubscribeFieldEvent | RpcPeerFieldEvent | RpcPeersFieldEvent | RpcTtlFieldEvent | RpcNonceFieldEvent | RpcFromFieldEvent | RpcToFieldEvent | RpcCountFieldEvent | RpcDigestFieldEvent | RpcOffsetFieldEvent | RpcSymbolsCountFieldEvent | RpcSymbolsHiFieldEvent | RpcSymbolsLoFieldEvent | RpcSymbolsCheckFieldEvent | RpcShortIdsFieldEvent | RpcOriginBindingFieldEvent | RpcAddressesIdFieldEvent | RpcAddressesAddrsFieldEvent | RpcFloodFieldEvent | RpcWaveFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rpc>): Generator<RpcTypeFieldEvent | RpcTopicFieldEvent | RpcIdFieldEvent | RpcRoundFieldEvent | RpcPublishedAtFieldEvent | RpcPayloadFieldEvent | RpcHeaderFieldEvent | RpcFlagFieldEvent | RpcEntriesIdFieldEvent | RpcEntriesRoundFieldEvent | RpcSubscribeFieldEvent | RpcUnsubscribeFieldEvent | RpcPeerFieldEvent | RpcPeersFieldEvent | RpcTtlFieldEvent | RpcNonceFieldEvent | RpcFromFieldEvent | RpcToFieldEvent | RpcCountFieldEvent | RpcDigestFieldEvent | RpcOffsetFieldEvent | RpcSymbolsCountFieldEvent | RpcSymbolsHiFieldEvent | RpcSymbolsLoFieldEvent | RpcSymbolsCheckFieldEvent | RpcShortIdsFieldEvent | RpcOriginBindingFieldEvent | RpcAddressesIdFieldEvent | RpcAddressesAddrsFieldEvent | RpcFloodFieldEvent | RpcWaveFieldEvent | RpcOriginKeyFieldEvent> {
     return streamMessage(buf, Rpc.codec(), opts)
   }
 }
