@@ -496,7 +496,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   /** The header was checked before the message got this far, so it decoded (once, at the edge) */
   private toMessage (topic: string, payload: Uint8Array, header: Uint8Array | undefined): Message {
     const origin = this.origins.of(header)
-    const message = toMessage(topic, payload, origin, from => from.equals(this.components.peerId) ? undefined : this.identity?.getCachedBinding(from)?.record.libp2pPublicKey)
+    const message = toMessage(topic, payload, origin, from => from.equals(this.components.peerId) ? undefined : (this.identity?.getCachedBinding(from)?.record ?? this.gate.provenRecord(from.toString()))?.libp2pPublicKey)
     if (origin?.libp2p != null) {
       this.forwarded.add(message)
     }

@@ -1,6 +1,8 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
 import { memory } from '@libp2p/memory'
 import { noise } from '@libp2p/noise'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { yamux } from '@libp2p/yamux'
 import { pqIdentity } from '@saorsa-gossip/identity'
 import { expect } from 'aegir/chai'
@@ -48,6 +50,39 @@ describe('plumtree() service: a few memory nodes', function () {
       expect(typeof m.sequenceNumber).to.equal('bigint')
       expect(m.key.equals(nodes[2].peerId.publicKey)).to.equal(true)
     }
+  })
+
+  it('an origin two hops away is verified with the key its first message carried, and its libp2p key (RSA: not in the PeerId) reaches the application', async function () {
+    // A — B — C in a line (A and C refuse each other): C never exchanges bindings with A, so it
+    // knows A's ML-DSA key only from the carried key B attaches to A's first message (SPEC.md §7.10)
+    const keys = [await generateKeyPair('RSA', 2048), await generateKeyPair('Ed25519'), await generateKeyPair('Ed25519')]
+    const ids = keys.map(k => peerIdFromPrivateKey(k).toString())
+    const refuse = (self: number) => (peer: { toString(): string }) => (self === 0 && peer.toString() === ids[2]) || (self === 2 && peer.toString() === ids[0])
+    const gater = (self: number): Record<string, unknown> => ({ denyDialPeer: refuse(self), denyInboundEncryptedConnection: refuse(self), denyOutboundEncryptedConnection: refuse(self) })
+    const b = await createPlumtreeNode('memory', { extra: { privateKey: keys[1] } })
+    const contact = { membership: { bootstrap: [b.getMultiaddrs()[0].toString()] } }
+    const a = await createPlumtreeNode('memory', { ...contact, extra: { privateKey: keys[0], connectionGater: gater(0) } })
+    const c = await createPlumtreeNode('memory', { ...contact, extra: { privateKey: keys[2], connectionGater: gater(2) } })
+    nodes = [a, b, c]
+    const got: Message[] = []
+    c.services.pubsub.addEventListener('message', evt => { got.push(evt.detail) })
+    for (const n of nodes) {
+      n.services.pubsub.subscribe('line')
+    }
+    await waitFor(() => topicFormed(nodes, 'line'), 20_000, 'topic links')
+    await a.services.pubsub.publish('line', new TextEncoder().encode('from A'))
+    await waitFor(() => got.length === 1, 10_000, 'C to get A\'s message')
+    const m = got[0]
+    expect(m.type).to.equal('signed')
+    if (m.type === 'signed') {
+      expect(m.from.toString()).to.equal(ids[0])
+      expect(m.key.equals(keys[0].publicKey)).to.equal(true)
+    }
+    expect(c.getConnections().some(conn => conn.remotePeer.toString() === ids[0])).to.equal(false)
+    // taken from the carried key, proven by the message; no lookup, and not a verified binding
+    expect(c.services.pubsub.stats.originsCarried).to.equal(1)
+    expect(c.services.pubsub.stats.originsResolved).to.equal(0)
+    expect(c.services.pqIdentity.getCachedBinding(ids[0])).to.equal(undefined)
   })
 
   it('explains refused publishes, and with allowPublishToZeroTopicPeers keeps the message until a subscriber links (anti-entropy)', async () => {
