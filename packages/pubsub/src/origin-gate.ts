@@ -139,8 +139,16 @@ export class OriginGate {
     if (origin === this.init.self) {
       return identity?.identity.publicKey
     }
-    // by PeerId string: no base58 parsing on the hot path (a benchmark profile showed it at 3%)
-    return identity?.getCachedBinding(origin)?.mlDsaPublicKey ?? this.proven.get(origin, Date.now())?.mlDsaPublicKey
+    return this.recordOf(origin)?.mlDsaPublicKey
+  }
+
+  /**
+   * Another origin's binding record: verified by the identity service, or a carried key a
+   * message proved (without its ML-DSA signature). By PeerId string: no base58 parsing on the
+   * hot path (a benchmark profile showed it at 3%)
+   */
+  recordOf (origin: string): BindingRecord | undefined {
+    return this.init.identity()?.getCachedBinding(origin)?.record ?? this.proven.get(origin, Date.now())
   }
 
   /** The binding record of an origin whose carried key a message proved (relays attach it onward) */

@@ -63,7 +63,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   private readonly streams: SecureStreams
   private readonly inbound = new Map<string, number>()
   private readonly seqnos = new Map<string, bigint>()
-  private readonly bindings = new CarriedBindings(origin => origin === this.self ? this.identity?.binding : this.identity?.getCachedBinding(origin)?.record ?? this.gate.provenRecord(origin))
+  private readonly bindings = new CarriedBindings(origin => origin === this.self ? this.identity?.binding : this.gate.recordOf(origin))
   private readonly origins: DecodedOrigins
   /** `acceptForwarded`, resolved once: it is read for every bridged frame */
   private readonly forwardedTopics: true | Set<string>
@@ -496,7 +496,7 @@ export class DefaultPlumtreeService extends TypedEventEmitter<PlumtreeServiceEve
   /** The header was checked before the message got this far, so it decoded (once, at the edge) */
   private toMessage (topic: string, payload: Uint8Array, header: Uint8Array | undefined): Message {
     const origin = this.origins.of(header)
-    const message = toMessage(topic, payload, origin, from => from.equals(this.components.peerId) ? undefined : (this.identity?.getCachedBinding(from)?.record ?? this.gate.provenRecord(from.toString()))?.libp2pPublicKey)
+    const message = toMessage(topic, payload, origin, from => from.equals(this.components.peerId) ? undefined : this.gate.recordOf(from.toString())?.libp2pPublicKey)
     if (origin?.libp2p != null) {
       this.forwarded.add(message)
     }
