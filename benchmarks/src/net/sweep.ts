@@ -39,8 +39,9 @@ export interface StepResult {
   saturated: boolean
   /**
    * plumtree only (gossipsub reports no such counters): payload frames sent, copies that arrived
-   * already seen (and of those, on lazy links and answering grafts), grafts, prunes, IHAVEs,
-   * origin bindings carried with a message and accepted (~5.4 kB each, SPEC.md §7.10), flood
+   * already seen (and of those, on lazy links and answering grafts), grafts, prunes, IHAVEs
+   * sent and IHAVE entries withdrawn before sending (§7.3), origin keys carried with a message
+   * and accepted (~2.1 kB each, SPEC.md §7.10), flood
    * copies (§7.3) and topic links dropped, each per first delivery in the step window: where
    * its bytes and repairs go
    */
@@ -160,7 +161,7 @@ function latencySummary (lat: number[]): LatencySummary {
 /** What `perDelivery` reports, and the worker counter each comes from */
 const PER_DELIVERY = [
   ['payloads', 'payloadsSent'], ['duplicates', 'duplicates'], ['grafts', 'grafts'], ['prunes', 'prunes'],
-  ['ihaves', 'ihaveSent'], ['bindings', 'originsCarried'], ['floodCopies', 'floodSent'],
+  ['ihaves', 'ihaveSent'], ['ihaveEntriesWithdrawn', 'ihavesWithdrawn'], ['bindings', 'originsCarried'], ['floodCopies', 'floodSent'],
   ['duplicatesOnLazy', 'duplicatesOnLazy'], ['duplicatesRepair', 'duplicatesRepair'], ['topicLinksDown', 'topicLinksDown']
 ] as const
 

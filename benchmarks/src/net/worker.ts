@@ -188,7 +188,7 @@ function counters (): Record<string, number> {
     add('connectionsDuplicate', h.node.getConnections().length - new Set(h.node.getConnections().map(c => c.remotePeer.toString())).size)
     const stats = h.node.services.pubsub.stats
     if (S.protocol === 'plumtree' && stats?.core != null) {
-      for (const k of ['payloadsSent', 'duplicates', 'grafts', 'prunes', 'prunesSpared', 'duplicatesOnLazy', 'duplicatesRepair', 'floodSent', 'duplicatesFlood', 'prunesRepeated', 'ihaveSent', 'aeRepaired', 'delivered', 'topicLinksUp', 'topicLinksDown', 'linkTimeouts', 'linkTimeoutsBusy', 'linkTimeoutsDoubted', 'joinsForSuspects', 'pushesWithheld', 'optimizations']) {
+      for (const k of ['payloadsSent', 'duplicates', 'grafts', 'prunes', 'prunesSpared', 'duplicatesOnLazy', 'duplicatesRepair', 'floodSent', 'duplicatesFlood', 'prunesRepeated', 'ihaveSent', 'aeRepaired', 'delivered', 'topicLinksUp', 'topicLinksDown', 'linkTimeouts', 'linkTimeoutsBusy', 'linkTimeoutsDoubted', 'joinsForSuspects', 'pushesWithheld', 'ihavesWithdrawn', 'optimizations']) {
         add(k, stats.core[k])
       }
       const pq = h.node.services.pqNoise?.stats

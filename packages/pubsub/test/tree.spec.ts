@@ -110,6 +110,33 @@ describe('broadcast tree', () => {
     expect(h.sentOfType('prune', 'c').filter(s => s.to === 'p'), 'prunes to the tree parent').to.have.length(0)
   })
 
+  it('IHAVE withdrawn: a queued announcement is not sent to a lazy neighbour that announced or sent the message first; otherwise it is', () => {
+    /** c gets a message from its eager neighbour a, then (before its IHAVE dispatch) `then` from its lazy neighbour b */
+    const run = (then: 'ihave' | 'copy' | 'nothing'): { ihavesToB: number, withdrawn: number } => {
+      const h = new Harness()
+      h.now = 10_000
+      line(h, ['a', 'c', 'b'])
+      h.advance(11_500)
+      h.input('c', { type: 'message', from: 'b', message: { type: 'prune', topic: T } })
+      expect(h.core('c').lazyPeers(T), 'c holds b lazy').to.deep.equal(['b'])
+      const id = newId()
+      const sentBefore = h.sent.length
+      h.input('c', { type: 'message', from: 'a', message: gossip(h, id) })
+      if (then === 'ihave') {
+        h.input('c', { type: 'message', from: 'b', message: { type: 'ihave', topic: T, entries: [{ id, round: 2 }] } })
+      } else if (then === 'copy') {
+        h.input('c', { type: 'message', from: 'b', message: gossip(h, id, { round: 2 }) })
+      }
+      h.advance(h.now + 1_000)
+      const ihavesToB = h.sent.slice(sentBefore).filter(s => s.from === 'c' && s.to === 'b' && s.message.type === 'ihave' && s.message.entries.some(e => sameId(e.id, id))).length
+      expect(deliveredId(h, 'c', id), `delivered once at c (${then})`).to.equal(1)
+      return { ihavesToB, withdrawn: h.core('c').stats.ihavesWithdrawn }
+    }
+    expect(run('nothing'), 'b silent: c announces to b').to.deep.equal({ ihavesToB: 1, withdrawn: 0 })
+    expect(run('ihave'), 'b announced it first').to.deep.equal({ ihavesToB: 0, withdrawn: 1 })
+    expect(run('copy'), 'b sent a copy first').to.deep.equal({ ihavesToB: 0, withdrawn: 1 })
+  })
+
   it('a forged copy arriving first does not poison the id or change eager/lazy sets', () => {
     const h = new Harness()
     h.now = 10_000

@@ -109,8 +109,11 @@ export interface OverlayState<P> {
 
 /** Plumtree's bookkeeping across topics: lazy announcements waiting to go, and what grafts taught (tree.ts) */
 export interface TreeState<P> {
-  /** lazy IHAVE entries waiting for the dispatch timer, by peer and topic */
-  lazyQueue: Map<P, Map<string, IHaveEntry[]>>
+  /**
+   * lazy IHAVE entries waiting for the dispatch timer, by peer, topic and message key: keyed so
+   * that an entry can be withdrawn when its peer shows it has the message (tree.ts `withdrawIHave`)
+   */
+  lazyQueue: Map<P, Map<string, Map<string, IHaveEntry>>>
   /** the dispatch timer is set */
   flushPending: boolean
   /** smoothed delay from a message's first IHAVE to its unrequested eager copy, ms (adaptive timeout₁) */

@@ -160,6 +160,7 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
   const key = MessageStore.key(message.id)
   if (ctx.seen.has(message.id, now)) {
     ctx.stats.duplicates++
+    withdrawIHave(ctx, from, state.name, key)
     const graftedSince = offTree(message) ? undefined : ctx.tree.graftedIds.get(key, now)
     if (graftedSince !== undefined) {
       // the tree's own copy of a message we already pulled with GRAFT: the eager path works, it
@@ -373,7 +374,7 @@ export function deliverAndRelay<P> (ctx: Ctx<P>, state: TopicState<P>, from: P |
       // pinged and unanswered for an exchange: an announcement instead of the copy. A live
       // peer's pong ends this, and it pulls what it missed with GRAFT (SPEC.md §7.13)
       ctx.stats.pushesWithheld++
-      queueIHave(ctx, peer, state.name, { id: message.id, round: next.round }, now)
+      queueIHave(ctx, peer, state.name, key, { id: message.id, round: next.round }, now)
     } else {
       out(ctx, peer, next)
     }
@@ -385,12 +386,12 @@ export function deliverAndRelay<P> (ctx: Ctx<P>, state: TopicState<P>, from: P |
       ctx.stats.floodSent++
       out(ctx, peer, { ...next, flood: true })
     } else if (!skip(peer) && ctx.scoring.scores.mayGossip(peer, now)) {
-      queueIHave(ctx, peer, state.name, { id: message.id, round: next.round }, now)
+      queueIHave(ctx, peer, state.name, key, { id: message.id, round: next.round }, now)
     }
   }
 }
 
-function queueIHave<P> (ctx: Ctx<P>, peer: P, topic: string, entry: { id: Uint8Array, round: number }, now: number): void {
+function queueIHave<P> (ctx: Ctx<P>, peer: P, topic: string, key: string, entry: { id: Uint8Array, round: number }, now: number): void {
   let byTopic = ctx.tree.lazyQueue.get(peer)
   if (byTopic == null) {
     byTopic = new Map()
@@ -398,10 +399,10 @@ function queueIHave<P> (ctx: Ctx<P>, peer: P, topic: string, entry: { id: Uint8A
   }
   let entries = byTopic.get(topic)
   if (entries == null) {
-    entries = []
+    entries = new Map()
     byTopic.set(topic, entries)
   }
-  entries.push(entry)
+  entries.set(key, entry)
   if (!ctx.tree.flushPending) {
     ctx.tree.flushPending = true
     // the batch widens under load: a lagging node sends fewer, larger IHAVEs (SPEC.md §7.13)
@@ -415,16 +416,28 @@ export function onIHaveFlush<P> (ctx: Ctx<P>): void {
   ctx.tree.flushPending = false
   for (const [peer, byTopic] of ctx.tree.lazyQueue) {
     for (const [topic, entries] of byTopic) {
-      if (ctx.topics.get(topic)?.active.has(peer) !== true) {
+      if (entries.size === 0 || ctx.topics.get(topic)?.active.has(peer) !== true) {
         continue
       }
-      for (let i = 0; i < entries.length; i += ctx.config.maxIHaveIds) {
+      const all = [...entries.values()]
+      for (let i = 0; i < all.length; i += ctx.config.maxIHaveIds) {
         ctx.stats.ihaveSent++
-        out(ctx, peer, { type: 'ihave', topic, entries: entries.slice(i, i + ctx.config.maxIHaveIds) })
+        out(ctx, peer, { type: 'ihave', topic, entries: all.slice(i, i + ctx.config.maxIHaveIds) })
       }
     }
   }
   ctx.tree.lazyQueue.clear()
+}
+
+/**
+ * `peer` announced or sent us the message `key` of `topic`: it has it, so an IHAVE of ours still
+ * waiting for the dispatch timer would only be ignored there. Of two lazy neighbours that both
+ * hold a message, each otherwise announces it to the other (SPEC.md §7.3)
+ */
+function withdrawIHave<P> (ctx: Ctx<P>, peer: P, topic: string, key: string): void {
+  if (ctx.tree.lazyQueue.get(peer)?.get(topic)?.delete(key) === true) {
+    ctx.stats.ihavesWithdrawn++
+  }
 }
 
 /** Plumtree Receive(IHAVE): remember the announcer, start timeout₁ for ids not yet received */
@@ -453,6 +466,9 @@ export function onIHave<P> (ctx: Ctx<P>, from: P, message: IHaveMessage, state: 
       continue
     }
     if (ctx.seen.has(entry.id, now)) {
+      if (ctx.tree.lazyQueue.has(from)) {
+        withdrawIHave(ctx, from, state.name, MessageStore.key(entry.id))
+      }
       continue
     }
     const key = MessageStore.key(entry.id)

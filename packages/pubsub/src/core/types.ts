@@ -131,6 +131,8 @@ export interface PubsubStats {
   joinsForSuspects: number
   /** eager copies replaced by an IHAVE because their peer was likely dead (SPEC.md §7.13) */
   pushesWithheld: number
+  /** queued IHAVE entries not sent because their peer announced or sent us the message first (SPEC.md §7.3) */
+  ihavesWithdrawn: number
   dropped: {
     oversize: number
     invalid: number
@@ -176,6 +178,7 @@ export function emptyStats (): PubsubStats {
     linkTimeoutsDoubted: 0,
     joinsForSuspects: 0,
     pushesWithheld: 0,
+    ihavesWithdrawn: 0,
     dropped: { oversize: 0, invalid: 0, unexpected: 0, notSubscribed: 0, rejected: 0, expired: 0, lowScore: 0 },
     graylisted: 0
   }
