@@ -2,7 +2,9 @@
  * npm run bench:idle — what a formed, quiet overlay costs per node: N nodes of one stack in
  * this one process (no worker processes, so nothing else shares the measurement), a settle
  * period after formation, then an idle window measured by process CPU, per-thread CPU from
- * /proc (Linux), frames sent by type, and connections open before and after.
+ * /proc (Linux), frames and frame bytes sent by type (plumtree's stack; frame bytes are the
+ * protocol's own, before any transport framing), wire bytes sent (net/wire.ts: what TCP or
+ * QUIC carried, for either stack), and connections open before and after.
  *
  * Options: --protocol plumtree|gossipsub --nodes N --transport tcp|quic --settle S --seconds S
  * --seed S --stack-options JSON --plumtree-config JSON (net/stack-options.ts). Progress lines,
@@ -16,6 +18,7 @@ import { CliArgs } from './net/cli-args.ts'
 import { stackOptions } from './net/stack-options.ts'
 import { createStackNode, listenAddr, peerIdFor } from './net/stack.ts'
 import type { ProtocolName, TransportName } from './net/messages.ts'
+import { WireCounter } from './net/wire.ts'
 import type { StackNode } from './net/stack.ts'
 
 const cli = new CliArgs(process.argv, {
@@ -35,6 +38,7 @@ const topic = 'saorsa/idle'
 const log = (line: string): void => { process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`) }
 const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 const r3 = (x: number): number => Math.round(x * 1000) / 1000
+const wire = new WireCounter()
 
 /** utime and stime of every thread of this process, ms, by thread name (the main thread as `main`); empty off Linux */
 function threadCpu (): Record<string, { user: number, system: number }> {
@@ -70,10 +74,17 @@ function counters (all: StackNode[]): Record<string, number> {
     for (const [type, n] of Object.entries(node.services.membership.stats.messagesOut as Record<string, number>)) {
       add(`membership.${type}`, n)
     }
+    for (const [type, n] of Object.entries(node.services.membership.stats.bytesOut as Record<string, number>)) {
+      add(`bytes:membership.${type}`, n)
+    }
     for (const [type, n] of Object.entries(node.services.pubsub.stats.framesOut as Record<string, number>)) {
       add(`plumtree.${type}`, n)
     }
+    for (const [type, n] of Object.entries(node.services.pubsub.stats.bytesOut as Record<string, number>)) {
+      add(`bytes:plumtree.${type}`, n)
+    }
   }
+  out.wireSent = wire.read().sent
   return out
 }
 
@@ -89,6 +100,7 @@ try {
     // up to 6 contacts among the nodes started before, spread deterministically
     const contacts = [...new Set(Array.from({ length: Math.min(6, i) }, (_, k) => addrs[(i * 7 + k * 13) % i]))]
     const node = await createStackNode(protocol, transport, { index: i, seed: seeds[i], port: basePort + i, contacts }, options)
+    wire.attach(node)
     await node.start()
     started.push(node)
     node.services.pubsub.subscribe(topic)
@@ -126,9 +138,14 @@ try {
     }
   }
   const frames: Record<string, number> = {}
+  const frameBytes: Record<string, number> = {}
   for (const [k, v] of Object.entries(after)) {
-    if (k !== 'connections' && k !== 'peers' && v > (before.counters[k] ?? 0)) {
-      frames[k] = perNode(v - (before.counters[k] ?? 0))
+    if (k !== 'connections' && k !== 'peers' && k !== 'wireSent' && v > (before.counters[k] ?? 0)) {
+      if (k.startsWith('bytes:')) {
+        frameBytes[k.slice('bytes:'.length)] = perNode(v - (before.counters[k] ?? 0))
+      } else {
+        frames[k] = perNode(v - (before.counters[k] ?? 0))
+      }
     }
   }
   const summary = {
@@ -143,11 +160,13 @@ try {
     threadCpuMsPerNodePerSecond: threads,
     framesPerNodePerSecond: frames,
     framesSentPerNodePerSecond: r3(Object.values(frames).reduce((a, b) => a + b, 0)),
+    frameBytesPerNodePerSecond: frameBytes,
+    wireBytesSentPerNodePerSecond: perNode(after.wireSent - before.counters.wireSent),
     connectionsPerNode: { before: r3(before.counters.connections / nodes), after: r3(after.connections / nodes) },
     connectedPeersPerNode: { before: r3(before.counters.peers / nodes), after: r3(after.peers / nodes) },
     options
   }
-  log(`idle: ${summary.cpuMsPerNodePerSecond} ms CPU per node per second (main thread ${threads.main?.user ?? '?'} user + ${threads.main?.system ?? '?'} system), ${summary.framesSentPerNodePerSecond} frames sent per node per second, connections per node ${summary.connectionsPerNode.before} → ${summary.connectionsPerNode.after}`)
+  log(`idle: ${summary.cpuMsPerNodePerSecond} ms CPU per node per second (main thread ${threads.main?.user ?? '?'} user + ${threads.main?.system ?? '?'} system), ${summary.framesSentPerNodePerSecond} frames and ${summary.wireBytesSentPerNodePerSecond} wire bytes sent per node per second, connections per node ${summary.connectionsPerNode.before} → ${summary.connectionsPerNode.after}`)
   process.stdout.write(`${JSON.stringify(summary)}\n`)
 } finally {
   await Promise.all(started.map(async n => { await n.stop() }))
