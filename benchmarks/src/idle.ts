@@ -17,8 +17,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { CliArgs } from './net/cli-args.ts'
 import { stackOptions } from './net/stack-options.ts'
 import { createStackNode, listenAddr, peerIdFor } from './net/stack.ts'
-import type { ProtocolName, TransportName } from './net/messages.ts'
 import { WireCounter } from './net/wire.ts'
+import type { ProtocolName, TransportName } from './net/messages.ts'
 import type { StackNode } from './net/stack.ts'
 
 const cli = new CliArgs(process.argv, {
