@@ -1,6 +1,6 @@
 import { streamPair } from '@libp2p/utils'
-import { Uint8ArrayList } from 'uint8arraylist'
 import { expect } from 'aegir/chai'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { MalformedFrameError } from '../src/errors.ts'
 import { isOversizeError, prefixDecoder, readFrames } from '../src/frame-reader.ts'
 import { concatFrames, varintLength } from '../src/outbound-streams.ts'
