@@ -20,6 +20,12 @@ export function isOversizeError (err: unknown): boolean {
 /** The one "prefix not complete yet" answer, shared: lpStream only tests its class */
 const PREFIX_INCOMPLETE = new RangeError('length prefix not complete yet')
 
+/** What lpStream hands a length decoder: the prefix bytes read so far (a Uint8ArrayList) */
+export interface PrefixBytes {
+  readonly byteLength: number
+  get(index: number): number
+}
+
 /**
  * Decodes an unsigned varint length prefix for lpStream, which reads the prefix a byte at a
  * time and asks after each byte, taking a RangeError to mean "read another byte".
@@ -29,12 +35,6 @@ const PREFIX_INCOMPLETE = new RangeError('length prefix not complete yet')
  * frame's is refused by name at once (uint8-varint keeps asking for bytes after eight bytes
  * with the continuation bit set, and lpStream keeps them all).
  */
-/** What lpStream hands a length decoder: the prefix bytes read so far (a Uint8ArrayList) */
-export interface PrefixBytes {
-  readonly byteLength: number
-  get(index: number): number
-}
-
 export function prefixDecoder (maxLengthLength: number): (data: PrefixBytes) => number {
   return (data) => {
     const n = data.byteLength
