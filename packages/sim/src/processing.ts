@@ -65,25 +65,27 @@ export interface ProcessingParams {
 
 /**
  * Calibration. The per-frame and per-KiB figures are `npm run bench:frame-cost` on the 2-core
- * development machine (2026-12-02: one frame at a time over TCP + noise + yamux between two
- * nodes of one process, sender and receiver together 0.146 ms per frame + 0.0123 ms per KiB;
- * QUIC 0.101 + 0.0203), split between the two ends about as a profile splits them (the read
- * path's dispatch costs more than encoding). The ML-DSA-65 figures are the native
- * (node:crypto) medians of `npm run bench:crypto`. On 100 real nodes sharing the 2 cores
- * every cost is several times larger (contended cores, cold caches, 20 connections per node,
- * the services' own handlers): `scale` 4 with 4.4 KB payloads (1 KiB plus the ML-DSA-65
- * signature) reproduces the latencies of the real saturation sweep (scenarios/
- * saturation-100.json, benchmarks/README.md).
+ * development machine: one frame at a time between two nodes of one process, sender and
+ * receiver together, split between the two ends about as a profile splits them (the read
+ * path's dispatch costs more than encoding). TCP + noise + yamux with the stack patches of
+ * SPEC.md §7.12 (2026-12-04, sizes 64 B–16 KiB: 0.075 ms per frame + 0.0076 ms per KiB; the
+ * stock stack cost about twice as much per frame, 0.146 ms on 2026-12-02); QUIC (preset
+ * `quic`) 0.090–0.110 ms + 0.008 ms the same day. The ML-DSA-65 figures are the native
+ * (node:crypto) medians of `npm run bench:crypto`. On 100 real nodes sharing the 2 cores every
+ * cost is larger (contended cores, cold caches, 20 connections per node, the services' own
+ * handlers): `scale` 2 with 4.4 KB payloads (1 KiB plus the ML-DSA-65 signature) reproduces
+ * the latencies of the real saturation sweep over TCP (scenarios/saturation-100.json,
+ * benchmarks/README.md). The machine's own speed varies by up to ~1.5× from day to day.
  */
 export const DEFAULT_PROCESSING: Readonly<ProcessingParams> = Object.freeze({
   nodesPerCore: 1,
-  // bench:frame-cost (TCP): the receiving share of 0.146 ms per frame — stream read, yamux, Noise, protobuf, handler
-  receiveMs: 0.09,
-  // bench:frame-cost (TCP): the receiving share of 0.0123 ms per KiB (ChaCha20-Poly1305, copies)
-  receivePerKiBMs: 0.006,
+  // bench:frame-cost (TCP, patched stack): the receiving share of 0.075 ms per frame — stream read, yamux, Noise, protobuf, handler
+  receiveMs: 0.046,
+  // bench:frame-cost (TCP): the receiving share of 0.0076 ms per KiB (ChaCha20-Poly1305, copies)
+  receivePerKiBMs: 0.004,
   // bench:frame-cost (TCP): the sending share — encoding is cheaper than the receive path's dispatch
-  sendMs: 0.055,
-  sendPerKiBMs: 0.006,
+  sendMs: 0.029,
+  sendPerKiBMs: 0.004,
   // estimate: a setTimeout callback and the core's timer handler
   timerMs: 0.02,
   // estimate (bench:crypto native verify median 0.148 ms); 0.15–0.2 ms with the header decode
@@ -97,11 +99,17 @@ export const DEFAULT_PROCESSING: Readonly<ProcessingParams> = Object.freeze({
 })
 
 /**
- * Named starting points for scenario files. `noble`: the pure-JS ML-DSA-65
- * backend (bench:crypto noble medians: verify 0.942 ms, sign 3.702 ms).
+ * Named starting points for scenario files. `quic`: the QUIC transport's frames
+ * (bench:frame-cost 2026-12-04: 0.1 ms per frame + 0.008 ms per KiB, split as TCP's).
+ * `stock`: TCP frames on the stock @libp2p/yamux and @libp2p/utils, without the patches of
+ * SPEC.md §7.12 (bench:frame-cost 2026-12-02: 0.146 ms per frame + 0.0123 ms per KiB), what a
+ * user who does not apply them pays. `noble`: the pure-JS ML-DSA-65 backend (bench:crypto
+ * noble medians: verify 0.942 ms, sign 3.702 ms).
  */
 export const PROCESSING_PRESETS: Readonly<Record<string, Readonly<ProcessingParams>>> = Object.freeze({
   default: DEFAULT_PROCESSING,
+  quic: Object.freeze({ ...DEFAULT_PROCESSING, receiveMs: 0.062, sendMs: 0.038 }),
+  stock: Object.freeze({ ...DEFAULT_PROCESSING, receiveMs: 0.09, receivePerKiBMs: 0.006, sendMs: 0.055, sendPerKiBMs: 0.006 }),
   noble: Object.freeze({ ...DEFAULT_PROCESSING, verifyMs: 0.95, signMs: 3.7 })
 })
 

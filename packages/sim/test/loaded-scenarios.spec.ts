@@ -7,7 +7,11 @@ import type { BroadcastScenario } from '../src/broadcast/scenario.ts'
  * Issue 12: 100 nodes sharing 2 cores (50 per simulated core, the benchmark's processes) with
  * the processing costs of SPEC.md §4.1 scaled up until the event loop lags hundreds of ms
  * during formation. The protocols must form, stay formed and deliver without turning their
- * own lag into verdicts or dropped links (SPEC.md §6.9, §7.13).
+ * own lag into verdicts or dropped links (SPEC.md §6.9, §7.13). The first two runs are stress
+ * tests at the load they were written for: the stock stack's frames (preset `stock`, twice the
+ * patched stack's per frame) at `scale` 3, one and a half times the real sweep's calibration.
+ * Heavier, the contact every node joins through falls seconds behind and can be declared dead
+ * before its refutation leaves its queue (SPEC.md §6.9).
  */
 describe('100 nodes on 2 loaded cores', function () {
   this.timeout(300_000)
@@ -20,7 +24,7 @@ describe('100 nodes on 2 loaded cores', function () {
       latency: { min: 10, max: 50 },
       duration: 60_000,
       join: { interval: 10 },
-      processing: { preset: 'default', nodesPerCore: 50, scale: 3 }
+      processing: { preset: 'stock', nodesPerCore: 50, scale: 3 }
     })
     expect(r.processing?.messages.p99 as number, 'the scenario must actually load the cores').to.be.greaterThan(1000)
     expect(r.final.components).to.equal(1)
@@ -42,7 +46,7 @@ describe('100 nodes on 2 loaded cores', function () {
         { label: 'random', at: 30_000, count: 100, interval: 100, sender: 'random' }
       ],
       duration: 60_000,
-      processing: { preset: 'default', nodesPerCore: 50, scale: 3 }
+      processing: { preset: 'stock', nodesPerCore: 50, scale: 3 }
     }
     const r = runBroadcastScenario(scenario, 'plumtree')
     expect(r.processing?.messages.p99 as number, 'the scenario must actually load the cores').to.be.greaterThan(1000)
@@ -65,8 +69,8 @@ describe('100 nodes on 2 loaded cores', function () {
   })
 
   it('past saturation plumtree slows down but loses nothing: 100 nodes on 2 cores at 10, 20 and 40 msg/s (scenarios/saturation-100.json)', function () {
-    // the real 100-node sweep's costs: scale 3 and 4.4 KB payloads (1 KiB plus the signature) put
-    // P50 at 20 and 40 msg/s where bench:sweep measured it (benchmarks/README.md)
+    // the real 100-node sweep's costs: scale 2 and 4.4 KB payloads (1 KiB plus the signature) put
+    // P50 at 10, 20 and 40 msg/s where bench:sweep measured it over TCP (benchmarks/README.md)
     this.timeout(120_000)
     const scenario: BroadcastScenario = {
       name: 'saturation-100',
@@ -76,7 +80,7 @@ describe('100 nodes on 2 loaded cores', function () {
       join: { interval: 10 },
       subscribeAt: 15_000,
       payloadSize: 4400,
-      processing: { preset: 'default', nodesPerCore: 50, scale: 3 },
+      processing: { preset: 'default', nodesPerCore: 50, scale: 2 },
       traffic: [
         { label: 'warm-up', at: 25_000, count: 10, interval: 500, sender: 'random' },
         { label: '10 msg/s', at: 32_000, count: 200, interval: 100, sender: 'random' },
@@ -87,7 +91,7 @@ describe('100 nodes on 2 loaded cores', function () {
     }
     const r = runBroadcastScenario(scenario, 'plumtree')
     const p50 = (label: string): number => r.traffic.find(t => t.label === label)?.latency.p50 as number
-    expect(p50('20 msg/s'), 'the cores must actually saturate').to.be.above(2000)
+    expect(p50('40 msg/s'), 'the cores must actually saturate').to.be.above(2000)
     expect(p50('10 msg/s')).to.be.below(p50('20 msg/s'))
     expect(p50('20 msg/s')).to.be.below(p50('40 msg/s'))
     for (const t of r.traffic) {

@@ -248,6 +248,17 @@ describe('processing parameters', () => {
     expect(p.scale).to.equal(1)
   })
 
+  it('transport presets keep bench:frame-cost\'s order: patched TCP < QUIC < stock TCP per frame, the same crypto', () => {
+    const frame = (preset: string): number => { const p = resolveProcessing({ preset }); return p.receiveMs + p.sendMs }
+    expect(frame('default')).to.be.below(frame('quic'))
+    expect(frame('quic')).to.be.below(frame('stock'))
+    // the stack patches (SPEC.md §7.12) halved the cost of a TCP frame
+    expect(frame('stock') / frame('default')).to.be.within(1.7, 2.3)
+    for (const preset of ['quic', 'stock']) {
+      expect(resolveProcessing({ preset }).verifyMs).to.equal(DEFAULT_PROCESSING.verifyMs)
+    }
+  })
+
   it('scenario validation names a bad processing field', () => {
     const good = { name: 's', seed: 1, nodes: 10, latency: { min: 1, max: 2 }, duration: 1000, join: { interval: 10 } }
     expect(validateScenario({ ...good, processing: { nodesPerCore: 5 } }).processing).to.deep.equal({ nodesPerCore: 5 })
