@@ -46,7 +46,8 @@ export interface SwimConfig {
    * of at SWIM's verdict. Off by default: at 2,000 simulated nodes after a 70% crash it
    * clears dead neighbours from survivors' views within 15 s, but on 100 real nodes sharing
    * 2 cores, probes that time out only because the target is busy made it tear down live
-   * links (DISCONNECTs 17 → 54–245 per run, plumtree P50 97 → 310–354 ms)
+   * links (DISCONNECTs 17 → 54–245 per run, plumtree P50 97 → 310–354 ms). Never while our own
+   * lag is at least `ackTimeout` (SPEC.md §6.10)
    */
   replaceUnresponsive: boolean
   /**

@@ -500,10 +500,11 @@ export class Swim<P> {
     }
     const again = this.members.get(probe.target)?.status === 'suspect'
     this.members.suspect(probe.target, now, out)
-    if (this.config.replaceUnresponsive && (!this.config.lifeguard || this.health.multiplier === 0 || probe.nacked.size > 0 || again)) {
+    if (this.config.replaceUnresponsive && this.load.lag(now) < this.config.ackTimeout && (!this.config.lifeguard || this.health.multiplier === 0 || probe.nacked.size > 0 || again)) {
       // we are healthy, a helper reached us but not the target, or it failed a second probe as
       // a suspect: the overlay need not wait for the verdict to replace an active neighbour
-      // (SPEC.md §6.10)
+      // (SPEC.md §6.10). Not while our own event loop lags: on loaded real nodes the targets
+      // are as slow as we are, and tearing their links down only added load
       out.push(emit({ type: 'probe-failed', peer: probe.target }))
     }
     if (this.config.lifeguard) {
