@@ -500,7 +500,7 @@ export class Swim<P> {
     }
     const again = this.members.get(probe.target)?.status === 'suspect'
     this.members.suspect(probe.target, now, out)
-    if (this.config.replaceUnresponsive && this.load.lag(now) < this.config.ackTimeout && (!this.config.lifeguard || this.health.multiplier === 0 || probe.nacked.size > 0 || again)) {
+    if (this.config.replaceUnresponsive && !this.lagging(now) && (!this.config.lifeguard || this.health.multiplier === 0 || probe.nacked.size > 0 || again)) {
       // we are healthy, a helper reached us but not the target, or it failed a second probe as
       // a suspect: the overlay need not wait for the verdict to replace an active neighbour
       // (SPEC.md §6.10). Not while our own event loop lags: on loaded real nodes the targets
@@ -520,13 +520,18 @@ export class Swim<P> {
    * neighbour.
    */
   private probeNextEarly (now: number, out: Out<P>): void {
-    if (this.health.multiplier > 0 || this.load.lag(now) >= this.config.ackTimeout) {
+    if (this.health.multiplier > 0 || this.lagging(now)) {
       return
     }
     const next = this.schedule.next(now)
     if (next != null && !this.probing(next)) {
       this.sendProbe(next, false, now, out)
     }
+  }
+
+  /** Our own event loop lags by an ack wait or more: what we would judge may be our own slowness */
+  private lagging (now: number): boolean {
+    return this.load.lag(now) >= this.config.ackTimeout
   }
 
   private onPingReq (from: P, seq: number, target: P, now: number, out: Out<P>): void {
