@@ -77,7 +77,9 @@ const pad = (s: string | number, n: number): string => String(s).padStart(n)
 process.stdout.write(`\n${'run'.padEnd(16)}${pad('rate', 6)}${pad('size', 7)}${pad('delivery', 10)}${pad('eventual', 10)}${pad('P50 ms', 9)}${pad('P95 ms', 9)}${pad('P99 ms', 9)}${pad('B/deliv', 9)}${pad('CPU', 6)}${pad('ELD99', 8)}  flags\n`)
 for (const r of runs) {
   for (const s of r.steps) {
-    const flags = [s.saturated ? 'saturated' : '', s.collapsed ? 'COLLAPSE' : ''].filter(Boolean).join(' ')
+    // membership links torn down in the step, by reason, and false dead verdicts (no node fails in a sweep)
+    const churn = s.membership == null ? '' : `links down ${Object.values(s.membership.neighborsDown).reduce((a, n) => a + n, 0)}${Object.keys(s.membership.neighborsDown).length > 0 ? ` (${Object.entries(s.membership.neighborsDown).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}, suspicions ${s.membership.suspicions}, verdicts ${s.membership.deaths}`
+    const flags = [s.saturated ? 'saturated' : '', s.collapsed ? 'COLLAPSE' : '', churn].filter(Boolean).join(' ')
     process.stdout.write(`${`${r.protocol}/${r.transport}${s.warmUp === true ? '*' : ''}`.padEnd(16)}${pad(s.rate, 6)}${pad(s.size, 7)}${pad(`${(s.deliveryRatio * 100).toFixed(2)}%`, 10)}${pad(`${(s.eventualDeliveryRatio * 100).toFixed(2)}%`, 10)}${pad(Math.round(s.latencyMs.p50), 9)}${pad(Math.round(s.latencyMs.p95), 9)}${pad(Math.round(s.latencyMs.p99), 9)}${pad(s.bytesPerDelivered, 9)}${pad(`${Math.round(s.machineUtilisation * 100)}%`, 6)}${pad(Math.round(s.loopDelayP99Ms), 8)}  ${flags}\n`)
   }
   if (Object.keys(r.idle.framesPerNodePerSecond).length > 0) {

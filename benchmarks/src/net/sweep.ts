@@ -52,6 +52,12 @@ export interface StepResult {
    * §7.10) or a later one; count is deliveries
    */
   byOrigin: { first: LatencySummary, repeat: LatencySummary }
+  /**
+   * plumtree only: membership churn in the step window, summed over the nodes. Active-view
+   * removals by reason (`unresponsive` is SPEC.md §6.10's option), SWIM suspicions raised and
+   * dead verdicts declared; no node fails in a sweep, so every verdict is a false one
+   */
+  membership?: { neighborsDown: Record<string, number>, suspicions: number, deaths: number }
 }
 
 export interface LatencySummary { count: number, p50: number, p99: number }
@@ -169,6 +175,24 @@ const PER_DELIVERY = [
 function perDelivery (before: WorkerSnapshot[], after: WorkerSnapshot[], delivered: number): NonNullable<StepResult['perDelivery']> {
   const moved = (k: string): number => after.reduce((a, s) => a + (s.counters[k] ?? 0), 0) - before.reduce((a, s) => a + (s.counters[k] ?? 0), 0)
   return Object.fromEntries(PER_DELIVERY.map(([name, counter]) => [name, r3(moved(counter) / delivered)])) as NonNullable<StepResult['perDelivery']>
+}
+
+/** Membership churn (StepResult.membership) between two snapshots */
+function membershipChurn (before: WorkerSnapshot[], after: WorkerSnapshot[]): NonNullable<StepResult['membership']> {
+  const total = (snaps: WorkerSnapshot[], k: string): number => snaps.reduce((a, s) => a + (s.counters[k] ?? 0), 0)
+  const neighborsDown: Record<string, number> = {}
+  const keys = new Set(after.flatMap(s => Object.keys(s.counters)).filter(k => k.startsWith('neighborDown.')))
+  for (const k of [...keys].sort()) {
+    const moved = total(after, k) - total(before, k)
+    if (moved > 0) {
+      neighborsDown[k.slice('neighborDown.'.length)] = moved
+    }
+  }
+  return {
+    neighborsDown,
+    suspicions: total(after, 'swim.suspicionsRaised') - total(before, 'swim.suspicionsRaised'),
+    deaths: total(after, 'swim.deathsDeclared') - total(before, 'swim.deathsDeclared')
+  }
 }
 
 const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
@@ -315,7 +339,8 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
         loopDelayP99Ms: r3(loopDelayP99Ms),
         saturated: loopDelayP99Ms > 500 || utilisation > 0.9,
         ...(protocol === 'plumtree' && delivered > 0 ? { perDelivery: perDelivery(w.before, w.after, delivered) } : {}),
-        byOrigin: { first: latencySummary(latFirst), repeat: latencySummary(latRepeat) }
+        byOrigin: { first: latencySummary(latFirst), repeat: latencySummary(latRepeat) },
+        ...(protocol === 'plumtree' ? { membership: membershipChurn(w.before, w.after) } : {})
       }
       return result
     })

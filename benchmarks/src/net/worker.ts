@@ -21,6 +21,8 @@ interface Hosted {
   deliveredAt: Float64Array
   /** connections opened and closed over the run (churn costs handshakes, identify, identity exchange) */
   conns: { opened: number, closed: number }
+  /** membership active-view removals by reason (SPEC.md §5, §6.10): how often links were torn down, and why */
+  neighborsDown: Record<string, number>
 }
 
 /** The worker's state, in one object so the per-node closures read the current values */
@@ -85,18 +87,20 @@ async function init (message: Extract<ToWorker, { type: 'init' }>): Promise<void
       }
       counts[msg] = Math.min(65535, counts[msg] + 1)
     })
+    const neighborsDown: Record<string, number> = {}
     if (S.protocol === 'plumtree') {
       node.services.membership.addEventListener('peer-dead', (evt: CustomEvent<{ peer: { toString(): string } }>) => {
         send({ type: 'event', kind: 'peer-dead', observer: spec.index, peer: evt.detail.peer.toString(), at: Date.now() })
       })
       node.services.membership.addEventListener('neighbor-down', (evt: CustomEvent<{ peer: { toString(): string }, reason: string }>) => {
+        neighborsDown[evt.detail.reason] = (neighborsDown[evt.detail.reason] ?? 0) + 1
         send({ type: 'event', kind: 'neighbor-down', observer: spec.index, peer: evt.detail.peer.toString(), at: Date.now(), reason: evt.detail.reason })
       })
     }
     const conns = { opened: 0, closed: 0 }
     node.addEventListener('connection:open', () => { conns.opened++ })
     node.addEventListener('connection:close', () => { conns.closed++ })
-    S.hosted.set(spec.index, { spec, node, wire, counts, latency, deliveredAt, conns })
+    S.hosted.set(spec.index, { spec, node, wire, counts, latency, deliveredAt, conns, neighborsDown })
   }
   send({ type: 'ready' })
 }
@@ -244,6 +248,9 @@ function counters (): Record<string, number> {
       }
       for (const [name, n] of Object.entries(h.node.services.membership.stats.sendErrors as Record<string, number>)) {
         add(`membershipSendError.${name}`, n)
+      }
+      for (const [reason, n] of Object.entries(h.neighborsDown)) {
+        add(`neighborDown.${reason}`, n)
       }
     }
   }
