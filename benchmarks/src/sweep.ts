@@ -85,6 +85,9 @@ for (const r of runs) {
   if (Object.keys(r.idle.framesPerNodePerSecond).length > 0) {
     process.stdout.write(`${`${r.protocol}/${r.transport}`.padEnd(16)} idle frames sent per node per second: ${Object.entries(r.idle.framesPerNodePerSecond).map(([k, v]) => `${k} ${v}`).join(', ')}\n`)
   }
+  if (r.membership != null) {
+    process.stdout.write(`${`${r.protocol}/${r.transport}`.padEnd(16)} membership over the whole run: links down ${Object.values(r.membership.neighborsDown).reduce((a, n) => a + n, 0)} (${Object.entries(r.membership.neighborsDown).map(([k, v]) => `${k} ${v}`).join(', ')}), suspicions ${r.membership.suspicions}, verdicts ${r.membership.deaths}\n`)
+  }
   process.stdout.write(`${`${r.protocol}/${r.transport}`.padEnd(16)} formed ${r.formed ? 'in' : 'NOT within'} ${(r.formationMs / 1000).toFixed(1)} s; idle ${r.idle.cpuMsPerNodePerSecond} ms CPU/s and ${r.idle.bytesPerNodePerSecond} B/s per node; knee ${r.knee ?? 'none'} msg/s\n`)
 }
 

@@ -80,6 +80,8 @@ export interface SweepRun {
   unresponsiveAt?: { rate: number, size: number }
   /** highest 1 KiB rate with ≥ 99.9% delivery and P99 ≤ 1 s (null: none) */
   knee: number | null
+  /** plumtree only: StepResult.membership over the whole run, from the nodes' start (formation included) to the end */
+  membership?: StepResult['membership']
 }
 
 export interface SweepConfig extends Omit<RunConfig, 'rate' | 'duration' | 'size' | 'protocol' | 'transport'> {
@@ -355,7 +357,8 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
       totalCpuSeconds: r3(sum(end, 'cpuSeconds')),
       steps,
       ...(unresponsiveAt != null ? { unresponsiveAt } : {}),
-      knee: knee(steps)
+      knee: knee(steps),
+      ...(protocol === 'plumtree' ? { membership: membershipChurn([], end) } : {})
     }
   } finally {
     await Promise.all(workers.map(async w => w.stop()))
