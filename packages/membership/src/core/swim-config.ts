@@ -42,12 +42,12 @@ export interface SwimConfig {
   /** Lifeguard on/off: local health awareness, dynamic suspicion, nacks, confirmation probes */
   lifeguard: boolean
   /**
-   * Replace an active neighbour as soon as our own probe of it fails (SPEC.md §6.10) instead
-   * of at SWIM's verdict. Off by default: at 2,000 simulated nodes after a 70% crash it
-   * clears dead neighbours from survivors' views within 15 s, but on 100 real nodes sharing
-   * 2 cores, probes that time out only because the target is busy made it tear down live
-   * links (DISCONNECTs 17 → 54–245 per run, plumtree P50 97 → 310–354 ms). Never while our own
-   * lag is at least `ackTimeout` (SPEC.md §6.10)
+   * Replace an active neighbour once a second probe of it fails while it is already suspect
+   * (SPEC.md §6.10), instead of at SWIM's verdict: after a 70% crash at 2,000 simulated nodes it
+   * clears dead neighbours from survivors' views within ~15 s. On by default since the
+   * twenty-sixth session; never while our own lag is at least `ackTimeout`, nor for a neighbour
+   * not heard from since it became one (for its first few probe periods): on 100 loaded real
+   * nodes those were the links it tore down while they were live
    */
   replaceUnresponsive: boolean
   /**
@@ -82,7 +82,7 @@ export const DEFAULT_SWIM_CONFIG: Readonly<SwimConfig> = {
   expectedConfirmations: 5,
   maxLocalHealth: 8,
   lifeguard: true,
-  replaceUnresponsive: false,
+  replaceUnresponsive: true,
   trafficAnswersProbe: true,
   gossipFlushInterval: 10,
   maxUpdatesPerMessage: 256,
