@@ -6,6 +6,7 @@ import { scaledTimeout } from './suspicion.ts'
 import { resolveSwimConfig } from './swim-config.ts'
 import { MAX_INCARNATION, SwimMembers } from './swim-members.ts'
 import { AckViews, Dissemination } from './swim-news.ts'
+import { NACK_DELAY, Relays } from './swim-relays.ts'
 import type { MemberStatus, MemberUpdate, SwimMessage } from './messages.ts'
 import type { SwimConfig } from './swim-config.ts'
 import type { DropCounters, CoreEffect, MembershipTimer } from './types.ts'
@@ -13,14 +14,12 @@ import type { Rng } from '@saorsa-gossip/core'
 
 type Out<P> = Array<CoreEffect<P>>
 
+export { MAX_RELAYS } from './swim-relays.ts'
+
 /** Largest neighbour list accepted in an ack (an active view is at most 12 by default) */
 export const MAX_NEIGHBORS = 64
-/** Relayed PING-REQs outstanding at most; more are dropped (bounds memory under a PING-REQ flood) */
-export const MAX_RELAYS = 256
 /** Probes outstanding at most, confirmation probes included */
 export const MAX_PROBES = 64
-/** A helper nacks this fraction of indirectTimeout after a PING-REQ when the target stays silent (SPEC.md §6.2) */
-const NACK_DELAY = 0.5
 /** An ack repeats an unchanged neighbour list at least every this many acks to the same prober (a lost full list heals) */
 const FULL_VIEW_EVERY = 8
 /** Probers whose last-sent view version is remembered (active views are ≤ 12; relayed pings add a few) */
@@ -45,11 +44,6 @@ interface Probe<P> {
   nacked: Set<P>
   /** when the direct ping left: its ack is a round-trip sample */
   sentAt: number
-}
-
-interface Relay<P> {
-  requester: P
-  requesterSeq: number
 }
 
 /** Counters for metrics and the simulator */
@@ -95,7 +89,8 @@ export class Swim<P> {
   /** the member table, and the rules by which news changes it */
   private readonly members: SwimMembers<P>
   private readonly probes = new Map<number, Probe<P>>()
-  private readonly relays = new Map<number, Relay<P>>()
+  /** PING-REQs we answer as a helper */
+  private readonly relays: Relays<P>
   /** where news goes: piggybacked on pings and acks, and batched straight to those who act on it */
   private readonly news: Dissemination<P>
   /** each monitored member's own active view, from its last ack: the other peers that watch it */
@@ -136,6 +131,7 @@ export class Swim<P> {
     // a dead helper is probed or reported within a few probe cycles and a suspicion timeout
     this.health = new LocalHealth<P>(this.config.maxLocalHealth, 10 * this.config.probeInterval + 2 * this.config.suspicionMaxTimeout)
     this.schedule = new ProbeSchedule<P>(self, rng, this.config, this.monitored, this.neighborsOf)
+    this.relays = new Relays<P>(this.config)
     this.members = new SwimMembers<P>({
       self,
       config: this.config,
@@ -271,7 +267,7 @@ export class Swim<P> {
         break
       case 'swim-ack-timeout': this.onAckTimeout(timer.seq, now, out); break
       case 'swim-probe-end': this.onProbeEnd(timer.seq, timer.due, now, out); break
-      case 'swim-relay-timeout': this.onRelayTimeout(timer.seq, out); break
+      case 'swim-relay-timeout': this.relays.timedOut(timer.seq, out); break
       case 'swim-suspicion': this.members.onSuspicionTimeout(timer.member, now, out); break
       case 'swim-flush': this.news.flush(now, out); break
       case 'swim-recheck': this.onRecheck(timer.member, timer.heard, now, out); break
@@ -381,11 +377,7 @@ export class Swim<P> {
   }
 
   private onAck (from: P, seq: number, incarnation: number, neighbors: P[] | undefined, now: number, out: Out<P>): void {
-    const relay = this.relays.get(seq)
-    if (relay != null) {
-      this.relays.delete(seq)
-      out.push(cancelTimer(`swim:relay:${seq}`))
-      out.push(send(relay.requester, { proto: 'swim', type: 'ack', seq: relay.requesterSeq, incarnation: 0, updates: [], neighbors: [] }))
+    if (this.relays.answered(seq, out)) {
       return
     }
     const probe = this.probes.get(seq)
@@ -560,28 +552,13 @@ export class Swim<P> {
       this.drops.invalid++
       return
     }
-    if (this.relays.size >= MAX_RELAYS) {
+    // one sequence space for our probes and our relayed pings: an ack's seq says which it answers
+    const local = this.seq + 1
+    if (!this.relays.request(from, seq, target, local, now, out)) {
       this.drops.unexpected++
       return
     }
-    const local = ++this.seq
-    this.relays.set(local, { requester: from, requesterSeq: seq })
-    out.push(send(target, { proto: 'swim', type: 'ping', seq: local, updates: [] }))
-    // Lifeguard nack: answer well before the requester's own deadline (it waits indirectTimeout
-    // from sending, and the request took up to a one-way delay to get here), so that a missing
-    // nack really means *its* links are bad; 0.8× arrived too late most of the time (review)
-    out.push(scheduleTimer(`swim:relay:${local}`, now + Math.floor(this.config.indirectTimeout * NACK_DELAY), { kind: 'swim-relay-timeout', seq: local }))
-  }
-
-  private onRelayTimeout (seq: number, out: Out<P>): void {
-    const relay = this.relays.get(seq)
-    if (relay == null) {
-      return
-    }
-    this.relays.delete(seq)
-    if (this.config.lifeguard) {
-      out.push(send(relay.requester, { proto: 'swim', type: 'nack', seq: relay.requesterSeq }))
-    }
+    this.seq = local
   }
 
   private onNack (from: P, seq: number): void {
