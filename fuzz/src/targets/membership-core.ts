@@ -28,7 +28,7 @@ function check (m: Core, timers: Timers<unknown>): void {
   const members = field<Map<string, unknown>>(field(m.swim, 'members'), 'members')
   invariant(members.size <= m.swim.config.memberTableCapacity, () => `member table ${members.size} > ${m.swim.config.memberTableCapacity}`)
   invariant(!members.has(SELF), () => 'self in the member table')
-  invariant(field<Map<number, unknown>>(m.swim, 'probes').size <= 64 && field<Map<number, unknown>>(m.swim, 'relays').size <= 1024, () => 'probe or relay map unbounded')
+  invariant(field<Map<number, unknown>>(m.swim, 'probes').size <= 64 && field<Map<number, unknown>>(field(m.swim, 'relays'), 'relays').size <= 1024, () => 'probe or relay map unbounded')
   invariant(timers.pending.size <= 4096, () => `${timers.pending.size} live timers`)
 }
 
