@@ -144,6 +144,22 @@ describe('SWIM core', () => {
     expect(sentTo(ack, 'b', 'ack')[0].incarnation).to.equal(1)
   })
 
+  it('answers an accuser again when it repeats the accusation an ack wait after our answer (that answer was lost)', () => {
+    const s = swim('a', ['b', 'c'])
+    const accuse = (now: number): Effects => s.handleMessage('x', { proto: 'swim', type: 'gossip', updates: [{ member: 'a', incarnation: 0, status: 'suspect', from: 'x' }] }, now)
+    const toX = (out: Effects): unknown[] => sentTo(out, 'x', 'gossip').flatMap(m => m.updates)
+    const alive = { member: 'a', incarnation: 1, status: 'alive', from: 'a' }
+    accuse(100)
+    expect(toX(flush(s, 110))).to.deep.include(alive)
+    // repeated within an ack wait (200 ms): our answer may still be on its way
+    accuse(250)
+    expect(toX(flush(s, 260))).to.not.deep.include(alive)
+    // repeated after it: our answer was lost, and the accuser would declare us dead
+    accuse(400)
+    expect(toX(flush(s, 410))).to.deep.include(alive)
+    expect(s.ownIncarnation, 'one refutation, answered twice').to.equal(1)
+  })
+
   it('a forged dead verdict at the largest incarnation is ignored, so its victim can always refute', () => {
     const now = 50_000
     const MAX = Number.MAX_SAFE_INTEGER - 1
@@ -256,7 +272,7 @@ describe('SWIM core', () => {
     expect(s.stats.suspicionsRaised).to.equal(before)
   })
 
-  it('Lifeguard: missing nacks raise the local health multiplier once their helpers are heard from, which stretches the probe period; acks lower it', () => {
+  it('Lifeguard: missing nacks raise the local health multiplier once their helpers are heard from, which stretches the probe waits (not the period); acks lower it', () => {
     const s = swim('a', ['b', 'c', 'd', 'e'], { indirectProbes: 3 })
     const { seq, now } = probeUntil(s, 'b')
     const asked = s.handleTimer({ kind: 'swim-ack-timeout', seq }, now + 200)
@@ -269,7 +285,11 @@ describe('SWIM core', () => {
     }
     expect(s.localHealthMultiplier).to.equal(3) // three live helpers, no nack from any
     const tick = s.handleTimer({ kind: 'swim-probe' }, now + 1000)
-    expect(timers(tick).find(t => t.key === 'swim:probe')?.at).to.equal(now + 1000 + 4000)
+    // the period follows our own event-loop lag, not the multiplier (SPEC.md §6.5)
+    expect(timers(tick).find(t => t.key === 'swim:probe')?.at).to.equal(now + 1000 + 1000)
+    // the suspect b is probed again, and its ack is awaited (LHM + 1) × ackTimeout
+    const [again] = tick.flatMap(e => e.type === 'send' && e.to === 'b' && e.message.type === 'ping' ? [e.message] : [])
+    expect(timers(tick).find(t => t.key === `swim:ack:${String(again.seq)}`)?.at).to.equal(now + 1000 + 4 * 200)
     // a helper that nacks shows our own links work: no increase
     const s2 = swim('a', ['b', 'c'], { indirectProbes: 1 })
     const p2 = probeUntil(s2, 'b')

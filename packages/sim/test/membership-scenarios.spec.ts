@@ -45,7 +45,7 @@ describe('membership at 1,000 nodes (simulator)', function () {
     expect(heal.largestAfter30s as number).to.be.at.least(0.97)
   })
 
-  it('70% crash at once with 3% loss and 5–120 ms links: monitors declare, verdict P99 <= 10 s (median of seeds 1–3), dead neighbours gone from active views', () => {
+  it('70% crash at once with 3% loss and 5–120 ms links: monitors declare, verdict P99 <= 10 s (median of seeds 1–3), no dead neighbour in an active view 15 s after', () => {
     // issue 12: before local health judged missed nacks by the helper's fate and the round-robin
     // kept going beside suspect re-probes, this took P50 11 s, P99 57 s at 2,000 nodes (SPEC.md §6.8)
     const p99s: number[] = []
@@ -62,23 +62,27 @@ describe('membership at 1,000 nodes (simulator)', function () {
       })
       const [heal] = result.heals
       expect(heal.survivors).to.equal(300)
-      // measured 0, 1, 0: one survivor on seed 2 still holds its dead neighbour undeclared after 25 s
-      expect(result.detection.missed, `seed ${seed}: monitors that never declared`).to.be.at.most(1)
-      expect(result.detection.monitorLatency.p99 as number, `seed ${seed}`).to.be.at.most(12_000)
-      // measured 0, 1, 0 (survivor, victim) pairs of ~2,600 since a failed own probe frees the
-      // active slot (SPEC.md §6.10); 3, 4, 7 when HyParView waited for the verdict
-      expect(heal.deadNeighborsAfter15s as number, `seed ${seed}`).to.be.at.most(2)
-      expect(result.falsePositives.healthy, `seed ${seed}`).to.be.at.most(1)
+      // measured 0, 0, 0 since a failed probe sweeps the other members (SPEC.md §6.2); before, one
+      // survivor on seed 2 still held its dead neighbour undeclared after 25 s
+      expect(result.detection.missed, `seed ${seed}: monitors that never declared`).to.equal(0)
+      // measured 5.6, 5.6, 5.0 s; 6.6–7.1 s before the schedule was served as its slots come
+      expect(result.detection.monitorLatency.p99 as number, `seed ${seed}`).to.be.at.most(8_000)
+      // the issue's target: no (survivor, victim) pair of ~2,600 left 15 s after the crash.
+      // Measured 0, 0, 0; 0, 1, 0 before the sweep; 3, 4, 7 when HyParView waited for the verdict
+      expect(heal.deadNeighborsAfter15s as number, `seed ${seed}`).to.equal(0)
+      // measured 0, 0, 0 since an accuser repeating its accusation is answered again (SPEC.md §6.3)
+      expect(result.falsePositives.healthy, `seed ${seed}`).to.equal(0)
       p99s.push(result.detection.monitorLatency.p99 as number)
     }
     expect(p99s.sort((a, b) => a - b)[1]).to.be.at.most(10_000)
   })
 
-  it('SWIM: crashed neighbours are declared dead by their monitors with P50 <= 2 s and P99 <= 5 s (median of seeds 1–3)', () => {
+  it('SWIM: crashed neighbours are declared dead by their monitors with P50 <= 2 s and P99 <= 5 s (<= 4 s the median of seeds 1–3)', () => {
     // one seed's P99 rests on its slowest ~10 of 1,000 detections (one victim's monitors) and
-    // moves by seconds with any change of message timing: seeds 1–8 ranged 3.5–7.5 s with probes
-    // answered by traffic off and 3.7–7.3 s with it on (2026-12-03, SPEC.md §6.8), so the median
-    // of three seeds is the claim, and no seed may pass the slowest seen by much
+    // moves with any change of message timing: seeds 1–8 ranged 3.7–7.3 s while each monitor
+    // sent one probe a period, and 2.2–3.5 s since it serves its slots as they come
+    // (2026-12-05, SPEC.md §6.2), so the median of three seeds is the claim, and no seed may
+    // pass the seed's 5 s
     const p99s: number[] = []
     for (const seed of [1, 2, 3]) {
       const result = runMembershipScenario({
@@ -92,12 +96,12 @@ describe('membership at 1,000 nodes (simulator)', function () {
       const { monitorLatency, missed } = result.detection
       expect(monitorLatency.count).to.be.greaterThan(800)
       expect(monitorLatency.p50 as number).to.be.at.most(2_000)
-      expect(monitorLatency.p99 as number).to.be.at.most(8_000)
+      expect(monitorLatency.p99 as number).to.be.at.most(5_000)
       expect(missed).to.equal(0)
       expect(result.falsePositives.healthy).to.equal(0)
       p99s.push(monitorLatency.p99 as number)
     }
-    expect(p99s.sort((x, y) => x - y)[1]).to.be.at.most(5_000)
+    expect(p99s.sort((x, y) => x - y)[1]).to.be.at.most(4_000)
   })
 
   it('SWIM: zero false positives in 10 minutes at 5% message loss', () => {

@@ -1,6 +1,9 @@
 import type { SwimConfig } from './swim-config.ts'
 import type { IndexedSet, Rng } from '@saorsa-gossip/core'
 
+/** Probe periods between the starts of two sweeps at least */
+const SWEEP_GAP_PERIODS = 2
+
 /**
  * When each monitored member is next probed: SWIM's round-robin, with the cycle interleaved
  * across a member's monitors (SPEC.md §6.2).
@@ -17,6 +20,9 @@ export class ProbeSchedule<P> {
   private readonly nextDue = new Map<P, number>()
   /** our rank among each monitored member's monitors, recomputed only when its list changes */
   private readonly ranks = new Map<P, { list: P[], rank: number, size: number }>()
+  /** members owed a probe ahead of their slots since one of our probes failed */
+  private readonly swept = new Set<P>()
+  private sweptAt = -Infinity
 
   /**
    * `monitored` is the set we probe; `neighborsOf` each monitored member's own active view from
@@ -36,9 +42,60 @@ export class ProbeSchedule<P> {
    * due time yet (a new neighbour) first gets a random point in one cycle.
    */
   next (now: number): P | undefined {
+    return this.pick(now, Infinity)
+  }
+
+  /**
+   * The monitored member whose slot has come (due at or before `now`) first, rescheduled one
+   * cycle on; none when no slot has come. The slots a monitor owes are not one per period: a
+   * member with m monitors is owed one probe per m periods, so a monitor of many members with
+   * few monitors each owes more than one per period, and one period's single probe left it
+   * behind and its members' slots unevenly spread (SPEC.md §6.2).
+   */
+  due (now: number): P | undefined {
+    return this.pick(now, now)
+  }
+
+  /**
+   * One of our probes failed: every other member is owed a probe ahead of its slot, served by
+   * `nextSwept` beside the slots that come. A crash seldom comes alone (a rack, a region, 70% of
+   * the network at once), and a survivor whose member's other monitors died with it would
+   * otherwise reach it only at its own slot, up to a cycle (m periods) later: 2,000 nodes, 70%
+   * crashed, 3% loss, held dead neighbours 15 s after the crash (SPEC.md §6.2). At most one
+   * sweep per cycle, so a lossy network does not sweep on every lost ack.
+   */
+  sweep (now: number, except: P): void {
+    if (this.swept.size > 0 || now - this.sweptAt < SWEEP_GAP_PERIODS * this.config.probeInterval) {
+      return
+    }
+    this.sweptAt = now
+    for (const peer of this.monitored.values()) {
+      if (peer !== except) {
+        this.swept.add(peer)
+      }
+    }
+  }
+
+  /** The member still owed a sweep's probe whose slot is due first (its slot is served) */
+  nextSwept (now: number): P | undefined {
+    if (this.swept.size === 0) {
+      return undefined
+    }
+    return this.pick(now, Infinity, this.swept)
+  }
+
+  /** `peer` was probed, for whatever reason: the sweep owes it nothing more */
+  probed (peer: P): void {
+    this.swept.delete(peer)
+  }
+
+  private pick (now: number, latest: number, among?: ReadonlySet<P>): P | undefined {
     let best: P | undefined
     let bestDue = Infinity
     for (const peer of this.monitored.values()) {
+      if (among != null && !among.has(peer)) {
+        continue
+      }
       // a member recorded dead that is our neighbour again (it restarted) is probed too: its
       // ack carries a newer incarnation and brings it back
       let due = this.nextDue.get(peer)
@@ -52,9 +109,11 @@ export class ProbeSchedule<P> {
         best = peer
       }
     }
-    if (best != null) {
-      this.reschedule(best, now + this.config.probeInterval)
+    if (best == null || bestDue > latest) {
+      return undefined
     }
+    // this slot is served (early, on time or late): the next one after it, and not in the past
+    this.reschedule(best, Math.max(bestDue, now) + 1)
     return best
   }
 
@@ -70,7 +129,7 @@ export class ProbeSchedule<P> {
   reschedule (peer: P, after: number): void {
     const others = this.neighborsOf.get(peer)
     const interval = this.config.probeInterval
-    if (others == null || others.length === 0) {
+    if (others == null) {
       this.nextDue.set(peer, after + Math.max(1, this.monitored.size - 1) * interval)
       return
     }
@@ -88,6 +147,7 @@ export class ProbeSchedule<P> {
   forget (peer: P): void {
     this.nextDue.delete(peer)
     this.ranks.delete(peer)
+    this.swept.delete(peer)
   }
 
   private rankAmong (peer: P, others: P[]): { rank: number, size: number } {

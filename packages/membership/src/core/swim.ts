@@ -20,6 +20,8 @@ export { MAX_RELAYS } from './swim-relays.ts'
 export const MAX_NEIGHBORS = 64
 /** Probes outstanding at most, confirmation probes included */
 export const MAX_PROBES = 64
+/** Slots of the interleaved schedule served per probe period at most (SPEC.md §6.2) */
+const MAX_SLOTS_PER_PERIOD = 3
 /** An ack repeats an unchanged neighbour list at least every this many acks to the same prober (a lost full list heals) */
 const FULL_VIEW_EVERY = 8
 /** Probers whose last-sent view version is remembered (active views are ≤ 12; relayed pings add a few) */
@@ -279,8 +281,11 @@ export class Swim<P> {
   // --- probing ------------------------------------------------------------------
 
   private onProbeTimer (now: number, out: Out<P>): void {
-    // a lagging node probes less often too (its probes would only time out in its own queue)
-    const period = (this.config.lifeguard ? this.health.scale(this.config.probeInterval) : this.config.probeInterval) + Math.ceil(this.load.lag(now))
+    // a lagging node probes less often too (its probes would only time out in its own queue).
+    // Lifeguard's multiplier stretches the waits, not the period: it also rises with what is not
+    // our slowness (lost nacks, no helper left), and after a mass failure stretched survivors'
+    // periods to 2–4 s while their dead members' slots waited (SPEC.md §6.5)
+    const period = this.config.probeInterval + Math.ceil(this.load.lag(now))
     out.push(scheduleTimer('swim:probe', now + period, { kind: 'swim-probe', due: now + period }))
     this.health.expire(now)
     // a neighbour we suspect is probed every period: its ack (carrying a refuted incarnation)
@@ -289,20 +294,26 @@ export class Swim<P> {
     // comes on top of the round-robin probe, not instead of it: after a mass failure most
     // neighbours are suspects, and re-probing them in its place stalled the round-robin that
     // finds the others (own suspicions P99 18 s, SPEC.md §6.2)
+    const lagging = this.lagging(now)
     const suspect = this.nextSuspect()
     if (suspect != null) {
       this.sendProbe(suspect, false, now, out)
-      if (this.health.multiplier > 0) {
-        // a node that shows signs of its own slowness sends one probe per period, no more
+      if (lagging) {
+        // a node whose own event loop lags sends one probe per period, no more
         return
       }
     }
-    const target = this.schedule.next(now)
-    if (target != null && !this.probing(target)) {
-      if (this.answeredByTraffic(target, now, out)) {
-        return
+    // every member whose slot has come, not one per period; then those a sweep still owes a
+    // probe (SPEC.md §6.2)
+    const slots = lagging ? 1 : MAX_SLOTS_PER_PERIOD
+    for (let i = 0; i < slots; i++) {
+      const target = this.schedule.due(now) ?? (lagging ? undefined : this.schedule.nextSwept(now))
+      if (target == null) {
+        break
       }
-      this.sendProbe(target, false, now, out)
+      if (!this.probing(target) && !this.answeredByTraffic(target, now, out)) {
+        this.sendProbe(target, false, now, out)
+      }
     }
   }
 
@@ -361,6 +372,7 @@ export class Swim<P> {
       return
     }
     const seq = ++this.seq
+    this.schedule.probed(target)
     this.probes.set(seq, { target, helpers: [], incarnation: Math.max(0, this.members.get(target)?.incarnation ?? 0), confirm, indirect: false, expectedNacks: 0, nacked: new Set(), sentAt: now })
     this.stats.probes++
     const ping: Extract<SwimMessage<P>, { type: 'ping' }> = { proto: 'swim', type: 'ping', seq, updates: this.outgoingUpdates(target) }
@@ -403,13 +415,14 @@ export class Swim<P> {
         if (changed) {
           // keep the old array when nothing changed, so the cached rank stays valid
           this.neighborsOf.set(from, others)
+          // our rank among its monitors may have changed, and with it our slots
+          this.schedule.reschedule(from, now + 1)
         }
         if (changed || this.listsUs.get(from) !== listsUs) {
           out.push(emit({ type: 'neighbors-of', peer: from, neighbors: others, size: others.length + (listsUs ? 1 : 0) }))
         }
         this.listsUs.set(from, listsUs)
       }
-      this.schedule.reschedule(from, now + this.config.probeInterval)
       // we watch it but it does not list us: a lost DISCONNECT or NEIGHBOR_REPLY, or a verdict
       // that evicted us. Tell the overlay so it can redo the handshake (SPEC.md §6.4). An ack
       // without a list means "unchanged since the last list I sent you".
@@ -496,6 +509,9 @@ export class Swim<P> {
       return
     }
     this.stats.failedProbes++
+    if (!this.lagging(now)) {
+      this.schedule.sweep(now, probe.target)
+    }
     if (this.config.lifeguard) {
       // Lifeguard §IV-A (as memberlist's probeNode): helpers that answered with a nack show our own
       // links work, so only missing nacks count against us, and only once the helper is shown
