@@ -6,12 +6,11 @@ const SWEEP_GAP_PERIODS = 2
 
 /**
  * When each monitored member is next probed: SWIM's round-robin, with the cycle interleaved
- * across a member's monitors (SPEC.md §6.2).
+ * across a member's monitors (SPEC.md §6.2), and the sweeps that follow a failed probe.
  *
- * Every member is probed about once per cycle (one probe per period, as SWIM's round-robin),
- * but the *time* within the cycle is staggered across a member's monitors, so a crashed member
- * is probed by someone about once per period instead of whenever independent round-robins
- * happen to reach it. It is kept apart from the detector because it is bookkeeping of its own
+ * A member with m monitors is probed by us once per m periods, at our slot: the m monitors
+ * take turns, so a crashed member is probed by someone about once per period instead of
+ * whenever independent round-robins happen to reach it. It is kept apart from the detector because it is bookkeeping of its own
  * (due times, cached ranks) that only the prober reads; the detector's monitored set and its
  * members' neighbour lists are shared with it read-only.
  */
@@ -38,16 +37,17 @@ export class ProbeSchedule<P> {
   ) {}
 
   /**
-   * The monitored member whose probe is due first, rescheduled one cycle on. A member with no
-   * due time yet (a new neighbour) first gets a random point in one cycle.
+   * The monitored member whose slot comes first, even if it is still ahead; that slot is
+   * consumed. A member with no due time yet (a new neighbour) first gets a random point in one
+   * cycle.
    */
   next (now: number): P | undefined {
     return this.pick(now, Infinity)
   }
 
   /**
-   * The monitored member whose slot has come (due at or before `now`) first, rescheduled one
-   * cycle on; none when no slot has come. The slots a monitor owes are not one per period: a
+   * The monitored member whose slot has come (due at or before `now`) first, that slot
+   * consumed; none when no slot has come. The slots a monitor owes are not one per period: a
    * member with m monitors is owed one probe per m periods, so a monitor of many members with
    * few monitors each owes more than one per period, and one period's single probe left it
    * behind and its members' slots unevenly spread (SPEC.md §6.2).
@@ -61,8 +61,9 @@ export class ProbeSchedule<P> {
    * `nextSwept` beside the slots that come. A crash seldom comes alone (a rack, a region, 70% of
    * the network at once), and a survivor whose member's other monitors died with it would
    * otherwise reach it only at its own slot, up to a cycle (m periods) later: 2,000 nodes, 70%
-   * crashed, 3% loss, held dead neighbours 15 s after the crash (SPEC.md §6.2). At most one
-   * sweep per cycle, so a lossy network does not sweep on every lost ack.
+   * crashed, 3% loss, held dead neighbours 15 s after the crash (SPEC.md §6.2). A sweep starts
+   * only once the last is paid and SWEEP_GAP_PERIODS after it began, so that a lossy network
+   * costs at most one probe per member every few periods (+2% pings at 5% loss).
    */
   sweep (now: number, except: P): void {
     if (this.swept.size > 0 || now - this.sweptAt < SWEEP_GAP_PERIODS * this.config.probeInterval) {
