@@ -10,9 +10,10 @@ const SWEEP_GAP_PERIODS = 2
  *
  * A member with m monitors is probed by us once per m periods, at our slot: the m monitors
  * take turns, so a crashed member is probed by someone about once per period instead of
- * whenever independent round-robins happen to reach it. It is kept apart from the detector because it is bookkeeping of its own
- * (due times, cached ranks) that only the prober reads; the detector's monitored set and its
- * members' neighbour lists are shared with it read-only.
+ * whenever independent round-robins happen to reach it. It is kept apart from the detector
+ * because it is bookkeeping of its own (due times, cached ranks, sweep debts) that only the
+ * prober reads; the detector's monitored set and its members' neighbour lists are shared with
+ * it read-only.
  */
 export class ProbeSchedule<P> {
   /** when each monitored member is next due for a probe */
