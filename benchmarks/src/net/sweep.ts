@@ -173,27 +173,31 @@ const PER_DELIVERY = [
   ['duplicatesOnLazy', 'duplicatesOnLazy'], ['duplicatesRepair', 'duplicatesRepair'], ['topicLinksDown', 'topicLinksDown']
 ] as const
 
+/** How far counter `k`, summed over the workers, moved between two snapshots */
+function counterMoved (before: WorkerSnapshot[], after: WorkerSnapshot[], k: string): number {
+  const total = (snaps: WorkerSnapshot[]): number => snaps.reduce((a, s) => a + (s.counters[k] ?? 0), 0)
+  return total(after) - total(before)
+}
+
 /** Plumtree's counters (PER_DELIVERY) moved between two snapshots, per delivery */
 function perDelivery (before: WorkerSnapshot[], after: WorkerSnapshot[], delivered: number): NonNullable<StepResult['perDelivery']> {
-  const moved = (k: string): number => after.reduce((a, s) => a + (s.counters[k] ?? 0), 0) - before.reduce((a, s) => a + (s.counters[k] ?? 0), 0)
-  return Object.fromEntries(PER_DELIVERY.map(([name, counter]) => [name, r3(moved(counter) / delivered)])) as NonNullable<StepResult['perDelivery']>
+  return Object.fromEntries(PER_DELIVERY.map(([name, counter]) => [name, r3(counterMoved(before, after, counter) / delivered)])) as NonNullable<StepResult['perDelivery']>
 }
 
 /** Membership churn (StepResult.membership) between two snapshots */
 function membershipChurn (before: WorkerSnapshot[], after: WorkerSnapshot[]): NonNullable<StepResult['membership']> {
-  const total = (snaps: WorkerSnapshot[], k: string): number => snaps.reduce((a, s) => a + (s.counters[k] ?? 0), 0)
   const neighborsDown: Record<string, number> = {}
   const keys = new Set(after.flatMap(s => Object.keys(s.counters)).filter(k => k.startsWith('neighborDown.')))
   for (const k of [...keys].sort()) {
-    const moved = total(after, k) - total(before, k)
+    const moved = counterMoved(before, after, k)
     if (moved > 0) {
       neighborsDown[k.slice('neighborDown.'.length)] = moved
     }
   }
   return {
     neighborsDown,
-    suspicions: total(after, 'swim.suspicionsRaised') - total(before, 'swim.suspicionsRaised'),
-    deaths: total(after, 'swim.deathsDeclared') - total(before, 'swim.deathsDeclared')
+    suspicions: counterMoved(before, after, 'swim.suspicionsRaised'),
+    deaths: counterMoved(before, after, 'swim.deathsDeclared')
   }
 }
 

@@ -1,5 +1,6 @@
 import { expect } from 'aegir/chai'
 import { LocalHealth } from '../src/core/local-health.ts'
+import { scaledTimeout } from '../src/core/suspicion.ts'
 
 describe('LocalHealth (Lifeguard LHM, missed nacks judged later)', () => {
   it('direct evidence moves the multiplier within [0, max] and scales timeouts by (LHM + 1)', () => {
@@ -8,7 +9,8 @@ describe('LocalHealth (Lifeguard LHM, missed nacks judged later)', () => {
     expect(health.multiplier).to.equal(0)
     health.adjust(5)
     expect(health.multiplier).to.equal(3)
-    expect(health.scale(200)).to.equal(800)
+    // the probe's waits and the suspicion timeout are stretched this way (swim.ts, swim-members.ts)
+    expect(scaledTimeout(200, health.multiplier)).to.equal(800)
   })
 
   it('a missed nack counts only once the helper is heard from, as often as it was missed', () => {

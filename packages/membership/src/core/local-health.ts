@@ -1,4 +1,4 @@
-import { adjustLocalHealth, scaledTimeout } from './suspicion.ts'
+import { adjustLocalHealth } from './suspicion.ts'
 
 /** Missed nacks held for judgement at most (one probe names at most `indirectProbes` helpers) */
 const MAX_HELD = 64
@@ -30,11 +30,6 @@ export class LocalHealth<P> {
 
   get multiplier (): number {
     return this.value
-  }
-
-  /** `base` stretched by (LHM + 1) */
-  scale (base: number): number {
-    return scaledTimeout(base, this.value)
   }
 
   /** Direct evidence about us: a successful probe (−1), a refuted accusation or a stalled deadline (+1) */
