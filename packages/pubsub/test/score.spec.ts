@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { PeerScores, resolveScoreConfig } from '../src/core/score.ts'
+import { DEFAULT_SCORE_CONFIG, PeerScores, resolveScoreConfig } from '../src/core/score.ts'
 import { Harness, newId } from './harness.ts'
 import type { GossipMessage } from '../src/core/messages.ts'
 
@@ -44,6 +44,25 @@ describe('peer scores', () => {
     expect(s.score('dup', 0)).to.be.closeTo(-10, 1e-9)
     s.record('slow', 'graft-unanswered', 0)
     expect(s.score('slow', 0)).to.equal(-2)
+    // answered after all: the charge is taken back, but never turned into credit
+    s.record('slow', 'graft-late', 0)
+    expect(s.score('slow', 0)).to.equal(0)
+    s.record('slow', 'graft-late', 0)
+    expect(s.score('slow', 0)).to.equal(0)
+  })
+
+  it('unanswered grafts alone stop gossip with the peer, never its payloads: they stop at graftMissFloor', () => {
+    const s = new PeerScores<string>()
+    for (let i = 0; i < 100; i++) {
+      s.record('slow', 'graft-unanswered', 0)
+    }
+    expect(s.score('slow', 0)).to.equal(DEFAULT_SCORE_CONFIG.graftMissFloor)
+    expect(s.mayGossip('slow', 0)).to.equal(false)
+    expect(s.mayAccept('slow', 0)).to.equal(true)
+    expect(s.isGraylisted('slow', 0)).to.equal(false)
+    // other faults still add to it
+    s.record('slow', 'invalid', 0)
+    expect(s.mayAccept('slow', 0)).to.equal(false)
   })
 
   it('invalid configuration throws InvalidConfigError', () => {
@@ -51,6 +70,7 @@ describe('peer scores', () => {
     // the message names the bad field
     expect(() => resolveScoreConfig({ graylistThreshold: 0, acceptThreshold: -50 })).to.throw(/graylistThreshold/).with.property('code', 'ERR_INVALID_CONFIG')
     expect(() => resolveScoreConfig({ invalidWeight: Number.NaN })).to.throw(/invalidWeight/).with.property('code', 'ERR_INVALID_CONFIG')
+    expect(() => resolveScoreConfig({ graftMissFloor: 5 })).to.throw(/graftMissFloor/).with.property('code', 'ERR_INVALID_CONFIG')
   })
 
   it('enforced in the core: a peer sending forged messages is graylisted and cut from the topic, honest delivery continues', () => {

@@ -12,6 +12,21 @@ import type { PubsubCoreInit } from '../src/core/pubsub.ts'
 const T2 = 'topic-2'
 const verify = (m: GossipMessage): boolean => m.payload[0] !== 0xff
 
+/** a hub linked to a and b (a and b not linked); everybody subscribed to T */
+function twoSpokes (): Harness {
+  const h = new Harness()
+  for (const n of ['hub', 'a', 'b']) {
+    h.add(n)
+  }
+  h.neighbours('hub', 'a')
+  h.neighbours('hub', 'b')
+  for (const n of ['hub', 'a', 'b']) {
+    h.input(n, { type: 'subscribe', topic: T })
+  }
+  h.flush()
+  return h
+}
+
 /** a hub linked to a, b and c, with b also linked to a; everybody subscribed to T */
 function hub (init: PubsubCoreInit = {}): Harness {
   const h = new Harness()
@@ -251,16 +266,7 @@ describe('broadcast tree', () => {
   })
 
   it('a duplicate on a link we hold lazy repeats the PRUNE, at most once per exchange: a peer that missed our PRUNE does not push to us for ever', () => {
-    const h = new Harness()
-    for (const n of ['hub', 'a', 'b']) {
-      h.add(n)
-    }
-    h.neighbours('hub', 'a')
-    h.neighbours('hub', 'b')
-    for (const n of ['hub', 'a', 'b']) {
-      h.input(n, { type: 'subscribe', topic: T })
-    }
-    h.flush()
+    const h = twoSpokes()
     const prunesTo = (effects: ReturnType<Harness['input']>): number => effects.filter(e => e.type === 'send' && e.to === 'a' && e.message.type === 'prune').length
     const copy = (from: string, id: Uint8Array): ReturnType<Harness['input']> => h.input('hub', { type: 'message', from, message: gossip(h, id) })
     const m1 = newId()
@@ -280,6 +286,58 @@ describe('broadcast tree', () => {
     // taken, the PRUNE ends it: a pushes no more
     h.input('a', { type: 'message', from: 'hub', message: { type: 'prune', topic: T } })
     expect(h.core('a').eagerPeers(T)).to.not.include('hub')
+  })
+
+  it('a sender\'s tree copies after our PRUNE cost it no score until it has had an exchange to act on the PRUNE; after that they count', () => {
+    const h = twoSpokes()
+    const { duplicateTolerance } = DEFAULT_SCORE_CONFIG
+    // b delivers first, a's copy is a duplicate: `count` times, a lagging a still pushing
+    const race = (count: number): void => {
+      for (let i = 0; i < count; i++) {
+        const id = newId()
+        h.input('hub', { type: 'message', from: 'b', message: gossip(h, id) })
+        h.input('hub', { type: 'message', from: 'a', message: gossip(h, id) })
+      }
+    }
+    race(1)
+    expect(h.core('hub').eagerPeers(T), 'the first duplicate pruned a').to.not.include('a')
+    // twice the tolerance within the PRUNE's grace (busyTimeout: 2 s on an idle node)
+    race(2 * duplicateTolerance)
+    expect(h.core('hub').peerScore('a', h.now), 'copies already on their way when we pruned').to.equal(0)
+    // a still pushes long after: those copies are a fault
+    h.now += 2_500
+    race(2 * duplicateTolerance)
+    expect(h.core('hub').peerScore('a', h.now), 'copies it kept pushing after the grace').to.be.below(DEFAULT_SCORE_CONFIG.gossipThreshold)
+    expect(h.core('hub').peerScore('b', h.now), 'the first deliverer').to.be.above(0)
+  })
+
+  it('a GRAFT answered late takes back its charge: a slow announcer regains the gossip threshold, one that never answers does not', () => {
+    const g = new Harness()
+    line(g, ['slow', 'a', 'liar'])
+    const charged: Array<{ from: string, id: Uint8Array }> = []
+    for (let i = 0; i < 3; i++) {
+      for (const from of ['slow', 'liar']) {
+        const ids = [newId(), newId()]
+        g.input('a', { type: 'message', from, message: { type: 'ihave', topic: T, entries: ids.map(id => ({ id, round: 1 })) } })
+        charged.push(...ids.map(id => ({ from, id })))
+      }
+      g.advance(g.now + 1000)
+    }
+    for (const n of ['slow', 'liar']) {
+      expect(g.core('a').peerScore(n, g.now), `${n} after 6 GRAFTs unanswered in time`).to.be.below(DEFAULT_SCORE_CONFIG.gossipThreshold)
+    }
+    // slow's answers arrive now, seconds late; liar's never do
+    for (const { id } of charged.filter(c => c.from === 'slow')) {
+      g.input('a', { type: 'message', from: 'slow', message: gossip(g, id) })
+    }
+    expect(g.core('a').peerScore('slow', g.now), 'slow after its late answers').to.be.at.least(0)
+    expect(g.core('a').peerScore('liar', g.now), 'liar').to.be.below(DEFAULT_SCORE_CONFIG.gossipThreshold)
+    // slow's announcements are acted on again
+    const grafted = (): number => g.sentOfType('graft', 'a').filter(s => s.to === 'slow' && (s.message as GraftMessage).id != null).length
+    const before = grafted()
+    g.input('a', { type: 'message', from: 'slow', message: { type: 'ihave', topic: T, entries: [{ id: newId(), round: 1 }] } })
+    g.advance(g.now + 1000)
+    expect(grafted(), 'a GRAFT for slow\'s next announcement').to.equal(before + 1)
   })
 
   it('flood rounds: once first copies arrive deep, the origin floods its lazy links; a flooded message floods on for floodRounds hops, each flooding node drawing a new wave; shallow again, IHAVE as before', () => {

@@ -5,8 +5,8 @@ import { InvalidConfigError } from '@saorsa-gossip/core'
  * geometrically, combined with weights into one score. Positive: first
  * deliveries of valid messages and answered GRAFT requests (capped, so a peer
  * cannot bank credit without limit). Negative: invalid or rejected messages,
- * protocol violations, GRAFT requests it left unanswered, and duplicate floods
- * beyond a tolerance. Thresholds make it act: below `gossipThreshold` a peer
+ * protocol violations, GRAFT requests it left unanswered (down to a floor above
+ * the accept threshold), and duplicate floods beyond a tolerance. Thresholds make it act: below `gossipThreshold` a peer
  * gets no IHAVE from us, below `acceptThreshold` its payloads are dropped, below
  * `graylistThreshold` everything from it is dropped and its topic links closed.
  */
@@ -16,6 +16,11 @@ export interface ScoreConfig {
   graftAnswerWeight: number
   graftAnswerCap: number
   graftMissWeight: number
+  /**
+   * the lowest the unanswered GRAFTs alone take a score: below the gossip threshold (a liar's
+   * IHAVEs are ignored) but above the accept threshold (a slow peer's answers still get in)
+   */
+  graftMissFloor: number
   invalidWeight: number
   protocolWeight: number
   duplicateWeight: number
@@ -41,6 +46,7 @@ export const DEFAULT_SCORE_CONFIG: Readonly<ScoreConfig> = Object.freeze({
   graftAnswerWeight: 0.5,
   graftAnswerCap: 10,
   graftMissWeight: -2,
+  graftMissFloor: -40,
   invalidWeight: -20,
   protocolWeight: -10,
   duplicateWeight: -0.1,
@@ -52,7 +58,8 @@ export const DEFAULT_SCORE_CONFIG: Readonly<ScoreConfig> = Object.freeze({
   graylistThreshold: -80
 })
 
-export type ScoreEvent = 'first-delivery' | 'graft-answered' | 'graft-unanswered' | 'invalid' | 'protocol-violation' | 'duplicate'
+/** `graft-late`: a GRAFT charged as unanswered was answered after all; the charge is taken back */
+export type ScoreEvent = 'first-delivery' | 'graft-answered' | 'graft-unanswered' | 'graft-late' | 'invalid' | 'protocol-violation' | 'duplicate'
 
 interface Counters {
   firstDeliveries: number
@@ -80,6 +87,9 @@ export function resolveScoreConfig (partial: Partial<ScoreConfig> = {}): ScoreCo
   if (!(config.gossipThreshold <= 0 && config.acceptThreshold <= config.gossipThreshold && config.graylistThreshold <= config.acceptThreshold)) {
     throw new InvalidConfigError('score config needs graylistThreshold <= acceptThreshold <= gossipThreshold <= 0')
   }
+  if (!(config.graftMissFloor <= 0)) {
+    throw new InvalidConfigError('score config needs graftMissFloor <= 0')
+  }
   return config
 }
 
@@ -97,6 +107,7 @@ export class PeerScores<P> {
       case 'first-delivery': c.firstDeliveries = Math.min(this.config.firstDeliveryCap, c.firstDeliveries + 1); break
       case 'graft-answered': c.graftAnswers = Math.min(this.config.graftAnswerCap, c.graftAnswers + 1); break
       case 'graft-unanswered': c.graftMisses++; break
+      case 'graft-late': c.graftMisses = Math.max(0, c.graftMisses - 1); break
       case 'invalid': c.invalid++; break
       case 'protocol-violation': c.protocol++; break
       case 'duplicate': c.duplicates++; break
@@ -113,7 +124,7 @@ export class PeerScores<P> {
     const w = this.config
     return c.firstDeliveries * w.firstDeliveryWeight +
       c.graftAnswers * w.graftAnswerWeight +
-      c.graftMisses * w.graftMissWeight +
+      Math.max(w.graftMissFloor, c.graftMisses * w.graftMissWeight) +
       c.invalid * w.invalidWeight +
       c.protocol * w.protocolWeight +
       Math.max(0, c.duplicates - w.duplicateTolerance) * w.duplicateWeight

@@ -58,6 +58,11 @@ export interface TopicState<P> {
   eagerCredit: Map<P, number>
   /** when we last sent each topic neighbour a PRUNE (a duplicate on a lazy link repeats it at most once per exchange: tree.ts) */
   prunedAt: Map<P, number>
+  /**
+   * when each lazy link last turned lazy: its peer's tree copies count against its score only
+   * once it has had time to act on the PRUNE (tree.ts `chargeable`, SPEC.md §7.11)
+   */
+  lazySince: Map<P, number>
   /** last time anything arrived from each topic neighbour */
   lastHeard: Map<P, number>
   /** messages of the topic first received from others so far (a clock that only runs while traffic flows) */
@@ -131,6 +136,8 @@ export interface TreeState<P> {
   waves: LruTtlCache<string, number>
   /** (peer, id) pairs whose GRAFT we answered recently */
   graftAnswers: LruTtlCache<string, true>
+  /** `${peer}|${id}` of GRAFTs charged as unanswered: a copy from that peer later takes the charge back (tree.ts `answeredLate`) */
+  graftsMissed: LruTtlCache<string, true>
 }
 
 /** Anti-entropy sessions in both roles (anti-entropy.ts) */
@@ -223,7 +230,8 @@ export function createCtx<P> (self: P, config: PubsubConfig, rng: Rng, stats: Pu
       depth: 0,
       flooding: false,
       waves: new LruTtlCache({ maxEntries: 8192, ttl: 30_000 }),
-      graftAnswers: new LruTtlCache({ maxEntries: 8192, ttl: 10_000 })
+      graftAnswers: new LruTtlCache({ maxEntries: 8192, ttl: 10_000 }),
+      graftsMissed: new LruTtlCache({ maxEntries: 4096, ttl: 30_000 })
     },
     ae: {
       initiated: new Map(),
@@ -261,6 +269,7 @@ export function topicState<P> (ctx: Ctx<P>, name: string): TopicState<P> {
       lazy: new Set(),
       eagerCredit: new Map(),
       prunedAt: new Map(),
+      lazySince: new Map(),
       lastHeard: new Map(),
       received: 0,
       heardAtReceived: new Map(),
@@ -318,6 +327,23 @@ export function linkUp<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: numb
   ctx.out.push(emit({ type: 'topic-neighbor-up', topic: state.name, peer }))
 }
 
+/** The link to `peer` becomes eager (GRAFT, optimisation) */
+export function makeEager<P> (state: TopicState<P>, peer: P): void {
+  state.lazy.delete(peer)
+  state.lazySince.delete(peer)
+  state.eager.add(peer)
+}
+
+/** The link to `peer` becomes lazy (a PRUNE sent or received); a link already lazy keeps its start */
+export function makeLazy<P> (state: TopicState<P>, peer: P, now: number): void {
+  state.eager.delete(peer)
+  state.eagerCredit.delete(peer)
+  if (!state.lazy.has(peer)) {
+    state.lazy.add(peer)
+    state.lazySince.set(peer, now)
+  }
+}
+
 /** A topic link goes down: the peer is kept as a passive candidate unless it is gone */
 export function linkDown<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, keepPassive: boolean): void {
   if (!state.active.delete(peer)) {
@@ -328,6 +354,7 @@ export function linkDown<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, keepPas
   state.lazy.delete(peer)
   state.eagerCredit.delete(peer)
   state.prunedAt.delete(peer)
+  state.lazySince.delete(peer)
   state.lastHeard.delete(peer)
   state.heardAtReceived.delete(peer)
   state.pinged.delete(peer)

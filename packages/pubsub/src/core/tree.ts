@@ -1,8 +1,8 @@
 import { MESSAGE_ID_LENGTH, cancelTimer, emit, scheduleTimer, bytesKey } from '@saorsa-gossip/core'
-import { likelyDead } from './liveness.ts'
+import { likelyDead, linkTimers } from './liveness.ts'
 import { MessageStore } from './message-store.ts'
 import { penalize } from './scoring.ts'
-import { heard, out } from './state.ts'
+import { heard, makeEager, makeLazy, out } from './state.ts'
 import type { GossipMessage, GraftMessage, IHaveMessage } from './messages.ts'
 import type { Ctx, Missing, TopicState } from './state.ts'
 import type { PublishOutcome, PubsubInput } from './types.ts'
@@ -158,6 +158,7 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
   }
   heard(state, from, now)
   const key = MessageStore.key(message.id)
+  answeredLate(ctx, from, key, now)
   if (ctx.seen.has(message.id, now)) {
     ctx.stats.duplicates++
     withdrawIHave(ctx, from, state.name, key)
@@ -170,9 +171,7 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
       learnLag(ctx, now - graftedSince)
       return
     }
-    if (message.repair !== true) {
-      // repair pushes race each other by design: only tree and flood duplicates count against the
-      // sender (a peer that sends floods of duplicates loses score whatever it marks them)
+    if (chargeable(ctx, state, from, message, now)) {
       ctx.scoring.scores.record(from, 'duplicate', now)
     }
     const firstWave = ctx.tree.waves.get(key, now)
@@ -203,9 +202,7 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
         ctx.stats.prunesSpared++
         return
       }
-      state.eagerCredit.delete(from)
-      state.eager.delete(from)
-      state.lazy.add(from)
+      makeLazy(state, from, now)
       ctx.stats.prunes++
       sendPrune(ctx, state, from, now)
     }
@@ -265,8 +262,7 @@ export function onGossip<P> (ctx: Ctx<P>, from: P, message: GossipMessage, state
     // repeatPrune settles the link lazy at both ends. Refusing such copies instead (no flip
     // while our PRUNE is in flight) thinned the tree across a healed partition: the simulated
     // crdt heal (sim crdt-scenarios.spec) converged 12.8 s after the halves met, bound 4 s
-    state.lazy.delete(from)
-    state.eager.add(from)
+    makeEager(state, from)
     optimize(ctx, state, from, message, missing?.announcements, now)
   }
   if (ctx.validation.defer(state.name)) {
@@ -299,14 +295,52 @@ function optimize<P> (ctx: Ctx<P>, state: TopicState<P>, from: P, message: Gossi
     // never delivered to us, and those are exactly the shorter paths the optimisation needs
     return
   }
-  state.lazy.delete(best.peer)
-  state.eager.add(best.peer)
+  makeEager(state, best.peer)
   out(ctx, best.peer, { type: 'graft', topic: state.name, round: best.round })
-  state.eager.delete(from)
-  state.eagerCredit.delete(from)
-  state.lazy.add(from)
+  makeLazy(state, from, now)
   sendPrune(ctx, state, from, now)
   ctx.stats.optimizations++
+}
+
+/**
+ * Whether a duplicate counts against its sender's score (SPEC.md §7.11). Repair pushes race each
+ * other by design and never count; flood copies always do (a peer that sends floods of
+ * duplicates loses score whatever it marks them; an honest one sends one per message and link).
+ * A tree copy counts only on a link we have held lazy for longer than an exchange takes now
+ * (`busyTimeout`: our lag and the peer's answer time included): before that the peer may not
+ * have had our PRUNE yet. On an eager link a duplicate is the tree's own redundancy (two paths,
+ * Plumtree §3.5), answered by a PRUNE, not a fault. Until 2026-12-05 every tree duplicate
+ * counted: on 100 real nodes past saturation (issue 12) honest senders lagging seconds behind
+ * our PRUNEs fell below the thresholds, and their frames — PRUNEs and GRAFTs included — were
+ * dropped (SPEC.md §7.11 has the figures)
+ */
+function chargeable<P> (ctx: Ctx<P>, state: TopicState<P>, from: P, message: GossipMessage, now: number): boolean {
+  if (message.repair === true) {
+    return false
+  }
+  if (message.flood === true) {
+    return true
+  }
+  const since = state.lazySince.get(from)
+  return since !== undefined && now - since > linkTimers(ctx, now).busyTimeout
+}
+
+/**
+ * A copy from a peer we charged with an unanswered GRAFT for this id: it was slow, not lying
+ * (a peer announcing ids it never serves never sends one), so the charge is taken back. Under
+ * overload GRAFT answers come seconds late; charged for good, honest neighbours fell below the
+ * gossip threshold and their IHAVEs were ignored (SPEC.md §7.11)
+ */
+function answeredLate<P> (ctx: Ctx<P>, from: P, key: string, now: number): void {
+  const missed = ctx.tree.graftsMissed
+  if (missed.size === 0) {
+    return
+  }
+  const charged = `${String(from)}|${key}`
+  if (missed.has(charged, now)) {
+    missed.delete(charged)
+    ctx.scoring.scores.record(from, 'graft-late', now)
+  }
 }
 
 function sendPrune<P> (ctx: Ctx<P>, state: TopicState<P>, peer: P, now: number): void {
@@ -506,6 +540,7 @@ export function onGraftTimer<P> (ctx: Ctx<P>, topic: string, key: string, now: n
     // when it was the last announcer: a peer announcing ids it never serves must lose score
     // whether or not someone else announced them too (SPEC.md §7.11)
     ctx.scoring.scores.record(previous, 'graft-unanswered', now)
+    ctx.tree.graftsMissed.set(`${String(previous)}|${key}`, true, now)
   }
   if (announcement == null) {
     // nobody left to ask: anti-entropy will find it
@@ -513,8 +548,7 @@ export function onGraftTimer<P> (ctx: Ctx<P>, topic: string, key: string, now: n
     return
   }
   ctx.out.push(scheduleTimer(graftKey(topic, key), now + ctx.config.graftTimeout2 * graftTimeout(ctx, now) / ctx.config.graftTimeout1, { kind: 'graft', topic, key }))
-  state.lazy.delete(announcement.peer)
-  state.eager.add(announcement.peer)
+  makeEager(state, announcement.peer)
   ctx.stats.grafts++
   missing.asked.push(announcement.peer)
   out(ctx, announcement.peer, { type: 'graft', topic, id: missing.id, round: announcement.round })
@@ -528,8 +562,7 @@ export function onGraft<P> (ctx: Ctx<P>, from: P, message: GraftMessage, state: 
     return
   }
   heard(state, from, now)
-  state.lazy.delete(from)
-  state.eager.add(from)
+  makeEager(state, from)
   if (message.id instanceof Uint8Array) {
     const key = bytesKey(message.id)
     const stored = ctx.store.get(key)
@@ -550,7 +583,5 @@ export function onPrune<P> (ctx: Ctx<P>, from: P, state: TopicState<P> | undefin
     return
   }
   heard(state, from, now)
-  state.eager.delete(from)
-  state.eagerCredit.delete(from)
-  state.lazy.add(from)
+  makeLazy(state, from, now)
 }
