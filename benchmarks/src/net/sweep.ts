@@ -203,6 +203,34 @@ function membershipChurn (before: WorkerSnapshot[], after: WorkerSnapshot[]): No
 
 const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
+/** Longest wait after the last step for copies still on their way, s */
+const MAX_STRAGGLER_SECONDS = 30
+/** Deliveries unchanged this long (two of the workers' 2 s progress reports) end that wait, ms */
+const STRAGGLER_QUIET_MS = 4_500
+
+/**
+ * Waits after the last step until every delivery owed has been made, or none came for
+ * STRAGGLER_QUIET_MS, or MAX_STRAGGLER_SECONDS passed. `eventualDeliveryRatio` counts what
+ * arrived by the final report: asked for straight after the last drain, it called late copies
+ * lost (plumtree at 40 msg/s: 91–95% by then, all 100% 15 s later; benchmarks/README.md,
+ * twenty-eighth session)
+ */
+async function waitForStragglers (progress: Map<number, number>, expected: number): Promise<{ delivered: number, expected: number, seconds: number }> {
+  const total = (): number => [...progress.values()].reduce((a, b) => a + b, 0)
+  const began = Date.now()
+  let last = total()
+  let lastChange = began
+  while (last < expected && Date.now() - began < MAX_STRAGGLER_SECONDS * 1000 && Date.now() - lastChange < STRAGGLER_QUIET_MS) {
+    await sleep(500)
+    const now = total()
+    if (now !== last) {
+      last = now
+      lastChange = Date.now()
+    }
+  }
+  return { delivered: last, expected, seconds: Math.round((Date.now() - began) / 100) / 10 }
+}
+
 /** The knee: the highest rate of the 1 KiB steps that delivers ≥ 99.9% with P99 ≤ 1 s */
 export function knee (steps: StepResult[], size = 1024): number | null {
   let best: number | null = null
@@ -250,6 +278,9 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
       log(`  ${label}: membership active views (min/median/max) ${viewsBefore} at the idle window's start, ${await activeViews(workers)} at its end`)
     }
     await Promise.all(workers.map(async w => w.request({ type: 'measure-begin' }, 'ready')))
+    // each worker's first deliveries since measure-begin, as its progress messages report them
+    const progress = new Map<number, number>()
+    workers.forEach(w => { w.onMessage = (m) => { if (m.type === 'progress') { progress.set(w.id, m.delivered) } } })
 
     const rand = prng(config.seed)
     const publisherOf: number[] = []
@@ -284,6 +315,8 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
       log(`  ${label}: ${step.warmUp === true ? 'warm-up, ' : ''}${step.rate} msg/s of ${step.size} B done`)
       first += step.messages
     }
+    const waited = await waitForStragglers(progress, first * (config.nodes - 1))
+    log(`  ${label}: ${waited.delivered}/${waited.expected} deliveries after ${waited.seconds} s more for late copies`)
     const reports = (await Promise.all(workers.map(async w => w.request({ type: 'report', perMessage: true }, 'report', 2 * STEP_REPLY_TIMEOUT)))).map(r => r.report)
     const latencyOf = reports.flatMap(r => r.perMessage ?? [])
     // the first message of each publisher in the run
