@@ -6,7 +6,8 @@ import { InvalidConfigError } from '@saorsa-gossip/core'
  * deliveries of valid messages and answered GRAFT requests (capped, so a peer
  * cannot bank credit without limit). Negative: invalid or rejected messages,
  * protocol violations, GRAFT requests it left unanswered (down to a floor above
- * the accept threshold), and duplicate floods beyond a tolerance. Thresholds make it act: below `gossipThreshold` a peer
+ * the accept threshold; taken back when answered late), and duplicate floods
+ * beyond a tolerance. Thresholds make it act: below `gossipThreshold` a peer
  * gets no IHAVE from us, below `acceptThreshold` its payloads are dropped, below
  * `graylistThreshold` everything from it is dropped and its topic links closed.
  */
