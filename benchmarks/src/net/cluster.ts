@@ -95,3 +95,13 @@ export class WorkerHandle {
     clearTimeout(timer)
   }
 }
+
+/**
+ * Follows the workers' `progress` reports (each worker's first deliveries since measure-begin,
+ * every 2 s once publishing is scheduled); returns their current sum
+ */
+export function deliveryProgress (workers: WorkerHandle[]): () => number {
+  const progress = new Map<number, number>()
+  workers.forEach(w => { w.onMessage = (m) => { if (m.type === 'progress') { progress.set(w.id, m.delivered) } } })
+  return () => [...progress.values()].reduce((a, b) => a + b, 0)
+}

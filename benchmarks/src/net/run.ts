@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { percentile } from '@saorsa-gossip/core'
-import { WorkerHandle } from './cluster.ts'
+import { WorkerHandle, deliveryProgress } from './cluster.ts'
 import { listenAddr, peerIdFor } from './stack.ts'
 import type { NodeSpec, ProtocolName, TransportName, WorkerReport } from './messages.ts'
 
@@ -195,13 +195,12 @@ export async function runNetwork (config: RunConfig): Promise<RunResult> {
     })
     const startAt = Date.now() + 1_000
     workers.forEach((w, k) => { w.send({ type: 'schedule', startAt, size: config.size, items: items.filter(it => it.node % workers.length === k) }) })
-    const progress = new Map<number, number>()
-    workers.forEach(w => { w.onMessage = (m) => { if (m.type === 'progress') { progress.set(w.id, m.delivered) } } })
+    const deliveredSoFar = deliveryProgress(workers)
     const expected = messages * (config.nodes - 1)
     const end = startAt + config.duration * 1000 + config.drain
     while (Date.now() < end) {
       await new Promise(resolve => setTimeout(resolve, Math.min(5_000, Math.max(0, end - Date.now()))))
-      const got = [...progress.values()].reduce((a, b) => a + b, 0)
+      const got = deliveredSoFar()
       log(`  ${label}: ${Math.max(0, Math.min(config.duration, (Date.now() - startAt) / 1000)).toFixed(0)}/${config.duration} s, ${got}/${expected} deliveries`)
     }
     const reports = (await Promise.all(workers.map(async w => w.request({ type: 'report', perMessage: true }, 'report')))).map(r => r.report)

@@ -1,3 +1,4 @@
+import { deliveryProgress } from './cluster.ts'
 import { formCluster, percentile, prng } from './run.ts'
 import type { WorkerHandle } from './cluster.ts'
 import type { ProtocolName, TransportName, WorkerSnapshot } from './messages.ts'
@@ -215,8 +216,7 @@ const STRAGGLER_QUIET_MS = 4_500
  * lost (plumtree at 40 msg/s: 91–95% by then, all 100% 15 s later; benchmarks/README.md,
  * twenty-eighth session)
  */
-async function waitForStragglers (progress: Map<number, number>, expected: number): Promise<{ delivered: number, expected: number, seconds: number }> {
-  const total = (): number => [...progress.values()].reduce((a, b) => a + b, 0)
+async function waitForStragglers (total: () => number, expected: number): Promise<{ delivered: number, expected: number, seconds: number }> {
   const began = Date.now()
   let last = total()
   let lastChange = began
@@ -278,9 +278,7 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
       log(`  ${label}: membership active views (min/median/max) ${viewsBefore} at the idle window's start, ${await activeViews(workers)} at its end`)
     }
     await Promise.all(workers.map(async w => w.request({ type: 'measure-begin' }, 'ready')))
-    // each worker's first deliveries since measure-begin, as its progress messages report them
-    const progress = new Map<number, number>()
-    workers.forEach(w => { w.onMessage = (m) => { if (m.type === 'progress') { progress.set(w.id, m.delivered) } } })
+    const deliveredSoFar = deliveryProgress(workers)
 
     const rand = prng(config.seed)
     const publisherOf: number[] = []
@@ -315,7 +313,7 @@ export async function runSweep (config: SweepConfig, protocol: ProtocolName, tra
       log(`  ${label}: ${step.warmUp === true ? 'warm-up, ' : ''}${step.rate} msg/s of ${step.size} B done`)
       first += step.messages
     }
-    const waited = await waitForStragglers(progress, first * (config.nodes - 1))
+    const waited = await waitForStragglers(deliveredSoFar, first * (config.nodes - 1))
     log(`  ${label}: ${waited.delivered}/${waited.expected} deliveries after ${waited.seconds} s more for late copies`)
     const reports = (await Promise.all(workers.map(async w => w.request({ type: 'report', perMessage: true }, 'report', 2 * STEP_REPLY_TIMEOUT)))).map(r => r.report)
     const latencyOf = reports.flatMap(r => r.perMessage ?? [])
